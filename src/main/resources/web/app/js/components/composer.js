@@ -1,0 +1,98 @@
+// The reply box: Message / Note switch, Enter sends, Shift+Enter breaks the line. Drafts are kept per
+// conversation. Typing is signalled to the visitor only for messages, never while writing a note.
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { html } from '../html.js';
+import { sendMessage } from '../conversations.js';
+import { sendTyping } from '../session.js';
+import { SendIcon } from '../icons.js';
+
+const drafts = new Map(); // conversation id → { text, mode }
+const MAX = 10000;
+
+export function Composer({ conversationId, disabledReason }) {
+  const saved = drafts.get(conversationId) || { text: '', mode: 'message' };
+  const [text, setText] = useState(saved.text);
+  const [mode, setMode] = useState(saved.mode);
+  const area = useRef(null);
+  const typingState = useRef({ sentAt: 0, timer: null, on: false });
+
+  useEffect(() => {
+    const d = drafts.get(conversationId) || { text: '', mode: 'message' };
+    setText(d.text);
+    setMode(d.mode);
+    return () => stopTyping();
+  }, [conversationId]);
+
+  useEffect(() => {
+    drafts.set(conversationId, { text, mode });
+    const el = area.current;
+    if (el) {
+      el.style.height = 'auto';
+      el.style.height = `${Math.min(200, el.scrollHeight)}px`;
+    }
+  }, [text, mode, conversationId]);
+
+  function stopTyping() {
+    const t = typingState.current;
+    clearTimeout(t.timer);
+    if (t.on) sendTyping(conversationId, false);
+    t.on = false;
+    t.sentAt = 0;
+  }
+
+  function signalTyping() {
+    if (mode !== 'message') return;
+    const t = typingState.current;
+    const now = Date.now();
+    if (!t.on || now - t.sentAt > 3000) {
+      sendTyping(conversationId, true);
+      t.on = true;
+      t.sentAt = now;
+    }
+    clearTimeout(t.timer);
+    t.timer = setTimeout(stopTyping, 4000);
+  }
+
+  async function send() {
+    const value = text.trim();
+    if (!value || disabledReason) return;
+    if (value.length > MAX) return;
+    stopTyping();
+    setText('');
+    drafts.set(conversationId, { text: '', mode });
+    await sendMessage(conversationId, mode, value);
+  }
+
+  function onKeyDown(e) {
+    if (e.key === 'Enter' && !e.shiftKey && !e.isComposing && !e.altKey && !e.ctrlKey && !e.metaKey) {
+      e.preventDefault();
+      send();
+    }
+  }
+
+  const note = mode === 'note';
+  const tooLong = text.length > MAX;
+  return html`<form class=${`composer ${note ? 'composer-note' : ''}`} onSubmit=${(e) => { e.preventDefault(); send(); }}>
+    <div class="composer-modes" role="radiogroup" aria-label="Send as">
+      ${[['message', 'Message'], ['note', 'Note']].map(([value, label]) => html`<button type="button" role="radio" key=${value}
+        aria-checked=${mode === value ? 'true' : 'false'} class=${`mode ${mode === value ? 'active' : ''}`}
+        onClick=${() => { if (value === 'note') stopTyping(); setMode(value); area.current && area.current.focus(); }}>${label}</button>`)}
+      ${note ? html`<span class="composer-hint note-hint">Only agents see notes</span>` : null}
+    </div>
+    <div class="composer-row">
+      <textarea ref=${area} rows="1" value=${text} disabled=${!!disabledReason}
+        aria-label=${note ? 'Note for agents' : 'Reply to the visitor'}
+        placeholder=${disabledReason || (note ? 'Write a note only agents see…' : 'Write a reply…')}
+        onInput=${(e) => { setText(e.currentTarget.value); signalTyping(); }}
+        onKeyDown=${onKeyDown} onBlur=${stopTyping}></textarea>
+      <button type="submit" class=${`btn ${note ? 'btn-note' : 'btn-primary'} send-btn`}
+        disabled=${!text.trim() || tooLong || !!disabledReason}>
+        <${SendIcon} size=${16}/> ${note ? 'Add note' : 'Send'}
+      </button>
+    </div>
+    <div class="composer-foot">
+      <span class="muted small">Enter to send · Shift+Enter for a new line</span>
+      ${text.length > MAX * 0.9 ? html`<span class=${`small ${tooLong ? 'danger' : 'muted'}`}>${text.length.toLocaleString()} / ${MAX.toLocaleString()}</span>` : null}
+    </div>
+  </form>`;
+}

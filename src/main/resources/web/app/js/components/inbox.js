@@ -1,0 +1,38 @@
+// The three-pane inbox: conversation list, thread, visitor card.
+import { useEffect } from 'preact/hooks';
+import { html } from '../html.js';
+import { useStore } from '../store.js';
+import { tabsFor } from '../conversations.js';
+import { ConversationList, ListHeader } from './list.js';
+import { Thread } from './thread.js';
+import { VisitorCard } from './visitor-card.js';
+import { EmptyState } from './common.js';
+import { ChatIcon } from '../icons.js';
+
+export function defaultTab(mode) {
+  return mode === 'multi' ? 'primary' : 'all';
+}
+
+export function Inbox({ route }) {
+  const s = useStore();
+  const allowed = route.tab === 'resolved' || tabsFor(s.mode).includes(route.tab);
+  const tab = allowed ? route.tab : defaultTab(s.mode);
+
+  useEffect(() => {
+    // Until the tabs mode is known any open tab may be valid; afterwards fix the URL to a real tab.
+    if (s.mode && !allowed) location.replace(`#/conversations/${tab}${route.id ? `/${route.id}` : ''}`);
+  }, [s.mode, route.tab, route.id]);
+
+  return html`<div class=${`inbox ${route.id ? 'has-thread' : ''}`}>
+    <section class="list-pane" aria-label="Conversations">
+      <${ListHeader} tab=${tab}/>
+      <${ConversationList} tab=${tab} selectedId=${route.id}/>
+    </section>
+    ${route.id != null
+      ? html`<${Thread} key=${route.id} id=${route.id} tab=${tab}/><${VisitorCard} conversationId=${route.id}/>`
+      : html`<section class="thread-pane thread-empty">
+          <${EmptyState} icon=${html`<${ChatIcon} size=${32}/>`} title="Pick a conversation">
+            Choose a conversation on the left to read and reply. New chats show up live.<//>
+        </section>`}
+  </div>`;
+}

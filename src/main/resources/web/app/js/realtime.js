@@ -1,0 +1,79 @@
+// The agent WebSocket (docs/PROTOCOL.md): remembers the highest seq it processed and resumes with
+// ?after=<seq>; reconnects with capped exponential back-off; keeps the line alive with pings.
+
+const PING_MS = 25000;
+
+export function createSocket({ onFrame, onState, beforeReconnect }) {
+  let ws = null;
+  let lastSeq = 0;
+  let attempts = 0;
+  let stopped = false;
+  let reconnectTimer = null;
+  let pingTimer = null;
+
+  function url() {
+    const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
+    return `${scheme}://${location.host}/ws/agent${lastSeq > 0 ? `?after=${lastSeq}` : ''}`;
+  }
+
+  function open() {
+    if (stopped) return;
+    onState(attempts === 0 ? 'connecting' : 'reconnecting');
+    const socket = new WebSocket(url());
+    ws = socket;
+    socket.onopen = () => {
+      attempts = 0;
+      clearInterval(pingTimer);
+      pingTimer = setInterval(() => send({ type: 'ping' }), PING_MS);
+    };
+    socket.onmessage = (e) => {
+      let frame;
+      try {
+        frame = JSON.parse(e.data);
+      } catch {
+        return;
+      }
+      if (!frame || typeof frame !== 'object') return;
+      if (frame.type === 'welcome') onState('online');
+      onFrame(frame, { resumed: lastSeq > 0 });
+      // Ephemeral frames carry the seq of the state they describe (never ahead of the durable log).
+      if (typeof frame.seq === 'number' && frame.seq > lastSeq) lastSeq = frame.seq;
+    };
+    socket.onclose = () => {
+      if (ws !== socket) return;
+      clearInterval(pingTimer);
+      ws = null;
+      if (stopped) return;
+      onState('reconnecting');
+      const delay = Math.min(15000, 500 * 2 ** attempts) * (0.75 + Math.random() * 0.5);
+      attempts += 1;
+      reconnectTimer = setTimeout(async () => {
+        if (beforeReconnect && !(await beforeReconnect())) return;
+        open();
+      }, delay);
+    };
+  }
+
+  function send(frame) {
+    if (ws && ws.readyState === WebSocket.OPEN) {
+      ws.send(JSON.stringify(frame));
+      return true;
+    }
+    return false;
+  }
+
+  function stop() {
+    stopped = true;
+    clearTimeout(reconnectTimer);
+    clearInterval(pingTimer);
+    if (ws) ws.close();
+    ws = null;
+  }
+
+  function resetSeq() {
+    lastSeq = 0;
+  }
+
+  open();
+  return { send, stop, resetSeq, get seq() { return lastSeq; } };
+}

@@ -1,0 +1,232 @@
+// Sign-in, the session's reference data (agents, groups, tags) and the live socket wiring.
+import { get, post, patch, setCsrfToken, onSessionLost } from './api.js';
+import { state, changed, toast, attempt, resetSessionState, agentName } from './store.js';
+import { createSocket } from './realtime.js';
+import {
+  mergeConversation, onMessageCreated, onRead, setVisitorTyping, setAgentTyping, applyCounts, reloadAll,
+} from './conversations.js';
+import { chime, desktopNotify, setTitleCount } from './notify.js';
+import { visitorName, excerpt } from './format.js';
+import { currentRoute, navigate } from './router.js';
+
+let socket = null;
+
+export async function boot() {
+  onSessionLost(() => endSession('Your session has ended. Please sign in again.'));
+  try {
+    const me = await get('/auth/me', { quietAuth: true });
+    startSession(me);
+  } catch (e) {
+    state.auth = 'anon';
+    if (e.status !== 401) state.authNotice = e.message;
+    changed();
+  }
+}
+
+export async function login(email, password) {
+  const res = await post('/auth/login', { email, password }, { quietAuth: true });
+  setCsrfToken(res && res.csrf_token);
+  let me = res;
+  try {
+    me = await get('/auth/me', { quietAuth: true });
+  } catch {
+    // /auth/login already gave the agent; the account name can wait for the next load.
+  }
+  startSession({ ...res, ...me });
+}
+
+export async function logout() {
+  await attempt(post('/auth/logout'));
+  endSession(null);
+}
+
+function endSession(notice) {
+  if (socket) socket.stop();
+  socket = null;
+  setCsrfToken(null);
+  resetSessionState();
+  state.auth = 'anon';
+  state.authNotice = notice;
+  setTitleCount(0);
+  changed();
+}
+
+function startSession(me) {
+  setCsrfToken(me.csrf_token);
+  state.me = me.agent || null;
+  state.account = me.account || null;
+  state.auth = 'in';
+  state.authNotice = null;
+  changed();
+  loadReference();
+  if (!state.account) attempt(get('/v2/account')).then((a) => { if (a) { state.account = a; changed(); } });
+  connect();
+}
+
+export async function loadReference() {
+  const [agents, groups, tags] = await Promise.all([
+    attempt(get('/v2/agents')), attempt(get('/v2/groups')), attempt(get('/v2/tags')),
+  ]);
+  if (agents) state.agents = itemsOf(agents);
+  if (groups) state.groups = itemsOf(groups);
+  if (tags) state.tags = itemsOf(tags);
+  for (const a of state.agents) if (a.status) state.presence.set(a.id, a.status);
+  changed();
+}
+
+export function itemsOf(res) {
+  if (Array.isArray(res)) return res;
+  if (res && Array.isArray(res.items)) return res.items;
+  return [];
+}
+
+export async function reloadTags() {
+  const tags = await attempt(get('/v2/tags'));
+  if (tags) {
+    state.tags = itemsOf(tags);
+    changed();
+  }
+}
+
+export async function setMyStatus(status) {
+  const res = await attempt(patch('/auth/me', { status }));
+  if (res) {
+    const agent = res.agent || res;
+    state.me = { ...state.me, ...(agent && agent.id === state.me.id ? agent : { status }) };
+    state.presence.set(state.me.id, state.me.status);
+    changed();
+  }
+}
+
+export function sendTyping(conversationId, typing) {
+  if (socket) socket.send({ type: 'typing', conversation_id: conversationId, typing });
+}
+
+function connect() {
+  socket = createSocket({
+    onState(s) {
+      state.connection = s;
+      changed();
+    },
+    onFrame: handleFrame,
+    async beforeReconnect() {
+      // A socket that keeps closing may mean the session ended: ask before reconnecting.
+      try {
+        await get('/auth/me', { quietAuth: true });
+        return true;
+      } catch (e) {
+        if (e.status === 401) {
+          endSession('Your session has ended. Please sign in again.');
+          return false;
+        }
+        return true;
+      }
+    },
+  });
+}
+
+function viewing(conversationId) {
+  return state.current === conversationId && document.visibilityState === 'visible' && document.hasFocus();
+}
+
+function handleFrame(f, { resumed }) {
+  switch (f.type) {
+    case 'welcome': {
+      if (f.agent) state.me = { ...state.me, ...f.agent };
+      if (Array.isArray(f.presence)) {
+        for (const p of f.presence) state.presence.set(p.agent_id, p.status);
+      }
+      if (f.tabs) applyCounts(f.tabs);
+      if (!resumed || f.resync) {
+        if (f.resync && socket) socket.resetSeq();
+        const route = currentRoute();
+        reloadAll(route.view === 'inbox' ? route.tab : null);
+      }
+      break;
+    }
+    case 'conversation.created': {
+      const c = mergeConversation(f.data);
+      if (c && !resumed) {
+        announce(c, c.last_message ? c.last_message.text : 'New conversation');
+      }
+      break;
+    }
+    case 'conversation.updated':
+      mergeConversation(f.data);
+      break;
+    case 'message.created': {
+      const m = f.data;
+      if (!m) break;
+      const id = f.conversation_id ?? m.conversation_id;
+      const fresh = onMessageCreated(id, m, { viewing: viewing(id) });
+      if (fresh && m.kind === 'message' && m.sub_type === 'contact' && !viewing(id)) {
+        announce(state.convs.get(id) || { id, visitor_id: null }, m.text);
+      }
+      break;
+    }
+    case 'conversation.read':
+      onRead(f.conversation_id, f.data);
+      break;
+    case 'agent.updated': {
+      const a = f.data;
+      if (!a || a.id == null) break;
+      state.agents = state.agents.some((x) => x.id === a.id)
+        ? state.agents.map((x) => (x.id === a.id ? { ...x, ...a } : x)) : [...state.agents, a];
+      if (a.status) state.presence.set(a.id, a.status);
+      if (state.me && a.id === state.me.id) state.me = { ...state.me, ...a };
+      changed();
+      break;
+    }
+    case 'visitor.updated': {
+      const v = f.data;
+      if (!v || v.id == null) break;
+      if (state.visitors.has(v.id)) state.visitors.set(v.id, { ...state.visitors.get(v.id), ...v });
+      for (const c of state.convs.values()) {
+        if (c.visitor_id === v.id) {
+          c.visitor = { ...(c.visitor || {}), ...pick(v, ['id', 'name', 'email', 'phone']) };
+        }
+      }
+      changed();
+      break;
+    }
+    case 'typing': {
+      const d = f.data || {};
+      if (d.visitor) setVisitorTyping(f.conversation_id, d);
+      else if (d.agent) setAgentTyping(f.conversation_id, d.agent, d.typing);
+      break;
+    }
+    case 'tabs':
+      if (f.data) applyCounts(f.data);
+      break;
+    case 'error':
+      if (f.message) toast(f.message);
+      break;
+    default:
+      break;
+  }
+}
+
+function pick(o, keys) {
+  const out = {};
+  for (const k of keys) if (k in o) out[k] = o[k];
+  return out;
+}
+
+function announce(c, text) {
+  chime();
+  desktopNotify(visitorName(c), excerpt(text || '', 140), {
+    tag: `conversation-${c.id}`,
+    onClick: () => navigate(`#/conversations/all/${c.id}`),
+  });
+}
+
+/** Conversations with something unread for this agent, for the page title. */
+export function unreadConversations() {
+  let n = 0;
+  for (const c of state.convs.values()) {
+    if (c.status !== 'closed' && ((c.unread || 0) > 0 || c.marked_unread)) n += 1;
+  }
+  return n;
+}
+
+export { agentName };
