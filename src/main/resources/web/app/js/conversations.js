@@ -82,11 +82,10 @@ export function mergeConversation(incoming) {
   const old = state.convs.get(incoming.id);
   const merged = { ...(old || {}), ...incoming };
   if (old) {
-    if (!('unread' in incoming)) merged.unread = old.unread;
-    if (!('marked_unread' in incoming)) merged.marked_unread = old.marked_unread;
-    if (!('visitor_last_read_message_id' in incoming) && old.visitor_last_read_message_id != null) {
-      merged.visitor_last_read_message_id = old.visitor_last_read_message_id;
-    }
+    // Socket payloads are shared by all agents: their per-agent fields are null.
+    if (incoming.unread == null) merged.unread = old.unread;
+    if (incoming.marked_unread == null) merged.marked_unread = old.marked_unread;
+    merged.visitor_read_id = Math.max(old.visitor_read_id || 0, incoming.visitor_read_id || 0);
   }
   state.convs.set(merged.id, merged);
   for (const [tab, list] of Object.entries(state.lists)) {
@@ -234,7 +233,8 @@ export function threadOf(id) {
 /** A message.created event: into the thread if loaded, and into the row's excerpt and unread count. */
 export function onMessageCreated(conversationId, m, { viewing }) {
   const t = state.threads.get(conversationId);
-  const isNewMessage = t && t.loaded ? insertMessage(t, m) : true;
+  const inserted = t && t.loaded ? insertMessage(t, m) : true;
+  const isNewMessage = firstSighting(m.id) && inserted;
   const c = state.convs.get(conversationId);
   if (c && m.kind === 'message') {
     const prev = c.last_message && Date.parse(c.last_message.created_at);
@@ -255,8 +255,19 @@ export function onMessageCreated(conversationId, m, { viewing }) {
 export function onRead(conversationId, data) {
   const c = state.convs.get(conversationId);
   if (!c || !data || data.reader !== 'visitor') return;
-  c.visitor_last_read_message_id = Math.max(c.visitor_last_read_message_id || 0, data.message_id || 0);
+  c.visitor_read_id = Math.max(c.visitor_read_id || 0, data.message_id || 0);
   changed();
+}
+
+// Message ids already counted, so a replayed event (resume after a drop) never counts twice.
+const counted = new Set();
+
+function firstSighting(id) {
+  if (id == null) return true;
+  if (counted.has(id)) return false;
+  counted.add(id);
+  if (counted.size > 20000) counted.delete(counted.values().next().value);
+  return true;
 }
 
 // ---- typing -----------------------------------------------------------------------------------

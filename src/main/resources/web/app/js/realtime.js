@@ -3,7 +3,7 @@
 
 const PING_MS = 25000;
 
-export function createSocket({ onFrame, onState, beforeReconnect }) {
+export function createSocket({ onFrame, onState, beforeReconnect, onSignedOut }) {
   let ws = null;
   let lastSeq = 0;
   let attempts = 0;
@@ -34,16 +34,24 @@ export function createSocket({ onFrame, onState, beforeReconnect }) {
         return;
       }
       if (!frame || typeof frame !== 'object') return;
+      const resumed = lastSeq > 0;
       if (frame.type === 'welcome') onState('online');
-      onFrame(frame, { resumed: lastSeq > 0 });
-      // Ephemeral frames carry the seq of the state they describe (never ahead of the durable log).
+      onFrame(frame, { resumed });
+      // A resumed welcome's seq is ahead of the backlog that follows it: advance only as events are applied,
+      // so a drop in the middle of the backlog resumes where it stopped. Ephemeral frames never advance it.
+      if (frame.type === 'welcome' && resumed && !frame.resync) return;
+      if (frame.ephemeral) return;
       if (typeof frame.seq === 'number' && frame.seq > lastSeq) lastSeq = frame.seq;
     };
-    socket.onclose = () => {
+    socket.onclose = (e) => {
       if (ws !== socket) return;
       clearInterval(pingTimer);
       ws = null;
       if (stopped) return;
+      if (e && e.code === 4401 && onSignedOut) {
+        onSignedOut();
+        return;
+      }
       onState('reconnecting');
       const delay = Math.min(15000, 500 * 2 ** attempts) * (0.75 + Math.random() * 0.5);
       attempts += 1;

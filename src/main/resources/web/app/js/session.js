@@ -109,6 +109,16 @@ function connect() {
       changed();
     },
     onFrame: handleFrame,
+    // 4401: the socket refused this session — signed out, or an inactive agent (who may not chat).
+    async onSignedOut() {
+      try {
+        await get('/auth/me', { quietAuth: true });
+        state.connection = 'inactive';
+        changed();
+      } catch (e) {
+        if (e.status === 401) endSession('Your session has ended. Please sign in again.');
+      }
+    },
     async beforeReconnect() {
       // A socket that keeps closing may mean the session ended: ask before reconnecting.
       try {

@@ -60,6 +60,9 @@ export function Toasts() {
 
 export function ConnectionBanner() {
   const s = useStore();
+  if (s.connection === 'inactive') {
+    return html`<div class="banner banner-warn" role="status">Your account is inactive, so conversations don't update live. Ask an admin to activate it.</div>`;
+  }
   if (s.connection !== 'reconnecting') return null;
   return html`<div class="banner banner-warn" role="alert">
     <${WifiOffIcon} size=${16}/> <span>Connection lost. Reconnecting…</span>

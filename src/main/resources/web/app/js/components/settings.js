@@ -290,7 +290,7 @@ function Install() {
       if (!text) setError('missing');
     }).catch((e) => setError(e.message));
   }, []);
-  const key = (s.account && s.account.key) || null;
+  const key = (s.account && (s.account.key || s.account.chat_key)) || null;
   const text = snippet || (key ? fallbackSnippet(key) : null);
   return html`<section aria-labelledby="install-h">
     <header class="section-head"><h2 id="install-h">Chat box</h2>

@@ -103,7 +103,7 @@ function ThreadBody({ c, t, name }) {
       ${!t || (!t.loaded && t.loading) ? html`<${Spinner} label="Loading messages…"/>` : null}
       ${t && t.loaded && items.length === 0 ? html`<${EmptyState} title="No messages yet"/>` : null}
       <${MessageList} items=${items} visitorName=${name} visitorKey=${c.visitor_id ?? c.id}
-        seenUpTo=${c.visitor_last_read_message_id}
+        seenUpTo=${c.visitor_read_id}
         onRetry=${(m) => sendMessage(c.id, m.kind, m.text, m)} onDiscard=${(m) => discardFailed(c.id, m.client_id)}/>
       ${!isOpen(c) ? html`<div class="closed-info">
         <${CheckIcon} size=${14}/> Resolved${c.rating_value ? html` · Visitor rated it <strong>${ratingLabel(c.rating_value)}</strong>` : null}

@@ -1,0 +1,92 @@
+package app.parley;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Properties;
+
+/**
+ * Parley's settings, read from environment variables and, when present, a properties file
+ * ({@code PARLEY_CONFIG}, default {@code ./parley.properties}) whose keys are the same names.
+ * The environment wins over the file.
+ */
+public record Config(
+        String host,
+        int port,
+        Path dataDir,
+        String databaseUrl,
+        String databaseUser,
+        String databasePassword,
+        String ownerEmail,
+        String ownerPassword,
+        String accountName,
+        String publicUrl,
+        int eventRetentionDays,
+        boolean secureCookies) {
+
+    public static Config load(Map<String, String> env) {
+        Map<String, String> values = new HashMap<>(fileValues(env));
+        values.putAll(env);
+        try {
+            return new Config(
+                    values.getOrDefault("PARLEY_HOST", "0.0.0.0"),
+                    Integer.parseInt(values.getOrDefault("PARLEY_PORT", "8080")),
+                    Path.of(values.getOrDefault("PARLEY_DATA_DIR", "./data")).toAbsolutePath().normalize(),
+                    blankToNull(values.get("PARLEY_DATABASE_URL")),
+                    blankToNull(values.get("PARLEY_DATABASE_USER")),
+                    blankToNull(values.get("PARLEY_DATABASE_PASSWORD")),
+                    blankToNull(values.get("PARLEY_OWNER_EMAIL")),
+                    blankToNull(values.get("PARLEY_OWNER_PASSWORD")),
+                    values.getOrDefault("PARLEY_ACCOUNT_NAME", "My shop"),
+                    blankToNull(values.get("PARLEY_PUBLIC_URL")),
+                    Integer.parseInt(values.getOrDefault("PARLEY_EVENT_RETENTION_DAYS", "7")),
+                    Boolean.parseBoolean(values.getOrDefault("PARLEY_SECURE_COOKIES", "false")));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("A numeric setting is not a number: " + e.getMessage(), e);
+        }
+    }
+
+    public boolean embeddedDatabase() {
+        return databaseUrl == null;
+    }
+
+    public Config withPort(int newPort) {
+        return new Config(host, newPort, dataDir, databaseUrl, databaseUser, databasePassword, ownerEmail,
+                ownerPassword, accountName, publicUrl, eventRetentionDays, secureCookies);
+    }
+
+    private static Map<String, String> fileValues(Map<String, String> env) {
+        String name = env.getOrDefault("PARLEY_CONFIG", "parley.properties");
+        if (name.isBlank()) return Map.of();
+        Path file = Path.of(name);
+        if (!Files.isRegularFile(file)) {
+            if (env.containsKey("PARLEY_CONFIG")) {
+                throw new IllegalArgumentException("PARLEY_CONFIG names a file that does not exist: " + file);
+            }
+            return Map.of();
+        }
+        Properties properties = new Properties();
+        try (Reader reader = Files.newBufferedReader(file)) {
+            properties.load(reader);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("Cannot read " + file + ": " + e.getMessage(), e);
+        }
+        Map<String, String> map = new HashMap<>();
+        properties.forEach((k, v) -> map.put(k.toString().trim(), v.toString().trim()));
+        return map;
+    }
+
+    private static String blankToNull(String s) {
+        return s == null || s.isBlank() ? null : s;
+    }
+
+    /** Never print the secrets. */
+    @Override
+    public String toString() {
+        return "Config[port=" + port + ", dataDir=" + dataDir + ", database="
+                + (embeddedDatabase() ? "embedded" : "external") + "]";
+    }
+}

@@ -1,0 +1,158 @@
+package app.parley;
+
+import app.parley.account.Account;
+import app.parley.account.Agents;
+import app.parley.account.Auth;
+import app.parley.account.Passwords;
+import app.parley.account.Presence;
+import app.parley.account.Role;
+import app.parley.account.Team;
+import app.parley.account.Tokens;
+import app.parley.contact.VisitorCard;
+import app.parley.conversation.AgentActions;
+import app.parley.conversation.VisitorActions;
+import app.parley.db.Database;
+import app.parley.http.AgentSocket;
+import app.parley.http.Http;
+import app.parley.http.Routes;
+import app.parley.http.TabCounts;
+import app.parley.http.VisitorSocket;
+import app.parley.realtime.EventLog;
+import app.parley.realtime.Hub;
+import app.parley.realtime.Journal;
+import io.javalin.Javalin;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Parley's composition root: builds every part with {@code new}, starts the server, stops it without loss. */
+public final class Parley implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Parley.class);
+
+    private final Database db;
+    private final Journal journal;
+    private final TabCounts tabCounts;
+    private final Javalin web;
+    private final ScheduledExecutorService housekeeping;
+    private final Hub hub;
+
+    private Parley(Config config, Database db) {
+        this.db = db;
+        var jdbi = db.jdbi();
+        this.hub = new Hub();
+        this.tabCounts = new TabCounts(jdbi, hub);
+        this.journal = new Journal(jdbi, events -> {
+            hub.publish(events);
+            tabCounts.onCommitted(events);
+        });
+        Auth auth = new Auth(jdbi);
+        Presence presence = new Presence(accountId -> jdbi.withHandle(h -> Agents.ofAccount(h, accountId)));
+        Team team = new Team(journal, presence, hub, auth);
+        VisitorCard card = new VisitorCard(journal);
+        VisitorActions visitorActions = new VisitorActions(journal, presence::chatOnline);
+        AgentActions agentActions = new AgentActions(journal);
+        Routes routes = new Routes(jdbi, auth, team, agentActions, card, presence, config.secureCookies());
+        VisitorSocket visitorSocket = new VisitorSocket(jdbi, hub, visitorActions, card, presence);
+        AgentSocket agentSocket = new AgentSocket(jdbi, hub, auth, presence);
+        this.web = Http.create(auth, config.secureCookies(), r -> {
+            routes.register(r);
+            r.ws("/ws/visitor", visitorSocket::configure);
+            r.ws("/ws/agent", agentSocket::configure);
+        });
+        this.housekeeping = Executors.newSingleThreadScheduledExecutor(Thread.ofVirtual().name("parley-housekeeping").factory());
+        housekeeping.scheduleWithFixedDelay(() -> {
+            try {
+                int n = EventLog.prune(jdbi, config.eventRetentionDays());
+                if (n > 0) log.info("Forgot {} events older than {} days", n, config.eventRetentionDays());
+            } catch (RuntimeException e) {
+                log.error("Pruning the event log failed", e);
+            }
+        }, 1, 60, TimeUnit.MINUTES);
+    }
+
+    /** Opens the database, makes sure an account exists, and starts serving. */
+    public static Parley start(Config config) {
+        long started = System.nanoTime();
+        Database db = Database.open(config);
+        try {
+            ensureAccount(db, config);
+            Parley parley = new Parley(config, db);
+            parley.web.start(config.host(), config.port());
+            log.info("Parley is ready on http://localhost:{} ({} ms)", parley.port(), (System.nanoTime() - started) / 1_000_000);
+            return parley;
+        } catch (RuntimeException e) {
+            db.close();
+            throw e;
+        }
+    }
+
+    public int port() {
+        return web.port();
+    }
+
+    public Database database() {
+        return db;
+    }
+
+    public Hub hub() {
+        return hub;
+    }
+
+    /**
+     * The first start creates the account and its owner, from PARLEY_OWNER_EMAIL/PASSWORD or with a password
+     * printed once.
+     */
+    static void ensureAccount(Database db, Config config) {
+        db.jdbi().useTransaction(h -> {
+            boolean exists = h.createQuery("SELECT count(*) > 0 FROM accounts").mapTo(Boolean.class).one();
+            if (exists) return;
+            String email = config.ownerEmail() == null ? "owner@parley.local" : config.ownerEmail();
+            String password = config.ownerPassword();
+            boolean generated = password == null;
+            if (generated) password = Tokens.random(12);
+            Passwords.validate(password);
+            long accountId = h.createQuery("INSERT INTO accounts (name, chat_key) VALUES (:n, :k) RETURNING id")
+                    .bind("n", config.accountName()).bind("k", Tokens.random(16)).mapTo(Long.class).one();
+            Agents.insert(h, accountId, email, "Owner", Role.OWNER, Passwords.hash(password));
+            Account account = Agents.account(h, accountId).orElseThrow();
+            if (generated) {
+                // Printed once on purpose: the only way to learn a generated password. Never logged again.
+                System.out.println("""
+
+                        Parley created your account.
+                          Sign in at  http://localhost:%d/  as  %s
+                          Password:   %s   (change it, or set PARLEY_OWNER_PASSWORD before the first start)
+                          Chat key:   %s
+                        """.formatted(config.port(), email, password, account.chatKey()));
+            } else {
+                log.info("Created the account with owner {}", email);
+            }
+        });
+    }
+
+    /** Stops taking requests, lets the journal commit everything it accepted, then closes the database. */
+    @Override
+    public void close() {
+        web.stop();
+        journal.close();
+        tabCounts.close();
+        housekeeping.shutdownNow();
+        db.close();
+        log.info("Parley stopped");
+    }
+
+    public static void main(String[] args) {
+        Config config;
+        try {
+            config = Config.load(System.getenv());
+        } catch (IllegalArgumentException e) {
+            System.err.println("Parley cannot start: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        Parley parley = start(config);
+        Runtime.getRuntime().addShutdownHook(new Thread(parley::close, "parley-shutdown"));
+    }
+}

@@ -1,0 +1,79 @@
+package app.parley.account;
+
+import app.parley.http.ApiException;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.util.Optional;
+import org.jdbi.v3.core.Jdbi;
+
+/** Sign-in with email and password, sessions, and API tokens. Only hashes of secrets are stored. */
+public final class Auth {
+    public static final Duration SESSION_LIFETIME = Duration.ofDays(14);
+
+    public record Login(Caller caller, String sessionToken) {}
+
+    public record IssuedToken(long id, String name, String token) {}
+
+    private final Jdbi jdbi;
+
+    public Auth(Jdbi jdbi) {
+        this.jdbi = jdbi;
+    }
+
+    public Login login(String email, String password) {
+        Optional<Agent> agent = jdbi.withHandle(h -> Agents.byEmail(h, email == null ? "" : email.trim()));
+        String hash = agent.flatMap(a -> jdbi.withHandle(h -> Agents.passwordHash(h, a.id()))).orElse(null);
+        boolean ok = Passwords.matches(password == null ? "" : password, hash);
+        if (!ok || agent.isEmpty()) {
+            throw new ApiException(401, "invalid_credentials", "The email or password is not right.");
+        }
+        String token = Tokens.random(32);
+        String csrf = Tokens.random(24);
+        jdbi.useHandle(h -> h.createUpdate("""
+                        INSERT INTO sessions (token_hash, agent_id, csrf_token, expires_at)
+                        VALUES (:hash, :agent, :csrf, :expires)""")
+                .bind("hash", Tokens.sha256(token)).bind("agent", agent.get().id()).bind("csrf", csrf)
+                .bind("expires", OffsetDateTime.now().plus(SESSION_LIFETIME)).execute());
+        return new Login(new Caller(agent.get(), false, csrf), token);
+    }
+
+    public void logout(String sessionToken) {
+        if (sessionToken == null) return;
+        jdbi.useHandle(h -> h.createUpdate("DELETE FROM sessions WHERE token_hash = :hash")
+                .bind("hash", Tokens.sha256(sessionToken)).execute());
+    }
+
+    public Optional<Caller> bySession(String sessionToken) {
+        if (sessionToken == null || sessionToken.length() > 100) return Optional.empty();
+        return jdbi.withHandle(h -> h.createQuery("""
+                        SELECT agent_id, csrf_token FROM sessions WHERE token_hash = :hash AND expires_at > now()""")
+                .bind("hash", Tokens.sha256(sessionToken))
+                .map((rs, ctx) -> new Object[] {rs.getLong(1), rs.getString(2)}).findOne()
+                .flatMap(row -> Agents.byId(h, (Long) row[0]).map(a -> new Caller(a, false, (String) row[1]))));
+    }
+
+    public Optional<Caller> byApiToken(String token) {
+        if (token == null || token.length() > 100) return Optional.empty();
+        return jdbi.withHandle(h -> h.createQuery("""
+                        UPDATE api_tokens SET last_used_at = now()
+                        WHERE token_hash = :hash AND revoked_at IS NULL RETURNING created_by""")
+                .bind("hash", Tokens.sha256(token)).mapTo(Long.class).findOne()
+                .flatMap(agentId -> Agents.byId(h, agentId)).filter(Agent::active)
+                .map(a -> new Caller(a, true, null)));
+    }
+
+    public IssuedToken createApiToken(Caller caller, String name) {
+        String token = "pk_" + Tokens.random(32);
+        long id = jdbi.withHandle(h -> h.createUpdate("""
+                        INSERT INTO api_tokens (account_id, created_by, name, token_hash)
+                        VALUES (:account, :agent, :name, :hash)""")
+                .bind("account", caller.accountId()).bind("agent", caller.agent().id()).bind("name", name)
+                .bind("hash", Tokens.sha256(token)).executeAndReturnGeneratedKeys("id").mapTo(Long.class).one());
+        return new IssuedToken(id, name, token);
+    }
+
+    /** Ends every session of an agent: after a password change, or when an admin deactivates them. */
+    public void endSessions(long agentId) {
+        jdbi.useHandle(h -> h.createUpdate("DELETE FROM sessions WHERE agent_id = :a").bind("a", agentId).execute());
+    }
+}

@@ -1,0 +1,14 @@
+package app.parley.account;
+
+import app.parley.conversation.Viewer;
+
+/** Who is making a request: an agent signed in to the dashboard, or an integration with an API token. */
+public record Caller(Agent agent, boolean viaToken, String csrfToken) {
+    public long accountId() {
+        return agent.accountId();
+    }
+
+    public Viewer viewer() {
+        return agent.viewer();
+    }
+}

@@ -1,0 +1,246 @@
+package app.parley.account;
+
+import app.parley.http.ApiException;
+import app.parley.http.Input;
+import app.parley.json.Json;
+import app.parley.realtime.Hub;
+import app.parley.realtime.Journal;
+import app.parley.realtime.Tx;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.jdbi.v3.core.Handle;
+
+/** The team (PRODUCT.md §8): agents' status, invitations, roles, groups, tags. Settings need full access. */
+public final class Team {
+    public record GroupView(long id, String name, String key) {}
+
+    public record TagView(long id, String name, String color, String description) {}
+
+    private final Journal journal;
+    private final Presence presence;
+    private final Hub hub;
+    private final Auth auth;
+
+    public Team(Journal journal, Presence presence, Hub hub, Auth auth) {
+        this.journal = journal;
+        this.presence = presence;
+        this.hub = hub;
+        this.auth = auth;
+    }
+
+    public Agent setStatus(Agent agent, String status) {
+        if (!"online".equals(status) && !"offline".equals(status)) {
+            throw ApiException.invalid("status", "status is 'online' or 'offline'.");
+        }
+        if ("online".equals(status) && !agent.active()) throw ApiException.forbidden("An inactive agent cannot go online.");
+        return journal.run(tx -> {
+            tx.handle().createUpdate("UPDATE agents SET status = :s WHERE id = :id").bind("s", status).bind("id", agent.id()).execute();
+            return changed(tx, agent.id());
+        });
+    }
+
+    public Agent updateProfile(Agent agent, String name, String avatarUrl) {
+        String n = Input.name("name", name);
+        String avatar = Input.url("avatar_url", avatarUrl);
+        return journal.run(tx -> {
+            tx.handle().createUpdate("UPDATE agents SET name = coalesce(:n, name), avatar_url = coalesce(:av, avatar_url) WHERE id = :id")
+                    .bind("n", n).bind("av", avatar).bind("id", agent.id()).execute();
+            return changed(tx, agent.id());
+        });
+    }
+
+    public Agent invite(Caller by, String email, String name, String password, String role, List<Long> groupIds) {
+        requireFullAccess(by);
+        String e = Input.email("email", email);
+        if (e == null) throw ApiException.invalid("email", "email is required.");
+        String n = Input.requiredName("name", name);
+        Passwords.validate(password);
+        Role r = parseRole(role == null ? "agent" : role);
+        String hash = Passwords.hash(password);
+        return journal.run(tx -> {
+            Handle h = tx.handle();
+            if (Agents.byEmail(h, e).isPresent()) throw ApiException.conflict("An agent with this email already exists.");
+            long id = Agents.insert(h, by.accountId(), e, n, r, hash);
+            setGroups(h, by.accountId(), id, groupIds);
+            return changed(tx, id);
+        });
+    }
+
+    public Agent update(Caller by, long agentId, String name, String role, Boolean active, List<Long> groupIds) {
+        requireFullAccess(by);
+        String n = Input.name("name", name);
+        Role r = role == null ? null : parseRole(role);
+        Agent updated = journal.run(tx -> {
+            Handle h = tx.handle();
+            Agent target = Agents.inAccount(h, by.accountId(), agentId).orElseThrow(() -> ApiException.notFound("The agent"));
+            if (target.role() == Role.OWNER && (r != null && r != Role.OWNER || Boolean.FALSE.equals(active))) {
+                throw ApiException.forbidden("The account owner's role and access cannot change.");
+            }
+            h.createUpdate("""
+                            UPDATE agents SET name = coalesce(:n, name), role = coalesce(:r, role), active = coalesce(:act, active),
+                                   status = CASE WHEN :act = false THEN 'offline' ELSE status END
+                            WHERE id = :id""")
+                    .bind("n", n).bind("r", r == null ? null : r.wire()).bind("act", active).bind("id", agentId).execute();
+            if (groupIds != null) setGroups(h, by.accountId(), agentId, groupIds);
+            return changed(tx, agentId);
+        });
+        if (Boolean.FALSE.equals(active)) auth.endSessions(agentId);
+        return updated;
+    }
+
+    public GroupView createGroup(Caller by, String name, String key) {
+        requireFullAccess(by);
+        String n = Input.requiredName("name", name);
+        String k = key == null ? slug(n) : Input.requiredName("key", key);
+        return journal.run(tx -> {
+            Handle h = tx.handle();
+            boolean taken = h.createQuery("SELECT count(*) > 0 FROM groups WHERE account_id = :a AND key = :k")
+                    .bind("a", by.accountId()).bind("k", k).mapTo(Boolean.class).one();
+            if (taken) throw ApiException.conflict("A group with this key already exists.");
+            GroupView g = h.createQuery("INSERT INTO groups (account_id, name, key) VALUES (:a, :n, :k) RETURNING id, name, key")
+                    .bind("a", by.accountId()).bind("n", n).bind("k", k)
+                    .map((rs, ctx) -> new GroupView(rs.getLong(1), rs.getString(2), rs.getString(3))).one();
+            accountChanged(tx, by.accountId(), "group.created", g);
+            return g;
+        });
+    }
+
+    public void deleteGroup(Caller by, long groupId) {
+        requireFullAccess(by);
+        journal.run(tx -> {
+            int n = tx.handle().createUpdate("DELETE FROM groups WHERE id = :id AND account_id = :a")
+                    .bind("id", groupId).bind("a", by.accountId()).execute();
+            if (n == 0) throw ApiException.notFound("The group");
+            accountChanged(tx, by.accountId(), "group.deleted", Map.of("id", groupId));
+            return null;
+        });
+    }
+
+    public static List<GroupView> groups(Handle h, long accountId) {
+        return h.createQuery("SELECT id, name, key FROM groups WHERE account_id = :a ORDER BY lower(name)")
+                .bind("a", accountId).map((rs, ctx) -> new GroupView(rs.getLong(1), rs.getString(2), rs.getString(3))).list();
+    }
+
+    /** Any agent may create a tag while chatting (PRODUCT.md §1.4); changing or deleting one needs full access. */
+    public TagView createTag(Caller by, String name, String color, String description) {
+        String n = Input.requiredName("name", name);
+        String c = color(color);
+        String d = Input.shortText("description", description, 1000);
+        return journal.run(tx -> {
+            Handle h = tx.handle();
+            boolean taken = h.createQuery("SELECT count(*) > 0 FROM tags WHERE account_id = :a AND lower(name) = lower(:n)")
+                    .bind("a", by.accountId()).bind("n", n).mapTo(Boolean.class).one();
+            if (taken) throw ApiException.conflict("A tag with this name already exists.");
+            TagView t = h.createQuery("""
+                            INSERT INTO tags (account_id, name, color, description) VALUES (:a, :n, :c, :d)
+                            RETURNING id, name, color, description""")
+                    .bind("a", by.accountId()).bind("n", n).bind("c", c).bind("d", d).map(Team::tag).one();
+            accountChanged(tx, by.accountId(), "tag.created", t);
+            return t;
+        });
+    }
+
+    public TagView updateTag(Caller by, long tagId, String name, String color, String description) {
+        requireFullAccess(by);
+        String n = Input.name("name", name);
+        String c = color == null ? null : color(color);
+        String d = Input.shortText("description", description, 1000);
+        return journal.run(tx -> {
+            TagView t = tx.handle().createQuery("""
+                            UPDATE tags SET name = coalesce(:n, name), color = coalesce(:c, color),
+                                   description = coalesce(:d, description)
+                            WHERE id = :id AND account_id = :a RETURNING id, name, color, description""")
+                    .bind("n", n).bind("c", c).bind("d", d).bind("id", tagId).bind("a", by.accountId())
+                    .map(Team::tag).findOne().orElseThrow(() -> ApiException.notFound("The tag"));
+            accountChanged(tx, by.accountId(), "tag.updated", t);
+            return t;
+        });
+    }
+
+    public void deleteTag(Caller by, long tagId) {
+        requireFullAccess(by);
+        journal.run(tx -> {
+            int n = tx.handle().createUpdate("DELETE FROM tags WHERE id = :id AND account_id = :a")
+                    .bind("id", tagId).bind("a", by.accountId()).execute();
+            if (n == 0) throw ApiException.notFound("The tag");
+            accountChanged(tx, by.accountId(), "tag.deleted", Map.of("id", tagId));
+            return null;
+        });
+    }
+
+    public static List<TagView> tags(Handle h, long accountId) {
+        return h.createQuery("SELECT id, name, color, description FROM tags WHERE account_id = :a ORDER BY lower(name)")
+                .bind("a", accountId).map(Team::tag).list();
+    }
+
+    public static void requireFullAccess(Caller caller) {
+        if (!caller.agent().role().fullAccess()) {
+            throw ApiException.forbidden("Only the owner and admins may change settings.");
+        }
+    }
+
+    private Agent changed(Tx tx, long agentId) {
+        Agent a = Agents.byId(tx.reader(), agentId).orElseThrow();
+        tx.emit("agent.updated", a.accountId(), null, null, null, Json.write(a), null);
+        tx.afterCommit(() -> {
+            presence.update(a);
+            announceChatStatus(a.accountId());
+        });
+        return a;
+    }
+
+    private void accountChanged(Tx tx, long accountId, String type, Object payload) {
+        tx.emit(type, accountId, null, null, null, Json.write(payload), null);
+        if (type.startsWith("group.")) {
+            tx.afterCommit(() -> {
+                presence.reload(accountId);
+                announceChatStatus(accountId);
+            });
+        }
+    }
+
+    /** Tells every connected chat box of the account whether someone is there to answer. */
+    private void announceChatStatus(long accountId) {
+        for (var c : hub.clients(accountId)) {
+            if (c.isAgent()) continue;
+            boolean online = presence.chatOnline(accountId, c.groupId());
+            c.sendNow("{\"type\":\"chat_status\",\"ephemeral\":true,\"data\":{\"online\":" + online + "}}");
+        }
+    }
+
+    private static void setGroups(Handle h, long accountId, long agentId, List<Long> groupIds) {
+        if (groupIds == null) return;
+        Set<Long> ids = Set.copyOf(groupIds);
+        int known = h.createQuery("SELECT count(*) FROM groups WHERE account_id = :a AND id = ANY(:ids)")
+                .bind("a", accountId).bindArray("ids", Long.class, ids).mapTo(Integer.class).one();
+        if (known != ids.size()) throw ApiException.invalid("group_ids", "One of the groups does not exist.");
+        h.createUpdate("DELETE FROM group_members WHERE agent_id = :id").bind("id", agentId).execute();
+        h.createUpdate("INSERT INTO group_members (group_id, agent_id) SELECT unnest(:ids), :id")
+                .bindArray("ids", Long.class, ids).bind("id", agentId).execute();
+    }
+
+    private static Role parseRole(String role) {
+        return switch (role) {
+            case "admin" -> Role.ADMIN;
+            case "agent" -> Role.AGENT;
+            case "owner" -> throw ApiException.invalid("role", "There is one owner per account; invite admins instead.");
+            default -> throw ApiException.invalid("role", "role is 'admin' or 'agent'.");
+        };
+    }
+
+    private static String color(String color) {
+        if (color == null) return "#6b7280";
+        if (!color.matches("^#[0-9a-fA-F]{6}$")) throw ApiException.invalid("color", "A colour is written #rrggbb.");
+        return color;
+    }
+
+    private static String slug(String name) {
+        String s = name.toLowerCase().replaceAll("[^a-z0-9]+", "-").replaceAll("(^-|-$)", "");
+        return s.isEmpty() ? "group" : s;
+    }
+
+    private static TagView tag(java.sql.ResultSet rs, org.jdbi.v3.core.statement.StatementContext ctx) throws java.sql.SQLException {
+        return new TagView(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4));
+    }
+}

@@ -1,0 +1,28 @@
+package app.parley.contact;
+
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonRawValue;
+import java.time.OffsetDateTime;
+
+/** A browser identity on the shop's site (PRODUCT.md §3); the visitor card shows it. */
+public record Visitor(
+        long id,
+        @JsonIgnore long accountId,
+        @JsonIgnore String visitorKey,
+        Long contactId,
+        String name,
+        String email,
+        String phone,
+        String note,
+        String language,
+        String groupKey,
+        @JsonRawValue String variables,
+        String userAgent,
+        String ip,
+        String currentUrl,
+        String currentTitle,
+        String referrer,
+        int visits,
+        boolean blocked,
+        OffsetDateTime firstSeenAt,
+        OffsetDateTime lastSeenAt) {}

@@ -1,0 +1,52 @@
+package app.parley.contact;
+
+import app.parley.account.Tokens;
+import java.time.OffsetDateTime;
+import java.util.Optional;
+import org.jdbi.v3.core.Handle;
+
+/** SQL for visitors and the contacts they become once identified. */
+public final class Visitors {
+    private Visitors() {}
+
+    public static Optional<Visitor> byKey(Handle h, long accountId, String key) {
+        if (key == null || key.isBlank() || key.length() > 64) return Optional.empty();
+        return h.createQuery("SELECT *, variables::text AS vars FROM visitors WHERE visitor_key = :key AND account_id = :a")
+                .bind("key", key).bind("a", accountId).map((rs, ctx) -> map(rs)).findOne();
+    }
+
+    public static Optional<Visitor> byId(Handle h, long accountId, long id) {
+        return h.createQuery("SELECT *, variables::text AS vars FROM visitors WHERE id = :id AND account_id = :a")
+                .bind("id", id).bind("a", accountId).map((rs, ctx) -> map(rs)).findOne();
+    }
+
+    public static Visitor create(Handle h, long accountId, String userAgent, String ip) {
+        return h.createQuery("""
+                        INSERT INTO visitors (account_id, visitor_key, user_agent, ip)
+                        VALUES (:a, :key, :ua, :ip) RETURNING *, variables::text AS vars""")
+                .bind("a", accountId).bind("key", Tokens.random(16)).bind("ua", clip(userAgent, 1000)).bind("ip", ip)
+                .map((rs, ctx) -> map(rs)).one();
+    }
+
+    /** A returning visitor: a new visit when the last activity was over 30 minutes ago. */
+    public static void seen(Handle h, long visitorId, String userAgent, String ip) {
+        h.createUpdate("""
+                        UPDATE visitors SET visits = visits + CASE WHEN last_seen_at < now() - interval '30 minutes' THEN 1 ELSE 0 END,
+                               last_seen_at = now(), user_agent = coalesce(:ua, user_agent), ip = coalesce(:ip, ip)
+                        WHERE id = :id""")
+                .bind("id", visitorId).bind("ua", clip(userAgent, 1000)).bind("ip", ip).execute();
+    }
+
+    static String clip(String s, int max) {
+        return s == null || s.length() <= max ? s : s.substring(0, max);
+    }
+
+    static Visitor map(java.sql.ResultSet rs) throws java.sql.SQLException {
+        return new Visitor(rs.getLong("id"), rs.getLong("account_id"), rs.getString("visitor_key"),
+                (Long) rs.getObject("contact_id"), rs.getString("name"), rs.getString("email"), rs.getString("phone"),
+                rs.getString("note"), rs.getString("language"), rs.getString("group_key"), rs.getString("vars"),
+                rs.getString("user_agent"), rs.getString("ip"), rs.getString("current_url"), rs.getString("current_title"),
+                rs.getString("referrer"), rs.getInt("visits"), rs.getBoolean("blocked"),
+                rs.getObject("first_seen_at", OffsetDateTime.class), rs.getObject("last_seen_at", OffsetDateTime.class));
+    }
+}

@@ -1,0 +1,90 @@
+package app.parley.conversation;
+
+import java.sql.Array;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.OffsetDateTime;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.Set;
+
+/**
+ * A conversation's row as a command changes it inside the journal's transaction: read once per batch, changed
+ * in memory by any number of commands, written back in one statement at the end (see {@link ConversationCache}).
+ */
+public final class ConversationRow {
+    public final long id;
+    public final long accountId;
+    public final long visitorId;
+    public final OffsetDateTime createdAt;
+    public Long contactId;
+    public Long groupId;
+    public String channel;
+    public String status;
+    public boolean isOffline;
+    public boolean isServed;
+    public boolean important;
+    public String closeType;
+    public Long closedBy;
+    public Integer ratingValue;
+    public String ratingText;
+    public final Set<Long> assigneeIds = new LinkedHashSet<>();
+    public final Set<Long> participantIds = new LinkedHashSet<>();
+    public int contactMessageCount;
+    public Long lastMessageId;
+    public String lastMessageText;
+    public String lastMessageSubType;
+    public OffsetDateTime lastMessageAt;
+    public long visitorReadId;
+    public long agentReadId;
+    public OffsetDateTime updatedAt;
+    public OffsetDateTime finishedAt;
+
+    ConversationRow(long id, long accountId, long visitorId, OffsetDateTime createdAt) {
+        this.id = id;
+        this.accountId = accountId;
+        this.visitorId = visitorId;
+        this.createdAt = createdAt;
+    }
+
+    public boolean open() {
+        return "open".equals(status);
+    }
+
+    public ConversationTab.Facts facts() {
+        return new ConversationTab.Facts(open(), groupId, Set.copyOf(assigneeIds));
+    }
+
+    static ConversationRow map(ResultSet rs) throws SQLException {
+        ConversationRow c = new ConversationRow(rs.getLong("id"), rs.getLong("account_id"), rs.getLong("visitor_id"),
+                rs.getObject("created_at", OffsetDateTime.class));
+        c.contactId = (Long) rs.getObject("contact_id");
+        c.groupId = (Long) rs.getObject("group_id");
+        c.channel = rs.getString("channel");
+        c.status = rs.getString("status");
+        c.isOffline = rs.getBoolean("is_offline");
+        c.isServed = rs.getBoolean("is_served");
+        c.important = rs.getBoolean("important");
+        c.closeType = rs.getString("close_type");
+        c.closedBy = (Long) rs.getObject("closed_by");
+        c.ratingValue = (Integer) rs.getObject("rating_value", Integer.class);
+        c.ratingText = rs.getString("rating_text");
+        c.assigneeIds.addAll(longs(rs.getArray("assignee_ids")));
+        c.participantIds.addAll(longs(rs.getArray("participant_ids")));
+        c.contactMessageCount = rs.getInt("contact_message_count");
+        c.lastMessageId = (Long) rs.getObject("last_message_id");
+        c.lastMessageText = rs.getString("last_message_text");
+        c.lastMessageSubType = rs.getString("last_message_sub_type");
+        c.lastMessageAt = rs.getObject("last_message_at", OffsetDateTime.class);
+        c.visitorReadId = rs.getLong("visitor_read_id");
+        c.agentReadId = rs.getLong("agent_read_id");
+        c.updatedAt = rs.getObject("updated_at", OffsetDateTime.class);
+        c.finishedAt = rs.getObject("finished_at", OffsetDateTime.class);
+        return c;
+    }
+
+    static Set<Long> longs(Array array) throws SQLException {
+        if (array == null) return Set.of();
+        return new LinkedHashSet<>(Arrays.asList((Long[]) array.getArray()));
+    }
+}

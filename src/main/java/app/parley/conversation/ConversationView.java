@@ -1,0 +1,60 @@
+package app.parley.conversation;
+
+import com.fasterxml.jackson.annotation.JsonRawValue;
+import java.time.OffsetDateTime;
+import java.util.List;
+
+/**
+ * A conversation as the API and the dashboard see it, in Smartsupp's v2 field names (PRODUCT.md §9).
+ * {@code unread} and {@code markedUnread} are the caller's own; they are null in events shared by all agents.
+ */
+public record ConversationView(
+        long id,
+        String status,
+        OffsetDateTime createdAt,
+        OffsetDateTime updatedAt,
+        OffsetDateTime finishedAt,
+        Channel channel,
+        Long contactId,
+        long visitorId,
+        List<Long> agentIds,
+        List<Long> assignedIds,
+        Long groupId,
+        Integer ratingValue,
+        String ratingText,
+        boolean isOffline,
+        boolean isServed,
+        boolean important,
+        Integer unread,
+        Boolean markedUnread,
+        @JsonRawValue String tags,
+        String closeType,
+        Long closedBy,
+        VisitorRef visitor,
+        LastMessage lastMessage,
+        @JsonRawValue String variables,
+        String domain,
+        String referer,
+        Location location,
+        long visitorReadId,
+        long agentReadId) {
+
+    public record Channel(String type, String id) {}
+
+    public record VisitorRef(long id, String name, String email, String phone) {}
+
+    public record LastMessage(Long id, String text, String subType, OffsetDateTime createdAt) {}
+
+    public record Location(String ip, String code, String country, String city) {}
+
+    /** What the visitor's chat box may know of its own conversation. */
+    public record ForVisitor(long id, String status, List<Message.AgentRef> assignees, Integer ratingValue,
+                             String ratingText, String closeType, long visitorReadId, long agentReadId) {}
+
+    public ConversationView withoutCallerState() {
+        return new ConversationView(id, status, createdAt, updatedAt, finishedAt, channel, contactId, visitorId,
+                agentIds, assignedIds, groupId, ratingValue, ratingText, isOffline, isServed, important, null, null,
+                tags, closeType, closedBy, visitor, lastMessage, variables, domain, referer, location, visitorReadId,
+                agentReadId);
+    }
+}

@@ -1,0 +1,58 @@
+package app.parley.conversation;
+
+import app.parley.json.Json;
+import app.parley.realtime.Tx;
+import java.time.OffsetDateTime;
+import java.util.List;
+
+/** Writes messages and timeline events into a conversation and emits what clients see of them. */
+final class Timeline {
+    private Timeline() {}
+
+    static Message append(Tx tx, ConversationRow c, String kind, String subType, Message.AgentRef agent, String text,
+                          String eventType, String data, String clientId) {
+        MessageBatch batch = MessageBatch.of(tx);
+        OffsetDateTime now = OffsetDateTime.now();
+        Message m = new Message(batch.nextId(), c.accountId, c.id, clientId, kind, subType, c.channel, text, agent,
+                eventType, data, now);
+        batch.insert(m);
+        if (!"note".equals(kind) && !"event".equals(kind)) {
+            c.lastMessageId = m.id();
+            c.lastMessageText = text;
+            c.lastMessageSubType = subType;
+            c.lastMessageAt = now;
+        }
+        if (m.fromContact()) c.contactMessageCount++;
+        if (agent != null && "message".equals(kind)) c.participantIds.add(agent.id());
+        c.updatedAt = now;
+        ConversationCache.of(tx).changed(c);
+        String payload = Json.write(m);
+        tx.emit("message.created", c.accountId, c.id, c.groupId, c.visitorId, payload,
+                m.visibleToVisitor() ? payload : null);
+        return m;
+    }
+
+    static Message event(Tx tx, ConversationRow c, Message.AgentRef by, String eventType, Object data) {
+        return append(tx, c, "event", by == null ? "system" : "agent", by, null, eventType, Json.write(data), null);
+    }
+
+    /** After a change of state: the full summary to agents, the visitor's projection to the visitor. */
+    static void changed(Tx tx, ConversationRow c, String type) {
+        ConversationCache.of(tx).changed(c);
+        ConversationView view = ConversationQueries.shared(tx.reader(), c.id);
+        tx.emit(type, c.accountId, c.id, c.groupId, c.visitorId, Json.write(view), Json.write(forVisitor(tx, c)));
+    }
+
+    static ConversationView.ForVisitor forVisitor(Tx tx, ConversationRow c) {
+        return forVisitor(tx.reader(), c);
+    }
+
+    static ConversationView.ForVisitor forVisitor(org.jdbi.v3.core.Handle h, ConversationRow c) {
+        List<Message.AgentRef> assignees = c.assigneeIds.isEmpty() ? List.of()
+                : h.createQuery("SELECT id, name, avatar_url FROM agents WHERE id = ANY(:ids) ORDER BY id")
+                        .bindArray("ids", Long.class, c.assigneeIds)
+                        .map((rs, ctx) -> new Message.AgentRef(rs.getLong(1), rs.getString(2), rs.getString(3))).list();
+        return new ConversationView.ForVisitor(c.id, c.status, assignees, c.ratingValue, c.ratingText, c.closeType,
+                c.visitorReadId, c.agentReadId);
+    }
+}

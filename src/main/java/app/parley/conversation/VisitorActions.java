@@ -1,0 +1,158 @@
+package app.parley.conversation;
+
+import app.parley.http.ApiException;
+import app.parley.http.Input;
+import app.parley.json.Json;
+import app.parley.realtime.Journal;
+import app.parley.realtime.Tx;
+import java.time.OffsetDateTime;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.BiPredicate;
+
+/** What a visitor does from the chat box: write, end the chat, rate, mark read. */
+public final class VisitorActions {
+    /** The visitor a socket speaks for, and the conversation it last knew (null: look it up). */
+    public record Who(long accountId, long visitorId, Long conversationId) {}
+
+    private final Journal journal;
+    private final BiPredicate<Long, Long> chatOnline;
+
+    /** {@code chatOnline} tells whether an agent is online for (account, group); it decides {@code is_offline}. */
+    public VisitorActions(Journal journal, BiPredicate<Long, Long> chatOnline) {
+        this.journal = journal;
+        this.chatOnline = chatOnline;
+    }
+
+    public CompletableFuture<Message> send(Who who, String clientId, String text) {
+        String t = Input.messageText("text", text);
+        String id = Input.clientId(clientId);
+        return journal.submit(new Send(who, id, t, false));
+    }
+
+    /** The offline contact form: the caller has already stored the visitor's email; the conversation is offline. */
+    public CompletableFuture<Message> sendOffline(Who who, String clientId, String text) {
+        return journal.submit(new Send(who, Input.clientId(clientId), Input.messageText("text", text), true));
+    }
+
+    public CompletableFuture<ConversationView.ForVisitor> close(Who who) {
+        return journal.submit(tx -> {
+            ConversationRow c = own(tx, who);
+            if (!c.open()) return Timeline.forVisitor(tx, c);
+            c.status = "closed";
+            c.closeType = "visitor_close";
+            c.closedBy = null;
+            c.finishedAt = OffsetDateTime.now();
+            Timeline.event(tx, c, null, "chat_close", Map.of("close_type", "visitor_close"));
+            Timeline.changed(tx, c, "conversation.updated");
+            return Timeline.forVisitor(tx, c);
+        });
+    }
+
+    public CompletableFuture<ConversationView.ForVisitor> rate(Who who, Integer value, String text) {
+        if (value == null || !(value == 1 || value == 3 || value == 5)) {
+            throw ApiException.invalid("value", "A rating is 5 (good), 3 (normal) or 1 (bad).");
+        }
+        String comment = Input.shortText("text", text, 1000);
+        return journal.submit(tx -> {
+            ConversationRow c = own(tx, who);
+            if (c.open()) throw ApiException.conflict("A conversation can be rated once it is resolved.");
+            c.ratingValue = value;
+            c.ratingText = comment;
+            Timeline.changed(tx, c, "conversation.updated");
+            return Timeline.forVisitor(tx, c);
+        });
+    }
+
+    public CompletableFuture<Long> read(Who who, long messageId) {
+        return journal.submit(tx -> {
+            ConversationRow c = own(tx, who);
+            long upTo = Math.min(messageId, c.lastMessageId == null ? 0 : c.lastMessageId);
+            if (upTo <= c.visitorReadId) return c.visitorReadId;
+            c.visitorReadId = upTo;
+            ConversationCache.of(tx).changed(c);
+            String payload = Json.write(Map.of("reader", "visitor", "message_id", upTo));
+            tx.emit("conversation.read", c.accountId, c.id, c.groupId, c.visitorId, payload, payload);
+            return upTo;
+        });
+    }
+
+    private static ConversationRow own(Tx tx, Who who) {
+        ConversationRow c = who.conversationId() == null ? latest(tx, who) : ConversationCache.of(tx).get(who.conversationId());
+        // Someone else's conversation looks exactly like a missing one.
+        if (c == null || c.visitorId != who.visitorId() || c.accountId != who.accountId()) {
+            throw ApiException.notFound("The conversation");
+        }
+        return c;
+    }
+
+    private static ConversationRow latest(Tx tx, Who who) {
+        Long id = tx.reader().createQuery("SELECT id FROM conversations WHERE visitor_id = :v ORDER BY id DESC LIMIT 1")
+                .bind("v", who.visitorId()).mapTo(Long.class).findOne().orElse(null);
+        return id == null ? null : ConversationCache.of(tx).get(id);
+    }
+
+    private final class Send implements Journal.Command<Message> {
+        private final Who who;
+        private final String clientId;
+        private final String text;
+        private final boolean offlineForm;
+
+        Send(Who who, String clientId, String text, boolean offlineForm) {
+            this.who = who;
+            this.clientId = clientId;
+            this.text = text;
+            this.offlineForm = offlineForm;
+        }
+
+        @Override
+        public void prepare(Tx tx) {
+            if (who.conversationId() != null) {
+                ConversationCache.of(tx).want(who.conversationId());
+                MessageBatch.of(tx).wantClientId(who.conversationId(), clientId);
+            }
+        }
+
+        @Override
+        public Message execute(Tx tx) {
+            ConversationRow c = who.conversationId() == null ? latest(tx, who) : own(tx, who);
+            if (c != null) {
+                Message earlier = MessageBatch.of(tx).byClientId(c.id, clientId);
+                if (earlier != null) return earlier;
+            }
+            boolean created = c == null;
+            if (created) c = create(tx);
+            boolean reopened = !c.open();
+            if (reopened) {
+                // PRODUCT.md §1.1: the visitor writing again reopens it; its assignees stay.
+                c.status = "open";
+                c.closeType = null;
+                c.closedBy = null;
+                c.finishedAt = null;
+            }
+            Message m = Timeline.append(tx, c, "message", "contact", null, text, null, null, clientId);
+            if (created) Timeline.changed(tx, c, "conversation.created");
+            else if (reopened) Timeline.changed(tx, c, "conversation.updated");
+            return m;
+        }
+
+        private ConversationRow create(Tx tx) {
+            var h = tx.handle();
+            Long groupId = h.createQuery("""
+                            SELECT g.id FROM visitors v JOIN groups g ON g.account_id = v.account_id AND g.key = v.group_key
+                            WHERE v.id = :v""").bind("v", who.visitorId()).mapTo(Long.class).findOne().orElse(null);
+            boolean offline = offlineForm || !chatOnline.test(who.accountId(), groupId);
+            ConversationRow row = h.createQuery("""
+                            INSERT INTO conversations (account_id, visitor_id, contact_id, group_id, is_offline, ip, referer,
+                                                       domain, variables)
+                            SELECT v.account_id, v.id, v.contact_id, :group, :offline, v.ip, v.referrer,
+                                   substring(v.current_url from '^https?://([^/:?#]+)'), v.variables
+                            FROM visitors v WHERE v.id = :v AND v.account_id = :a
+                            RETURNING *""")
+                    .bind("v", who.visitorId()).bind("a", who.accountId()).bind("group", groupId).bind("offline", offline)
+                    .map((rs, ctx) -> ConversationRow.map(rs)).one();
+            ConversationCache.of(tx).put(row);
+            return row;
+        }
+    }
+}

@@ -1,0 +1,107 @@
+package app.parley.db;
+
+import app.parley.Config;
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+import org.jdbi.v3.core.Jdbi;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Parley's one PostgreSQL: embedded in the data folder by default, or any server named by configuration. */
+public final class Database implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Database.class);
+
+    private final EmbeddedPostgres embedded;
+    private final HikariDataSource pool;
+    private final Jdbi jdbi;
+
+    private Database(EmbeddedPostgres embedded, HikariDataSource pool) {
+        this.embedded = embedded;
+        this.pool = pool;
+        this.jdbi = Jdbi.create(pool);
+    }
+
+    public static Database open(Config config) {
+        if (config.embeddedDatabase()) {
+            EmbeddedPostgres pg = startEmbedded(config.dataDir());
+            String url = pg.getJdbcUrl("postgres", "postgres");
+            return connect(pg, url, "postgres", null);
+        }
+        return connect(null, config.databaseUrl(), config.databaseUser(), config.databasePassword());
+    }
+
+    /** For tests: a pool on a database of an already running server. */
+    public static Database connect(String url, String user, String password) {
+        return connect(null, url, user, password);
+    }
+
+    private static Database connect(EmbeddedPostgres pg, String url, String user, String password) {
+        HikariConfig hc = new HikariConfig();
+        hc.setJdbcUrl(url);
+        if (user != null) hc.setUsername(user);
+        if (password != null) hc.setPassword(password);
+        hc.setMaximumPoolSize(12);
+        hc.setPoolName("parley");
+        hc.addDataSourceProperty("reWriteBatchedInserts", "true");
+        hc.addDataSourceProperty("ApplicationName", "parley");
+        HikariDataSource ds = new HikariDataSource(hc);
+        try {
+            Flyway.configure().dataSource(ds).locations("classpath:db/migration").load().migrate();
+        } catch (RuntimeException e) {
+            ds.close();
+            closeQuietly(pg);
+            throw e;
+        }
+        return new Database(pg, ds);
+    }
+
+    static EmbeddedPostgres startEmbedded(Path dataDir) {
+        try {
+            Path pgData = dataDir.resolve("postgres");
+            Files.createDirectories(pgData);
+            log.info("Starting embedded PostgreSQL in {}", pgData);
+            return EmbeddedPostgres.builder()
+                    .setDataDirectory(pgData)
+                    .setCleanDataDirectory(false)
+                    .setOverrideWorkingDirectory(dataDir.resolve("postgres-binaries").toFile())
+                    // zonky's defaults are for throwaway test databases: Parley's data must survive a crash.
+                    .setServerConfig("fsync", "on")
+                    .setServerConfig("synchronous_commit", "on")
+                    .setServerConfig("full_page_writes", "on")
+                    .setServerConfig("max_connections", "100")
+                    .setServerConfig("listen_addresses", "localhost")
+                    .start();
+        } catch (IOException e) {
+            throw new IllegalStateException("Cannot start the embedded PostgreSQL in " + dataDir + ": " + e.getMessage(), e);
+        }
+    }
+
+    public DataSource dataSource() {
+        return pool;
+    }
+
+    public Jdbi jdbi() {
+        return jdbi;
+    }
+
+    @Override
+    public void close() {
+        pool.close();
+        closeQuietly(embedded);
+    }
+
+    private static void closeQuietly(EmbeddedPostgres pg) {
+        if (pg == null) return;
+        try {
+            pg.close();
+        } catch (IOException e) {
+            log.warn("Embedded PostgreSQL did not stop cleanly", e);
+        }
+    }
+}

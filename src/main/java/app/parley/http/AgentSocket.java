@@ -1,0 +1,147 @@
+package app.parley.http;
+
+import app.parley.account.Auth;
+import app.parley.account.Caller;
+import app.parley.account.Presence;
+import app.parley.conversation.AgentActions;
+import app.parley.json.Json;
+import app.parley.realtime.Client;
+import app.parley.realtime.EventLog;
+import app.parley.realtime.Hub;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.javalin.websocket.WsConfig;
+import io.javalin.websocket.WsContext;
+import java.net.URI;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import org.jdbi.v3.core.Jdbi;
+
+/** The dashboard's socket (docs/PROTOCOL.md): everything an agent may see, live, resumable. */
+public final class AgentSocket {
+    private record Conn(Client client, Caller caller, RateLimit frames) {}
+
+    private final Jdbi jdbi;
+    private final Hub hub;
+    private final Auth auth;
+    private final Presence presence;
+    private final Map<String, Conn> conns = new ConcurrentHashMap<>();
+
+    public AgentSocket(Jdbi jdbi, Hub hub, Auth auth, Presence presence) {
+        this.jdbi = jdbi;
+        this.hub = hub;
+        this.auth = auth;
+        this.presence = presence;
+    }
+
+    public void configure(WsConfig ws) {
+        ws.onConnect(this::connect);
+        ws.onMessage(ctx -> {
+            Conn c = conns.get(ctx.sessionId());
+            if (c != null) receive(c, ctx.message());
+        });
+        ws.onClose(ctx -> drop(ctx.sessionId()));
+        ws.onError(ctx -> drop(ctx.sessionId()));
+    }
+
+    private void drop(String sessionId) {
+        Conn c = conns.remove(sessionId);
+        if (c != null) hub.leave(c.client());
+    }
+
+    private void connect(WsContext ctx) {
+        Optional<Caller> caller = authenticate(ctx);
+        if (caller.isEmpty()) {
+            ctx.closeSession(4401, "Sign in first");
+            return;
+        }
+        Caller me = caller.get();
+        long after = VisitorSocket.parseLong(ctx.queryParam("after"), -1);
+        ctx.enableAutomaticPings();
+        Client client = Client.agent(ctx.session, me.viewer());
+        conns.put(ctx.sessionId(), new Conn(client, me, new RateLimit(20, 60)));
+        hub.join(client);
+        EventLog.asOf(jdbi, (h, asOf) -> {
+            EventLog.Backlog backlog = after >= 0 ? EventLog.since(h, asOf, after, me.accountId(), null) : null;
+            ObjectNode welcome = Json.object();
+            welcome.put("type", "welcome");
+            welcome.put("seq", asOf);
+            welcome.put("resync", backlog != null && backlog.resync());
+            welcome.set("agent", Json.MAPPER.valueToTree(me.agent()));
+            welcome.set("tabs", Json.MAPPER.valueToTree(AgentActions.tabs(h, me.agent())));
+            var presenceList = welcome.putArray("presence");
+            presence.onlineByAgent(me.accountId()).forEach((id, online) ->
+                    presenceList.addObject().put("agent_id", id).put("status", online ? "online" : "offline"));
+            List<app.parley.realtime.Event> missed = backlog == null || backlog.resync() ? List.of()
+                    : backlog.events().stream().filter(e -> me.viewer().sees(e.groupId())).toList();
+            client.caughtUp(asOf, List.of(Json.write(welcome)), missed);
+            return null;
+        });
+    }
+
+    /** The session cookie, from the dashboard's own origin only (no cross-site socket hijacking), or an API token. */
+    private Optional<Caller> authenticate(WsContext ctx) {
+        String authorization = ctx.header("Authorization");
+        if (authorization != null && authorization.startsWith("Bearer ")) {
+            return auth.byApiToken(authorization.substring(7).trim());
+        }
+        String origin = ctx.header("Origin");
+        if (origin != null && !sameHost(origin, ctx.header("Host"))) return Optional.empty();
+        return auth.bySession(ctx.cookie(Http.SESSION_COOKIE)).filter(c -> c.agent().active());
+    }
+
+    static boolean sameHost(String origin, String host) {
+        try {
+            URI o = URI.create(origin);
+            String originHost = o.getHost() + (o.getPort() == -1 ? "" : ":" + o.getPort());
+            return host != null && host.equalsIgnoreCase(originHost);
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
+    private void receive(Conn c, String text) {
+        if (!c.frames().take()) {
+            c.client().sendNow(VisitorSocket.error("rate_limited", "Too many frames; slow down.", null));
+            return;
+        }
+        JsonNode frame;
+        try {
+            frame = Json.tree(text);
+        } catch (ApiException e) {
+            c.client().sendNow(VisitorSocket.error(e.code(), e.getMessage(), null));
+            return;
+        }
+        switch (frame.path("type").asText("")) {
+            case "ping" -> c.client().sendNow("{\"type\":\"pong\"}");
+            case "typing" -> typing(c, frame);
+            default -> c.client().sendNow(VisitorSocket.error("unknown_type", "Unknown frame type.", null));
+        }
+    }
+
+    /** An agent typing: shown to the conversation's visitor and to the other agents who see it. */
+    private void typing(Conn c, JsonNode frame) {
+        long conversationId = frame.path("conversation_id").asLong(0);
+        var target = jdbi.withHandle(h -> h.createQuery(
+                        "SELECT visitor_id, group_id FROM conversations WHERE id = :id AND account_id = :a")
+                .bind("id", conversationId).bind("a", c.caller().accountId())
+                .map((rs, ctx) -> new long[] {rs.getLong(1), rs.getObject(2) == null ? -1 : rs.getLong(2)}).findOne());
+        if (target.isEmpty()) return;
+        Long group = target.get()[1] == -1 ? null : target.get()[1];
+        if (!c.caller().viewer().sees(group)) return;
+        ObjectNode f = Json.object();
+        f.put("type", "typing");
+        f.put("ephemeral", true);
+        f.put("conversation_id", conversationId);
+        ObjectNode data = f.putObject("data");
+        data.putObject("agent").put("id", c.caller().agent().id()).put("name", c.caller().agent().name());
+        data.put("typing", frame.path("typing").asBoolean(false));
+        String json = Json.write(f);
+        long visitorId = target.get()[0];
+        hub.signal(c.caller().accountId(), cl -> cl.isAgent()
+                ? cl.viewer().agentId() != c.caller().agent().id() && cl.viewer().sees(group)
+                : Long.valueOf(visitorId).equals(cl.visitorId()), json);
+    }
+}

@@ -1,0 +1,172 @@
+package app.parley.http;
+
+import app.parley.account.Auth;
+import app.parley.account.Caller;
+import app.parley.json.Json;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.http.Cookie;
+import io.javalin.http.HttpStatus;
+import io.javalin.http.SameSite;
+import io.javalin.http.staticfiles.Location;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The web server: JSON errors with stable codes, authentication, static files, and the routes. */
+public final class Http {
+    private static final Logger log = LoggerFactory.getLogger(Http.class);
+    public static final String SESSION_COOKIE = "parley_session";
+    private static final long MAX_BODY = 64 * 1024;
+    private static final Set<String> SAFE_METHODS = Set.of("GET", "HEAD", "OPTIONS");
+    private static final String CALLER = "parley.caller";
+
+    private Http() {}
+
+    public static Javalin create(Auth auth, boolean secureCookies, Consumer<io.javalin.config.RoutesConfig> routes) {
+        return Javalin.create(cfg -> {
+            cfg.concurrency.useVirtualThreads = true;
+            cfg.startup.showJavalinBanner = false;
+            cfg.http.maxRequestSize = MAX_BODY;
+            cfg.router.ignoreTrailingSlashes = true;
+            cfg.jsonMapper(new Json());
+            cfg.jetty.modifyWebSocketServletFactory(f -> {
+                f.setMaxTextMessageSize(64 * 1024);
+                f.setIdleTimeout(Duration.ofSeconds(90));
+            });
+            cfg.staticFiles.add(s -> {
+                s.hostedPath = "/";
+                s.directory = "/web";
+                s.location = Location.CLASSPATH;
+                // The chat box loads its modules into shops' pages: another origin, so CORS must allow it.
+                s.headers = Map.of("Access-Control-Allow-Origin", "*", "Cache-Control", "no-cache",
+                        "X-Content-Type-Options", "nosniff");
+            });
+            cfg.routes.before(ctx -> {
+                ctx.header("X-Content-Type-Options", "nosniff");
+                ctx.header("Referrer-Policy", "same-origin");
+            });
+            cfg.routes.exception(ApiException.class, (e, ctx) -> error(ctx, e.status(), e.code(), e.getMessage(), e.field()));
+            cfg.routes.exception(io.javalin.http.HttpResponseException.class, (e, ctx) -> {
+                int status = e.getStatus();
+                String code = switch (status) {
+                    case 413 -> "payload_too_large";
+                    case 404 -> "not_found";
+                    case 405 -> "method_not_allowed";
+                    default -> status >= 500 ? "internal_error" : "bad_request";
+                };
+                error(ctx, status, code, status == 413 ? "The request body is too large (at most 64 KiB)." : e.getMessage(), null);
+            });
+            cfg.routes.exception(Exception.class, (e, ctx) -> {
+                log.error("{} {} failed", ctx.method(), ctx.path(), e);
+                error(ctx, 500, "internal_error", "Something went wrong on our side. It has been logged.", null);
+            });
+            cfg.routes.error(404, ctx -> {
+                if (ctx.result() == null || ctx.result().isEmpty() || !isJson(ctx)) {
+                    error(ctx, 404, "not_found", "There is nothing at " + ctx.path() + ".", null);
+                }
+            });
+            cfg.routes.error(405, ctx -> error(ctx, 405, "method_not_allowed", "This method is not allowed here.", null));
+            routes.accept(cfg.routes);
+        });
+    }
+
+    private static boolean isJson(Context ctx) {
+        String type = ctx.res().getContentType();
+        return type != null && type.startsWith("application/json");
+    }
+
+    static void error(Context ctx, int status, String code, String message, String field) {
+        var body = Json.object();
+        var err = body.putObject("error");
+        err.put("code", code);
+        err.put("message", message);
+        if (field != null) err.put("field", field);
+        ctx.status(status).contentType("application/json").result(Json.write(body));
+    }
+
+    /** The signed-in agent or the API token's agent; a cookie-authenticated write must carry the CSRF token. */
+    public static Caller caller(Context ctx, Auth auth) {
+        Caller cached = ctx.attribute(CALLER);
+        if (cached != null) return cached;
+        String authorization = ctx.header("Authorization");
+        Caller caller;
+        if (authorization != null) {
+            if (!authorization.startsWith("Bearer ")) {
+                throw new ApiException(401, "unauthenticated", "Use 'Authorization: Bearer <token>'.");
+            }
+            caller = auth.byApiToken(authorization.substring(7).trim())
+                    .orElseThrow(() -> new ApiException(401, "unauthenticated", "The API token is not valid."));
+        } else {
+            caller = auth.bySession(ctx.cookie(SESSION_COOKIE))
+                    .orElseThrow(() -> new ApiException(401, "unauthenticated", "Please sign in."));
+            if (!caller.agent().active() && !SAFE_METHODS.contains(ctx.method().name())) {
+                throw ApiException.forbidden("Your access is inactive; ask an admin.");
+            }
+            if (!SAFE_METHODS.contains(ctx.method().name())) {
+                String sent = ctx.header("X-CSRF-Token");
+                if (sent == null || !java.security.MessageDigest.isEqual(sent.getBytes(), caller.csrfToken().getBytes())) {
+                    throw new ApiException(403, "csrf_failed", "The request is missing its X-CSRF-Token header.");
+                }
+            }
+        }
+        ctx.attribute(CALLER, caller);
+        return caller;
+    }
+
+    static void setSessionCookie(Context ctx, String token, boolean secure) {
+        Cookie c = new Cookie(SESSION_COOKIE, token);
+        c.setHttpOnly(true);
+        c.setSecure(secure);
+        c.setSameSite(SameSite.STRICT);
+        c.setPath("/");
+        c.setMaxAge((int) Auth.SESSION_LIFETIME.toSeconds());
+        ctx.cookie(c);
+    }
+
+    static void clearSessionCookie(Context ctx) {
+        Cookie c = new Cookie(SESSION_COOKIE, "");
+        c.setHttpOnly(true);
+        c.setSameSite(SameSite.STRICT);
+        c.setPath("/");
+        c.setMaxAge(0);
+        ctx.cookie(c);
+    }
+
+    static <T> T body(Context ctx, Class<T> type) {
+        String contentType = ctx.contentType();
+        if (contentType == null || !contentType.toLowerCase().startsWith("application/json")) {
+            throw new ApiException(415, "unsupported_media_type", "Send JSON with 'Content-Type: application/json'.");
+        }
+        return Json.read(ctx.body(), type);
+    }
+
+    static long pathId(Context ctx, String name) {
+        try {
+            long id = Long.parseLong(ctx.pathParam(name));
+            if (id <= 0) throw new NumberFormatException();
+            return id;
+        } catch (NumberFormatException e) {
+            throw ApiException.notFound("The " + name.replace('_', ' '));
+        }
+    }
+
+    static int limit(Context ctx, int fallback, int max) {
+        String s = ctx.queryParam("limit");
+        if (s == null) return fallback;
+        try {
+            int n = Integer.parseInt(s);
+            if (n < 1 || n > max) throw new NumberFormatException();
+            return n;
+        } catch (NumberFormatException e) {
+            throw ApiException.invalid("limit", "limit is a number from 1 to " + max + ".");
+        }
+    }
+
+    static void json(Context ctx, int status, Object value) {
+        ctx.status(HttpStatus.forStatus(status)).json(value);
+    }
+}

@@ -1,0 +1,324 @@
+package app.parley.http;
+
+import app.parley.account.Agent;
+import app.parley.account.Agents;
+import app.parley.account.Auth;
+import app.parley.account.Caller;
+import app.parley.account.Presence;
+import app.parley.account.Team;
+import app.parley.contact.VisitorCard;
+import app.parley.conversation.AgentActions;
+import app.parley.conversation.ConversationQueries;
+import app.parley.conversation.ConversationTab;
+import app.parley.conversation.Messages;
+import app.parley.conversation.Search;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.jdbi.v3.core.Jdbi;
+
+/**
+ * Every REST route (docs/API.md): parse, authorise for the caller's account and role, call one use case, render.
+ * Smartsupp's v2 paths and field names where it has the same resource.
+ */
+public final class Routes {
+    record LoginRequest(String email, String password) {}
+
+    record MePatch(String status, String name, String avatarUrl) {}
+
+    record InviteRequest(String email, String name, String password, String role, List<Long> groupIds) {}
+
+    record AgentPatch(String name, String role, Boolean active, List<Long> groupIds) {}
+
+    record GroupRequest(String name, String key) {}
+
+    record TagRequest(String name, String color, String description) {}
+
+    record MessageRequest(String type, String text, String clientId, Long agentId) {}
+
+    record AgentIdRequest(Long agentId) {}
+
+    record ConversationPatch(Boolean important) {}
+
+    record TagIdsRequest(List<Long> tagIds) {}
+
+    record VisitorPatch(String name, String email, String phone, String note) {}
+
+    record TokenRequest(String name) {}
+
+    private final Jdbi jdbi;
+    private final Auth auth;
+    private final Team team;
+    private final AgentActions actions;
+    private final VisitorCard card;
+    private final Presence presence;
+    private final boolean secureCookies;
+
+    public Routes(Jdbi jdbi, Auth auth, Team team, AgentActions actions, VisitorCard card, Presence presence,
+                  boolean secureCookies) {
+        this.jdbi = jdbi;
+        this.auth = auth;
+        this.team = team;
+        this.actions = actions;
+        this.card = card;
+        this.presence = presence;
+        this.secureCookies = secureCookies;
+    }
+
+    public void register(RoutesConfig r) {
+        r.get("/", ctx -> ctx.redirect("/app/"));
+        r.get("/health", ctx -> ctx.json(Map.of("status", "ok")));
+
+        r.post("/auth/login", this::login);
+        r.post("/auth/logout", ctx -> {
+            auth.logout(ctx.cookie(Http.SESSION_COOKIE));
+            Http.clearSessionCookie(ctx);
+            ctx.status(204);
+        });
+        r.get("/auth/me", ctx -> ctx.json(me(caller(ctx))));
+        r.patch("/auth/me", ctx -> {
+            Caller c = caller(ctx);
+            MePatch p = Http.body(ctx, MePatch.class);
+            Agent a = c.agent();
+            if (p.name() != null || p.avatarUrl() != null) a = team.updateProfile(a, p.name(), p.avatarUrl());
+            if (p.status() != null) a = team.setStatus(a, p.status());
+            ctx.json(a);
+        });
+
+        r.get("/v2/account", ctx -> {
+            Caller c = caller(ctx);
+            ctx.json(jdbi.withHandle(h -> Agents.account(h, c.accountId()).orElseThrow()));
+        });
+        r.get("/v2/account/install", ctx -> {
+            Caller c = caller(ctx);
+            Team.requireFullAccess(c);
+            var account = jdbi.withHandle(h -> Agents.account(h, c.accountId()).orElseThrow());
+            String origin = ctx.scheme() + "://" + ctx.host();
+            ctx.json(Map.of("key", account.chatKey(), "snippet", Snippet.html(account.chatKey(), origin)));
+        });
+
+        r.get("/v2/agents", ctx -> {
+            Caller c = caller(ctx);
+            ctx.json(jdbi.withHandle(h -> Agents.ofAccount(h, c.accountId())));
+        });
+        r.post("/v2/agents", ctx -> {
+            InviteRequest in = Http.body(ctx, InviteRequest.class);
+            Http.json(ctx, 201, team.invite(caller(ctx), in.email(), in.name(), in.password(), in.role(), in.groupIds()));
+        });
+        r.patch("/v2/agents/{agent_id}", ctx -> {
+            Caller c = caller(ctx);
+            AgentPatch p = Http.body(ctx, AgentPatch.class);
+            ctx.json(team.update(c, Http.pathId(ctx, "agent_id"), p.name(), p.role(), p.active(), p.groupIds()));
+        });
+
+        r.get("/v2/groups", ctx -> {
+            Caller c = caller(ctx);
+            ctx.json(jdbi.withHandle(h -> Team.groups(h, c.accountId())));
+        });
+        r.post("/v2/groups", ctx -> {
+            GroupRequest g = Http.body(ctx, GroupRequest.class);
+            Http.json(ctx, 201, team.createGroup(caller(ctx), g.name(), g.key()));
+        });
+        r.delete("/v2/groups/{group_id}", ctx -> {
+            team.deleteGroup(caller(ctx), Http.pathId(ctx, "group_id"));
+            ctx.status(204);
+        });
+
+        r.get("/v2/tags", ctx -> {
+            Caller c = caller(ctx);
+            ctx.json(jdbi.withHandle(h -> Team.tags(h, c.accountId())));
+        });
+        r.post("/v2/tags", ctx -> {
+            TagRequest t = Http.body(ctx, TagRequest.class);
+            Http.json(ctx, 201, team.createTag(caller(ctx), t.name(), t.color(), t.description()));
+        });
+        r.patch("/v2/tags/{tag_id}", ctx -> {
+            Caller c = caller(ctx);
+            TagRequest t = Http.body(ctx, TagRequest.class);
+            ctx.json(team.updateTag(c, Http.pathId(ctx, "tag_id"), t.name(), t.color(), t.description()));
+        });
+        r.delete("/v2/tags/{tag_id}", ctx -> {
+            team.deleteTag(caller(ctx), Http.pathId(ctx, "tag_id"));
+            ctx.status(204);
+        });
+
+        r.get("/v2/tokens", ctx -> {
+            Caller c = caller(ctx);
+            Team.requireFullAccess(c);
+            ctx.json(jdbi.withHandle(h -> h.createQuery("""
+                            SELECT id, name, created_at, last_used_at FROM api_tokens
+                            WHERE account_id = :a AND revoked_at IS NULL ORDER BY id""")
+                    .bind("a", c.accountId()).mapToMap().list()));
+        });
+        r.post("/v2/tokens", ctx -> {
+            Caller c = caller(ctx);
+            Team.requireFullAccess(c);
+            TokenRequest t = Http.body(ctx, TokenRequest.class);
+            Http.json(ctx, 201, auth.createApiToken(c, Input.requiredName("name", t.name())));
+        });
+        r.delete("/v2/tokens/{token_id}", ctx -> {
+            Caller c = caller(ctx);
+            Team.requireFullAccess(c);
+            int n = jdbi.withHandle(h -> h.createUpdate(
+                            "UPDATE api_tokens SET revoked_at = now() WHERE id = :id AND account_id = :a AND revoked_at IS NULL")
+                    .bind("id", Http.pathId(ctx, "token_id")).bind("a", c.accountId()).execute());
+            if (n == 0) throw ApiException.notFound("The token");
+            ctx.status(204);
+        });
+
+        r.get("/v2/conversations", this::listConversations);
+        r.get("/v2/conversations/tabs", ctx -> {
+            Caller c = caller(ctx);
+            ctx.json(jdbi.withHandle(h -> AgentActions.tabs(h, c.agent())));
+        });
+        r.post("/v2/conversations/search", ctx -> {
+            Caller c = caller(ctx);
+            ctx.json(jdbi.withHandle(h -> Search.run(h, c.viewer(), Http.body(ctx, Search.Request.class))));
+        });
+        r.get("/v2/conversations/{conversation_id}", ctx -> {
+            Caller c = caller(ctx);
+            long id = Http.pathId(ctx, "conversation_id");
+            ctx.json(jdbi.withHandle(h -> ConversationQueries.byId(h, c.accountId(), id, c.viewer()))
+                    .orElseThrow(() -> ApiException.notFound("The conversation")));
+        });
+        r.get("/v2/conversations/{conversation_id}/messages", this::listMessages);
+        r.post("/v2/conversations/{conversation_id}/messages", this::postMessage);
+        r.post("/v2/conversations/{conversation_id}/join", ctx ->
+                ctx.json(actions.join(caller(ctx).agent(), Http.pathId(ctx, "conversation_id"))));
+        r.post("/v2/conversations/{conversation_id}/leave", ctx ->
+                ctx.json(actions.leave(caller(ctx).agent(), Http.pathId(ctx, "conversation_id"))));
+        r.post("/v2/conversations/{conversation_id}/assign", ctx -> {
+            Caller c = caller(ctx);
+            AgentIdRequest a = Http.body(ctx, AgentIdRequest.class);
+            ctx.json(actions.assign(c.agent(), Http.pathId(ctx, "conversation_id"), a.agentId()));
+        });
+        r.post("/v2/conversations/{conversation_id}/unassign", ctx -> {
+            Caller c = caller(ctx);
+            AgentIdRequest a = Http.body(ctx, AgentIdRequest.class);
+            ctx.json(actions.unassign(c.agent(), Http.pathId(ctx, "conversation_id"), a.agentId()));
+        });
+        r.post("/v2/conversations/{conversation_id}/resolve", ctx ->
+                ctx.json(actions.resolve(caller(ctx).agent(), Http.pathId(ctx, "conversation_id"))));
+        r.post("/v2/conversations/{conversation_id}/read", ctx ->
+                ctx.json(actions.markRead(caller(ctx).agent(), Http.pathId(ctx, "conversation_id"))));
+        r.post("/v2/conversations/{conversation_id}/unread", ctx ->
+                ctx.json(actions.markUnread(caller(ctx).agent(), Http.pathId(ctx, "conversation_id"))));
+        r.patch("/v2/conversations/{conversation_id}", ctx -> {
+            Caller c = caller(ctx);
+            ConversationPatch p = Http.body(ctx, ConversationPatch.class);
+            if (p.important() == null) throw ApiException.invalid("important", "Nothing to change: send 'important'.");
+            ctx.json(actions.setImportant(c.agent(), Http.pathId(ctx, "conversation_id"), p.important()));
+        });
+        r.put("/v2/conversations/{conversation_id}/tags", ctx -> {
+            Caller c = caller(ctx);
+            TagIdsRequest t = Http.body(ctx, TagIdsRequest.class);
+            if (t.tagIds() == null) throw ApiException.invalid("tag_ids", "tag_ids is required.");
+            ctx.json(actions.setTags(c.agent(), Http.pathId(ctx, "conversation_id"), t.tagIds()));
+        });
+
+        r.get("/v2/visitors/{visitor_id}", ctx -> {
+            Caller c = caller(ctx);
+            ctx.json(jdbi.withHandle(h -> card.get(h, c.accountId(), Http.pathId(ctx, "visitor_id"))));
+        });
+        r.patch("/v2/visitors/{visitor_id}", ctx -> {
+            Caller c = caller(ctx);
+            VisitorPatch p = Http.body(ctx, VisitorPatch.class);
+            long id = Http.pathId(ctx, "visitor_id");
+            jdbi.withHandle(h -> card.get(h, c.accountId(), id));
+            ctx.json(card.identify(c.accountId(), id,
+                    new VisitorCard.Identity(p.name(), p.email(), p.phone(), null, null, null, p.note())).join());
+        });
+        r.get("/v2/contacts/{contact_id}", ctx -> {
+            Caller c = caller(ctx);
+            long id = Http.pathId(ctx, "contact_id");
+            ctx.json(jdbi.withHandle(h -> h.createQuery("""
+                            SELECT id, name, email, phone, note, variables::text AS variables, created_at, updated_at
+                            FROM contacts WHERE id = :id AND account_id = :a""")
+                    .bind("id", id).bind("a", c.accountId()).mapToMap().findOne())
+                    .orElseThrow(() -> ApiException.notFound("The contact")));
+        });
+
+        r.get("/widget/config", ctx -> {
+            ctx.header("Access-Control-Allow-Origin", "*");
+            String key = ctx.queryParam("key");
+            var account = jdbi.withHandle(h -> Agents.accountByKey(h, key == null ? "" : key))
+                    .orElseThrow(() -> ApiException.notFound("The chat box key"));
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("account_name", account.name());
+            out.put("online", presence.chatOnline(account.id(), null));
+            out.put("groups", jdbi.withHandle(h -> Team.groups(h, account.id())).stream()
+                    .map(g -> Map.of("key", g.key(), "name", g.name())).toList());
+            ctx.json(out);
+        });
+    }
+
+    private Caller caller(Context ctx) {
+        return Http.caller(ctx, auth);
+    }
+
+    private Map<String, Object> me(Caller c) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("agent", c.agent());
+        out.put("account", jdbi.withHandle(h -> Agents.account(h, c.accountId()).orElseThrow()));
+        out.put("csrf_token", c.csrfToken());
+        return out;
+    }
+
+    private void login(Context ctx) {
+        LoginRequest in = Http.body(ctx, LoginRequest.class);
+        Auth.Login login = auth.login(in.email(), in.password());
+        Http.setSessionCookie(ctx, login.sessionToken(), secureCookies);
+        ctx.json(me(login.caller()));
+    }
+
+    private void listConversations(Context ctx) {
+        Caller c = caller(ctx);
+        String tabName = ctx.queryParam("tab") == null ? "all" : ctx.queryParam("tab");
+        ConversationTab tab = ConversationTab.parse(tabName);
+        if (tab == null) throw ApiException.invalid("tab", "tab is all, primary, new, mine or resolved.");
+        int limit = Http.limit(ctx, 50, 200);
+        ctx.json(jdbi.withHandle(h -> {
+            var page = ConversationQueries.list(h, c.viewer(), tab, ctx.queryParam("after"), limit);
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("items", page.items());
+            out.put("after", page.after());
+            out.put("tabs", AgentActions.tabs(h, c.agent()));
+            return out;
+        }));
+    }
+
+    private void listMessages(Context ctx) {
+        Caller c = caller(ctx);
+        long id = Http.pathId(ctx, "conversation_id");
+        int limit = Http.limit(ctx, 50, 200);
+        Long before = ctx.queryParam("before") == null ? null : VisitorSocket.parseLong(ctx.queryParam("before"), -1);
+        if (before != null && before < 0) throw ApiException.invalid("before", "before is a message id.");
+        ctx.json(jdbi.withHandle(h -> {
+            ConversationQueries.byId(h, c.accountId(), id, c.viewer())
+                    .orElseThrow(() -> ApiException.notFound("The conversation"));
+            var items = Messages.page(h, id, before, limit, true);
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("items", items);
+            out.put("before", items.size() == limit ? items.getFirst().id() : null);
+            return out;
+        }));
+    }
+
+    private void postMessage(Context ctx) {
+        Caller c = caller(ctx);
+        MessageRequest in = Http.body(ctx, MessageRequest.class);
+        Agent author = c.agent();
+        if (c.viaToken()) {
+            // Smartsupp's API: posting as an agent names the agent.
+            if (in.agentId() == null) throw ApiException.invalid("agent_id", "agent_id is required when posting with an API token.");
+            author = jdbi.withHandle(h -> Agents.inAccount(h, c.accountId(), in.agentId()))
+                    .orElseThrow(() -> ApiException.invalid("agent_id", "No such agent in this account."));
+        } else if (in.agentId() != null && in.agentId() != author.id()) {
+            throw ApiException.invalid("agent_id", "You can post only as yourself.");
+        }
+        String type = in.type() == null ? "message" : in.type();
+        Http.json(ctx, 201, actions.write(author, Http.pathId(ctx, "conversation_id"), type, in.text(), in.clientId()));
+    }
+}

@@ -1,0 +1,68 @@
+package app.parley.http;
+
+import app.parley.account.Agent;
+import app.parley.account.Agents;
+import app.parley.conversation.AgentActions;
+import app.parley.json.Json;
+import app.parley.realtime.Client;
+import app.parley.realtime.Event;
+import app.parley.realtime.Hub;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.jdbi.v3.core.Jdbi;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Pushes each connected agent its tab counts after conversations change: at most every 250 ms per account, so a
+ * burst of a thousand changes costs one count per agent.
+ */
+public final class TabCounts implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(TabCounts.class);
+    private static final Set<String> CHANGES_TABS = Set.of("conversation.created", "conversation.updated", "agent.updated");
+
+    private final Jdbi jdbi;
+    private final Hub hub;
+    private final Set<Long> scheduled = ConcurrentHashMap.newKeySet();
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofVirtual().name("parley-tabs").factory());
+
+    public TabCounts(Jdbi jdbi, Hub hub) {
+        this.jdbi = jdbi;
+        this.hub = hub;
+    }
+
+    public void onCommitted(List<Event> events) {
+        for (Event e : events) {
+            if (CHANGES_TABS.contains(e.type()) && scheduled.add(e.accountId())) {
+                timer.schedule(() -> push(e.accountId()), 250, TimeUnit.MILLISECONDS);
+            }
+        }
+    }
+
+    private void push(long accountId) {
+        scheduled.remove(accountId);
+        try {
+            for (Client c : hub.clients(accountId)) {
+                if (!c.isAgent()) continue;
+                Map<String, Object> tabs = jdbi.withHandle(h -> Agents.byId(h, c.viewer().agentId())
+                        .map((Agent a) -> AgentActions.tabs(h, a)).orElse(null));
+                if (tabs != null) {
+                    c.sendNow(Json.write(Map.of("type", "tabs", "ephemeral", true, "data", tabs)));
+                }
+            }
+        } catch (RuntimeException e) {
+            log.error("Counting tabs for account {} failed", accountId, e);
+        }
+    }
+
+    @Override
+    public void close() {
+        timer.shutdownNow();
+    }
+}

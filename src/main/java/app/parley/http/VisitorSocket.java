@@ -1,0 +1,276 @@
+package app.parley.http;
+
+import app.parley.account.Account;
+import app.parley.account.Agents;
+import app.parley.account.Presence;
+import app.parley.contact.Visitor;
+import app.parley.contact.VisitorCard;
+import app.parley.contact.Visitors;
+import app.parley.conversation.Message;
+import app.parley.conversation.VisitorActions;
+import app.parley.conversation.VisitorThread;
+import app.parley.json.Json;
+import app.parley.masking.CardNumberMasker;
+import app.parley.realtime.Client;
+import app.parley.realtime.EventLog;
+import app.parley.realtime.Hub;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.javalin.websocket.WsConfig;
+import io.javalin.websocket.WsContext;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+import org.jdbi.v3.core.Jdbi;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The chat box's socket (docs/PROTOCOL.md): one visitor, their conversation, nothing else. */
+public final class VisitorSocket {
+    private static final Logger log = LoggerFactory.getLogger(VisitorSocket.class);
+    static final int WELCOME_MESSAGES = 50;
+
+    private static final class Conn {
+        final Client client;
+        final long accountId;
+        final long visitorId;
+        volatile Long conversationId;
+        volatile Long groupId;
+        final RateLimit messages = new RateLimit(5, 20);
+        final RateLimit frames = new RateLimit(30, 120);
+
+        Conn(Client client, long accountId, long visitorId) {
+            this.client = client;
+            this.accountId = accountId;
+            this.visitorId = visitorId;
+        }
+
+        VisitorActions.Who who() {
+            return new VisitorActions.Who(accountId, visitorId, conversationId);
+        }
+    }
+
+    private final Jdbi jdbi;
+    private final Hub hub;
+    private final VisitorActions actions;
+    private final VisitorCard card;
+    private final Presence presence;
+    private final Map<String, Conn> conns = new ConcurrentHashMap<>();
+
+    public VisitorSocket(Jdbi jdbi, Hub hub, VisitorActions actions, VisitorCard card, Presence presence) {
+        this.jdbi = jdbi;
+        this.hub = hub;
+        this.actions = actions;
+        this.card = card;
+        this.presence = presence;
+    }
+
+    public void configure(WsConfig ws) {
+        ws.onConnect(this::connect);
+        ws.onMessage(ctx -> {
+            Conn c = conns.get(ctx.sessionId());
+            if (c != null) receive(c, ctx.message());
+        });
+        ws.onClose(ctx -> drop(ctx.sessionId()));
+        ws.onError(ctx -> drop(ctx.sessionId()));
+    }
+
+    private void drop(String sessionId) {
+        Conn c = conns.remove(sessionId);
+        if (c != null) hub.leave(c.client);
+    }
+
+    private void connect(WsContext ctx) {
+        Account account = jdbi.withHandle(h -> Agents.accountByKey(h, String.valueOf(ctx.queryParam("key")))).orElse(null);
+        if (account == null) {
+            ctx.closeSession(4404, "Unknown chat box key");
+            return;
+        }
+        String ua = ctx.header("User-Agent");
+        String ip = ip(ctx.session.getRemoteSocketAddress());
+        Visitor visitor = jdbi.inTransaction(h -> {
+            var known = Visitors.byKey(h, account.id(), ctx.queryParam("visitor"));
+            known.ifPresent(v -> Visitors.seen(h, v.id(), ua, ip));
+            return known.orElseGet(() -> Visitors.create(h, account.id(), ua, ip));
+        });
+        if (visitor.blocked()) {
+            ctx.closeSession(4403, "Blocked");
+            return;
+        }
+        long after = parseLong(ctx.queryParam("after"), -1);
+        ctx.enableAutomaticPings();
+        Client client = Client.visitor(ctx.session, account.id(), visitor.id());
+        Conn conn = new Conn(client, account.id(), visitor.id());
+        conns.put(ctx.sessionId(), conn);
+        hub.join(client);
+        EventLog.asOf(jdbi, (h, asOf) -> {
+            VisitorThread.State state = VisitorThread.latest(h, visitor.id());
+            if (state != null) {
+                conn.conversationId = state.conversation().id();
+                conn.groupId = state.groupId();
+                client.groupId(state.groupId());
+            }
+            EventLog.Backlog backlog = after >= 0 ? EventLog.since(h, asOf, after, account.id(), visitor.id()) : null;
+            boolean resync = backlog != null && backlog.resync();
+            List<Message> messages = state == null ? List.of()
+                    : (after >= 0 && !resync) ? List.of() : state.messages(h, WELCOME_MESSAGES);
+            ObjectNode welcome = Json.object();
+            welcome.put("type", "welcome");
+            welcome.put("visitor_id", visitor.visitorKey());
+            welcome.put("seq", asOf);
+            welcome.put("resync", resync);
+            ObjectNode acc = welcome.putObject("account");
+            acc.put("name", account.name());
+            acc.put("online", presence.chatOnline(account.id(), state == null ? groupOf(h, visitor) : state.groupId()));
+            welcome.set("conversation", state == null ? null : Json.MAPPER.valueToTree(state.conversation()));
+            welcome.set("messages", Json.MAPPER.valueToTree(messages));
+            ObjectNode me = welcome.putObject("visitor");
+            me.put("name", visitor.name());
+            me.put("email", visitor.email());
+            client.caughtUp(asOf, List.of(Json.write(welcome)),
+                    backlog == null || resync ? List.of() : backlog.events());
+            return null;
+        });
+    }
+
+    private static Long groupOf(org.jdbi.v3.core.Handle h, Visitor v) {
+        if (v.groupKey() == null) return null;
+        return h.createQuery("SELECT id FROM groups WHERE account_id = :a AND key = :k")
+                .bind("a", v.accountId()).bind("k", v.groupKey()).mapTo(Long.class).findOne().orElse(null);
+    }
+
+    private void receive(Conn c, String text) {
+        if (!c.frames.take()) {
+            c.client.sendNow(error("rate_limited", "Too many messages; slow down.", null));
+            return;
+        }
+        JsonNode frame;
+        try {
+            frame = Json.tree(text);
+            if (!frame.isObject()) throw ApiException.badRequest("malformed_json", "A frame is a JSON object.");
+        } catch (ApiException e) {
+            c.client.sendNow(error(e.code(), e.getMessage(), null));
+            return;
+        }
+        String clientId = frame.path("client_id").isTextual() ? frame.get("client_id").asText() : null;
+        try {
+            switch (frame.path("type").asText("")) {
+                case "ping" -> c.client.sendNow("{\"type\":\"pong\"}");
+                case "message" -> {
+                    if (!c.messages.take()) throw new ApiException(429, "rate_limited", "Too many messages; slow down.");
+                    reply(c, clientId, actions.send(c.who(), clientId, textField(frame, "text")));
+                }
+                case "contact_form" -> contactForm(c, clientId, frame);
+                case "identify" -> answer(c, clientId, card.identify(c.accountId, c.visitorId, identity(frame)), v -> {});
+                case "page" -> answer(c, clientId, card.page(c.accountId, c.visitorId, textField(frame, "url"),
+                        textField(frame, "title"), textField(frame, "referrer")), v -> {});
+                case "typing" -> typing(c, frame);
+                case "read" -> answer(c, clientId, actions.read(c.who(), frame.path("message_id").asLong(0)), v -> {});
+                case "close" -> answer(c, clientId, actions.close(c.who()), v -> {});
+                case "rate" -> answer(c, clientId, actions.rate(c.who(),
+                        frame.path("value").isInt() ? frame.get("value").asInt() : null, textField(frame, "text")), v -> {});
+                default -> throw ApiException.badRequest("unknown_type", "Unknown frame type.");
+            }
+        } catch (ApiException e) {
+            c.client.sendNow(error(e.code(), e.getMessage(), clientId));
+        }
+    }
+
+    private void contactForm(Conn c, String clientId, JsonNode frame) {
+        String email = Input.email("email", textField(frame, "email"));
+        if (email == null) throw ApiException.invalid("email", "Please enter your email so we can reply.");
+        String text = Input.messageText("text", textField(frame, "text"));
+        VisitorCard.Identity identity = new VisitorCard.Identity(textField(frame, "name"), email, textField(frame, "phone"),
+                textField(frame, "group"), null, null, null);
+        CompletableFuture<Message> sent = card.identify(c.accountId, c.visitorId, identity)
+                .thenCompose(v -> actions.sendOffline(c.who(), clientId, text));
+        reply(c, clientId, sent);
+    }
+
+    private void reply(Conn c, String clientId, CompletableFuture<Message> sent) {
+        sent.whenComplete((m, failure) -> {
+            if (failure != null) {
+                c.client.sendNow(errorFor(failure, clientId));
+                return;
+            }
+            c.conversationId = m.conversationId();
+            ObjectNode ack = Json.object();
+            ack.put("type", "ack");
+            ack.put("client_id", clientId);
+            ack.set("message", Json.MAPPER.valueToTree(m));
+            c.client.sendNow(Json.write(ack));
+        });
+    }
+
+    private <T> void answer(Conn c, String clientId, CompletableFuture<T> done, Consumer<T> then) {
+        done.whenComplete((v, failure) -> {
+            if (failure != null) c.client.sendNow(errorFor(failure, clientId));
+            else then.accept(v);
+        });
+    }
+
+    private void typing(Conn c, JsonNode frame) {
+        Long conversationId = c.conversationId;
+        if (conversationId == null) return;
+        String draft = textField(frame, "draft");
+        if (draft != null && draft.length() > 1000) draft = draft.substring(0, 1000);
+        ObjectNode f = Json.object();
+        f.put("type", "typing");
+        f.put("ephemeral", true);
+        f.put("conversation_id", conversationId);
+        ObjectNode data = f.putObject("data");
+        data.put("visitor", true);
+        data.put("typing", frame.path("typing").asBoolean(false));
+        data.put("draft", CardNumberMasker.mask(draft));
+        Long group = c.groupId;
+        hub.signal(c.accountId, cl -> cl.isAgent() && cl.viewer().sees(group), Json.write(f));
+    }
+
+    static VisitorCard.Identity identity(JsonNode f) {
+        JsonNode vars = f.get("variables");
+        return new VisitorCard.Identity(textField(f, "name"), textField(f, "email"), textField(f, "phone"),
+                textField(f, "group"), textField(f, "language"), vars == null || vars.isNull() ? null : vars, null);
+    }
+
+    static String textField(JsonNode f, String name) {
+        JsonNode n = f.get(name);
+        if (n == null || n.isNull()) return null;
+        if (!n.isTextual()) throw ApiException.invalid(name, "'" + name + "' must be a string.");
+        return n.asText();
+    }
+
+    static String error(String code, String message, String clientId) {
+        ObjectNode e = Json.object();
+        e.put("type", "error");
+        e.put("code", code);
+        e.put("message", message);
+        if (clientId != null) e.put("client_id", clientId);
+        return Json.write(e);
+    }
+
+    static String errorFor(Throwable failure, String clientId) {
+        Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+        if (cause instanceof ApiException api) return error(api.code(), api.getMessage(), clientId);
+        log.error("A visitor frame failed", cause);
+        return error("internal_error", "Something went wrong on our side; please try again.", clientId);
+    }
+
+    static String ip(SocketAddress address) {
+        return address instanceof InetSocketAddress inet && inet.getAddress() != null
+                ? inet.getAddress().getHostAddress() : null;
+    }
+
+    static long parseLong(String s, long fallback) {
+        if (s == null) return fallback;
+        try {
+            return Long.parseLong(s);
+        } catch (NumberFormatException e) {
+            return fallback;
+        }
+    }
+}

@@ -1,0 +1,116 @@
+package app.parley.json;
+
+import app.parley.http.ApiException;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import io.javalin.json.JsonMapper;
+import java.lang.reflect.Type;
+import java.util.stream.Collectors;
+
+/** The one JSON configuration of Parley: snake_case, ISO dates, unknown fields refused. */
+public final class Json implements JsonMapper {
+    public static final ObjectMapper MAPPER = createMapper();
+
+    private static ObjectMapper createMapper() {
+        ObjectMapper m = new ObjectMapper();
+        m.getFactory().setStreamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(64).build());
+        m.registerModule(new JavaTimeModule());
+        m.setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE);
+        m.disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+        m.enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+        m.enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
+        m.enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+        m.disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT);
+        m.setSerializationInclusion(JsonInclude.Include.ALWAYS);
+        return m;
+    }
+
+    public static String write(Object value) {
+        try {
+            return MAPPER.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("Cannot write JSON for " + value.getClass().getName(), e);
+        }
+    }
+
+    public static ObjectNode object() {
+        return MAPPER.createObjectNode();
+    }
+
+    /** Reads a client's JSON, turning every kind of bad input into a 400/422 with a stable code. */
+    public static <T> T read(String body, Class<T> type) {
+        if (body == null || body.isBlank()) {
+            throw ApiException.badRequest("malformed_json", "The request body must be a JSON object.");
+        }
+        try {
+            T value = MAPPER.readValue(body, type);
+            if (value == null) throw ApiException.badRequest("malformed_json", "The request body must be a JSON object.");
+            return value;
+        } catch (UnrecognizedPropertyException e) {
+            throw new ApiException(400, "unknown_field", "Unknown field '" + e.getPropertyName() + "'.", e.getPropertyName());
+        } catch (MismatchedInputException e) {
+            String field = path(e);
+            if (field.isEmpty()) throw ApiException.badRequest("malformed_json", "The request body must be a JSON object.");
+            throw new ApiException(422, "validation_failed", "Field '" + field + "' has the wrong type.", field);
+        } catch (JsonMappingException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof ApiException api) throw api;
+            String field = path(e);
+            throw new ApiException(422, "validation_failed",
+                    field.isEmpty() ? "The request body is not valid." : "Field '" + field + "' is not valid.", field.isEmpty() ? null : field);
+        } catch (JsonProcessingException e) {
+            throw ApiException.badRequest("malformed_json", "The request body is not valid JSON.");
+        }
+    }
+
+    public static JsonNode tree(String body) {
+        try {
+            return MAPPER.readTree(body);
+        } catch (JsonProcessingException e) {
+            throw ApiException.badRequest("malformed_json", "The message is not valid JSON.");
+        }
+    }
+
+    public static <T> T convert(JsonNode node, Class<T> type) {
+        try {
+            return MAPPER.treeToValue(node, type);
+        } catch (UnrecognizedPropertyException e) {
+            throw new ApiException(400, "unknown_field", "Unknown field '" + e.getPropertyName() + "'.", e.getPropertyName());
+        } catch (JsonMappingException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof ApiException api) throw api;
+            String field = path(e);
+            throw new ApiException(422, "validation_failed", "Field '" + field + "' has the wrong type.", field);
+        } catch (JsonProcessingException e) {
+            throw ApiException.badRequest("malformed_json", "The message is not valid JSON.");
+        }
+    }
+
+    private static String path(JsonMappingException e) {
+        return e.getPath().stream()
+                .map(ref -> ref.getFieldName() != null ? ref.getFieldName() : String.valueOf(ref.getIndex()))
+                .collect(Collectors.joining("."));
+    }
+
+    @Override
+    public String toJsonString(Object obj, Type type) {
+        return write(obj);
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public <T> T fromJsonString(String json, Type targetType) {
+        return read(json, (Class<T>) targetType);
+    }
+}

@@ -1,0 +1,104 @@
+package app.parley.realtime;
+
+import app.parley.conversation.Viewer;
+import java.util.ArrayList;
+import java.util.List;
+import org.eclipse.jetty.websocket.api.Session;
+
+/**
+ * A connected socket, agent's or visitor's. While it catches up from the log it holds live events back and then
+ * drops those it already sent, so every event reaches it once and in order.
+ */
+public final class Client {
+    private final Outbound out;
+    private final long accountId;
+    private final Viewer viewer;
+    private final Long visitorId;
+    private List<Event> heldBack = new ArrayList<>();
+    private volatile Long groupId;
+    private long lastSeq;
+
+    private Client(Session session, long accountId, Viewer viewer, Long visitorId) {
+        this.out = new Outbound(session);
+        this.accountId = accountId;
+        this.viewer = viewer;
+        this.visitorId = visitorId;
+    }
+
+    public static Client agent(Session session, Viewer viewer) {
+        return new Client(session, viewer.accountId(), viewer, null);
+    }
+
+    public static Client visitor(Session session, long accountId, long visitorId) {
+        return new Client(session, accountId, null, visitorId);
+    }
+
+    public long accountId() {
+        return accountId;
+    }
+
+    public Long visitorId() {
+        return visitorId;
+    }
+
+    public Viewer viewer() {
+        return viewer;
+    }
+
+    /** A visitor's group, for the chat box's online status. */
+    public Long groupId() {
+        return groupId;
+    }
+
+    public void groupId(Long groupId) {
+        this.groupId = groupId;
+    }
+
+    public boolean isAgent() {
+        return viewer != null;
+    }
+
+    /** Whether this client may see the event at all. */
+    boolean maySee(Event e) {
+        if (e.accountId() != accountId) return false;
+        if (isAgent()) return e.agentPayload() != null && viewer.sees(e.groupId());
+        return e.visitorPayload() != null && visitorId.equals(e.visitorId());
+    }
+
+    synchronized void deliver(Event e) {
+        if (heldBack != null) {
+            heldBack.add(e);
+            return;
+        }
+        if (e.seq() <= lastSeq) return;
+        lastSeq = e.seq();
+        out.send(isAgent() ? e.agentFrame() : e.visitorFrame());
+    }
+
+    /**
+     * Ends catching up: {@code frames} were read from the log as of sequence {@code asOf} (the welcome first);
+     * the live events held back meanwhile are sent after them, except those the log already covered.
+     */
+    public synchronized void caughtUp(long asOf, List<String> frames, List<Event> backlog) {
+        for (String f : frames) out.send(f);
+        lastSeq = asOf;
+        for (Event e : backlog) {
+            if (e.seq() > lastSeq) {
+                lastSeq = e.seq();
+                out.send(isAgent() ? e.agentFrame() : e.visitorFrame());
+            }
+        }
+        List<Event> held = heldBack;
+        heldBack = null;
+        for (Event e : held) deliver(e);
+    }
+
+    /** A frame outside the log: replies, errors, typing, status. */
+    public void sendNow(String frame) {
+        out.send(frame);
+    }
+
+    void closed() {
+        out.close();
+    }
+}

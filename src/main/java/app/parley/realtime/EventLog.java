@@ -1,0 +1,59 @@
+package app.parley.realtime;
+
+import java.util.List;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.transaction.TransactionIsolationLevel;
+
+/** Reads the event log for clients that catch up, and forgets what is older than the retention. */
+public final class EventLog {
+    /** What a client missed: the events after its sequence, as of the log's last sequence {@code asOf}. */
+    public record Backlog(long asOf, List<Event> events, boolean resync) {}
+
+    /** More missed events than this and the client is told to load afresh: cheaper than replaying them. */
+    public static final int MAX_BACKLOG = 5_000;
+
+    private EventLog() {}
+
+    /**
+     * Runs {@code snapshot} in one repeatable-read transaction together with reading the last sequence, so the
+     * state it loads is exactly the state as of that sequence: the single writer commits in sequence order.
+     */
+    public static <T> T asOf(Jdbi jdbi, SnapshotReader<T> snapshot) {
+        return jdbi.inTransaction(TransactionIsolationLevel.REPEATABLE_READ, h -> {
+            long seq = h.createQuery("SELECT coalesce(max(seq), 0) FROM events").mapTo(Long.class).one();
+            return snapshot.read(h, seq);
+        });
+    }
+
+    @FunctionalInterface
+    public interface SnapshotReader<T> {
+        T read(Handle h, long asOf);
+    }
+
+    public static Backlog since(Handle h, long asOf, long after, long accountId, Long visitorId) {
+        long oldest = h.createQuery("SELECT coalesce(min(seq), 1) FROM events").mapTo(Long.class).one();
+        if (after > asOf || after < oldest - 1) return new Backlog(asOf, List.of(), true);
+        String where = visitorId == null
+                ? "account_id = :a AND agent_payload IS NOT NULL"
+                : "visitor_id = :v AND account_id = :a AND visitor_payload IS NOT NULL";
+        List<Event> events = h.createQuery("""
+                        SELECT seq, account_id, type, conversation_id, group_id, visitor_id, agent_payload, visitor_payload
+                        FROM events WHERE seq > :after AND seq <= :asOf AND """ + where + " ORDER BY seq LIMIT :limit")
+                .bind("after", after).bind("asOf", asOf).bind("a", accountId).bind("v", visitorId)
+                .bind("limit", MAX_BACKLOG + 1)
+                .map((rs, ctx) -> new Event(rs.getLong(1), rs.getLong(2), rs.getString(3), (Long) rs.getObject(4),
+                        (Long) rs.getObject(5), (Long) rs.getObject(6), rs.getString(7), rs.getString(8)))
+                .list();
+        if (events.size() > MAX_BACKLOG) return new Backlog(asOf, List.of(), true);
+        return new Backlog(asOf, events, false);
+    }
+
+    /** Deletes events older than the retention; a client further behind is told to resync. */
+    public static int prune(Jdbi jdbi, int retentionDays) {
+        return jdbi.withHandle(h -> h.createUpdate(
+                        "DELETE FROM events WHERE created_at < now() - make_interval(days => :d) "
+                                + "AND seq < (SELECT max(seq) FROM events)")
+                .bind("d", retentionDays).execute());
+    }
+}

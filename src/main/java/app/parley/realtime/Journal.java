@@ -1,0 +1,200 @@
+package app.parley.realtime;
+
+import app.parley.http.ApiException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.statement.PreparedBatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Every change clients can see is a command run here, by one writer thread. It takes whatever commands are
+ * waiting, runs them in one transaction and commits once (group commit: one fsync for many messages), so
+ * event sequence numbers are handed out in commit order. Only after the commit are callers answered and
+ * events published: a message a client saw acknowledged is on disk, and a client that resumes after the last
+ * sequence it saw misses nothing.
+ */
+public final class Journal implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Journal.class);
+    private static final int MAX_BATCH = 512;
+
+    /** A change: runs inside the journal's transaction; must have no effect outside {@link Tx} (it may run twice). */
+    @FunctionalInterface
+    public interface Command<T> {
+        T execute(Tx tx);
+
+        /** Called for every command of a batch before any runs, so they can ask for rows in one query. */
+        default void prepare(Tx tx) {}
+    }
+
+    private record Pending<T>(Command<T> command, CompletableFuture<T> future) {}
+
+    private static final Pending<Void> STOP = new Pending<>(tx -> null, new CompletableFuture<>());
+
+    private final Jdbi jdbi;
+    private final Consumer<List<Event>> publisher;
+    private final BlockingQueue<Pending<?>> queue = new LinkedBlockingQueue<>();
+    private final Thread writer;
+    private volatile long lastSeq;
+    private volatile boolean accepting = true;
+
+    public Journal(Jdbi jdbi, Consumer<List<Event>> publisher) {
+        this.jdbi = jdbi;
+        this.publisher = publisher;
+        this.lastSeq = jdbi.withHandle(h -> h.createQuery("SELECT coalesce(max(seq), 0) FROM events").mapTo(Long.class).one());
+        this.writer = Thread.ofPlatform().name("parley-journal").unstarted(this::loop);
+        writer.start();
+    }
+
+    public <T> CompletableFuture<T> submit(Command<T> command) {
+        CompletableFuture<T> future = new CompletableFuture<>();
+        if (!accepting) {
+            future.completeExceptionally(new ApiException(503, "shutting_down", "Parley is restarting; try again in a moment."));
+            return future;
+        }
+        queue.add(new Pending<>(command, future));
+        return future;
+    }
+
+    /** Submits and waits; a command's {@link ApiException} is thrown as it was. */
+    public <T> T run(Command<T> command) {
+        try {
+            return submit(command).join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException re) throw re;
+            throw e;
+        }
+    }
+
+    /** The sequence of the last committed event. */
+    public long lastSeq() {
+        return lastSeq;
+    }
+
+    private void loop() {
+        List<Pending<?>> batch = new ArrayList<>(MAX_BATCH);
+        while (true) {
+            try {
+                batch.add(queue.take());
+            } catch (InterruptedException e) {
+                return;
+            }
+            queue.drainTo(batch, MAX_BATCH - 1);
+            boolean stop = batch.remove(STOP);
+            if (!batch.isEmpty()) process(batch);
+            batch.clear();
+            if (stop) {
+                STOP.future().complete(null);
+                return;
+            }
+        }
+    }
+
+    private void process(List<Pending<?>> batch) {
+        try {
+            runBatch(batch);
+        } catch (RuntimeException e) {
+            if (batch.size() == 1) {
+                batch.get(0).future().completeExceptionally(e);
+                if (!(e instanceof ApiException)) log.error("Command failed", e);
+                return;
+            }
+            // One command broke the shared transaction: run each alone so only that one fails.
+            for (Pending<?> p : batch) {
+                try {
+                    runBatch(List.of(p));
+                } catch (RuntimeException single) {
+                    if (!(single instanceof ApiException)) log.error("Command failed", single);
+                    p.future().completeExceptionally(single);
+                }
+            }
+        }
+    }
+
+    private void runBatch(List<Pending<?>> batch) {
+        List<Object> results = new ArrayList<>(batch.size());
+        List<RuntimeException> refusals = new ArrayList<>(batch.size());
+        Tx tx;
+        try (Handle handle = jdbi.open()) {
+            handle.begin();
+            try {
+                tx = new Tx(handle, lastSeq);
+                for (Pending<?> p : batch) p.command().prepare(tx);
+                for (Pending<?> p : batch) {
+                    int before = tx.writes();
+                    try {
+                        results.add(p.command().execute(tx));
+                        refusals.add(null);
+                    } catch (ApiException refused) {
+                        // A command that refused before writing anything fails alone; the batch goes on.
+                        if (tx.writes() != before || batch.size() == 1) throw refused;
+                        results.add(null);
+                        refusals.add(refused);
+                    }
+                }
+                tx.flushParts();
+                insertEvents(handle, tx.events());
+                handle.commit();
+            } catch (RuntimeException e) {
+                handle.rollback();
+                throw e;
+            }
+        }
+        lastSeq = tx.seq();
+        publish(tx.events());
+        for (Runnable action : tx.afterCommitActions()) {
+            try {
+                action.run();
+            } catch (RuntimeException e) {
+                log.error("After-commit action failed", e);
+            }
+        }
+        for (int i = 0; i < batch.size(); i++) complete(batch.get(i), results.get(i), refusals.get(i));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T> void complete(Pending<T> p, Object result, RuntimeException refusal) {
+        if (refusal != null) p.future().completeExceptionally(refusal);
+        else p.future().complete((T) result);
+    }
+
+    private void publish(List<Event> events) {
+        if (events.isEmpty()) return;
+        try {
+            publisher.accept(events);
+        } catch (RuntimeException e) {
+            // Clients that missed these will get them from the log when they resume.
+            log.error("Publishing {} events failed", events.size(), e);
+        }
+    }
+
+    private static void insertEvents(Handle handle, List<Event> events) {
+        if (events.isEmpty()) return;
+        PreparedBatch b = handle.prepareBatch("""
+                INSERT INTO events (seq, account_id, type, conversation_id, group_id, visitor_id, agent_payload, visitor_payload)
+                VALUES (:seq, :accountId, :type, :conversationId, :groupId, :visitorId, :agentPayload, :visitorPayload)""");
+        for (Event e : events) b.bindMethods(e).add();
+        b.execute();
+    }
+
+    /** Stops taking commands, finishes every one already accepted, then stops the writer. */
+    @Override
+    public void close() {
+        accepting = false;
+        queue.add(STOP);
+        try {
+            STOP.future().get(30, TimeUnit.SECONDS);
+            writer.join(5_000);
+        } catch (Exception e) {
+            log.warn("Journal did not stop cleanly", e);
+        }
+    }
+}

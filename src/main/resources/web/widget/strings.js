@@ -1,0 +1,62 @@
+// The chat box's words. `language` (smartsupp('language', 'cs')) picks a table; missing keys fall back to English.
+
+const en = {
+  openChat: 'Open chat',
+  closeChat: 'Close chat',
+  unread: (n) => (n === 1 ? '1 unread message' : n + ' unread messages'),
+  chatWith: (shop) => 'Chat with ' + shop,
+  online: "We're online",
+  offline: 'Leave us a message',
+  greeting: 'Hi there! How can we help you today?',
+  greetingOffline: "We're away right now. Leave us a message and we'll get back to you by email.",
+  offlineNote: "We're offline right now. We'll reply as soon as we're back.",
+  placeholder: 'Write a message…',
+  message: 'Message',
+  messages: 'Messages',
+  send: 'Send',
+  sending: 'Sending…',
+  notSent: 'Not sent.',
+  retry: 'Retry',
+  seen: 'Seen',
+  you: 'You',
+  options: 'Chat options',
+  endChat: 'End chat',
+  typing: (name) => (name || 'Agent') + ' is typing',
+  newMessage: (name) => 'New message' + (name ? ' from ' + name : ''),
+  joined: (name) => (name || 'An agent') + ' joined the chat',
+  left: (name) => (name || 'An agent') + ' left the chat',
+  ended: 'This chat has ended',
+  youEnded: 'You ended the chat',
+  formTitle: 'Leave us a message',
+  formIntro: "No one is online right now. Leave your email and we'll get back to you.",
+  email: 'Email',
+  name: 'Name',
+  phone: 'Phone',
+  group: 'Department',
+  anyGroup: 'Any department',
+  required: 'required',
+  emailMissing: 'Please enter your email address.',
+  emailInvalid: 'Please enter a valid email address.',
+  textMissing: 'Please write your message.',
+  sendForm: 'Send message',
+  formSent: (email) => "Thanks! We'll get back to you at " + email + '.',
+  privacy: 'Privacy notice',
+  privacyLead: 'We process your data to answer you. ',
+  rateTitle: 'How was your chat?',
+  good: 'Good',
+  normal: 'Normal',
+  bad: 'Bad',
+  comment: 'Add a comment (optional)',
+  sendRating: 'Send rating',
+  thanks: 'Thank you for your feedback!',
+  today: 'Today',
+  yesterday: 'Yesterday',
+  poweredBy: 'Powered by Parley',
+};
+
+const tables = { en };
+
+export function strings(language) {
+  const lang = String(language || '').toLowerCase().split(/[-_]/)[0];
+  return Object.assign({}, en, tables[lang] || {});
+}

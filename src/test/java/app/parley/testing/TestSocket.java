@@ -1,0 +1,137 @@
+package app.parley.testing;
+
+import app.parley.json.Json;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+
+/** A real WebSocket client for tests: every frame it receives is kept, in order, to wait for and inspect. */
+public final class TestSocket implements AutoCloseable {
+    private final BlockingQueue<JsonNode> inbox = new LinkedBlockingQueue<>();
+    private final List<JsonNode> seen = new ArrayList<>();
+    private final CompletableFuture<Integer> closed = new CompletableFuture<>();
+    private final WebSocket ws;
+
+    private TestSocket(HttpClient http, String url, String cookie, String origin) {
+        WebSocket.Builder b = http.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(5));
+        if (cookie != null) b.header("Cookie", cookie);
+        if (origin != null) b.header("Origin", origin);
+        this.ws = b.buildAsync(URI.create(url), new WebSocket.Listener() {
+            private final StringBuilder partial = new StringBuilder();
+
+            @Override
+            public CompletionStage<?> onText(WebSocket socket, CharSequence data, boolean last) {
+                partial.append(data);
+                if (last) {
+                    inbox.add(Json.tree(partial.toString()));
+                    partial.setLength(0);
+                }
+                socket.request(1);
+                return null;
+            }
+
+            @Override
+            public CompletionStage<?> onClose(WebSocket socket, int status, String reason) {
+                closed.complete(status);
+                return null;
+            }
+
+            @Override
+            public void onError(WebSocket socket, Throwable error) {
+                closed.complete(-1);
+            }
+        }).join();
+    }
+
+    /** The chat box's socket; {@code visitorId} and {@code after} may be null. */
+    public static TestSocket visitor(TestParley app, String visitorId, Long after) {
+        String url = app.wsUrl() + "/ws/visitor?key=" + app.accountKey()
+                + (visitorId == null ? "" : "&visitor=" + visitorId) + (after == null ? "" : "&after=" + after);
+        return new TestSocket(HttpClient.newHttpClient(), url, null, null);
+    }
+
+    public static TestSocket visitor(String wsBase, String key, String visitorId, Long after) {
+        String url = wsBase + "/ws/visitor?key=" + key
+                + (visitorId == null ? "" : "&visitor=" + visitorId) + (after == null ? "" : "&after=" + after);
+        return new TestSocket(HttpClient.newHttpClient(), url, null, null);
+    }
+
+    /** The dashboard's socket, signed in with the API client's session cookie. */
+    public static TestSocket agent(TestParley app, TestParley.Api api, Long after) {
+        String cookie = api.client().cookieHandler().map(h -> {
+            try {
+                return String.join("; ", h.get(URI.create(app.baseUrl()), java.util.Map.of()).getOrDefault("Cookie", List.of()));
+            } catch (java.io.IOException e) {
+                throw new IllegalStateException(e);
+            }
+        }).orElse(null);
+        return new TestSocket(HttpClient.newHttpClient(), app.wsUrl() + "/ws/agent" + (after == null ? "" : "?after=" + after),
+                cookie, app.baseUrl());
+    }
+
+    public static TestSocket raw(String url, String cookie, String origin) {
+        return new TestSocket(HttpClient.newHttpClient(), url, cookie, origin);
+    }
+
+    public void send(Object frame) {
+        ws.sendText(frame instanceof String s ? s : Json.write(frame), true).join();
+    }
+
+    /** The next frame that matches, skipping (but keeping) others; fails after 10 s. */
+    public JsonNode await(Predicate<JsonNode> match) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (true) {
+            for (JsonNode n : seen) {
+                if (!n.has("_taken") && match.test(n)) {
+                    ((com.fasterxml.jackson.databind.node.ObjectNode) n).put("_taken", true);
+                    return n;
+                }
+            }
+            long left = deadline - System.nanoTime();
+            if (left <= 0) throw new AssertionError("No matching frame within 10 s; got " + seen);
+            try {
+                JsonNode n = inbox.poll(left, TimeUnit.NANOSECONDS);
+                if (n != null) seen.add(n);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
+        }
+    }
+
+    public JsonNode await(String type) {
+        return await(n -> type.equals(n.path("type").asText()));
+    }
+
+    /** Every frame received so far (waiting {@code millis} for stragglers first). */
+    public List<JsonNode> frames(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        inbox.drainTo(seen);
+        return List.copyOf(seen);
+    }
+
+    /** The close code, waiting up to 10 s. */
+    public int closeCode() {
+        return closed.orTimeout(10, TimeUnit.SECONDS).join();
+    }
+
+    @Override
+    public void close() {
+        ws.sendClose(WebSocket.NORMAL_CLOSURE, "bye");
+        ws.abort();
+    }
+}
