@@ -7,7 +7,7 @@ export class Connection {
   /**
    * @param {() => string} url called before every attempt
    * @param {(frame: object) => void} onFrame
-   * @param {(up: boolean) => void} onState true once the socket is open, false when it drops
+   * @param {(up: boolean, code?: number) => void} onState true once the socket is open, false when it drops
    */
   constructor(url, onFrame, onState) {
     this.url = url;
@@ -50,7 +50,7 @@ export class Connection {
       if (frame && frame.type === 'welcome') this.attempt = 0;
       if (frame && frame.type !== 'pong') this.onFrame(frame);
     };
-    ws.onclose = () => this.dropped(ws);
+    ws.onclose = (e) => this.dropped(ws, e.code);
     ws.onerror = () => { try { ws.close(); } catch (err) { /* already closing */ } };
   }
 
@@ -69,13 +69,15 @@ export class Connection {
     this.connect();
   }
 
-  dropped(ws) {
+  dropped(ws, code) {
     if (this.ws !== ws) return;
     ws.onopen = ws.onmessage = ws.onclose = ws.onerror = null;
     this.ws = null;
     clearInterval(this.pingTimer);
     clearTimeout(this.pongTimer);
-    if (this.up) { this.up = false; this.onState(false); }
+    // 4404 unknown chat box key, 4403 blocked visitor: trying again cannot help.
+    if (code === 4404 || code === 4403) this.stopped = true;
+    if (this.up || this.stopped) { this.up = false; this.onState(false, code); }
     this.retry();
   }
 

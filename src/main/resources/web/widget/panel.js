@@ -65,8 +65,16 @@ export class Panel {
     const shop = w.shopName || 'Chat';
     this.panel.setAttribute('aria-label', T.chatWith(shop));
     this.title.textContent = shop;
-    this.status.textContent = offline ? T.offline : T.online;
-    this.status.classList.toggle('on', !offline);
+    // A dropped connection is only worth mentioning once it lasts: most reconnects take under a second.
+    const away = !w.ready && w.connectedOnce;
+    if (away && !this.awaySince) {
+      this.awaySince = Date.now();
+      setTimeout(() => w.update(), 2100);
+    }
+    if (!away) this.awaySince = 0;
+    const reconnecting = away && Date.now() - this.awaySince > 2000;
+    this.status.textContent = reconnecting ? T.reconnecting : offline ? T.offline : T.online;
+    this.status.classList.toggle('on', !offline && !reconnecting);
     this.renderAvatars(conv ? conv.assignees || [] : [], shop);
     this.menuBtn.hidden = !(conv && conv.status === 'open' && w.ready);
 
@@ -116,7 +124,9 @@ export class Panel {
     const all = w.msgs.concat(w.outbox.map((o) => ({ ...o, pending: true, kind: 'message', sub_type: 'contact' })));
     let lastMine = null;
     for (const m of all) if (m.kind === 'message' && m.sub_type === 'contact') lastMine = m;
-    const seenUpTo = conv ? conv.agent_last_read_message_id || 0 : 0;
+    // An agent who answered has read what came before, even if no read event said so.
+    let seenUpTo = conv ? conv.agent_last_read_message_id || 0 : 0;
+    for (const m of w.msgs) if (m.kind === 'message' && m.sub_type !== 'contact' && conv && m.conversation_id === conv.id) seenUpTo = Math.max(seenUpTo, m.id);
     let prevDay = '', prev = null;
     all.forEach((m, i) => {
       const d = day(m.created_at, T);
@@ -202,7 +212,7 @@ export class Panel {
       const input = h(type === 'textarea' ? 'textarea.field' : 'input.field', {
         id: id(name), name, type: type === 'textarea' ? null : type, rows: type === 'textarea' ? 3 : null,
         autocomplete: auto, 'aria-required': required ? 'true' : null, maxlength: type === 'textarea' ? 10000 : 255,
-        value: w.identity[name] || '', 'aria-describedby': id(name + '-err') });
+        value: w.identity[name] || (w.known && w.known[name]) || '', 'aria-describedby': id(name + '-err') });
       const err = h('p.err', { id: id(name + '-err') });
       return { input, err, el: h('div.fl', null, h('label', { for: id(name), text: label + (required ? ' *' : '') }), input, err) };
     };
@@ -218,6 +228,7 @@ export class Panel {
       group = { input: sel, el: h('div.fl', null, h('label', { for: id('group'), text: T.group }), sel) };
     }
     const submit = h('button.primary', { type: 'submit', text: T.sendForm });
+    const general = h('p.err', { role: 'alert' });
     const privacy = w.privacyUrl ? h('p.small', null, T.privacyLead,
       h('a', { href: w.privacyUrl, target: '_blank', rel: 'noopener noreferrer', text: T.privacy })) : null;
     const bad = (f, msg) => {
@@ -233,15 +244,18 @@ export class Panel {
       if (wrongMail || wrongText) { (wrongMail ? email : text).input.focus(); return; }
       const fields = { email: mail, text: text.input.value.trim() };
       for (const f of [['name', name], ['phone', phone], ['group', group]]) if (f[1] && f[1].input.value.trim()) fields[f[0]] = f[1].input.value.trim();
+      general.textContent = '';
       w.submitForm(fields);
     } }, h('p.card-title', { text: T.formTitle }), h('p.small', { text: T.formIntro }),
-    email.el, name.el, phone.el, group && group.el, text.el, privacy, submit);
+    email.el, name.el, phone.el, group && group.el, text.el, privacy, general, submit);
     form._sync = () => {
       submit.disabled = !!w.form;
       submit.textContent = w.form ? T.sending : T.sendForm;
       if (w.formError && w.formError !== form._err) {
         form._err = w.formError;
-        bad(w.formError.field === 'email' ? email : text, w.formError.message);
+        const f = { email, name, phone, text }[w.formError.field];
+        if (f) bad(f, w.formError.message);
+        else general.textContent = w.formError.message;
       }
     };
     return form;

@@ -6,6 +6,7 @@ const en = {
   unread: (n) => (n === 1 ? '1 unread message' : n + ' unread messages'),
   chatWith: (shop) => 'Chat with ' + shop,
   online: "We're online",
+  reconnecting: 'Reconnecting…',
   offline: 'Leave us a message',
   greeting: 'Hi there! How can we help you today?',
   greetingOffline: "We're away right now. Leave us a message and we'll get back to you by email.",

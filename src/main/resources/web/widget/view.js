@@ -65,7 +65,10 @@ export class View {
     this.painted = color;
     if (!color || !CSS.supports('color', color)) return;
     this.el.style.setProperty('--brand', color);
-    this.el.style.setProperty('--on-brand', light(color) ? '#1d2433' : '#fff');
+    const pale = light(color);
+    this.el.style.setProperty('--on-brand', pale ? '#1d2433' : '#fff');
+    // A pale brand colour (yellow, mint) is unreadable as text or an icon on white: use ink there instead.
+    this.el.style.setProperty('--brand-ink', pale ? '#1d2433' : color);
   }
 }
 

@@ -101,8 +101,13 @@ class Widget {
 
   start() {
     this.view = new View(this);
-    this.conn = new Connection(() => this.url(), (f) => this.onFrame(f), (up) => {
-      if (!up) { this.ready = false; this.agentTyping = null; this.update(); }
+    this.conn = new Connection(() => this.url(), (f) => this.onFrame(f), (up, code) => {
+      if (up) return;
+      this.ready = false;
+      this.agentTyping = null;
+      if (code === 4403) this.shown = false; // a blocked visitor no longer sees the chat box
+      if (code === 4404) console.warn('Parley: unknown chat box key "' + this.key + '"');
+      this.update();
     });
     this.conn.connect();
     const done = () => { this.configured = true; this.update(); };
@@ -188,7 +193,9 @@ class Widget {
   setOpen(open, byUser) {
     if (open && !this.shown) return;
     this.open = !!open;
-    this.userOpened = !!(open && byUser);
+    // Focus moves into the box only when the visitor asked for it (our launcher, or a shop button that calls
+    // chat:open on click), never when a page opens it by itself on load.
+    this.userOpened = !!(open && (byUser || (navigator.userActivation && navigator.userActivation.isActive)));
     save('sessionStorage', this.cacheKey + ':open', this.open || null);
     this.update();
   }
@@ -268,10 +275,12 @@ class Widget {
     switch (f.type) {
       case 'welcome': this.onWelcome(f); break;
       case 'message.created': this.addMessage(f.data, true); break;
-      case 'conversation.updated': this.setConv(f.data); break;
+      case 'conversation.created': case 'conversation.updated': this.setConv(f.data); break;
       case 'conversation.read':
-        if (f.data && f.data.reader === 'agent' && this.conv && f.conversation_id === this.conv.id) {
-          this.conv.agent_last_read_message_id = Math.max(this.conv.agent_last_read_message_id || 0, f.data.message_id || 0);
+        // reader "agent": the visitor sees "Seen"; reader "visitor": read in another tab, so the badge clears here too
+        if (f.data && this.conv && f.conversation_id === this.conv.id) {
+          const k = f.data.reader === 'agent' ? 'agent_last_read_message_id' : 'visitor_last_read_message_id';
+          this.conv[k] = Math.max(this.conv[k] || 0, f.data.message_id || 0);
         }
         break;
       case 'typing':
@@ -302,6 +311,8 @@ class Widget {
       this.vid = f.visitor_id;
       writeCookie(this.vid, this.cfg.cookieDomain);
     }
+    this.connectedOnce = true;
+    if (f.visitor) this.known = f.visitor; // name and email the shop or the visitor gave earlier: the form starts with them
     if (f.account) {
       if (typeof f.account.online === 'boolean') this.online = f.account.online;
       if (f.account.name) this.shopName = f.account.name;
@@ -344,10 +355,12 @@ class Widget {
     }
     if (this.conv && c.id < this.conv.id) return; // an older conversation's late update
     const same = this.conv && this.conv.id === c.id ? this.conv : {};
-    const mark = (k) => Math.max(same[k] || 0, c[k] || 0) || null;
+    // The read marks only move forward; the server names them visitor_read_id/agent_read_id (PROTOCOL.md says
+    // *_last_read_message_id): accept both.
+    const mark = (k, alt) => Math.max(same[k] || 0, c[k] || 0, c[alt] || 0) || null;
     this.conv = { ...same, ...c,
-      visitor_last_read_message_id: mark('visitor_last_read_message_id'),
-      agent_last_read_message_id: mark('agent_last_read_message_id') };
+      visitor_last_read_message_id: mark('visitor_last_read_message_id', 'visitor_read_id'),
+      agent_last_read_message_id: mark('agent_last_read_message_id', 'agent_read_id') };
   }
 
   addMessage(m, live) {
@@ -416,7 +429,7 @@ class Widget {
 
   /** The visitor is looking at the conversation right now. */
   seenNow() {
-    return this.open && !document.hidden && this.shown;
+    return this.open && this.shown && !document.hidden && !!(this.view && this.view.panel);
   }
 
   unread() {

@@ -21,6 +21,7 @@ import org.jdbi.v3.core.Jdbi;
 
 /** The dashboard's socket (docs/PROTOCOL.md): everything an agent may see, live, resumable. */
 public final class AgentSocket {
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(AgentSocket.class);
     private record Conn(Client client, Caller caller, RateLimit frames) {}
 
     private final Jdbi jdbi;
@@ -37,7 +38,16 @@ public final class AgentSocket {
     }
 
     public void configure(WsConfig ws) {
-        ws.onConnect(this::connect);
+        ws.onConnect(ctx -> {
+            try {
+                connect(ctx);
+            } catch (RuntimeException e) {
+                // The client reconnects and resumes; it must not wait on a socket that will never speak.
+                log.error("A agent socket could not start", e);
+                drop(ctx.sessionId());
+                ctx.closeSession(1011, "Server error; reconnect");
+            }
+        });
         ws.onMessage(ctx -> {
             Conn c = conns.get(ctx.sessionId());
             if (c != null) receive(c, ctx.message());

@@ -71,7 +71,16 @@ public final class VisitorSocket {
     }
 
     public void configure(WsConfig ws) {
-        ws.onConnect(this::connect);
+        ws.onConnect(ctx -> {
+            try {
+                connect(ctx);
+            } catch (RuntimeException e) {
+                // The client reconnects and resumes; it must not wait on a socket that will never speak.
+                log.error("A visitor socket could not start", e);
+                drop(ctx.sessionId());
+                ctx.closeSession(1011, "Server error; reconnect");
+            }
+        });
         ws.onMessage(ctx -> {
             Conn c = conns.get(ctx.sessionId());
             if (c != null) receive(c, ctx.message());

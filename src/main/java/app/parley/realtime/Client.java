@@ -81,13 +81,8 @@ public final class Client {
      */
     public synchronized void caughtUp(long asOf, List<String> frames, List<Event> backlog) {
         for (String f : frames) out.send(f);
+        for (Event e : backlog) out.send(isAgent() ? e.agentFrame() : e.visitorFrame());
         lastSeq = asOf;
-        for (Event e : backlog) {
-            if (e.seq() > lastSeq) {
-                lastSeq = e.seq();
-                out.send(isAgent() ? e.agentFrame() : e.visitorFrame());
-            }
-        }
         List<Event> held = heldBack;
         heldBack = null;
         for (Event e : held) deliver(e);

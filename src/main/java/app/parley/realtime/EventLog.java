@@ -39,7 +39,7 @@ public final class EventLog {
                 : "visitor_id = :v AND account_id = :a AND visitor_payload IS NOT NULL";
         List<Event> events = h.createQuery("""
                         SELECT seq, account_id, type, conversation_id, group_id, visitor_id, agent_payload, visitor_payload
-                        FROM events WHERE seq > :after AND seq <= :asOf AND """ + where + " ORDER BY seq LIMIT :limit")
+                        FROM events WHERE seq > :after AND seq <= :asOf""" + " AND " + where + " ORDER BY seq LIMIT :limit")
                 .bind("after", after).bind("asOf", asOf).bind("a", accountId).bind("v", visitorId)
                 .bind("limit", MAX_BACKLOG + 1)
                 .map((rs, ctx) -> new Event(rs.getLong(1), rs.getLong(2), rs.getString(3), (Long) rs.getObject(4),
