@@ -17,6 +17,7 @@ public record Config(
         String host,
         int port,
         Path dataDir,
+        Path postgresBinaries,
         String databaseUrl,
         String databaseUser,
         String databasePassword,
@@ -25,7 +26,8 @@ public record Config(
         String accountName,
         String publicUrl,
         int eventRetentionDays,
-        boolean secureCookies) {
+        boolean secureCookies,
+        int visitorMessageRate) {
 
     public static Config load(Map<String, String> env) {
         Map<String, String> values = new HashMap<>(fileValues(env));
@@ -34,7 +36,10 @@ public record Config(
             return new Config(
                     values.getOrDefault("PARLEY_HOST", "0.0.0.0"),
                     Integer.parseInt(values.getOrDefault("PARLEY_PORT", "8080")),
-                    Path.of(values.getOrDefault("PARLEY_DATA_DIR", "./data")).toAbsolutePath().normalize(),
+                    dataDir(values),
+                    values.containsKey("PARLEY_POSTGRES_BINARIES")
+                            ? Path.of(values.get("PARLEY_POSTGRES_BINARIES")).toAbsolutePath().normalize()
+                            : dataDir(values).resolve("postgres-binaries"),
                     blankToNull(values.get("PARLEY_DATABASE_URL")),
                     blankToNull(values.get("PARLEY_DATABASE_USER")),
                     blankToNull(values.get("PARLEY_DATABASE_PASSWORD")),
@@ -43,10 +48,15 @@ public record Config(
                     values.getOrDefault("PARLEY_ACCOUNT_NAME", "My shop"),
                     blankToNull(values.get("PARLEY_PUBLIC_URL")),
                     Integer.parseInt(values.getOrDefault("PARLEY_EVENT_RETENTION_DAYS", "7")),
-                    Boolean.parseBoolean(values.getOrDefault("PARLEY_SECURE_COOKIES", "false")));
+                    Boolean.parseBoolean(values.getOrDefault("PARLEY_SECURE_COOKIES", "false")),
+                    Integer.parseInt(values.getOrDefault("PARLEY_VISITOR_MESSAGE_RATE", "5")));
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("A numeric setting is not a number: " + e.getMessage(), e);
         }
+    }
+
+    private static Path dataDir(Map<String, String> values) {
+        return Path.of(values.getOrDefault("PARLEY_DATA_DIR", "./data")).toAbsolutePath().normalize();
     }
 
     public boolean embeddedDatabase() {
@@ -54,8 +64,8 @@ public record Config(
     }
 
     public Config withPort(int newPort) {
-        return new Config(host, newPort, dataDir, databaseUrl, databaseUser, databasePassword, ownerEmail,
-                ownerPassword, accountName, publicUrl, eventRetentionDays, secureCookies);
+        return new Config(host, newPort, dataDir, postgresBinaries, databaseUrl, databaseUser, databasePassword, ownerEmail,
+                ownerPassword, accountName, publicUrl, eventRetentionDays, secureCookies, visitorMessageRate);
     }
 
     private static Map<String, String> fileValues(Map<String, String> env) {

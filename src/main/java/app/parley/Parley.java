@@ -54,7 +54,7 @@ public final class Parley implements AutoCloseable {
         VisitorActions visitorActions = new VisitorActions(journal, presence::chatOnline);
         AgentActions agentActions = new AgentActions(journal);
         Routes routes = new Routes(jdbi, auth, team, agentActions, card, presence, config.secureCookies());
-        VisitorSocket visitorSocket = new VisitorSocket(jdbi, hub, visitorActions, card, presence);
+        VisitorSocket visitorSocket = new VisitorSocket(jdbi, hub, visitorActions, card, presence, config.visitorMessageRate());
         AgentSocket agentSocket = new AgentSocket(jdbi, hub, auth, presence);
         this.web = Http.create(auth, config.secureCookies(), r -> {
             routes.register(r);

@@ -29,7 +29,7 @@ public final class Database implements AutoCloseable {
 
     public static Database open(Config config) {
         if (config.embeddedDatabase()) {
-            EmbeddedPostgres pg = startEmbedded(config.dataDir());
+            EmbeddedPostgres pg = startEmbedded(config.dataDir(), config.postgresBinaries());
             String url = pg.getJdbcUrl("postgres", "postgres");
             return connect(pg, url, "postgres", null);
         }
@@ -61,7 +61,7 @@ public final class Database implements AutoCloseable {
         return new Database(pg, ds);
     }
 
-    static EmbeddedPostgres startEmbedded(Path dataDir) {
+    static EmbeddedPostgres startEmbedded(Path dataDir, Path binaries) {
         try {
             Path pgData = dataDir.resolve("postgres");
             Files.createDirectories(pgData);
@@ -69,7 +69,7 @@ public final class Database implements AutoCloseable {
             return EmbeddedPostgres.builder()
                     .setDataDirectory(pgData)
                     .setCleanDataDirectory(false)
-                    .setOverrideWorkingDirectory(dataDir.resolve("postgres-binaries").toFile())
+                    .setOverrideWorkingDirectory(binaries.toFile())
                     // zonky's defaults are for throwaway test databases: Parley's data must survive a crash.
                     .setServerConfig("fsync", "on")
                     .setServerConfig("synchronous_commit", "on")

@@ -41,10 +41,12 @@ public final class VisitorSocket {
         final long visitorId;
         volatile Long conversationId;
         volatile Long groupId;
-        final RateLimit messages = new RateLimit(5, 20);
-        final RateLimit frames = new RateLimit(30, 120);
+        final RateLimit messages;
+        final RateLimit frames;
 
-        Conn(Client client, long accountId, long visitorId) {
+        Conn(Client client, long accountId, long visitorId, int messageRate) {
+            this.messages = new RateLimit(messageRate, messageRate * 4.0);
+            this.frames = new RateLimit(messageRate * 6.0, messageRate * 24.0);
             this.client = client;
             this.accountId = accountId;
             this.visitorId = visitorId;
@@ -61,8 +63,11 @@ public final class VisitorSocket {
     private final VisitorCard card;
     private final Presence presence;
     private final Map<String, Conn> conns = new ConcurrentHashMap<>();
+    private final int messageRate;
 
-    public VisitorSocket(Jdbi jdbi, Hub hub, VisitorActions actions, VisitorCard card, Presence presence) {
+    /** {@code messageRate}: messages a second one chat box may send on average (bursts of four times that). */
+    public VisitorSocket(Jdbi jdbi, Hub hub, VisitorActions actions, VisitorCard card, Presence presence, int messageRate) {
+        this.messageRate = messageRate;
         this.jdbi = jdbi;
         this.hub = hub;
         this.actions = actions;
@@ -114,7 +119,7 @@ public final class VisitorSocket {
         long after = parseLong(ctx.queryParam("after"), -1);
         ctx.enableAutomaticPings();
         Client client = Client.visitor(ctx.session, account.id(), visitor.id());
-        Conn conn = new Conn(client, account.id(), visitor.id());
+        Conn conn = new Conn(client, account.id(), visitor.id(), messageRate);
         conns.put(ctx.sessionId(), conn);
         hub.join(client);
         EventLog.asOf(jdbi, (h, asOf) -> {

@@ -81,6 +81,10 @@ export function mergeConversation(incoming) {
   if (!incoming || incoming.id == null) return null;
   const old = state.convs.get(incoming.id);
   const merged = { ...(old || {}), ...incoming };
+  if (!old && incoming.unread == null) {
+    merged.unread = pendingUnread.get(incoming.id) || 0;
+    pendingUnread.delete(incoming.id);
+  }
   if (old) {
     // Socket payloads are shared by all agents: their per-agent fields are null.
     if (incoming.unread == null) merged.unread = old.unread;
@@ -137,15 +141,23 @@ export async function loadTabs() {
   if (res) applyCounts(res);
 }
 
-/** Drops every list and thread and loads again (first connect, or the server asked for a resync). */
-export function reloadAll(currentTab) {
-  state.lists = {};
-  state.threads = new Map();
+/**
+ * First connect: load what is on screen. Resync (the server's log no longer reaches our last seq): drop every
+ * list and thread and load again.
+ */
+export function reloadAll(currentTab, { resync = false } = {}) {
   loadTabs();
-  if (currentTab) loadList(currentTab);
-  if (state.current != null) {
-    loadConversation(state.current);
-    loadThread(state.current);
+  if (resync) {
+    state.lists = {};
+    state.threads = new Map();
+    if (state.current != null) {
+      loadConversation(state.current);
+      loadThread(state.current);
+    }
+  }
+  if (currentTab) {
+    const list = listFor(currentTab);
+    if (!list.loading) loadList(currentTab);
   }
   changed();
 }
@@ -236,6 +248,10 @@ export function onMessageCreated(conversationId, m, { viewing }) {
   const inserted = t && t.loaded ? insertMessage(t, m) : true;
   const isNewMessage = firstSighting(m.id) && inserted;
   const c = state.convs.get(conversationId);
+  if (!c && m.kind === 'message' && m.sub_type === 'contact' && isNewMessage) {
+    // conversation.created follows its first message.created: count it until the summary arrives.
+    pendingUnread.set(conversationId, (pendingUnread.get(conversationId) || 0) + 1);
+  }
   if (c && m.kind === 'message') {
     const prev = c.last_message && Date.parse(c.last_message.created_at);
     if (!prev || Date.parse(m.created_at) >= prev) {
@@ -258,6 +274,8 @@ export function onRead(conversationId, data) {
   c.visitor_read_id = Math.max(c.visitor_read_id || 0, data.message_id || 0);
   changed();
 }
+
+const pendingUnread = new Map();
 
 // Message ids already counted, so a replayed event (resume after a drop) never counts twice.
 const counted = new Set();

@@ -3,7 +3,7 @@ import { get, post, patch, setCsrfToken, onSessionLost } from './api.js';
 import { state, changed, toast, attempt, resetSessionState, agentName } from './store.js';
 import { createSocket } from './realtime.js';
 import {
-  mergeConversation, onMessageCreated, onRead, setVisitorTyping, setAgentTyping, applyCounts, reloadAll,
+  mergeConversation, loadConversation, onMessageCreated, onRead, setVisitorTyping, setAgentTyping, applyCounts, reloadAll,
 } from './conversations.js';
 import { chime, desktopNotify, setTitleCount } from './notify.js';
 import { visitorName, excerpt } from './format.js';
@@ -150,12 +150,14 @@ function handleFrame(f, { resumed }) {
       if (!resumed || f.resync) {
         if (f.resync && socket) socket.resetSeq();
         const route = currentRoute();
-        reloadAll(route.view === 'inbox' ? route.tab : null);
+        reloadAll(route.view === 'inbox' ? route.tab : null, { resync: !!f.resync });
       }
       break;
     }
     case 'conversation.created': {
       const c = mergeConversation(f.data);
+      // Socket summaries lack this agent's unread count; one fetch fills it in.
+      if (c) loadConversation(c.id);
       if (c && !resumed) {
         announce(c, c.last_message ? c.last_message.text : 'New conversation');
       }

@@ -123,7 +123,12 @@ public final class TestParley implements AutoCloseable {
     }
 
     public Api login(String email, String password) {
-        Api api = new Api(baseUrl());
+        return loginAt(baseUrl(), email, password);
+    }
+
+    /** Signs in to any Parley (for tests that run one as a separate process). */
+    public static Api loginAt(String baseUrl, String email, String password) {
+        Api api = new Api(baseUrl);
         JsonNode me = api.post("/auth/login", Map.of("email", email, "password", password));
         if (!me.has("csrf_token")) throw new IllegalStateException("Login failed: " + me);
         api.csrf = me.get("csrf_token").asText();

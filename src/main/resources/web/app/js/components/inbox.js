@@ -25,7 +25,7 @@ export function Inbox({ route }) {
 
   return html`<div class=${`inbox ${route.id ? 'has-thread' : ''}`}>
     <section class="list-pane" aria-label="Conversations">
-      <${ListHeader} tab=${tab}/>
+      <${ListHeader} tab=${tab} selectedId=${route.id}/>
       <${ConversationList} tab=${tab} selectedId=${route.id}/>
     </section>
     ${route.id != null

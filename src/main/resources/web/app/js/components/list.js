@@ -138,7 +138,7 @@ function Row({ c, tab, top, selected, now, typing, index, total }) {
   </li>`;
 }
 
-export function ListHeader({ tab }) {
+export function ListHeader({ tab, selectedId }) {
   const s = useStore();
   const openTabs = tabsFor(s.mode);
   const resolved = tab === 'resolved';
@@ -152,7 +152,7 @@ export function ListHeader({ tab }) {
         href="#/conversations/resolved">Resolved</a>
     </div>
     ${resolved ? null : html`<div class="tabs" role="tablist" aria-label="Open conversations">
-      ${openTabs.map((t) => html`<a key=${t} role="tab" href=${`#/conversations/${t}`} data-tab=${t}
+      ${openTabs.map((t) => html`<a key=${t} role="tab" href=${`#/conversations/${t}${selectedId != null ? `/${selectedId}` : ''}`} data-tab=${t}
           aria-selected=${t === tab ? 'true' : 'false'} class=${`tab ${t === tab ? 'active' : ''}`}>
         <span>${TAB_LABELS[t]}</span>
         <span class="count" data-count=${t}>${count(t) ?? '–'}</span>
