@@ -1,0 +1,164 @@
+package app.parley.ui.chatbox;
+
+import static app.parley.ui.chatbox.ChatBox.expect;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import app.parley.testing.TestParley;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.microsoft.playwright.BrowserContext;
+import com.microsoft.playwright.Page;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The Smartsupp-shaped snippet on a shop page: loading, the queued JS API, sending, and isolation from the page. */
+class ChatBoxSnippetTest {
+    TestParley app;
+    TestParley.Api owner;
+    BrowserContext context;
+
+    @BeforeEach
+    void start() {
+        app = TestParley.start();
+        owner = app.owner();
+        owner.patch("/auth/me", Map.of("status", "online"));
+        context = ChatBox.desktop();
+    }
+
+    @AfterEach
+    void stop() {
+        context.close();
+        app.close();
+    }
+
+    @Test
+    void callsQueuedBeforeLoadRunInOrderAndTheVisitorsMessageIsStoredOnce() {
+        // customer=1 queues name, email, variables; ask=1 queues chat:message then chat:open (demo/shop.html).
+        ChatBox box = ChatBox.open(context, app, "&customer=1&ask=1");
+        ChatBox.expect(box.panel()).isVisible();
+        ChatBox.expect(box.composer()).hasValue("Hi! Is the Mountain Sencha in stock?");
+        assertThat(box.page.evaluate("() => window.smartsupp === window.parley && typeof smartsupp === 'function'")).isEqualTo(true);
+        box.screenshot("snippet-prefilled");
+
+        box.sendButton().click();
+        box.awaitAllAcked();
+        expect(box.mine()).hasText(new String[] {"Hi! Is the Mountain Sencha in stock?"});
+        expect(box.composer()).hasValue("");
+
+        JsonNode conversation = ChatBox.onlyConversation(owner);
+        long id = conversation.path("id").asLong();
+        assertThat(ChatBox.texts(owner, id, "contact")).containsExactly("Hi! Is the Mountain Sencha in stock?");
+        assertThat(conversation.path("visitor").path("name").asText()).isEqualTo("Jane Doe");
+        assertThat(conversation.path("visitor").path("email").asText()).isEqualTo("jane@example.com");
+        JsonNode vars = conversation.path("variables");
+        assertThat(vars.toString()).contains("orders").contains("vip").contains("42.50 EUR");
+
+        // on('message_sent') registered before load fired once, with the stored message.
+        List<Map<String, Object>> events = box.dataLayer();
+        assertThat(events).filteredOn(e -> "chat_message_sent".equals(e.get("event")))
+                .extracting(e -> e.get("text")).containsExactly("Hi! Is the Mountain Sencha in stock?");
+
+        ChatBox.reply(owner, id, "Yes, 40 packs in stock.");
+        expect(box.theirs()).hasText(new String[] {"Yes, 40 packs in stock."});
+        ChatBox.eventually("message_received fired", 5000, () -> box.dataLayer().stream()
+                .anyMatch(e -> "chat_message_received".equals(e.get("event")) && "Yes, 40 packs in stock.".equals(e.get("text"))));
+        box.screenshot("snippet-conversation");
+
+        // After load the API runs directly, under both names.
+        box.page.evaluate("() => smartsupp('chat:close')");
+        expect(box.panel()).isHidden();
+        box.page.evaluate("() => parley('chat:open')");
+        expect(box.panel()).isVisible();
+        box.page.evaluate("() => { smartsupp('chat:message', 'Sent by the page'); smartsupp('chat:send'); }");
+        box.awaitAllAcked();
+        assertThat(ChatBox.texts(owner, id, "contact")).containsExactly("Hi! Is the Mountain Sencha in stock?", "Sent by the page");
+        box.page.evaluate("() => smartsupp('chat:hide')");
+        expect(box.launcher()).isHidden();
+        box.page.evaluate("() => smartsupp('chat:show')");
+        expect(box.launcher()).isVisible();
+    }
+
+    @Test
+    void historySurvivesReloadAndAnotherTab() {
+        ChatBox box = ChatBox.open(context, app, "");
+        box.launcher().click();
+        box.send("First question");
+        box.awaitAllAcked();
+        long id = ChatBox.onlyConversation(owner).path("id").asLong();
+        ChatBox.reply(owner, id, "First answer");
+        expect(box.theirs()).hasText(new String[] {"First answer"});
+
+        box.page.reload();
+        expect(box.panel()).isVisible(); // it was open: it stays open on the next page
+        expect(box.mine()).hasText(new String[] {"First question"});
+        expect(box.theirs()).hasText(new String[] {"First answer"});
+
+        ChatBox tab = ChatBox.open(context, app, "");
+        tab.launcher().click();
+        expect(tab.mine()).hasText(new String[] {"First question"});
+        tab.send("From the second tab");
+        tab.awaitAllAcked();
+        // The first tab sees it too, once.
+        expect(box.mine()).hasText(new String[] {"First question", "From the second tab"});
+        assertThat(ChatBox.texts(owner, id, "contact")).containsExactly("First question", "From the second tab");
+        assertThat(ChatBox.conversations(owner)).hasSize(1);
+    }
+
+    @Test
+    void hostilePageStylesDoNotReachTheChatBox() {
+        String probe = """
+                () => {
+                  const root = document.querySelector('parley-chat').shadowRoot;
+                  const read = (sel) => {
+                    const el = root.querySelector(sel), s = getComputedStyle(el), r = el.getBoundingClientRect();
+                    return [s.fontSize, s.fontFamily, s.color, s.backgroundColor, s.boxSizing, s.lineHeight,
+                            s.textTransform, s.letterSpacing, s.borderTopStyle, Math.round(r.width), Math.round(r.height)].join(' | ');
+                  };
+                  const host = getComputedStyle(document.querySelector('parley-chat'));
+                  return { launcher: read('.launcher'), panel: read('.panel'), title: read('.title'),
+                           greeting: read('.greet p'), input: read('.input'), bubble: read('.row.me .bub'),
+                           host: [host.transform, host.opacity, host.position, host.zIndex].join(' | ') };
+                }""";
+        ChatBox shop = ChatBox.open(context, app, "");
+        shop.launcher().click();
+        shop.send("Isolation check");
+        shop.awaitAllAcked();
+        @SuppressWarnings("unchecked")
+        Map<String, Object> clean = (Map<String, Object>) shop.page.evaluate(probe);
+
+        ChatBox hostile = ChatBox.open(context, app, "hostile.html", "");
+        hostile.launcher().click(); // same visitor (cookie), so the same conversation
+        expect(hostile.mine()).hasText(new String[] {"Isolation check"});
+        @SuppressWarnings("unchecked")
+        Map<String, Object> attacked = (Map<String, Object>) hostile.page.evaluate(probe);
+        hostile.screenshot("hostile-page");
+
+        assertThat(attacked).isEqualTo(clean);
+        assertThat((String) attacked.get("greeting")).startsWith("15px").doesNotContain("rgb(255, 0, 0)");
+        assertThat((String) attacked.get("host")).isEqualTo("none | 1 | fixed | 2147483000");
+        // The page's own elements did get the hostile rules (the test page is really hostile).
+        assertThat(hostile.page.evaluate("() => getComputedStyle(document.querySelector('h2')).color")).isEqualTo("rgb(255, 0, 0)");
+    }
+
+    @Test
+    void worksWhenTheShopIsOnAnotherOrigin() {
+        // The page comes from localhost, Parley from 127.0.0.1: a different origin, as on a real shop, so the
+        // module imports, the stylesheet and /widget/config must pass CORS.
+        Page page = context.newPage();
+        List<String> failures = new java.util.ArrayList<>();
+        page.onRequestFailed(r -> failures.add(r.url() + " " + r.failure()));
+        page.onConsoleMessage(m -> { if ("error".equals(m.type())) failures.add(m.text()); });
+        page.navigate("http://localhost:" + app.port() + "/demo/shop.html?key=" + app.accountKey() + "&server=" + app.baseUrl());
+        ChatBox box = ChatBox.on(page);
+        expect(box.launcher()).isVisible();
+        box.launcher().click();
+        expect(box.text("Test Shop")).isVisible();
+        box.send("Hello across origins");
+        box.awaitAllAcked();
+        assertThat(ChatBox.texts(owner, ChatBox.onlyConversation(owner).path("id").asLong(), "contact"))
+                .containsExactly("Hello across origins");
+        assertThat(failures).filteredOn(f -> f.contains("CORS") || f.contains("/widget/") || f.contains("chat.js")).isEmpty();
+    }
+}
