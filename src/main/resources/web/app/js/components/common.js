@@ -16,7 +16,7 @@ export function Avatar({ name, colourKey, url, size = 36, presence }) {
 }
 
 /** A button that opens a small panel; closes on Escape, outside click, or when onClose is called. */
-export function Popover({ label, title, buttonClass = 'btn btn-ghost', children, align = 'right', panelLabel }) {
+export function Popover({ label, title, ariaLabel, buttonClass = 'btn btn-ghost', children, align = 'right', panelLabel }) {
   const [open, setOpen] = useState(false);
   const root = useRef(null);
   const button = useRef(null);
@@ -41,7 +41,7 @@ export function Popover({ label, title, buttonClass = 'btn btn-ghost', children,
   const close = () => setOpen(false);
   return html`<div class="popover-root" ref=${root}>
     <button type="button" class=${buttonClass} aria-haspopup="true" aria-expanded=${open ? 'true' : 'false'}
-      title=${title} ref=${button} onClick=${() => setOpen(!open)}>${label}</button>
+      title=${title} aria-label=${ariaLabel} ref=${button} onClick=${() => setOpen(!open)}>${label}</button>
     ${open ? html`<div class=${`popover popover-${align}`} role="dialog" aria-label=${panelLabel || title}>
       ${typeof children === 'function' ? children(close) : children}
     </div>` : null}

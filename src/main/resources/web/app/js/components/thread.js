@@ -158,7 +158,8 @@ function AssignPicker({ c }) {
     if (assigned.has(agent.id)) await (mine ? leave(c.id) : unassign(c.id, agent.id));
     else await (mine ? join(c.id) : assign(c.id, agent.id));
   }
-  return html`<${Popover} title="Assign agents" panelLabel="Assign agents" buttonClass="btn btn-ghost"
+  return html`<${Popover} title="Assign agents" ariaLabel=${assigned.size ? `Assign agents (${assigned.size} assigned)` : 'Assign agents'}
+      panelLabel="Assign agents" buttonClass="btn btn-ghost"
       label=${html`<${UsersIcon} size=${16}/> Assign${assigned.size ? html` <span class="count">${assigned.size}</span>` : null}`}>
     <div class="picker">
       <p class="picker-title">Assigned agents</p>

@@ -1,0 +1,263 @@
+package app.parley.ui.dashboard;
+
+import app.parley.testing.TestParley;
+import app.parley.ui.Browsers;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.microsoft.playwright.Locator;
+import com.microsoft.playwright.Page;
+import com.microsoft.playwright.options.AriaRole;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.util.Map;
+
+import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** An agent's day in the three-pane inbox, against a real Parley and real visitor sockets. */
+class DashboardInboxTest {
+    private static TestParley parley;
+    private static long petrId;
+
+    @BeforeAll
+    static void start() {
+        parley = TestParley.start();
+        petrId = parley.createAgent("petr@shop.test", "Petr Svoboda", "petr-password-1", "agent").agentId();
+    }
+
+    @AfterAll
+    static void stop() {
+        parley.close();
+    }
+
+    private static VisitorSocketClient visitor(String name, String firstMessage) throws Exception {
+        VisitorSocketClient v = VisitorSocketClient.connect(parley.baseUrl(), parley.accountKey());
+        if (name != null) {
+            String email = java.text.Normalizer.normalize(name, java.text.Normalizer.Form.NFD)
+                    .replaceAll("\\p{M}", "").toLowerCase().replace(' ', '.') + "@example.cz";
+            v.identify(Map.of("name", name, "email", email, "variables", Map.of("order_id", "10233", "plan", "Gold")));
+        }
+        v.page("https://shop.example/orders/10233", "Order #10233 – Test Shop");
+        v.say(firstMessage);
+        return v;
+    }
+
+    private static long conversationOf(VisitorSocketClient v) {
+        return v.await(f -> "conversation.created".equals(f.path("type").asText())).path("conversation_id").asLong();
+    }
+
+    @Test
+    void newConversationArrivesLiveWithCountsTypingAndUnread() throws Exception {
+        try (var s = DashboardSession.owner(parley)) {
+            s.go("#/conversations/all");
+            assertThat(s.tab("primary")).isVisible();
+            assertThat(s.tab("mine")).isVisible();
+            String newBefore = s.tabCount("new").textContent().trim();
+
+            try (var v = visitor("Lucie Horáková", "Do you ship to Slovakia?")) {
+                long id = conversationOf(v);
+                Locator row = s.row(id);
+                assertThat(row).isVisible();
+                assertThat(row.locator(".row-name")).hasText("Lucie Horáková");
+                assertThat(row.locator(".row-excerpt")).hasText("Do you ship to Slovakia?");
+                assertThat(row.locator(".row-time")).hasText("now");
+                assertThat(row.locator(".badge")).hasText("1");
+                assertThat(row.locator(".channel")).hasCount(0);
+                assertThat(s.tabCount("new")).hasText(String.valueOf(Integer.parseInt(newBefore.replace("–", "0")) + 1));
+                assertThat(s.page).hasTitle(java.util.regex.Pattern.compile("^\\(\\d+\\) Parley$"));
+
+                v.typing(true, "And to Hung");
+                assertThat(row.locator(".row-typing")).hasText("typing…");
+                s.open(id);
+                assertThat(s.page.locator(".draft-text")).hasText("And to Hung");
+                assertThat(row.locator(".badge")).hasCount(0);
+
+                v.say("And to Hungary?");
+                assertThat(s.page.locator(".msg-in .bubble").last()).hasText("And to Hungary?");
+                assertThat(s.page.locator(".typing-preview")).hasCount(0);
+            }
+            assertThat(s.errors).isEmpty();
+        }
+    }
+
+    @Test
+    void agentJoinsRepliesNotesAssignsTagsEditsAndResolves() throws Exception {
+        try (var v = visitor("Martin Kovář", "Hi, where is my order #10233?");
+             var s = DashboardSession.owner(parley)) {
+            long id = conversationOf(v);
+            s.go("#/conversations/new");
+            s.open(id);
+            assertThat(s.threadHeader().locator("[data-testid=assignment]")).hasText("New — nobody has joined yet");
+            assertThat(s.headerButton("Resolve")).isVisible(); // the owner may resolve even unassigned
+
+            // Join: moves from New to Mine.
+            s.headerButton("Join").click();
+            assertThat(s.threadHeader().locator("[data-testid=assignment]")).hasText("Assigned to you");
+            assertThat(s.headerButton("Join")).hasCount(0);
+            assertThat(s.page.locator(".event-line").last()).hasText("Owner joined");
+            assertThat(s.row(id)).hasCount(0); // no longer in New
+            s.tab("mine").click();
+            assertThat(s.row(id)).isVisible();
+
+            // Reply: the visitor gets it live; Enter sends.
+            s.reply("Hello Martin, let me check that for you.");
+            v.awaitAgentMessage("Hello Martin, let me check that for you.");
+            assertThat(s.page.locator(".msg-out .bubble").last()).hasText("Hello Martin, let me check that for you.");
+
+            // Shift+Enter is a new line, not a send.
+            Locator box = s.page.getByLabel("Reply to the visitor");
+            box.fill("Line one");
+            box.press("Shift+Enter");
+            box.pressSequentially("Line two");
+            assertThat(box).hasValue("Line one\nLine two");
+            box.press("Enter");
+            v.awaitAgentMessage("Line one\nLine two");
+
+            // Note: yellow, labelled, never sent to the visitor.
+            s.note("Carrier says the parcel is stuck in the Brno depot.");
+            Locator note = s.page.locator(".msg-note").last();
+            assertThat(note.locator(".note-label")).hasText("Note — only agents see this");
+            assertThat(note.locator(".bubble")).hasText("Carrier says the parcel is stuck in the Brno depot.");
+            s.reply("It will be delivered tomorrow.");
+            long lastId = v.awaitAgentMessage("It will be delivered tomorrow.").path("data").path("id").asLong();
+            assertThat(v.frames().toString()).doesNotContain("Brno depot");
+
+            // Seen: the visitor reads the replies.
+            assertThat(s.page.locator(".seen")).hasCount(0);
+            v.read(lastId);
+            assertThat(s.page.locator(".seen")).hasText("Seen");
+
+            // Assign Petr through the multi-select.
+            s.threadHeader().locator("[aria-label^=\"Assign agents\"]").click();
+            s.page.getByRole(AriaRole.CHECKBOX, new Page.GetByRoleOptions().setName("Petr Svoboda")).check();
+            assertThat(s.threadHeader().locator("[data-testid=assignment]")).hasText("Assigned to you, Petr Svoboda");
+            assertThat(s.page.locator(".event-line", new Page.LocatorOptions().setHasText("assigned"))).hasText("Owner assigned Petr Svoboda");
+            s.page.keyboard().press("Escape");
+
+            // Important star, in the header and on the row.
+            s.headerButton("Mark as important").click();
+            assertThat(s.headerButton("Unmark as important")).hasAttribute("aria-pressed", "true");
+            assertThat(s.row(id).locator(".row-important")).isVisible();
+
+            // Tags: created inline, shown in the header and the row.
+            s.threadHeader().getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Tags")).click();
+            s.page.getByLabel("Find or create a tag").fill("Delivery");
+            s.page.getByLabel("Find or create a tag").press("Enter");
+            assertThat(s.threadHeader().locator(".tag-chip")).hasText("Delivery");
+            assertThat(s.row(id).locator(".tag-chip")).hasText("Delivery");
+            s.page.keyboard().press("Escape");
+
+            // Visitor card: details from the visitor, editable by the agent.
+            Locator card = s.page.locator(".card-pane");
+            assertThat(card.getByLabel("Email")).hasValue("martin.kovar@example.cz");
+            assertThat(card.locator(".kv", new Locator.LocatorOptions().setHasText("Current page")).locator("a"))
+                    .hasAttribute("href", "https://shop.example/orders/10233");
+            assertThat(card.locator(".kv", new Locator.LocatorOptions().setHasText("order_id"))).containsText("10233");
+            assertThat(card.locator(".kv", new Locator.LocatorOptions().setHasText("Browser"))).containsText("Chrome 131 on Windows");
+            card.getByLabel("Name").fill("Martin Kovář Jr.");
+            card.getByLabel("Phone").fill("+420 777 123 456");
+            card.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Save")).click();
+            assertThat(s.page.locator(".toast")).containsText("Visitor details saved");
+            assertThat(s.row(id).locator(".row-name")).hasText("Martin Kovář Jr.");
+            assertThat(s.threadHeader().locator(".visitor-name")).hasText("Martin Kovář Jr.");
+            card.getByLabel("Note about this visitor").fill("Prefers email. Bought the winter jacket twice.");
+            card.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Save note")).click();
+            assertThat(s.page.locator(".toast").last()).containsText("Note saved");
+            TestParley.Api api = parley.owner();
+            JsonNode stored = api.get("/v2/visitors/" + api.get("/v2/conversations/" + id).path("visitor_id").asLong());
+            assertThat(stored.path("name").asText()).isEqualTo("Martin Kovář Jr.");
+            assertThat(stored.path("phone").asText()).isEqualTo("+420 777 123 456");
+            assertThat(stored.path("note").asText()).isEqualTo("Prefers email. Bought the winter jacket twice.");
+
+            Browsers.screenshot(s.page, "dashboard-inbox-working");
+
+            // Resolve: leaves Open, appears in Resolved with the timeline line.
+            s.headerButton("Resolve").click();
+            assertThat(s.page.locator(".event-line").last()).hasText("Resolved by Owner");
+            assertThat(s.row(id)).hasCount(0);
+            s.page.locator(".category").getByText("Resolved").click();
+            assertThat(s.row(id)).isVisible();
+            assertThat(s.headerButton("Resolve")).hasCount(0);
+            assertThat(s.errors).isEmpty();
+        }
+    }
+
+    @Test
+    void olderMessagesLoadWithTheBeforeCursor() throws Exception {
+        try (var v = visitor(null, "Message zero from the visitor");
+             var s = DashboardSession.owner(parley)) {
+            long id = conversationOf(v);
+            TestParley.Api owner = parley.owner();
+            for (int i = 1; i <= 70; i++) {
+                owner.expect(201, "POST", "/v2/conversations/" + id + "/messages", Map.of("type", "message", "text", "Agent line " + i));
+            }
+            s.go("#/conversations/all/" + id);
+            assertThat(s.page.locator(".msg-out .bubble").last()).hasText("Agent line 70");
+            assertThat(s.page.getByText("Message zero from the visitor")).hasCount(0);
+            s.page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Load older messages")).click();
+            assertThat(s.page.getByText("Message zero from the visitor")).isVisible();
+            assertThat(s.page.locator(".msg .bubble")).hasCount(71);
+        }
+    }
+
+    @Test
+    void threePaneInboxScreenshot() throws Exception {
+        VisitorSocketClient a = visitor("Sophie Martin", "Bonjour, avez-vous la taille M en bleu ?");
+        VisitorSocketClient b = visitor(null, "Is the discount code SPRING still valid? https://shop.example/sale");
+        VisitorSocketClient c = visitor("Anna Schmidt", "I paid with card 4242 4242 4242 4242 but got no confirmation");
+        try (a; b; c; var s = DashboardSession.owner(parley)) {
+            long id = conversationOf(c);
+            s.go("#/conversations/all/" + id);
+            assertThat(s.page.locator(".msg-in .bubble").last())
+                    .hasText("I paid with card **** **** **** 4242 but got no confirmation");
+            s.reply("Thanks Anna — I can see the payment, the confirmation is on its way.");
+            a.typing(true, "Je voudrais aussi");
+            assertThat(s.row(conversationOf(a)).locator(".row-typing")).isVisible();
+            Browsers.screenshot(s.page, "dashboard-inbox");
+        }
+    }
+
+    @Test
+    void badCredentialsShowAClearErrorAndLogoutReturnsToLogin() {
+        try (var ctx = Browsers.newContext()) {
+            Page page = ctx.newPage();
+            page.navigate(parley.baseUrl() + "/");
+            page.getByLabel("Email").fill(TestParley.OWNER_EMAIL);
+            page.getByLabel("Password").fill("wrong-password");
+            page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Sign in")).click();
+            assertThat(page.getByRole(AriaRole.ALERT)).hasText("Wrong email or password.");
+            Browsers.screenshot(page, "dashboard-login-error");
+        }
+        try (var s = DashboardSession.owner(parley)) {
+            s.page.locator(".me-button").click();
+            s.button("Log out").click();
+            assertThat(s.page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Sign in"))).isVisible();
+            s.page.reload();
+            assertThat(s.page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Sign in"))).isVisible();
+        }
+    }
+
+    @Test
+    void onlineSwitchTurnsTheChatBoxOnlineAndOffline() {
+        try (var s = DashboardSession.owner(parley)) {
+            Locator toggle = s.page.getByRole(AriaRole.SWITCH);
+            if ("true".equals(toggle.getAttribute("aria-checked"))) {
+                toggle.click();
+                assertThat(toggle).hasAttribute("aria-checked", "false");
+            }
+            assertThat(widgetOnline()).isFalse();
+            toggle.click();
+            assertThat(toggle).hasAttribute("aria-checked", "true");
+            assertThat(toggle).containsText("Online");
+            assertThat(widgetOnline()).isTrue();
+            toggle.click();
+            assertThat(toggle).hasText("Offline");
+            assertThat(widgetOnline()).isFalse();
+        }
+    }
+
+    private static boolean widgetOnline() {
+        return parley.owner().get("/widget/config?key=" + parley.accountKey()).path("online").asBoolean();
+    }
+}

@@ -1,0 +1,112 @@
+package app.parley.ui.dashboard;
+
+import app.parley.testing.TestParley;
+import app.parley.ui.Browsers;
+import com.microsoft.playwright.BrowserContext;
+import com.microsoft.playwright.Locator;
+import com.microsoft.playwright.Page;
+import com.microsoft.playwright.options.AriaRole;
+
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
+
+/**
+ * One agent's dashboard in its own browser context: signs in through the login form and offers the few
+ * locators the tests share. Page errors and console errors are collected, so a test can assert there were none.
+ */
+final class DashboardSession implements AutoCloseable {
+    static {
+        // Two cores shared with a database and concurrent builds: give live updates room before failing.
+        com.microsoft.playwright.assertions.PlaywrightAssertions.setDefaultAssertionTimeout(10_000);
+    }
+
+    final BrowserContext context;
+    final Page page;
+    final List<String> errors = new CopyOnWriteArrayList<>();
+    private final TestParley parley;
+
+    private DashboardSession(TestParley parley) {
+        this.parley = parley;
+        this.context = Browsers.newContext();
+        this.page = context.newPage();
+        page.setDefaultTimeout(10_000);
+        page.onPageError(e -> errors.add("page error: " + e));
+        page.onConsoleMessage(m -> {
+            // A refused WebSocket or a 4xx the UI handles still prints a console error in Chromium; keep real ones.
+            if ("error".equals(m.type()) && !m.text().contains("Failed to load resource")
+                    && !m.text().contains("WebSocket connection")) {
+                errors.add("console: " + m.text());
+            }
+        });
+    }
+
+    static DashboardSession signIn(TestParley parley, String email, String password) {
+        DashboardSession s = new DashboardSession(parley);
+        s.page.navigate(parley.baseUrl() + "/");
+        s.page.getByLabel("Email").fill(email);
+        s.page.getByLabel("Password").fill(password);
+        s.page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Sign in")).click();
+        assertThat(s.page.locator(".topbar")).isVisible();
+        return s;
+    }
+
+    static DashboardSession owner(TestParley parley) {
+        return signIn(parley, TestParley.OWNER_EMAIL, TestParley.OWNER_PASSWORD);
+    }
+
+    void go(String hash) {
+        page.navigate(parley.baseUrl() + "/app/" + hash);
+        assertThat(page.locator(".topbar")).isVisible();
+    }
+
+    Locator tab(String name) {
+        return page.locator(".tabs [data-tab='" + name + "']");
+    }
+
+    Locator tabCount(String name) {
+        return page.locator(".tabs [data-count='" + name + "']");
+    }
+
+    Locator row(long conversationId) {
+        return page.locator(".conv-row[data-conversation-id='" + conversationId + "']");
+    }
+
+    Locator threadHeader() {
+        return page.locator(".thread-head");
+    }
+
+    Locator button(String name) {
+        return page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName(name).setExact(true));
+    }
+
+    Locator headerButton(String name) {
+        return threadHeader().getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName(name).setExact(true));
+    }
+
+    void open(long conversationId) {
+        row(conversationId).locator(".row-link").click();
+        assertThat(threadHeader()).isVisible();
+    }
+
+    /** Types into the composer and presses Enter, as an agent does. */
+    void reply(String text) {
+        Locator box = page.getByLabel("Reply to the visitor");
+        box.fill(text);
+        box.press("Enter");
+    }
+
+    void note(String text) {
+        page.getByRole(AriaRole.RADIO, new Page.GetByRoleOptions().setName("Note")).click();
+        Locator box = page.getByLabel("Note for agents");
+        box.fill(text);
+        box.press("Enter");
+        page.getByRole(AriaRole.RADIO, new Page.GetByRoleOptions().setName("Message")).click();
+    }
+
+    @Override
+    public void close() {
+        context.close();
+    }
+}
