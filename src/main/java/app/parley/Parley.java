@@ -8,6 +8,7 @@ import app.parley.account.Presence;
 import app.parley.account.Role;
 import app.parley.account.Team;
 import app.parley.account.Tokens;
+import app.parley.contact.Contacts;
 import app.parley.contact.VisitorCard;
 import app.parley.conversation.AgentActions;
 import app.parley.conversation.VisitorActions;
@@ -47,13 +48,14 @@ public final class Parley implements AutoCloseable {
             hub.publish(events);
             tabCounts.onCommitted(events);
         });
+        hub.startAt(journal.lastSeq());
         Auth auth = new Auth(jdbi);
         Presence presence = new Presence(accountId -> jdbi.withHandle(h -> Agents.ofAccount(h, accountId)));
         Team team = new Team(journal, presence, hub, auth);
         VisitorCard card = new VisitorCard(journal);
         VisitorActions visitorActions = new VisitorActions(journal, presence::chatOnline);
         AgentActions agentActions = new AgentActions(journal);
-        Routes routes = new Routes(jdbi, auth, team, agentActions, card, presence, config.secureCookies());
+        Routes routes = new Routes(jdbi, auth, team, agentActions, card, new Contacts(journal), presence, config.secureCookies());
         VisitorSocket visitorSocket = new VisitorSocket(jdbi, hub, visitorActions, card, presence, config.visitorMessageRate());
         AgentSocket agentSocket = new AgentSocket(jdbi, hub, auth, presence);
         this.web = Http.create(auth, config.secureCookies(), r -> {

@@ -1,4 +1,5 @@
-// The chat box's words. `language` (smartsupp('language', 'cs')) picks a table; missing keys fall back to English.
+// The chat box's words. English is built in; other languages are small modules under i18n/, loaded only when a
+// page asks for one (smartsupp('language', 'cs'), _smartsupp.language, or else the page's <html lang>).
 
 const en = {
   openChat: 'Open chat',
@@ -55,9 +56,13 @@ const en = {
   poweredBy: 'Powered by Parley',
 };
 
-const tables = { en };
+const AVAILABLE = ['cs', 'de', 'es', 'fr'];
 
-export function strings(language) {
+export { en };
+
+/** The words for a language tag ("cs", "de-AT"…); English when there is no table for it. */
+export function loadStrings(language) {
   const lang = String(language || '').toLowerCase().split(/[-_]/)[0];
-  return Object.assign({}, en, tables[lang] || {});
+  if (!AVAILABLE.includes(lang)) return Promise.resolve(en);
+  return import('./i18n/' + lang + '.js').then((m) => Object.assign({}, en, m.default), () => en);
 }

@@ -3,7 +3,7 @@ import { Connection } from './connection.js';
 import { View } from './view.js';
 import { beep, blinkTitle, stopBlink, pageTitle } from './alerts.js';
 import { uuid } from './dom.js';
-import { strings } from './strings.js';
+import { en, loadStrings } from './strings.js';
 
 const COOKIE = 'parley_vid';
 const ID_RE = /^[A-Za-z0-9_-]{8,128}$/;
@@ -53,7 +53,8 @@ class Widget {
     this.cfg = cfg;
     this.key = String(cfg.key);
     this.cacheKey = 'parley:' + this.key;
-    this.T = strings(cfg.language);
+    this.T = en;
+    this.setLanguage(cfg.language || document.documentElement.lang);
     this.side = cfg.orientation === 'left' ? 'left' : 'right';
     this.offsetX = px(cfg.offsetX, 20);
     this.offsetY = px(cfg.offsetY, 20);
@@ -144,7 +145,7 @@ class Widget {
         this.identify({ [cmd]: a == null ? null : String(a) });
         break;
       case 'language':
-        this.T = strings(a);
+        this.setLanguage(a);
         this.identify({ language: a == null ? null : String(a) });
         break;
       case 'variables':
@@ -175,6 +176,15 @@ class Widget {
         break; // Smartsupp has more commands (banners, themes…): ignore rather than break the shop's page
     }
     this.update();
+  }
+
+  setLanguage(language) {
+    this.language = language;
+    loadStrings(language).then((T) => {
+      if (this.language !== language) return; // a later call won
+      this.T = T;
+      this.update();
+    });
   }
 
   emit(name, ...args) {
@@ -301,9 +311,9 @@ class Widget {
 
   onWelcome(f) {
     if (f.resync) {
+      // Our seq is older than the server's log: it sends a full snapshot instead, so start over from that.
       this.forget();
-      this.conn.restart();
-      return;
+      this.resuming = false;
     }
     if (f.visitor_id && f.visitor_id !== this.vid) {
       // A new identity (cookie lost, or a server that no longer knows us): what we cached is someone else's.

@@ -43,6 +43,9 @@ public final class Team {
     public Agent updateProfile(Agent agent, String name, String avatarUrl) {
         String n = Input.name("name", name);
         String avatar = Input.url("avatar_url", avatarUrl);
+        if (avatarUrl != null && !avatarUrl.isBlank() && avatar == null) {
+            throw ApiException.invalid("avatar_url", "avatar_url must be an http(s) address.");
+        }
         return journal.run(tx -> {
             tx.handle().createUpdate("UPDATE agents SET name = coalesce(:n, name), avatar_url = coalesce(:av, avatar_url) WHERE id = :id")
                     .bind("n", n).bind("av", avatar).bind("id", agent.id()).execute();
@@ -102,6 +105,19 @@ public final class Team {
                     .bind("a", by.accountId()).bind("n", n).bind("k", k)
                     .map((rs, ctx) -> new GroupView(rs.getLong(1), rs.getString(2), rs.getString(3))).one();
             accountChanged(tx, by.accountId(), "group.created", g);
+            return g;
+        });
+    }
+
+    public GroupView renameGroup(Caller by, long groupId, String name) {
+        requireFullAccess(by);
+        String n = Input.requiredName("name", name);
+        return journal.run(tx -> {
+            GroupView g = tx.handle().createQuery("UPDATE groups SET name = :n WHERE id = :id AND account_id = :a RETURNING id, name, key")
+                    .bind("n", n).bind("id", groupId).bind("a", by.accountId())
+                    .map((rs, ctx) -> new GroupView(rs.getLong(1), rs.getString(2), rs.getString(3)))
+                    .findOne().orElseThrow(() -> ApiException.notFound("The group"));
+            accountChanged(tx, by.accountId(), "group.updated", g);
             return g;
         });
     }
@@ -205,7 +221,8 @@ public final class Team {
         for (var c : hub.clients(accountId)) {
             if (c.isAgent()) continue;
             boolean online = presence.chatOnline(accountId, c.groupId());
-            c.sendNow("{\"type\":\"chat_status\",\"ephemeral\":true,\"data\":{\"online\":" + online + "}}");
+            c.sendNow("{\"type\":\"chat_status\",\"ephemeral\":true,\"seq\":" + hub.lastSeq()
+                    + ",\"data\":{\"online\":" + online + "}}");
         }
     }
 

@@ -50,6 +50,10 @@ public final class Http {
                 ctx.header("Referrer-Policy", "same-origin");
             });
             cfg.routes.exception(ApiException.class, (e, ctx) -> error(ctx, e.status(), e.code(), e.getMessage(), e.field()));
+            cfg.routes.exception(Throttle.RetryLater.class, (e, ctx) -> {
+                ctx.header("Retry-After", String.valueOf(e.seconds));
+                error(ctx, 429, "rate_limited", e.getMessage(), null);
+            });
             cfg.routes.exception(io.javalin.http.HttpResponseException.class, (e, ctx) -> {
                 int status = e.getStatus();
                 String code = switch (status) {
@@ -61,6 +65,11 @@ public final class Http {
                 error(ctx, status, code, status == 413 ? "The request body is too large (at most 64 KiB)." : e.getMessage(), null);
             });
             cfg.routes.exception(Exception.class, (e, ctx) -> {
+                if (isUniqueViolation(e)) {
+                    // A race two requests lost against a unique index: the caller's conflict, not our failure.
+                    error(ctx, 409, "conflict", "That already exists.", null);
+                    return;
+                }
                 log.error("{} {} failed", ctx.method(), ctx.path(), e);
                 error(ctx, 500, "internal_error", "Something went wrong on our side. It has been logged.", null);
             });
@@ -72,6 +81,13 @@ public final class Http {
             cfg.routes.error(405, ctx -> error(ctx, 405, "method_not_allowed", "This method is not allowed here.", null));
             routes.accept(cfg.routes);
         });
+    }
+
+    static boolean isUniqueViolation(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.sql.SQLException sql && "23505".equals(sql.getSQLState())) return true;
+        }
+        return false;
     }
 
     private static boolean isJson(Context ctx) {

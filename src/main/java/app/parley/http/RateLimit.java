@@ -13,10 +13,19 @@ final class RateLimit {
         this.tokens = burst;
     }
 
-    synchronized boolean take() {
+    synchronized boolean hasToken() {
+        refill();
+        return tokens >= 1;
+    }
+
+    private void refill() {
         long now = System.nanoTime();
         tokens = Math.min(burst, tokens + (now - last) / 1e9 * perSecond);
         last = now;
+    }
+
+    synchronized boolean take() {
+        refill();
         if (tokens < 1) return false;
         tokens -= 1;
         return true;

@@ -6,6 +6,7 @@ import app.parley.account.Auth;
 import app.parley.account.Caller;
 import app.parley.account.Presence;
 import app.parley.account.Team;
+import app.parley.contact.Contacts;
 import app.parley.contact.VisitorCard;
 import app.parley.conversation.AgentActions;
 import app.parley.conversation.ConversationQueries;
@@ -54,10 +55,15 @@ public final class Routes {
     private final AgentActions actions;
     private final VisitorCard card;
     private final Presence presence;
+    private final Contacts contacts;
     private final boolean secureCookies;
+    // Failed sign-ins per IP address (password guessing); requests per agent or token.
+    private final Throttle failedLogins = new Throttle(10 / 60.0, 10);
+    private final Throttle calls = new Throttle(100, 600);
 
-    public Routes(Jdbi jdbi, Auth auth, Team team, AgentActions actions, VisitorCard card, Presence presence,
-                  boolean secureCookies) {
+    public Routes(Jdbi jdbi, Auth auth, Team team, AgentActions actions, VisitorCard card, Contacts contacts,
+                  Presence presence, boolean secureCookies) {
+        this.contacts = contacts;
         this.jdbi = jdbi;
         this.auth = auth;
         this.team = team;
@@ -104,8 +110,9 @@ public final class Routes {
             ctx.json(jdbi.withHandle(h -> Agents.ofAccount(h, c.accountId())));
         });
         r.post("/v2/agents", ctx -> {
+            Caller c = caller(ctx);
             InviteRequest in = Http.body(ctx, InviteRequest.class);
-            Http.json(ctx, 201, team.invite(caller(ctx), in.email(), in.name(), in.password(), in.role(), in.groupIds()));
+            Http.json(ctx, 201, team.invite(c, in.email(), in.name(), in.password(), in.role(), in.groupIds()));
         });
         r.patch("/v2/agents/{agent_id}", ctx -> {
             Caller c = caller(ctx);
@@ -118,8 +125,14 @@ public final class Routes {
             ctx.json(jdbi.withHandle(h -> Team.groups(h, c.accountId())));
         });
         r.post("/v2/groups", ctx -> {
+            Caller c = caller(ctx);
             GroupRequest g = Http.body(ctx, GroupRequest.class);
-            Http.json(ctx, 201, team.createGroup(caller(ctx), g.name(), g.key()));
+            Http.json(ctx, 201, team.createGroup(c, g.name(), g.key()));
+        });
+        r.patch("/v2/groups/{group_id}", ctx -> {
+            Caller c = caller(ctx);
+            GroupRequest g = Http.body(ctx, GroupRequest.class);
+            ctx.json(team.renameGroup(c, Http.pathId(ctx, "group_id"), g.name()));
         });
         r.delete("/v2/groups/{group_id}", ctx -> {
             team.deleteGroup(caller(ctx), Http.pathId(ctx, "group_id"));
@@ -131,8 +144,9 @@ public final class Routes {
             ctx.json(jdbi.withHandle(h -> Team.tags(h, c.accountId())));
         });
         r.post("/v2/tags", ctx -> {
+            Caller c = caller(ctx);
             TagRequest t = Http.body(ctx, TagRequest.class);
-            Http.json(ctx, 201, team.createTag(caller(ctx), t.name(), t.color(), t.description()));
+            Http.json(ctx, 201, team.createTag(c, t.name(), t.color(), t.description()));
         });
         r.patch("/v2/tags/{tag_id}", ctx -> {
             Caller c = caller(ctx);
@@ -233,11 +247,12 @@ public final class Routes {
         r.get("/v2/contacts/{contact_id}", ctx -> {
             Caller c = caller(ctx);
             long id = Http.pathId(ctx, "contact_id");
-            ctx.json(jdbi.withHandle(h -> h.createQuery("""
-                            SELECT id, name, email, phone, note, variables::text AS variables, created_at, updated_at
-                            FROM contacts WHERE id = :id AND account_id = :a""")
-                    .bind("id", id).bind("a", c.accountId()).mapToMap().findOne())
-                    .orElseThrow(() -> ApiException.notFound("The contact")));
+            ctx.json(jdbi.withHandle(h -> Contacts.byId(h, c.accountId(), id)));
+        });
+        r.patch("/v2/contacts/{contact_id}", ctx -> {
+            Caller c = caller(ctx);
+            VisitorPatch p = Http.body(ctx, VisitorPatch.class);
+            ctx.json(contacts.update(c.accountId(), Http.pathId(ctx, "contact_id"), p.name(), p.email(), p.phone(), p.note()));
         });
 
         r.get("/widget/config", ctx -> {
@@ -255,7 +270,9 @@ public final class Routes {
     }
 
     private Caller caller(Context ctx) {
-        return Http.caller(ctx, auth);
+        Caller c = Http.caller(ctx, auth);
+        calls.check((c.viaToken() ? "token:" : "agent:") + c.agent().id());
+        return c;
     }
 
     private Map<String, Object> me(Caller c) {
@@ -267,8 +284,15 @@ public final class Routes {
     }
 
     private void login(Context ctx) {
+        failedLogins.checkNotSpent(ctx.ip());
         LoginRequest in = Http.body(ctx, LoginRequest.class);
-        Auth.Login login = auth.login(in.email(), in.password());
+        Auth.Login login;
+        try {
+            login = auth.login(in.email(), in.password());
+        } catch (ApiException refused) {
+            failedLogins.spend(ctx.ip());
+            throw refused;
+        }
         Http.setSessionCookie(ctx, login.sessionToken(), secureCookies);
         ctx.json(me(login.caller()));
     }

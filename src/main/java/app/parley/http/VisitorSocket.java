@@ -236,6 +236,7 @@ public final class VisitorSocket {
         ObjectNode f = Json.object();
         f.put("type", "typing");
         f.put("ephemeral", true);
+        f.put("seq", hub.lastSeq());
         f.put("conversation_id", conversationId);
         ObjectNode data = f.putObject("data");
         data.put("visitor", true);

@@ -8,6 +8,7 @@ import java.util.function.Predicate;
 /** Who is connected, per account; hands committed events to the clients that may see them. */
 public final class Hub {
     private final ConcurrentHashMap<Long, Set<Client>> byAccount = new ConcurrentHashMap<>();
+    private volatile long lastSeq;
 
     public void join(Client c) {
         byAccount.computeIfAbsent(c.accountId(), k -> ConcurrentHashMap.newKeySet()).add(c);
@@ -26,6 +27,17 @@ public final class Hub {
             if (clients == null) continue;
             for (Client c : clients) if (c.maySee(e)) c.deliver(e);
         }
+        if (!events.isEmpty()) lastSeq = events.getLast().seq();
+    }
+
+    /** Where the log stands when Parley starts, before any event is published. */
+    public void startAt(long seq) {
+        lastSeq = seq;
+    }
+
+    /** The sequence of the last event handed to clients: the state an ephemeral signal describes. */
+    public long lastSeq() {
+        return lastSeq;
     }
 
     /** An ephemeral frame (typing, status, tab counts) to the matching clients of an account. */

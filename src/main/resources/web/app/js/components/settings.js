@@ -3,7 +3,8 @@ import { useEffect, useState } from 'preact/hooks';
 import { html } from '../html.js';
 import { get, post, patch, del } from '../api.js';
 import { state, changed, useStore, isAdmin, attempt, toast } from '../store.js';
-import { loadReference, itemsOf } from '../session.js';
+import { loadReference as loadTeam, itemsOf } from '../session.js';
+import { loadTabs } from '../conversations.js';
 import { fullTime, ago } from '../format.js';
 import { Avatar, EmptyState, Spinner, TagChip, Popover } from './common.js';
 import { roleLabel } from './topbar.js';
@@ -63,6 +64,11 @@ function GroupChecks({ selected, onChange, groups }) {
     <span>${g.name}</span></label></li>`)}</ul>`;
 }
 
+/** Team and group changes can switch the inbox between single- and multi-agent tabs. */
+async function loadReference() {
+  await Promise.all([loadTeam(), loadTabs()]);
+}
+
 // ---- agents -----------------------------------------------------------------------------------
 
 function Agents() {
@@ -72,6 +78,7 @@ function Agents() {
     if (res) {
       state.agents = state.agents.map((a) => (a.id === agent.id ? { ...a, ...fields, ...(res.id ? res : {}) } : a));
       changed();
+      loadTabs();
     }
   }
   const groupName = (id) => (s.groups.find((g) => g.id === id) || {}).name || `#${id}`;
