@@ -37,6 +37,11 @@ public final class TestParley implements AutoCloseable {
 
     /** A fresh Parley with its own empty database. */
     public static TestParley start() {
+        return start(Map.of());
+    }
+
+    /** A fresh Parley with its own empty database and some settings of the test's own (PARLEY_… names). */
+    public static TestParley start(Map<String, String> settings) {
         String db = "parley_test_" + DATABASES.incrementAndGet();
         EmbeddedPostgres pg = postgres();
         try (var c = pg.getPostgresDatabase().getConnection(); var s = c.createStatement()) {
@@ -53,8 +58,8 @@ public final class TestParley implements AutoCloseable {
         env.put("PARLEY_OWNER_PASSWORD", OWNER_PASSWORD);
         env.put("PARLEY_ACCOUNT_NAME", "Test Shop");
         env.put("PARLEY_CONFIG", "");
-        TestParley t = new TestParley(Config.load(env));
-        return t;
+        env.putAll(settings);
+        return new TestParley(Config.load(env));
     }
 
     /** One embedded PostgreSQL per test JVM, durable settings as in production. */
