@@ -39,7 +39,7 @@ export class Panel {
     this.composer = h('div.composer', null, this.input, this.sendBtn);
     this.foot = h('div.foot', null, this.note, this.composer);
     this.brand = h('p.brand');
-    this.panel = h('div.panel', { id: 'parley-panel', role: 'dialog', hidden: true,
+    this.panel = h('div.panel', { id: 'parley-panel', role: 'dialog', hidden: true, onkeydown: (e) => this.trapTab(e),
       onclick: (e) => { if (!this.menu.hidden && !this.menu.contains(e.target) && !this.menuBtn.contains(e.target)) this.toggleMenu(false); } },
       head, this.scroller, this.foot, this.brand);
     this.applyWords();
@@ -96,6 +96,7 @@ export class Panel {
     this.draftShown = w.draft;
 
     const opening = w.open && !this.wasOpen;
+    if (opening) this.panel.setAttribute('aria-modal', String(matchMedia('(max-width: 480px)').matches));
     const launcher = this.view.launcher;
     const focusInside = this.panel.contains(this.view.root.activeElement);
     this.panel.hidden = !w.open;
@@ -285,6 +286,15 @@ export class Panel {
     this.menu.hidden = !show;
     this.menuBtn.setAttribute('aria-expanded', String(show));
     if (show) this.menuItem.focus();
+  }
+
+  /** On a phone the panel covers the page, so Tab cycles inside it instead of wandering behind it. */
+  trapTab(e) {
+    if (e.key !== 'Tab' || !matchMedia('(max-width: 480px)').matches) return;
+    const all = [...this.panel.querySelectorAll('button,textarea,input,select,a[href]')].filter((el) => el.offsetParent && !el.disabled);
+    const first = all[0], last = all[all.length - 1], at = this.view.root.activeElement;
+    if (e.shiftKey && at === first) { e.preventDefault(); last.focus(); }
+    else if (!e.shiftKey && at === last) { e.preventDefault(); first.focus(); }
   }
 
   /** Escape closes the menu, else the chat box. */

@@ -73,6 +73,13 @@ class ChatBoxPhoneTest {
         expect(box.theirs()).hasText(new String[] {"Yes, in two days. Shipping is free over €40."});
         box.screenshot("phone-open");
 
+        // The full-screen panel is modal: Tab cycles inside it rather than wandering onto the hidden page.
+        expect(dialog).hasAttribute("aria-modal", "true");
+        for (int i = 0; i < 8; i++) {
+            page.keyboard().press("Tab");
+            assertThat(box.focused()).as("focus after %d tabs", i + 1).isNotNull().doesNotStartWith("button.launcher");
+        }
+
         // Escape closes and gives focus back to the launcher.
         page.keyboard().press("Escape");
         expect(box.panel()).isHidden();

@@ -107,6 +107,23 @@ class ChatBoxSnippetTest {
     }
 
     @Test
+    void languageAndLookFollowTheShopsSettings() {
+        ChatBox box = ChatBox.open(context, app, "&language=cs&color=%23f4c542&orientation=left&offsetX=40&offsetY=30");
+        expect(box.launcher()).hasAttribute("aria-label", "Otevřít chat");
+        var launcher = box.launcher().boundingBox();
+        assertThat(launcher.x).isEqualTo(40);
+        assertThat(launcher.y + launcher.height).isEqualTo(800 - 30);
+        // A pale brand colour gets dark text and icons for contrast.
+        assertThat(box.launcher().evaluate("e => getComputedStyle(e).backgroundColor + ' ' + getComputedStyle(e).color"))
+                .isEqualTo("rgb(244, 197, 66) rgb(29, 36, 51)");
+        box.launcher().click();
+        expect(box.text("Dobrý den! Jak vám můžeme pomoci?")).isVisible();
+        expect(box.composer()).hasAttribute("placeholder", "Napište zprávu…");
+        box.screenshot("czech-left-yellow");
+        assertThat(context.cookies()).anyMatch(c -> "parley_vid".equals(c.name) && c.value.length() >= 16);
+    }
+
+    @Test
     void hostilePageStylesDoNotReachTheChatBox() {
         String probe = """
                 () => {
