@@ -44,6 +44,15 @@ public final class Http {
                 // The chat box loads its modules into shops' pages: another origin, so CORS must allow it.
                 s.headers = Map.of("Access-Control-Allow-Origin", "*", "Cache-Control", "no-cache",
                         "X-Content-Type-Options", "nosniff");
+                s.skipFileFunction = request -> request.getRequestURI().startsWith("/app/");
+            });
+            String dashboardPolicy = DashboardPolicy.header();
+            cfg.staticFiles.add(s -> {
+                s.hostedPath = "/app";
+                s.directory = "/web/app";
+                s.location = Location.CLASSPATH;
+                s.headers = Map.of("Content-Security-Policy", dashboardPolicy, "Cache-Control", "no-cache",
+                        "X-Content-Type-Options", "nosniff", "X-Frame-Options", "DENY");
             });
             cfg.routes.before(ctx -> {
                 ctx.header("X-Content-Type-Options", "nosniff");
