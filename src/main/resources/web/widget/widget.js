@@ -498,8 +498,11 @@ function readCookie() {
 
 function writeCookie(vid, domain) {
   if (!ID_RE.test(vid)) return;
-  let c = COOKIE + '=' + vid + '; path=/; max-age=63072000; SameSite=Lax';
-  if (domain && /^\.?[a-z0-9.-]+$/i.test(domain)) c += '; domain=' + domain;
-  if (location.protocol === 'https:') c += '; Secure';
-  document.cookie = c;
+  const base = COOKIE + '=' + vid + '; path=/; max-age=63072000; SameSite=Lax' + (location.protocol === 'https:' ? '; Secure' : '');
+  if (domain && /^\.?[a-z0-9.-]+$/i.test(domain)) {
+    document.cookie = base + '; domain=' + domain;
+    if (readCookie() === vid) return;
+    // The browser refused the domain (a typo, or a page outside it): keep the visitor on this host at least.
+  }
+  document.cookie = base;
 }

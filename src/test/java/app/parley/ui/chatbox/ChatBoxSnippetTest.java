@@ -124,14 +124,29 @@ class ChatBoxSnippetTest {
     }
 
     @Test
+    void aCookieDomainTheBrowserRefusesStillKeepsTheVisitor() {
+        ChatBox box = ChatBox.open(context, app, "&cookieDomain=.shop.example");
+        box.launcher().click();
+        box.send("Remember me");
+        box.awaitAllAcked();
+        assertThat(context.cookies()).filteredOn(c -> "parley_vid".equals(c.name)).extracting(c -> c.domain)
+                .containsExactly("127.0.0.1");
+        ChatBox next = ChatBox.open(context, app, "&cookieDomain=.shop.example");
+        next.launcher().click();
+        expect(next.mine()).hasText(new String[] {"Remember me"});
+        assertThat(ChatBox.conversations(owner)).hasSize(1);
+    }
+
+    @Test
     void hostilePageStylesDoNotReachTheChatBox() {
         String probe = """
                 () => {
                   const root = document.querySelector('parley-chat').shadowRoot;
                   const read = (sel) => {
-                    const el = root.querySelector(sel), s = getComputedStyle(el), r = el.getBoundingClientRect();
+                    // offsetWidth/Height: layout size, not the hover zoom or the opening animation
+                    const el = root.querySelector(sel), s = getComputedStyle(el);
                     return [s.fontSize, s.fontFamily, s.color, s.backgroundColor, s.boxSizing, s.lineHeight,
-                            s.textTransform, s.letterSpacing, s.borderTopStyle, Math.round(r.width), Math.round(r.height)].join(' | ');
+                            s.textTransform, s.letterSpacing, s.borderTopStyle, el.offsetWidth, el.offsetHeight].join(' | ');
                   };
                   const host = getComputedStyle(document.querySelector('parley-chat'));
                   return { launcher: read('.launcher'), panel: read('.panel'), title: read('.title'),
