@@ -218,11 +218,8 @@ public final class Team {
 
     /** Tells every connected chat box of the account whether someone is there to answer. */
     private void announceChatStatus(long accountId) {
-        for (var c : hub.clients(accountId)) {
-            if (c.isAgent()) continue;
-            boolean online = presence.chatOnline(accountId, c.groupId());
-            c.sendNow("{\"type\":\"chat_status\",\"ephemeral\":true,\"seq\":" + hub.lastSeq()
-                    + ",\"data\":{\"online\":" + online + "}}");
+        for (var c : hub.visitors(accountId)) {
+            c.sendNow(hub.chatStatusFrame(presence.chatOnline(accountId, c.groupId())));
         }
     }
 

@@ -151,8 +151,8 @@ public final class AgentSocket {
         data.put("typing", frame.path("typing").asBoolean(false));
         String json = Json.write(f);
         long visitorId = target.get()[0];
-        hub.signal(c.caller().accountId(), cl -> cl.isAgent()
-                ? cl.viewer().agentId() != c.caller().agent().id() && cl.viewer().sees(group)
-                : Long.valueOf(visitorId).equals(cl.visitorId()), json);
+        hub.signalAgents(c.caller().accountId(),
+                cl -> cl.viewer().agentId() != c.caller().agent().id() && cl.viewer().sees(group), json);
+        hub.signalVisitor(visitorId, json);
     }
 }

@@ -48,8 +48,7 @@ public final class TabCounts implements AutoCloseable {
     private void push(long accountId) {
         scheduled.remove(accountId);
         try {
-            for (Client c : hub.clients(accountId)) {
-                if (!c.isAgent()) continue;
+            for (Client c : hub.agents(accountId)) {
                 Map<String, Object> tabs = jdbi.withHandle(h -> Agents.byId(h, c.viewer().agentId())
                         .map((Agent a) -> AgentActions.tabs(h, a)).orElse(null));
                 if (tabs != null) {

@@ -180,7 +180,15 @@ public final class VisitorSocket {
                     reply(c, clientId, actions.send(c.who(), clientId, textField(frame, "text")));
                 }
                 case "contact_form" -> contactForm(c, clientId, frame);
-                case "identify" -> answer(c, clientId, card.identify(c.accountId, c.visitorId, identity(frame)), v -> {});
+                case "identify" -> answer(c, clientId, card.identify(c.accountId, c.visitorId, identity(frame)), v -> {
+                    // A visitor routed to a group now: the chat box is online when someone of that group is.
+                    if (v.groupKey() != null && c.conversationId == null) {
+                        Long group = jdbi.withHandle(h -> groupOf(h, v));
+                        c.groupId = group;
+                        c.client.groupId(group);
+                        c.client.sendNow(hub.chatStatusFrame(presence.chatOnline(c.accountId, group)));
+                    }
+                });
                 case "page" -> answer(c, clientId, card.page(c.accountId, c.visitorId, textField(frame, "url"),
                         textField(frame, "title"), textField(frame, "referrer")), v -> {});
                 case "typing" -> typing(c, frame);
@@ -243,7 +251,7 @@ public final class VisitorSocket {
         data.put("typing", frame.path("typing").asBoolean(false));
         data.put("draft", CardNumberMasker.mask(draft));
         Long group = c.groupId;
-        hub.signal(c.accountId, cl -> cl.isAgent() && cl.viewer().sees(group), Json.write(f));
+        hub.signalAgents(c.accountId, cl -> cl.viewer().sees(group), Json.write(f));
     }
 
     static VisitorCard.Identity identity(JsonNode f) {

@@ -5,27 +5,44 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
 
-/** Who is connected, per account; hands committed events to the clients that may see them. */
+/**
+ * Who is connected: agents per account, chat boxes per visitor (and per account, for status broadcasts). An event
+ * reaches its visitor through one lookup, whatever the number of chat boxes open on the shop.
+ */
 public final class Hub {
-    private final ConcurrentHashMap<Long, Set<Client>> byAccount = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<Long, Set<Client>> agentsByAccount = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<Long, Set<Client>> visitorsById = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<Long, Set<Client>> visitorsByAccount = new ConcurrentHashMap<>();
     private volatile long lastSeq;
 
     public void join(Client c) {
-        byAccount.computeIfAbsent(c.accountId(), k -> ConcurrentHashMap.newKeySet()).add(c);
+        if (c.isAgent()) {
+            add(agentsByAccount, c.accountId(), c);
+        } else {
+            add(visitorsById, c.visitorId(), c);
+            add(visitorsByAccount, c.accountId(), c);
+        }
     }
 
     public void leave(Client c) {
         c.closed();
-        Set<Client> clients = byAccount.get(c.accountId());
-        if (clients != null) clients.remove(c);
+        if (c.isAgent()) {
+            remove(agentsByAccount, c.accountId(), c);
+        } else {
+            remove(visitorsById, c.visitorId(), c);
+            remove(visitorsByAccount, c.accountId(), c);
+        }
     }
 
     /** Called by the journal after each commit, in sequence order. */
     public void publish(List<Event> events) {
         for (Event e : events) {
-            Set<Client> clients = byAccount.get(e.accountId());
-            if (clients == null) continue;
-            for (Client c : clients) if (c.maySee(e)) c.deliver(e);
+            if (e.agentPayload() != null) {
+                for (Client c : agentsByAccount.getOrDefault(e.accountId(), Set.of())) if (c.maySee(e)) c.deliver(e);
+            }
+            if (e.visitorPayload() != null && e.visitorId() != null) {
+                for (Client c : visitorsById.getOrDefault(e.visitorId(), Set.of())) if (c.maySee(e)) c.deliver(e);
+            }
         }
         if (!events.isEmpty()) lastSeq = events.getLast().seq();
     }
@@ -40,18 +57,42 @@ public final class Hub {
         return lastSeq;
     }
 
-    /** An ephemeral frame (typing, status, tab counts) to the matching clients of an account. */
-    public void signal(long accountId, Predicate<Client> to, String frame) {
-        Set<Client> clients = byAccount.get(accountId);
-        if (clients == null) return;
-        for (Client c : clients) if (to.test(c)) c.sendNow(frame);
+    /** The chat box's "is anyone there" signal, as of now. */
+    public String chatStatusFrame(boolean online) {
+        return "{\"type\":\"chat_status\",\"ephemeral\":true,\"seq\":" + lastSeq + ",\"data\":{\"online\":" + online + "}}";
     }
 
-    public Set<Client> clients(long accountId) {
-        return byAccount.getOrDefault(accountId, Set.of());
+    /** An ephemeral frame (typing, tab counts) to the account's agents that match. */
+    public void signalAgents(long accountId, Predicate<Client> to, String frame) {
+        for (Client c : agents(accountId)) if (to.test(c)) c.sendNow(frame);
+    }
+
+    /** An ephemeral frame to every chat box of one visitor. */
+    public void signalVisitor(long visitorId, String frame) {
+        for (Client c : visitorsById.getOrDefault(visitorId, Set.of())) c.sendNow(frame);
+    }
+
+    public Set<Client> agents(long accountId) {
+        return agentsByAccount.getOrDefault(accountId, Set.of());
+    }
+
+    public Set<Client> visitors(long accountId) {
+        return visitorsByAccount.getOrDefault(accountId, Set.of());
     }
 
     public int connectionCount() {
-        return byAccount.values().stream().mapToInt(Set::size).sum();
+        return visitorsByAccount.values().stream().mapToInt(Set::size).sum()
+                + agentsByAccount.values().stream().mapToInt(Set::size).sum();
+    }
+
+    private static void add(ConcurrentHashMap<Long, Set<Client>> index, long key, Client c) {
+        index.computeIfAbsent(key, k -> ConcurrentHashMap.newKeySet()).add(c);
+    }
+
+    private static void remove(ConcurrentHashMap<Long, Set<Client>> index, long key, Client c) {
+        index.computeIfPresent(key, (k, set) -> {
+            set.remove(c);
+            return set.isEmpty() ? null : set;
+        });
     }
 }
