@@ -103,6 +103,7 @@ export async function loadList(tab, { more = false } = {}) {
   const list = listFor(tab);
   if (list.loading || (more && list.done)) return;
   list.loading = true;
+  list.loadingMore = more;
   list.error = null;
   changed();
   const q = new URLSearchParams({ tab, limit: String(PAGE) });
@@ -125,6 +126,7 @@ export async function loadList(tab, { more = false } = {}) {
     if (e.status !== 401) toast(e.message);
   } finally {
     list.loading = false;
+    list.loadingMore = false;
     changed();
   }
 }

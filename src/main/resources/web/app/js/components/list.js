@@ -89,7 +89,8 @@ export function ConversationList({ tab, selectedId }) {
       ? html`<${EmptyState} icon=${html`<${InboxIcon} size=${28}/>`} title=${emptyTitle}>${emptyText}<//>`
       : html`<ul class="conv-list" role="list" aria-label=${`${TAB_LABELS[tab]} conversations`}
           style=${`height:${count * ROW}px`}>${rows}</ul>`}
-    ${list.loading ? html`<${Spinner} label=${count ? 'Loading more…' : 'Loading conversations…'}/>` : null}
+    ${list.loading && (!list.loaded || list.loadingMore)
+      ? html`<${Spinner} label=${list.loadingMore ? 'Loading more…' : 'Loading conversations…'}/>` : null}
     ${list.error && !list.loading ? html`<div class="list-error" role="alert">${list.error}
       <button type="button" class="btn btn-sm" onClick=${() => loadList(tab, { more: list.loaded })}>Try again</button></div>` : null}
   </div>`;
