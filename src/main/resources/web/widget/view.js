@@ -12,7 +12,7 @@ export class View {
     this.cssReady = false;
     this.panel = null;
     this.host = document.createElement('parley-chat');
-    this.host.setAttribute('style', HOST);
+    this.host.style.cssText = HOST; // CSSOM, not a style attribute: allowed by a shop's CSP without 'unsafe-inline'
     this.root = this.host.attachShadow({ mode: 'open' });
     const css = h('link', { rel: 'stylesheet', href: w.base + 'widget/widget.css' });
     css.onload = () => { this.cssReady = true; w.update(); };

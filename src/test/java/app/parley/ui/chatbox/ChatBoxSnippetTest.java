@@ -138,6 +138,22 @@ class ChatBoxSnippetTest {
     }
 
     @Test
+    void worksUnderAStrictContentSecurityPolicy() {
+        // demo/csp.html allows scripts, styles and connections from its own origin only, and no inline styles.
+        Page page = context.newPage();
+        page.addInitScript("window.__violations = []; document.addEventListener('securitypolicyviolation',"
+                + " e => window.__violations.push(e.violatedDirective + ' ' + e.blockedURI));");
+        page.navigate(app.baseUrl() + "/demo/csp.html?key=" + app.accountKey());
+        ChatBox box = ChatBox.on(page);
+        expect(box.launcher()).isVisible();
+        box.launcher().click();
+        box.send("Hello under CSP");
+        box.awaitAllAcked();
+        assertThat(page.evaluate("() => getComputedStyle(document.querySelector('parley-chat')).position")).isEqualTo("fixed");
+        assertThat(page.evaluate("() => window.__violations")).asList().isEmpty();
+    }
+
+    @Test
     void hostilePageStylesDoNotReachTheChatBox() {
         String probe = """
                 () => {
