@@ -35,6 +35,9 @@ export class View {
     this.panelLoad = this.panelLoad || import('./panel.js').then((m) => {
       const panel = new m.Panel(this);
       return panel.ready.then(() => { this.panel = panel; this.w.update(); });
+    }, (e) => {
+      this.panelLoad = null; // a network hiccup: the next click tries again
+      console.warn('Parley: the chat panel could not load', e);
     });
     return this.panelLoad;
   }

@@ -319,6 +319,7 @@ class Widget {
       // A new identity (cookie lost, or a server that no longer knows us): what we cached is someone else's.
       if (this.vid) this.forget();
       this.vid = f.visitor_id;
+      this.pageSent = null; // a new visitor on the server: it has not seen this page yet
       writeCookie(this.vid, this.cfg.cookieDomain);
     }
     this.connectedOnce = true;
@@ -346,8 +347,11 @@ class Widget {
     }
   }
 
+  /** Tells the server the page the visitor is on, once per address (not again on every reconnect). */
   sendPage() {
-    if (this.ready) this.conn.send({ type: 'page', url: location.href, title: pageTitle(), referrer: document.referrer });
+    if (!this.ready || this.pageSent === location.href) return;
+    this.pageSent = location.href;
+    this.conn.send({ type: 'page', url: location.href, title: pageTitle(), referrer: document.referrer });
   }
 
   forget() {
