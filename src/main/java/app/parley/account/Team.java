@@ -29,26 +29,23 @@ public final class Team {
         this.auth = auth;
     }
 
-    public Agent setStatus(Agent agent, String status) {
-        if (!"online".equals(status) && !"offline".equals(status)) {
+    /** The agent's own status, name and avatar: all checked first, then written together. */
+    public Agent updateMe(Agent agent, String name, String avatarUrl, String status) {
+        if (status != null && !"online".equals(status) && !"offline".equals(status)) {
             throw ApiException.invalid("status", "status is 'online' or 'offline'.");
         }
         if ("online".equals(status) && !agent.active()) throw ApiException.forbidden("An inactive agent cannot go online.");
-        return journal.run(tx -> {
-            tx.handle().createUpdate("UPDATE agents SET status = :s WHERE id = :id").bind("s", status).bind("id", agent.id()).execute();
-            return changed(tx, agent.id());
-        });
-    }
-
-    public Agent updateProfile(Agent agent, String name, String avatarUrl) {
         String n = Input.name("name", name);
         String avatar = Input.url("avatar_url", avatarUrl);
         if (avatarUrl != null && !avatarUrl.isBlank() && avatar == null) {
             throw ApiException.invalid("avatar_url", "avatar_url must be an http(s) address.");
         }
         return journal.run(tx -> {
-            tx.handle().createUpdate("UPDATE agents SET name = coalesce(:n, name), avatar_url = coalesce(:av, avatar_url) WHERE id = :id")
-                    .bind("n", n).bind("av", avatar).bind("id", agent.id()).execute();
+            tx.handle().createUpdate("""
+                            UPDATE agents SET name = coalesce(:n, name), avatar_url = coalesce(:av, avatar_url),
+                                   status = coalesce(:s, status)
+                            WHERE id = :id""")
+                    .bind("n", n).bind("av", avatar).bind("s", status).bind("id", agent.id()).execute();
             return changed(tx, agent.id());
         });
     }
@@ -163,6 +160,12 @@ public final class Team {
         String c = color == null ? null : color(color);
         String d = Input.shortText("description", description, 1000);
         return journal.run(tx -> {
+            if (n != null) {
+                boolean taken = tx.reader().createQuery(
+                                "SELECT count(*) > 0 FROM tags WHERE account_id = :a AND lower(name) = lower(:n) AND id <> :id")
+                        .bind("a", by.accountId()).bind("n", n).bind("id", tagId).mapTo(Boolean.class).one();
+                if (taken) throw ApiException.conflict("A tag with this name already exists.");
+            }
             TagView t = tx.handle().createQuery("""
                             UPDATE tags SET name = coalesce(:n, name), color = coalesce(:c, color),
                                    description = coalesce(:d, description)
@@ -225,6 +228,7 @@ public final class Team {
 
     private static void setGroups(Handle h, long accountId, long agentId, List<Long> groupIds) {
         if (groupIds == null) return;
+        if (groupIds.contains(null)) throw ApiException.invalid("group_ids", "group_ids holds group ids only.");
         Set<Long> ids = Set.copyOf(groupIds);
         int known = h.createQuery("SELECT count(*) FROM groups WHERE account_id = :a AND id = ANY(:ids)")
                 .bind("a", accountId).bindArray("ids", Long.class, ids).mapTo(Integer.class).one();

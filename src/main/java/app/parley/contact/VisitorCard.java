@@ -108,12 +108,12 @@ public final class VisitorCard {
         ObjectNode out = Json.object();
         for (Iterator<Map.Entry<String, JsonNode>> it = vars.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();
-            String key = e.getKey();
+            String key = Json.withoutNul(e.getKey());
             if (key.isBlank() || key.length() > 100) throw ApiException.invalid("variables", "A variable name has 1 to 100 characters.");
             JsonNode value = e.getValue();
             String label = key;
             if (value.isObject()) {
-                if (value.hasNonNull("label")) label = value.get("label").asText();
+                if (value.hasNonNull("label")) label = Json.withoutNul(value.get("label").asText());
                 value = value.get("value");
             }
             ObjectNode entry = out.putObject(key);
@@ -121,7 +121,7 @@ public final class VisitorCard {
             if (value == null || value.isNull()) entry.putNull("value");
             else if (value.isBoolean()) entry.put("value", value.booleanValue());
             else if (value.isNumber()) entry.set("value", value);
-            else if (value.isTextual()) entry.put("value", CardNumberMasker.mask(clip(value.asText())));
+            else if (value.isTextual()) entry.put("value", CardNumberMasker.mask(clip(Json.withoutNul(value.asText()))));
             else throw ApiException.invalid("variables", "A variable is a string, a number or a boolean.");
         }
         return Json.write(out);

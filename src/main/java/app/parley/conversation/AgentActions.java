@@ -53,8 +53,9 @@ public final class AgentActions {
                     Timeline.event(tx, c, me, "agent_join", Map.of("agent_id", author.id()));
                 }
                 Message m = Timeline.append(tx, c, kind, "agent", me, t, null, null, id);
-                if ("message".equals(kind)) c.agentReadId = Math.max(c.agentReadId, m.id());
                 readAll(tx, c, author.id());
+                // Replying is reading: the visitor sees "Seen" under what they wrote before.
+                if ("message".equals(kind)) agentRead(tx, c, m.id());
                 if (joins) Timeline.changed(tx, c, "conversation.updated");
                 return m;
             }
@@ -84,6 +85,9 @@ public final class AgentActions {
         return change(by, conversationId, (tx, c) -> {
             Agent target = colleague(tx, by, agentId);
             if (!target.active()) throw ApiException.invalid("agent_id", "An inactive agent cannot be assigned.");
+            if (!target.viewer().sees(c.groupId)) {
+                throw ApiException.invalid("agent_id", target.name() + " is not in this conversation's group.");
+            }
             if (!c.assigneeIds.add(target.id())) return false;
             c.isServed = true;
             Timeline.event(tx, c, ref(by), "agent_assign", Map.of("assigned", target.id(), "assigned_by", by.id(),
@@ -130,6 +134,7 @@ public final class AgentActions {
     }
 
     public ConversationView setTags(Agent agent, long conversationId, List<Long> tagIds) {
+        if (tagIds.contains(null)) throw ApiException.invalid("tag_ids", "tag_ids holds tag ids only.");
         Set<Long> wanted = Set.copyOf(tagIds);
         return change(agent, conversationId, (tx, c) -> {
             var h = tx.handle();
@@ -152,12 +157,7 @@ public final class AgentActions {
         return journal.run(tx -> {
             ConversationRow c = visible(tx, agent, conversationId);
             readAll(tx, c, agent.id());
-            if (c.lastMessageId != null && c.lastMessageId > c.agentReadId) {
-                c.agentReadId = c.lastMessageId;
-                ConversationCache.of(tx).changed(c);
-                String payload = Json.write(Map.of("reader", "agent", "message_id", c.agentReadId));
-                tx.emit("conversation.read", c.accountId, c.id, c.groupId, c.visitorId, payload, payload);
-            }
+            if (c.lastMessageId != null) agentRead(tx, c, c.lastMessageId);
             return ConversationQueries.byId(tx.reader(), agent.accountId(), c.id, agent.viewer()).orElseThrow();
         });
     }
@@ -204,6 +204,15 @@ public final class AgentActions {
             throw ApiException.notFound("The conversation");
         }
         return c;
+    }
+
+    /** Moves the agents' read mark the visitor sees, and tells everyone. */
+    private static void agentRead(Tx tx, ConversationRow c, long messageId) {
+        if (messageId <= c.agentReadId) return;
+        c.agentReadId = messageId;
+        ConversationCache.of(tx).changed(c);
+        String payload = Json.write(Map.of("reader", "agent", "message_id", messageId));
+        tx.emit("conversation.read", c.accountId, c.id, c.groupId, c.visitorId, payload, payload);
     }
 
     private static void readAll(Tx tx, ConversationRow c, long agentId) {

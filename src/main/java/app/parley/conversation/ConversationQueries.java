@@ -31,7 +31,7 @@ public final class ConversationQueries {
     private static final String SEES = "(:full OR :ungrouped OR c.group_id IS NULL OR c.group_id = ANY(:groups))";
     private static final String IN_SCOPE = "(:ungrouped OR c.group_id IS NULL OR c.group_id = ANY(:groups))";
     private static final String IS_NEW = "(cardinality(c.assignee_ids) = 0 AND " + IN_SCOPE + ")";
-    private static final String IS_MINE = "(c.assignee_ids @> ARRAY[CAST(:me AS bigint)])";
+    private static final String IS_MINE = "(c.assignee_ids @> ARRAY[CAST(:me AS bigint)] AND " + SEES + ")";
 
     public record Page(List<ConversationView> items, String after) {}
 
@@ -41,6 +41,18 @@ public final class ConversationQueries {
         Query q = h.createQuery(SELECT + " WHERE c.id = :id AND c.account_id = :account AND " + SEES);
         bindViewer(q, viewer).bind("id", id).bind("account", accountId);
         return q.map((rs, ctx) -> map(rs, true)).findOne();
+    }
+
+    /** Several conversations in one query, in the order of {@code ids}; those the viewer may not see are left out. */
+    public static List<ConversationView> byIds(Handle h, Viewer viewer, List<Long> ids) {
+        if (ids.isEmpty()) return List.of();
+        Query q = h.createQuery(SELECT + " WHERE c.id = ANY(:ids) AND c.account_id = :account AND " + SEES);
+        bindViewer(q, viewer).bindArray("ids", Long.class, ids).bind("account", viewer.accountId());
+        Map<Long, ConversationView> found = new java.util.HashMap<>();
+        q.map((rs, ctx) -> map(rs, true)).forEach(v -> found.put(v.id(), v));
+        List<ConversationView> ordered = new ArrayList<>();
+        for (Long id : ids) if (found.containsKey(id)) ordered.add(found.get(id));
+        return ordered;
     }
 
     /** For events: the same view without any agent's reading state. */

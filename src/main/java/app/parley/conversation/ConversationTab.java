@@ -20,8 +20,8 @@ public enum ConversationTab {
         return switch (this) {
             case ALL -> viewer.sees(c.groupId());
             case NEW -> isNew(c, viewer);
-            case MINE -> c.assigneeIds().contains(viewer.agentId());
-            case PRIMARY -> isNew(c, viewer) || c.assigneeIds().contains(viewer.agentId());
+            case MINE -> isMine(c, viewer);
+            case PRIMARY -> isNew(c, viewer) || isMine(c, viewer);
             case RESOLVED -> throw new AssertionError();
         };
     }
@@ -29,6 +29,11 @@ public enum ConversationTab {
     // New: nobody has joined yet; with groups, only those of the agent's groups (or of no group), even for admins.
     private static boolean isNew(Facts c, Viewer viewer) {
         return c.assigneeIds().isEmpty() && viewer.inGroupScope(c.groupId());
+    }
+
+    // Mine: assigned and still visible: an agent moved out of the conversation's group cannot open it any more.
+    private static boolean isMine(Facts c, Viewer viewer) {
+        return c.assigneeIds().contains(viewer.agentId()) && viewer.sees(c.groupId());
     }
 
     public static List<ConversationTab> openTabs(boolean singleAgentAccount) {

@@ -23,7 +23,7 @@ public final class Search {
     public static Map<String, Object> run(Handle h, Viewer viewer, Request r) {
         int size = r.size() == null ? 50 : r.size();
         if (size < 1 || size > 200) throw ApiException.invalid("size", "size is from 1 to 200.");
-        boolean ascending = r.sort() != null && !r.sort().isEmpty() && "asc".equals(r.sort().getFirst().values().stream().findFirst().orElse("desc"));
+        boolean ascending = ascending(r.sort());
         Filters f = r.filters() == null ? new Filters(null, null, null, null, null, null, null) : r.filters();
         List<String> where = new ArrayList<>(List.of("c.account_id = :account",
                 "(:full OR :ungrouped OR c.group_id IS NULL OR c.group_id = ANY(:groups))"));
@@ -77,13 +77,22 @@ public final class Search {
         binds.forEach(q::bind);
         if (afterId != null) q.bind("afterId", afterId);
         List<Long> ids = q.mapTo(Long.class).list();
-        List<ConversationView> items = new ArrayList<>();
-        for (Long id : ids) ConversationQueries.byId(h, viewer.accountId(), id, viewer).ifPresent(items::add);
+        List<ConversationView> items = ConversationQueries.byIds(h, viewer, ids);
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("total", total);
         out.put("after", ids.size() == size ? String.valueOf(ids.getLast()) : null);
         out.put("items", items);
         return out;
+    }
+
+    /** Smartsupp's {@code sort: [{"created_at": "asc"}]}; results come in creation order either way. */
+    private static boolean ascending(List<Map<String, String>> sort) {
+        if (sort == null || sort.isEmpty()) return false;
+        Map<String, String> first = sort.getFirst();
+        if (first == null || first.size() != 1) throw ApiException.invalid("sort", "sort is a list like [{\"created_at\": \"desc\"}].");
+        String direction = first.values().iterator().next();
+        if (!"asc".equals(direction) && !"desc".equals(direction)) throw ApiException.invalid("sort", "A sort direction is asc or desc.");
+        return "asc".equals(direction);
     }
 
     private static LocalDate date(String field, String value) {

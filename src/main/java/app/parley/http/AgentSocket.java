@@ -113,6 +113,10 @@ public final class AgentSocket {
     }
 
     private void receive(Conn c, String text) {
+        if (text.length() > VisitorSocket.MAX_FRAME) {
+            c.client().sendNow(VisitorSocket.error("payload_too_large", "A frame may have at most 64 KiB.", null));
+            return;
+        }
         if (!c.frames().take()) {
             c.client().sendNow(VisitorSocket.error("rate_limited", "Too many frames; slow down.", null));
             return;

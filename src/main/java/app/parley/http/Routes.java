@@ -79,6 +79,8 @@ public final class Routes {
 
         r.post("/auth/login", this::login);
         r.post("/auth/logout", ctx -> {
+            // A live session ends only with its CSRF token; a dead cookie is simply cleared.
+            if (auth.bySession(ctx.cookie(Http.SESSION_COOKIE)).isPresent()) Http.caller(ctx, auth);
             auth.logout(ctx.cookie(Http.SESSION_COOKIE));
             Http.clearSessionCookie(ctx);
             ctx.status(204);
@@ -87,10 +89,7 @@ public final class Routes {
         r.patch("/auth/me", ctx -> {
             Caller c = caller(ctx);
             MePatch p = Http.body(ctx, MePatch.class);
-            Agent a = c.agent();
-            if (p.name() != null || p.avatarUrl() != null) a = team.updateProfile(a, p.name(), p.avatarUrl());
-            if (p.status() != null) a = team.setStatus(a, p.status());
-            ctx.json(a);
+            ctx.json(team.updateMe(c.agent(), p.name(), p.avatarUrl(), p.status()));
         });
 
         r.get("/v2/account", ctx -> {

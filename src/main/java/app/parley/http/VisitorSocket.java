@@ -158,7 +158,13 @@ public final class VisitorSocket {
                 .bind("a", v.accountId()).bind("k", v.groupKey()).mapTo(Long.class).findOne().orElse(null);
     }
 
+    static final int MAX_FRAME = 64 * 1024;
+
     private void receive(Conn c, String text) {
+        if (text.length() > MAX_FRAME) {
+            c.client.sendNow(error("payload_too_large", "A frame may have at most 64 KiB.", null));
+            return;
+        }
         if (!c.frames.take()) {
             c.client.sendNow(error("rate_limited", "Too many messages; slow down.", null));
             return;
@@ -199,11 +205,12 @@ public final class VisitorSocket {
                 default -> throw ApiException.badRequest("unknown_type", "Unknown frame type.");
             }
         } catch (ApiException e) {
-            c.client.sendNow(error(e.code(), e.getMessage(), clientId));
+            c.client.sendNow(error(e, clientId));
         }
     }
 
     private void contactForm(Conn c, String clientId, JsonNode frame) {
+        Input.clientId(clientId);
         String email = Input.email("email", textField(frame, "email"));
         if (email == null) throw ApiException.invalid("email", "Please enter your email so we can reply.");
         String text = Input.messageText("text", textField(frame, "text"));
@@ -264,21 +271,30 @@ public final class VisitorSocket {
         JsonNode n = f.get(name);
         if (n == null || n.isNull()) return null;
         if (!n.isTextual()) throw ApiException.invalid(name, "'" + name + "' must be a string.");
-        return n.asText();
+        return Json.withoutNul(n.asText());
     }
 
     static String error(String code, String message, String clientId) {
+        return error(code, message, null, clientId);
+    }
+
+    static String error(ApiException e, String clientId) {
+        return error(e.code(), e.getMessage(), e.field(), clientId);
+    }
+
+    private static String error(String code, String message, String field, String clientId) {
         ObjectNode e = Json.object();
         e.put("type", "error");
         e.put("code", code);
         e.put("message", message);
+        if (field != null) e.put("field", field);
         if (clientId != null) e.put("client_id", clientId);
         return Json.write(e);
     }
 
     static String errorFor(Throwable failure, String clientId) {
         Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
-        if (cause instanceof ApiException api) return error(api.code(), api.getMessage(), clientId);
+        if (cause instanceof ApiException api) return error(api, clientId);
         log.error("A visitor frame failed", cause);
         return error("internal_error", "Something went wrong on our side; please try again.", clientId);
     }

@@ -26,6 +26,8 @@ public final class Json implements JsonMapper {
         ObjectMapper m = new ObjectMapper();
         m.getFactory().setStreamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(64).build());
         m.registerModule(new JavaTimeModule());
+        m.registerModule(new com.fasterxml.jackson.databind.module.SimpleModule("parley-text")
+                .addDeserializer(String.class, new NoNulStrings()));
         m.setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE);
         m.disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
         m.enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
@@ -34,6 +36,29 @@ public final class Json implements JsonMapper {
         m.disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT);
         m.setSerializationInclusion(JsonInclude.Include.ALWAYS);
         return m;
+    }
+
+    /**
+     * PostgreSQL cannot store U+0000 in text, and no person types it: it is removed from every string a client
+     * sends, so it can never turn bad input into a server error.
+     */
+    public static String withoutNul(String s) {
+        return s == null || s.indexOf('\u0000') < 0 ? s : s.replace("\u0000", "");
+    }
+
+    private static final class NoNulStrings extends com.fasterxml.jackson.databind.deser.std.StdScalarDeserializer<String> {
+        NoNulStrings() {
+            super(String.class);
+        }
+
+        @Override
+        public String deserialize(com.fasterxml.jackson.core.JsonParser p, com.fasterxml.jackson.databind.DeserializationContext ctx)
+                throws java.io.IOException {
+            if (!p.hasToken(com.fasterxml.jackson.core.JsonToken.VALUE_STRING)) {
+                return withoutNul((String) ctx.handleUnexpectedToken(String.class, p));
+            }
+            return withoutNul(p.getText());
+        }
     }
 
     public static String write(Object value) {
