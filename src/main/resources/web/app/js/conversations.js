@@ -4,7 +4,8 @@
 import { get, post, patch, put } from './api.js';
 import { state, changed, attempt, toast, isAdmin } from './store.js';
 
-export const PAGE = 50;
+export const PAGE = 100; // list rows per cursor page
+const THREAD_PAGE = 50; // messages per page of a thread
 
 export function tabsFor(mode) {
   return mode === 'multi' ? ['all', 'primary', 'new', 'mine'] : ['all', 'new'];
@@ -215,7 +216,7 @@ export async function loadThread(id, { older = false } = {}) {
   t.loading = true;
   t.error = null;
   changed();
-  const q = new URLSearchParams({ limit: String(PAGE) });
+  const q = new URLSearchParams({ limit: String(THREAD_PAGE) });
   if (older) q.set('before', String(t.before));
   try {
     const res = await get(`/v2/conversations/${id}/messages?${q}`);

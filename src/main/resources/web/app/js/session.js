@@ -158,9 +158,7 @@ function handleFrame(f, { resumed }) {
       const c = mergeConversation(f.data);
       // Socket summaries lack this agent's unread count; one fetch fills it in.
       if (c) loadConversation(c.id);
-      if (c && !resumed) {
-        announce(c, c.last_message ? c.last_message.text : 'New conversation');
-      }
+      if (c) announce(c, c.last_message ? c.last_message.text : 'New conversation');
       break;
     }
     case 'conversation.updated':
@@ -171,9 +169,9 @@ function handleFrame(f, { resumed }) {
       if (!m) break;
       const id = f.conversation_id ?? m.conversation_id;
       const fresh = onMessageCreated(id, m, { viewing: viewing(id) });
-      if (fresh && m.kind === 'message' && m.sub_type === 'contact' && !viewing(id)) {
-        announce(state.convs.get(id) || { id, visitor_id: null }, m.text);
-      }
+      // A brand-new conversation is announced once, by its conversation.created that follows.
+      const known = state.convs.get(id);
+      if (fresh && known && m.kind === 'message' && m.sub_type === 'contact' && !viewing(id)) announce(known, m.text);
       break;
     }
     case 'conversation.read':

@@ -38,6 +38,12 @@ export function Thread({ id, tab }) {
     };
   }, [id]);
 
+  // A list page or summary that was fetched before our read mark landed may still count this one unread.
+  const unread = c ? c.unread || 0 : 0;
+  useEffect(() => {
+    if (unread > 0 && document.visibilityState === 'visible') markRead(id);
+  }, [id, unread]);
+
   if (c && c.missing) {
     return html`<section class="thread-pane"><${EmptyState} title="This conversation isn't available">
       It may have been removed, or it belongs to a group you're not in.<//></section>`;

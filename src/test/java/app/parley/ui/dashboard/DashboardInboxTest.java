@@ -144,7 +144,7 @@ class DashboardInboxTest {
             s.threadHeader().getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Tags")).click();
             s.page.getByLabel("Find or create a tag").fill("Delivery");
             s.page.getByLabel("Find or create a tag").press("Enter");
-            assertThat(s.threadHeader().locator(".tag-chip")).hasText("Delivery");
+            assertThat(s.threadHeader().locator(".thread-tags .tag-chip")).hasText("Delivery");
             assertThat(s.row(id).locator(".tag-chip")).hasText("Delivery");
             s.page.keyboard().press("Escape");
 

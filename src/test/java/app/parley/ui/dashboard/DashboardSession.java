@@ -43,7 +43,14 @@ final class DashboardSession implements AutoCloseable {
     }
 
     static DashboardSession signIn(TestParley parley, String email, String password) {
+        return signIn(parley, email, password, page -> { });
+    }
+
+    /** Signs in after {@code prepare} has set up the page (init scripts, WebSocket routes) before it loads. */
+    static DashboardSession signIn(TestParley parley, String email, String password,
+                                   java.util.function.Consumer<Page> prepare) {
         DashboardSession s = new DashboardSession(parley);
+        prepare.accept(s.page);
         s.page.navigate(parley.baseUrl() + "/");
         s.page.getByLabel("Email").fill(email);
         s.page.getByLabel("Password").fill(password);
