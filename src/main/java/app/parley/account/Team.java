@@ -222,7 +222,7 @@ public final class Team {
     /** Tells every connected chat box of the account whether someone is there to answer. */
     private void announceChatStatus(long accountId) {
         for (var c : hub.visitors(accountId)) {
-            c.sendNow(hub.chatStatusFrame(presence.chatOnline(accountId, c.groupId())));
+            c.signal(hub.chatStatusFrame(presence.chatOnline(accountId, c.groupId())));
         }
     }
 

@@ -52,7 +52,7 @@ public final class TabCounts implements AutoCloseable {
                 Map<String, Object> tabs = jdbi.withHandle(h -> Agents.byId(h, c.viewer().agentId())
                         .map((Agent a) -> AgentActions.tabs(h, a)).orElse(null));
                 if (tabs != null) {
-                    c.sendNow(Json.write(Map.of("type", "tabs", "ephemeral", true, "seq", hub.lastSeq(), "data", tabs)));
+                    c.signal(Json.write(Map.of("type", "tabs", "ephemeral", true, "seq", hub.lastSeq(), "data", tabs)));
                 }
             }
         } catch (RuntimeException e) {

@@ -192,7 +192,7 @@ public final class VisitorSocket {
                         Long group = jdbi.withHandle(h -> groupOf(h, v));
                         c.groupId = group;
                         c.client.groupId(group);
-                        c.client.sendNow(hub.chatStatusFrame(presence.chatOnline(c.accountId, group)));
+                        c.client.signal(hub.chatStatusFrame(presence.chatOnline(c.accountId, group)));
                     }
                 });
                 case "page" -> answer(c, clientId, card.page(c.accountId, c.visitorId, textField(frame, "url"),

@@ -88,9 +88,17 @@ public final class Client {
         for (Event e : held) deliver(e);
     }
 
-    /** A frame outside the log: replies, errors, typing, status. */
+    /** A reply outside the log (ack, error, pong): sent at once. */
     public void sendNow(String frame) {
         out.send(frame);
+    }
+
+    /**
+     * A signal about now (typing, tab counts, chat status): dropped while the client is still catching up,
+     * because its welcome carries the same state and nothing may come before the welcome.
+     */
+    public synchronized void signal(String frame) {
+        if (heldBack == null) out.send(frame);
     }
 
     void closed() {

@@ -64,12 +64,12 @@ public final class Hub {
 
     /** An ephemeral frame (typing, tab counts) to the account's agents that match. */
     public void signalAgents(long accountId, Predicate<Client> to, String frame) {
-        for (Client c : agents(accountId)) if (to.test(c)) c.sendNow(frame);
+        for (Client c : agents(accountId)) if (to.test(c)) c.signal(frame);
     }
 
     /** An ephemeral frame to every chat box of one visitor. */
     public void signalVisitor(long visitorId, String frame) {
-        for (Client c : visitorsById.getOrDefault(visitorId, Set.of())) c.sendNow(frame);
+        for (Client c : visitorsById.getOrDefault(visitorId, Set.of())) c.signal(frame);
     }
 
     public Set<Client> agents(long accountId) {
