@@ -184,6 +184,40 @@ class DashboardInboxTest {
     }
 
     @Test
+    void markUnreadClosesTheThreadAndFlagsTheRow() throws Exception {
+        try (var v = visitor("Jakub Procházka", "What are your opening hours?");
+             var s = DashboardSession.owner(parley)) {
+            long id = conversationOf(v);
+            s.go("#/conversations/all/" + id);
+            assertThat(s.row(id)).not().hasClass(java.util.regex.Pattern.compile(".*\\bunread\\b.*"));
+            s.headerButton("Mark as unread").click();
+            assertThat(s.threadHeader()).hasCount(0);
+            assertThat(s.row(id).locator(".badge-dot")).isVisible();
+            assertThat(s.row(id)).hasClass(java.util.regex.Pattern.compile(".*\\bunread\\b.*"));
+            assertThat(parley.owner().get("/v2/conversations/" + id).path("marked_unread").asBoolean()).isTrue();
+            s.open(id);
+            assertThat(s.row(id).locator(".badge-dot")).hasCount(0);
+        }
+    }
+
+    @Test
+    void earlierConversationsOfTheSameContactAreListedOnTheCard() throws Exception {
+        try (var before = VisitorSocketClient.connect(parley.baseUrl(), parley.accountKey());
+             var now = VisitorSocketClient.connect(parley.baseUrl(), parley.accountKey());
+             var s = DashboardSession.owner(parley)) {
+            before.identify(Map.of("name", "Eva Repeat", "email", "repeat@example.cz"));
+            before.say("Last week: my parcel was late");
+            conversationOf(before);
+            now.identify(Map.of("name", "Eva Repeat", "email", "repeat@example.cz"));
+            now.say("Today: the parcel arrived damaged");
+            long id = conversationOf(now);
+            s.go("#/conversations/all/" + id);
+            Locator history = s.page.locator(".card-pane section[aria-label='Conversation history']");
+            assertThat(history.locator("a")).hasText("Last week: my parcel was late");
+        }
+    }
+
+    @Test
     void olderMessagesLoadWithTheBeforeCursor() throws Exception {
         try (var v = visitor(null, "Message zero from the visitor");
              var s = DashboardSession.owner(parley)) {
