@@ -22,6 +22,9 @@ export function Popover({ label, title, ariaLabel, buttonClass = 'btn btn-ghost'
   const button = useRef(null);
   useEffect(() => {
     if (!open) return undefined;
+    // Keyboard users land inside the panel: on its search box, first checkbox or first button.
+    const first = root.current && root.current.querySelector('.popover input, .popover button, .popover select');
+    if (first) first.focus();
     const onDown = (e) => {
       if (root.current && !root.current.contains(e.target)) setOpen(false);
     };

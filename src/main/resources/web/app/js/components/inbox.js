@@ -3,6 +3,7 @@ import { useEffect } from 'preact/hooks';
 import { html } from '../html.js';
 import { useStore } from '../store.js';
 import { tabsFor } from '../conversations.js';
+import { currentRoute } from '../router.js';
 import { ConversationList, ListHeader } from './list.js';
 import { Thread } from './thread.js';
 import { VisitorCard } from './visitor-card.js';
@@ -19,8 +20,12 @@ export function Inbox({ route }) {
   const tab = allowed ? route.tab : defaultTab(s.mode);
 
   useEffect(() => {
-    // Until the tabs mode is known any open tab may be valid; afterwards fix the URL to a real tab.
-    if (s.mode && !allowed) location.replace(`#/conversations/${tab}${route.id ? `/${route.id}` : ''}`);
+    // Until the tabs mode is known any open tab may be valid; afterwards fix the URL to a real tab. The URL is
+    // read again here: it may have changed since this render (a link clicked right after signing in).
+    if (!s.mode) return;
+    const now = currentRoute();
+    if (now.view !== 'inbox' || now.tab === 'resolved' || tabsFor(s.mode).includes(now.tab)) return;
+    location.replace(`#/conversations/${defaultTab(s.mode)}${now.id ? `/${now.id}` : ''}`);
   }, [s.mode, route.tab, route.id]);
 
   return html`<div class=${`inbox ${route.id ? 'has-thread' : ''}`}>

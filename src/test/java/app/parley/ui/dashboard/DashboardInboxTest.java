@@ -218,6 +218,45 @@ class DashboardInboxTest {
     }
 
     @Test
+    void channelIconsMarkMessengerAndEmailButNotWebChat() throws Exception {
+        try (var web = visitor("Web Shopper", "Hello from the website");
+             var fb = visitor("Facebook Friend", "Hello from Messenger");
+             var mail = visitor("Mail Writer", "Hello by email")) {
+            long webId = conversationOf(web);
+            long fbId = conversationOf(fb);
+            long mailId = conversationOf(mail);
+            // Messenger and email channels are not wired yet: mark two conversations as if they came from there.
+            parley.parley().database().jdbi().useHandle(h -> {
+                h.execute("UPDATE conversations SET channel = 'facebook' WHERE id = ?", fbId);
+                h.execute("UPDATE messages SET channel = 'facebook' WHERE conversation_id = ?", fbId);
+                h.execute("UPDATE conversations SET channel = 'email' WHERE id = ?", mailId);
+                h.execute("UPDATE messages SET channel = 'email' WHERE conversation_id = ?", mailId);
+            });
+            try (var s = DashboardSession.owner(parley)) {
+                s.go("#/conversations/all/" + fbId);
+                assertThat(s.row(webId).locator(".channel")).hasCount(0);
+                assertThat(s.row(fbId).locator(".channel-messenger")).hasAttribute("title", "Facebook Messenger");
+                assertThat(s.row(mailId).locator(".channel-email")).hasAttribute("title", "Email");
+                assertThat(s.threadHeader().locator(".channel-messenger")).isVisible();
+                assertThat(s.page.locator(".msg-in .channel-messenger")).isVisible();
+                Browsers.screenshot(s.page, "dashboard-channels");
+            }
+        }
+    }
+
+    @Test
+    void visitorEndingTheChatIsATimelineLine() throws Exception {
+        try (var v = visitor("Leaving Visitor", "Never mind, found it");
+             var s = DashboardSession.owner(parley)) {
+            long id = conversationOf(v);
+            s.go("#/conversations/all/" + id);
+            v.close("close");
+            assertThat(s.page.locator(".event-line").last()).hasText("Visitor ended the chat");
+            assertThat(s.threadHeader().locator("[data-testid=assignment]")).hasText("Resolved");
+        }
+    }
+
+    @Test
     void olderMessagesLoadWithTheBeforeCursor() throws Exception {
         try (var v = visitor(null, "Message zero from the visitor");
              var s = DashboardSession.owner(parley)) {

@@ -72,6 +72,11 @@ final class VisitorSocketClient implements AutoCloseable {
         send(Map.of("type", "typing", "typing", typing, "draft", draft));
     }
 
+    /** Sends a frame with only a type, such as {@code close} (the visitor ends the chat). */
+    void close(String type) throws Exception {
+        send(Map.of("type", type));
+    }
+
     void read(long messageId) throws Exception {
         send(Map.of("type", "read", "message_id", messageId));
     }
