@@ -1,0 +1,781 @@
+package app.parley.bench;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.SocketTimeoutException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.LockSupport;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.Recorder;
+
+/**
+ * Parley's load benchmark, the load-generating JVM (bench/run starts the server in another JVM first).
+ * Phases, one after the other against one server: PostgreSQL reference, closed-loop throughput with 200
+ * visitors, closed-loop throughput with enough visitors to stay under the per-visitor rate limit, open-loop
+ * delivery latency at 1,000 msg/s, 20,000 idle chat-box sockets, and open-loop latency with those held.
+ * Every loop is bounded in count and time. See bench/README.md.
+ */
+public final class Bench {
+    private static final long SEC = 1_000_000_000L;
+    private static final String HOST = "127.0.0.1";
+    private static final String MESSAGE_CREATED = "{\"type\":\"message.created\"";
+    private static final String ACK = "{\"type\":\"ack\"";
+    private static final String ERROR = "{\"type\":\"error\"";
+    private static final long ORIGIN = System.nanoTime();
+    /** Every reader loop ends by this time at the latest (--max-seconds, default 900 s after start). */
+    private static volatile long deadline = ORIGIN + 900 * SEC;
+
+    private final Map<String, String> opt;
+    private final int port;
+    private final long serverPid;
+    private final Path dataDir;
+    private final List<String[]> table = new ArrayList<>();
+    private final List<String> notes = new ArrayList<>();
+    private Procs procs;
+    private String chatKey;
+    private AgentConn agent;
+    private final AtomicInteger visitorSeq = new AtomicInteger();
+
+    private Bench(Map<String, String> opt) {
+        this.opt = opt;
+        this.port = Integer.parseInt(req("port"));
+        this.serverPid = Long.parseLong(req("server-pid"));
+        this.dataDir = Path.of(req("data-dir"));
+    }
+
+    public static void main(String[] args) throws Exception {
+        Map<String, String> opt = new HashMap<>();
+        for (int i = 0; i + 1 < args.length; i += 2) {
+            if (!args[i].startsWith("--")) throw new IllegalArgumentException("expected --name value, got " + args[i]);
+            opt.put(args[i].substring(2), args[i + 1]);
+        }
+        deadline = ORIGIN + Long.parseLong(opt.getOrDefault("max-seconds", "900")) * SEC;
+        Thread watchdog = Thread.ofPlatform().daemon().name("watchdog").start(() -> {
+            try {
+                Thread.sleep(Long.parseLong(opt.getOrDefault("max-seconds", "900")) * 1000);
+                System.err.println("bench: time limit reached; giving up");
+                System.exit(3);
+            } catch (InterruptedException ignored) {
+                // finished in time
+            }
+        });
+        int status = 0;
+        try {
+            new Bench(opt).run();
+        } catch (Exception e) {
+            System.err.println("bench failed: " + e);
+            e.printStackTrace();
+            status = 1;
+        }
+        watchdog.interrupt();
+        System.exit(status);
+    }
+
+    private String req(String name) {
+        String v = opt.get(name);
+        if (v == null) throw new IllegalArgumentException("missing --" + name);
+        return v;
+    }
+
+    private int intOpt(String name, int fallback) {
+        return Integer.parseInt(opt.getOrDefault(name, Integer.toString(fallback)));
+    }
+
+    private double doubleOpt(String name, double fallback) {
+        return Double.parseDouble(opt.getOrDefault(name, Double.toString(fallback)));
+    }
+
+    // ------------------------------------------------------------------------------------------------ run
+
+    private void run() throws Exception {
+        List<String> pidFile = Files.readAllLines(dataDir.resolve("postgres").resolve("postmaster.pid"));
+        long postmasterPid = Long.parseLong(pidFile.get(0).trim());
+        int pgPort = Integer.parseInt(pidFile.get(3).trim());
+        procs = new Procs(serverPid, postmasterPid);
+        log("server pid %d on %s:%d, PostgreSQL postmaster pid %d on port %d, %d CPUs",
+                serverPid, HOST, port, postmasterPid, pgPort, Runtime.getRuntime().availableProcessors());
+
+        // 0. The reference: single-row durable commits against the same PostgreSQL.
+        int pgSeconds = intOpt("pg-seconds", 5);
+        log("PostgreSQL reference: single-row INSERT commits, 1 then 8 connections, %d s each…", pgSeconds);
+        Procs.Cpu c0 = procs.cpu();
+        PgReference.Result pg = pgSeconds > 0 ? new PgReference(pgPort).run(1, pgSeconds)
+                : new PgReference.Result(Double.NaN, Double.NaN, "skipped");
+        log("  1 connection %,.0f/s, 8 connections %,.0f/s (%s); %s", pg.oneConnection(), pg.eightConnections(),
+                pg.settings(), procs.cpu().since(c0));
+        String pgRef = String.format("PG single-row commits: 1 conn %,.0f/s, 8 conns %,.0f/s", pg.oneConnection(), pg.eightConnections());
+
+        // 1. The agent: signs in, goes online, listens on /ws/agent.
+        signInAgent();
+
+        // 2. Closed loop, 200 visitors, as the issue asks.
+        double limit = doubleOpt("visitor-limit", 5);
+        int visitors = intOpt("visitors", 200);
+        int warmup = intOpt("warmup", 5);
+        int window = intOpt("window", 20);
+        LoopResult a = closedLoop("A", visitors, 0, warmup, window);
+        row("PostgreSQL single-row commits/s: 1 conn / 8 conns", fmt(pg.oneConnection()) + " / " + fmt(pg.eightConnections()),
+                "reference, same PostgreSQL, same run; " + pg.settings());
+        row(String.format("msg/s end to end, %d visitors closed loop", visitors), fmt(a.acked),
+                String.format("goal ≥ 10,000; ceiling by the %s msg/s-per-visitor limit ≈ %,.0f/s; %s", fmtRate(limit), visitors * limit, pgRef));
+        row("  delivered to the agent socket /s", fmt(a.delivered), "should equal acked");
+        row("  refused rate_limited /s (retried after 200 ms)", fmt(a.rateLimited), String.format("visitor limit: %s msg/s, burst %s", fmtRate(limit), fmtRate(4 * limit)));
+        row("  send→ack p50 / p99 (no-retry msgs)", ms(a.rtt, 50) + " / " + ms(a.rtt, 99), "");
+        row("  CPU cores: server / PG / load client", cores(a.cpu), others(a.cpu));
+        row("  CPU per message: server + PG / load client", perMessage(a.cpu, a.acked), projection(a.cpu, a.acked));
+
+        // 3. Closed loop with enough visitors that none passes its 5 msg/s limit: what the server can carry.
+        int paced = intOpt("paced-visitors", 4000);
+        double pacedRate = doubleOpt("paced-rate", 0.9 * limit);
+        if (paced > 0) {
+            LoopResult b = closedLoop("B", paced, pacedRate, warmup, window);
+            row(String.format("msg/s end to end, %,d visitors ≤ %.1f msg/s each", paced, pacedRate), fmt(b.acked),
+                    String.format("goal ≥ 10,000; offered ceiling %,.0f/s", paced * pacedRate));
+            row("  delivered to the agent socket /s", fmt(b.delivered), "should equal acked");
+            row("  refused rate_limited /s", fmt(b.rateLimited), "");
+            row("  send→ack p50 / p99", ms(b.rtt, 50) + " / " + ms(b.rtt, 99), "");
+            row("  CPU cores: server / PG / load client", cores(b.cpu), others(b.cpu));
+            row("  CPU per message: server + PG / load client", perMessage(b.cpu, b.acked), projection(b.cpu, b.acked));
+            row("  new conversations /s (each visitor's 1st message)", fmt(b.conversationsPerSec), "timed before the loop");
+        }
+
+        // 4. Open loop: 1,000 msg/s at fixed times, latency from the scheduled time to the agent socket.
+        int latVisitors = intOpt("lat-visitors", 250);
+        double latRate = doubleOpt("lat-rate", 1000);
+        int latWindow = intOpt("lat-window", 20);
+        if (latWindow > 0) {
+        List<Visitor> lv = openVisitors("latency", latVisitors, false, 64, 8192);
+        double lowRate = doubleOpt("lat-low-rate", 100);
+        if (lowRate > 0) {
+            LatResult low = openLoop("latency@" + (int) lowRate, lv, lowRate, warmup, 10);
+            row(String.format("delivery latency p50 / p99 @ %,.0f msg/s", lowRate),
+                    ms(low.latency, 50) + " / " + ms(low.latency, 99) + (low.missing > 0 ? " ≥" : ""),
+                    String.format("unloaded reference; p99.9 %s, %d of %d not delivered", ms(low.latency, 99.9), low.missing, low.scheduled));
+        }
+        LatResult lat = openLoop("latency", lv, latRate, warmup, latWindow);
+        closeAll(lv);
+        row(String.format("delivery latency p50 @ %,.0f msg/s open loop", latRate), ms(lat.latency, 50), "");
+        row("  p99", ms(lat.latency, 99), "goal ≤ 2.5 ms");
+        row("  p99.9 / max", ms(lat.latency, 99.9) + " / " + ms(lat.latency, 100), "");
+        row("  not delivered in 10 s / sent in window", lat.missing + " / " + lat.scheduled,
+                (lat.missing > 0 ? "undelivered counted at their lower bound; " : "") + "client send lag p99 " + ms(lat.lateness, 99));
+        row("  CPU cores: server / PG / load client", cores(lat.cpu), others(lat.cpu));
+        }
+
+        // 5. Idle chat boxes.
+        int idle = intOpt("idle", 20_000);
+        if (idle > 0) idlePhase(idle, latVisitors, latRate, warmup);
+
+        drain("end"); // so the server can stop cleanly
+        agent.close();
+        printTable();
+    }
+
+    // ------------------------------------------------------------------------------------------------ agent
+
+    private void signInAgent() throws Exception {
+        String base = "http://" + HOST + ":" + port;
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+        String email = opt.getOrDefault("email", "bench@parley.local");
+        String password = req("password");
+        HttpResponse<String> login = http.send(HttpRequest.newBuilder(URI.create(base + "/auth/login"))
+                .timeout(Duration.ofSeconds(30)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"email\":\"" + email + "\",\"password\":\"" + password + "\"}"))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        if (login.statusCode() != 200) throw new IOException("login: " + login.statusCode() + " " + login.body());
+        String cookie = login.headers().allValues("set-cookie").stream()
+                .filter(s -> s.startsWith("parley_session=")).map(s -> s.split(";", 2)[0]).findFirst()
+                .orElseThrow(() -> new IOException("login set no session cookie"));
+        String csrf = jsonString(login.body(), "csrf_token");
+        chatKey = jsonString(login.body(), "chat_key");
+        HttpResponse<String> online = http.send(HttpRequest.newBuilder(URI.create(base + "/auth/me"))
+                .timeout(Duration.ofSeconds(30)).header("Content-Type", "application/json")
+                .header("Cookie", cookie).header("X-CSRF-Token", csrf)
+                .method("PATCH", HttpRequest.BodyPublishers.ofString("{\"status\":\"online\"}"))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        if (online.statusCode() != 200 || !online.body().contains("\"status\":\"online\"")) {
+            throw new IOException("going online: " + online.statusCode() + " " + online.body());
+        }
+        Ws ws = Ws.connect(HOST, port, null, "/ws/agent", Map.of("Cookie", cookie, "Origin", base), 15_000, 65_536);
+        ws.setReadTimeout(15_000);
+        // The welcome should come first; an ephemeral "tabs" frame can overtake it (noted in the report).
+        String welcome = ws.readText();
+        for (int i = 0; i < 10 && !welcome.startsWith("{\"type\":\"welcome\""); i++) {
+            notes.add("The agent socket sent a frame before its welcome: " + welcome);
+            welcome = ws.readText();
+        }
+        if (!welcome.startsWith("{\"type\":\"welcome\"")) throw new IOException("agent socket: " + welcome);
+        ws.setReadTimeout(0);
+        agent = new AgentConn(ws);
+        log("agent signed in, online, connected to /ws/agent; chat key %s", chatKey);
+    }
+
+    private static String jsonString(String json, String field) throws IOException {
+        Matcher m = Pattern.compile("\"" + field + "\":\"([^\"]*)\"").matcher(json);
+        if (!m.find()) throw new IOException("no " + field + " in " + json);
+        return m.group(1);
+    }
+
+    /** The agent's socket: counts every message.created; for the latency phases, times each from its schedule. */
+    static final class AgentConn {
+        final Ws ws;
+        final LongAdder delivered = new LongAdder();
+        final LongAdder inWindow = new LongAdder();
+        final Recorder latency = new Recorder(60 * SEC, 3);
+        volatile java.util.concurrent.atomic.AtomicIntegerArray arrived = new java.util.concurrent.atomic.AtomicIntegerArray(1);
+        volatile long windowStart = Long.MAX_VALUE;
+        volatile long windowEnd = Long.MIN_VALUE;
+        volatile String lost;
+        volatile boolean closing;
+        final Thread reader;
+
+        AgentConn(Ws ws) {
+            this.ws = ws;
+            this.reader = Thread.ofPlatform().name("agent-reader").daemon().start(this::read);
+        }
+
+        private void read() {
+            try {
+                while (System.nanoTime() < deadline) {
+                    String f = ws.readText();
+                    long now = System.nanoTime();
+                    if (!f.startsWith(MESSAGE_CREATED)) continue;
+                    delivered.increment();
+                    int i = f.indexOf("\"client_id\":\"L");
+                    if (i < 0) continue;
+                    int from = i + 14;
+                    int to = f.indexOf('-', from);
+                    long sched = ORIGIN + Long.parseLong(f, from, to, 10);
+                    int kFrom = f.indexOf('-', to + 1) + 1;
+                    int kTo = f.indexOf('"', kFrom);
+                    int k = Integer.parseInt(f, kFrom, kTo, 10);
+                    var seen = arrived;
+                    if (k < seen.length()) seen.set(k, 1);
+                    if (sched >= windowStart && sched < windowEnd) {
+                        latency.recordValue(Math.min(Math.max(0, now - sched), 60 * SEC));
+                        inWindow.increment();
+                    }
+                }
+            } catch (IOException | RuntimeException e) {
+                if (!closing) {
+                    lost = e.toString();
+                    System.err.println("bench: the agent socket ended: " + e);
+                }
+            }
+        }
+
+        void close() {
+            closing = true;
+            ws.close();
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------ visitors
+
+    /** A chat box's socket. Idle ones have a reader thread that answers pings and counts what comes back. */
+    static final class Visitor {
+        final int idx;
+        final Ws ws;
+        volatile boolean readerStarted;
+        volatile boolean primed;
+        volatile boolean readerEnded;
+
+        Visitor(int idx, Ws ws) {
+            this.idx = idx;
+            this.ws = ws;
+        }
+    }
+
+    /** What the readers of idle/open-loop visitors count; swapped per phase. */
+    static final class Counters {
+        final LongAdder acked = new LongAdder();
+        final LongAdder rateLimited = new LongAdder();
+        final LongAdder errors = new LongAdder();
+        final ConcurrentLinkedQueue<String> samples = new ConcurrentLinkedQueue<>();
+    }
+
+    private volatile Counters counters = new Counters();
+
+    private void startReader(Visitor v) {
+        v.readerStarted = true;
+        Thread.ofVirtual().name("visitor-" + v.idx).start(() -> {
+            try {
+                while (System.nanoTime() < deadline) {
+                    String f = v.ws.readText();
+                    Counters c = counters;
+                    if (f.startsWith(ACK)) c.acked.increment();
+                    else if (f.startsWith(ERROR)) {
+                        if (f.contains("\"rate_limited\"")) c.rateLimited.increment();
+                        else {
+                            c.errors.increment();
+                            if (c.samples.size() < 5) c.samples.add(f);
+                        }
+                    }
+                }
+            } catch (IOException | RuntimeException e) {
+                v.readerEnded = true;
+            }
+        });
+    }
+
+    /**
+     * Opens {@code n} new visitors (each gets a fresh visitor id and a welcome), {@code concurrency} at a time;
+     * from 127.0.0.2–9 when {@code spread}, so 20,000 fit in the ephemeral ports.
+     */
+    private List<Visitor> openVisitors(String label, int n, boolean spread, int concurrency, int buffer) throws Exception {
+        long start = System.nanoTime();
+        AtomicReferenceArray<Visitor> opened = new AtomicReferenceArray<>(n);
+        LongAdder failed = new LongAdder();
+        LongAdder early = new LongAdder();
+        ConcurrentLinkedQueue<String> errors = new ConcurrentLinkedQueue<>();
+        Semaphore slots = new Semaphore(concurrency);
+        String path = "/ws/visitor?key=" + URLEncoder.encode(chatKey, StandardCharsets.UTF_8);
+        InetAddress[] sources = new InetAddress[8];
+        for (int i = 0; i < sources.length; i++) sources[i] = InetAddress.getByName("127.0.0." + (2 + i));
+        long deadline = System.nanoTime() + Math.max(120, n / 50) * SEC;
+        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int i = 0; i < n && System.nanoTime() < deadline; i++) {
+                slots.acquire();
+                int k = i;
+                pool.submit(() -> {
+                    try {
+                        Ws ws = Ws.connect(HOST, port, spread ? sources[k % sources.length] : null, path, Map.of(), 20_000, buffer);
+                        ws.setReadTimeout(20_000);
+                        String welcome = ws.readText();
+                        for (int f = 0; f < 10 && !welcome.startsWith("{\"type\":\"welcome\""); f++) {
+                            early.increment();
+                            welcome = ws.readText();
+                        }
+                        if (!welcome.startsWith("{\"type\":\"welcome\"")) {
+                            ws.closeQuietly();
+                            throw new IOException("no welcome: " + welcome);
+                        }
+                        ws.setReadTimeout(0);
+                        opened.set(k, new Visitor(visitorSeq.incrementAndGet(), ws));
+                    } catch (Exception e) {
+                        failed.increment();
+                        if (errors.size() < 5) errors.add(e.toString());
+                    } finally {
+                        slots.release();
+                    }
+                });
+            }
+        }
+        List<Visitor> out = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) if (opened.get(i) != null) out.add(opened.get(i));
+        double secs = (System.nanoTime() - start) / 1e9;
+        log("%s: opened %,d visitor sockets in %.1f s (%,.0f/s), %,d failed%s", label, out.size(), secs,
+                out.size() / secs, failed.sum(), errors.isEmpty() ? "" : "; e.g. " + errors);
+        if (early.sum() > 0) notes.add(label + ": " + early.sum() + " visitor sockets got a frame before their welcome");
+        return out;
+    }
+
+    private static void closeAll(List<Visitor> vs) {
+        for (Visitor v : vs) v.ws.closeQuietly();
+    }
+
+    // ------------------------------------------------------------------------------------------------ closed loop
+
+    record LoopResult(double acked, double delivered, double rateLimited, Histogram rtt, Procs.Usage cpu,
+                      double conversationsPerSec) {}
+
+    /**
+     * {@code n} visitors each send a message, wait for its ack, and send the next (no sooner than 1/rate s after
+     * the previous when {@code rate} > 0). Counts acks and agent deliveries over the window after the warm-up.
+     */
+    private LoopResult closedLoop(String label, int n, double rate, int warmup, int window) throws Exception {
+        drain(label);
+        List<Visitor> vs = openVisitors(label, n, n > 1000, 64, 8192);
+        LongAdder acked = new LongAdder();
+        LongAdder rateLimited = new LongAdder();
+        LongAdder errors = new LongAdder();
+        LongAdder timeouts = new LongAdder();
+        LongAdder closed = new LongAdder();
+        ConcurrentLinkedQueue<String> samples = new ConcurrentLinkedQueue<>();
+        Recorder rtt = new Recorder(60 * SEC, 3);
+        long gap = rate > 0 ? (long) (SEC / rate) : 0;
+        // Each visitor's first message creates its conversation (a slower path): done and timed before the loop.
+        java.util.concurrent.CountDownLatch primed = new java.util.concurrent.CountDownLatch(vs.size());
+        java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+        long[] plan = new long[3]; // t0, window start, end: written before go opens
+        LongAdder primeFailures = new LongAdder();
+        List<Thread> threads = new ArrayList<>(vs.size());
+        long primeStart = System.nanoTime();
+        for (Visitor v : vs) {
+            threads.add(Thread.ofVirtual().name("closed-" + v.idx).start(() -> {
+                try {
+                    boolean ok = false;
+                    try {
+                        v.ws.setReadTimeout(120_000);
+                        v.ws.sendText("{\"type\":\"message\",\"client_id\":\"P" + v.idx + "\",\"text\":\"Hi! I have a question.\"}");
+                        for (int frames = 0; frames < 1000 && !ok; frames++) {
+                            String f = v.ws.readText();
+                            if (f.startsWith(ACK)) ok = true;
+                            else if (f.startsWith(ERROR)) break;
+                        }
+                    } finally {
+                        if (!ok) primeFailures.increment();
+                        primed.countDown();
+                    }
+                    if (!go.await(400, TimeUnit.SECONDS)) return;
+                    v.ws.setReadTimeout(30_000);
+                    long t0 = plan[0];
+                    long end = plan[2];
+                    long first = t0 + (gap > 0 ? (gap * (v.idx % vs.size())) / vs.size() : 0);
+                    sleepUntil(first);
+                    long next = first;
+                    for (int k = 0; k < 1_000_000; k++) {
+                        long now = System.nanoTime();
+                        if (now >= end) break;
+                        if (next > now) {
+                            sleepUntil(Math.min(next, end));
+                            continue;
+                        }
+                        String frame = "{\"type\":\"message\",\"client_id\":\"T" + v.idx + "-" + k
+                                + "\",\"text\":\"Hello, is this in stock? (" + k + ")\"}";
+                        long sent = System.nanoTime();
+                        next = sent + gap;
+                        v.ws.sendText(frame);
+                        boolean retried = false;
+                        for (int frames = 0; frames < 10_000; frames++) {
+                            String f = v.ws.readText();
+                            if (f.startsWith(ACK)) {
+                                acked.increment();
+                                if (!retried) rtt.recordValue(Math.min(System.nanoTime() - sent, 60 * SEC));
+                                break;
+                            }
+                            if (f.startsWith(ERROR)) {
+                                if (f.contains("\"rate_limited\"")) {
+                                    rateLimited.increment();
+                                    retried = true;
+                                    long retry = System.nanoTime() + SEC / 5;
+                                    if (retry >= end) return;
+                                    sleepUntil(retry);
+                                    v.ws.sendText(frame); // same client_id: idempotent
+                                    continue;
+                                }
+                                errors.increment();
+                                if (samples.size() < 5) samples.add(f);
+                                break;
+                            }
+                            // message.created echo, conversation events, tabs…: not what we wait for
+                        }
+                    }
+                } catch (SocketTimeoutException e) {
+                    timeouts.increment();
+                } catch (IOException | RuntimeException | InterruptedException e) {
+                    closed.increment();
+                    if (samples.size() < 5) samples.add(e.toString());
+                }
+            }));
+        }
+        boolean allPrimed = primed.await(300, TimeUnit.SECONDS);
+        double primeSecs = (System.nanoTime() - primeStart) / 1e9;
+        double conversationsPerSec = (vs.size() - primed.getCount() - primeFailures.sum()) / primeSecs;
+        log("%s: first message of each visitor (creates its conversation): %,d in %.1f s = %,.0f/s%s", label,
+                vs.size() - primed.getCount() - primeFailures.sum(), primeSecs, conversationsPerSec,
+                allPrimed && primeFailures.sum() == 0 ? "" : " (" + (primed.getCount() + primeFailures.sum()) + " failed or timed out)");
+        long t0 = System.nanoTime() + SEC / 10;
+        long windowStart = t0 + warmup * SEC;
+        long end = windowStart + window * SEC;
+        plan[0] = t0;
+        plan[1] = windowStart;
+        plan[2] = end;
+        log("%s: %,d visitors, closed loop%s: %d s warm-up, %d s window…", label, vs.size(),
+                gap > 0 ? String.format(", at most %.1f msg/s each", rate) : "", warmup, window);
+        go.countDown();
+        sleepUntil(windowStart);
+        long ack0 = acked.sum();
+        long del0 = agent.delivered.sum();
+        long rl0 = rateLimited.sum();
+        rtt.getIntervalHistogram(); // drop the warm-up
+        Procs.Cpu cpu0 = procs.cpu();
+        StringBuilder perSecond = new StringBuilder();
+        long prev = ack0;
+        for (int s = 1; s <= window; s++) {
+            sleepUntil(windowStart + s * SEC);
+            long now = acked.sum();
+            perSecond.append(' ').append(now - prev);
+            prev = now;
+        }
+        Procs.Usage usage = procs.cpu().since(cpu0);
+        long ack1 = acked.sum();
+        long del1 = agent.delivered.sum();
+        long rl1 = rateLimited.sum();
+        Histogram h = rtt.getIntervalHistogram();
+        for (Thread t : threads) t.join(Duration.ofSeconds(40));
+        closeAll(vs);
+        LoopResult r = new LoopResult((ack1 - ack0) / (double) window, (del1 - del0) / (double) window,
+                (rl1 - rl0) / (double) window, h, usage, conversationsPerSec);
+        log("%s: acked %,.0f/s, delivered to agent %,.0f/s, rate-limited %,.0f/s, errors %d, timeouts %d, sockets lost %d%s",
+                label, r.acked, r.delivered, r.rateLimited, errors.sum(), timeouts.sum(), closed.sum(),
+                samples.isEmpty() ? "" : "; e.g. " + samples);
+        log("%s: acks per second over the window:%s", label, perSecond);
+        log("%s: send→ack p50 %s p99 %s max %s; %s", label, ms(h, 50), ms(h, 99), ms(h, 100), usage);
+        if (agent.lost != null) notes.add("The agent socket was lost during phase " + label + ": " + agent.lost);
+        return r;
+    }
+
+    // ------------------------------------------------------------------------------------------------ open loop
+
+    record LatResult(Histogram latency, Histogram lateness, long scheduled, long missing, Procs.Usage cpu) {}
+
+    /**
+     * Sends {@code rate} msg/s in total, spread evenly over the visitors, each message at a fixed time
+     * (not when the previous one came back: no coordinated omission). The agent socket times each message from
+     * its scheduled time; the sender's own lag is reported apart.
+     */
+    private LatResult openLoop(String label, List<Visitor> vs, double rate, int warmup, int window) throws Exception {
+        Counters c = new Counters();
+        counters = c;
+        for (Visitor v : vs) if (!v.readerStarted) startReader(v);
+        // A visitor's first message creates its conversation (a slower path): done before the schedule starts.
+        List<Visitor> fresh = vs.stream().filter(v -> !v.primed).toList();
+        if (!fresh.isEmpty()) {
+            long p0 = System.nanoTime();
+            for (Visitor v : fresh) {
+                try {
+                    v.ws.sendText("{\"type\":\"message\",\"client_id\":\"P" + v.idx + "\",\"text\":\"Hi! I have a question.\"}");
+                    v.primed = true;
+                } catch (IOException e) {
+                    c.errors.increment();
+                }
+            }
+            while (c.acked.sum() + c.errors.sum() < fresh.size() && System.nanoTime() - p0 < 120 * SEC) Thread.sleep(10);
+            log("%s: first message of %,d visitors (creates their conversations) acked in %.1f s", label, c.acked.sum(),
+                    (System.nanoTime() - p0) / 1e9);
+            c = new Counters();
+            counters = c;
+        }
+        long gap = (long) (SEC / rate);
+        long t0 = System.nanoTime() + SEC / 10;
+        long windowStart = t0 + warmup * SEC;
+        long windowEnd = windowStart + window * SEC;
+        drain(label);
+        long total = (long) (rate * (warmup + window)) + 1;
+        if (total > 10_000_000) throw new IllegalArgumentException("too many messages: " + total);
+        agent.arrived = new java.util.concurrent.atomic.AtomicIntegerArray((int) total + 1);
+        agent.latency.getIntervalHistogram();
+        agent.inWindow.reset();
+        agent.windowStart = windowStart;
+        agent.windowEnd = windowEnd;
+        log("%s: %,.0f msg/s open loop over %,d visitors (%.1f msg/s each): %d s warm-up, %d s window…",
+                label, rate, vs.size(), rate / vs.size(), warmup, window);
+        Histogram lateness = new Histogram(60 * SEC, 3);
+        long scheduled = 0;
+        long sendFailures = 0;
+        Procs.Cpu cpu0 = null;
+        for (long k = 0; k < total; k++) {
+            long sched = t0 + k * gap;
+            if (sched >= windowEnd) break;
+            if (cpu0 == null && sched >= windowStart) cpu0 = procs.cpu();
+            while (true) {
+                long d = sched - System.nanoTime();
+                if (d <= 0) break;
+                LockSupport.parkNanos(d);
+            }
+            long now = System.nanoTime();
+            boolean inWindow = sched >= windowStart;
+            if (inWindow) {
+                lateness.recordValue(Math.min(now - sched, 60 * SEC));
+                scheduled++;
+            }
+            Visitor v = vs.get((int) (k % vs.size()));
+            try {
+                v.ws.sendText("{\"type\":\"message\",\"client_id\":\"L" + (sched - ORIGIN) + "-" + v.idx + "-" + k
+                        + "\",\"text\":\"Do you ship to Brno? (" + k + ")\"}");
+            } catch (IOException e) {
+                sendFailures++;
+            }
+        }
+        Procs.Usage usage = procs.cpu().since(cpu0);
+        long graceEnd = System.nanoTime() + 10 * SEC;
+        while (agent.inWindow.sum() < scheduled && System.nanoTime() < graceEnd) Thread.sleep(20);
+        agent.windowStart = Long.MAX_VALUE;
+        Histogram h = agent.latency.getIntervalHistogram();
+        long missing = scheduled - agent.inWindow.sum();
+        if (missing > 0) {
+            // Not delivered within the grace time: counted at their lower bound (now − scheduled), never dropped.
+            long now = System.nanoTime();
+            var seen = agent.arrived;
+            for (int k = 0; k < seen.length(); k++) {
+                long sched = t0 + k * gap;
+                if (sched >= windowStart && sched < windowEnd && seen.get(k) == 0) {
+                    h.recordValue(Math.min(now - sched, 60 * SEC));
+                }
+            }
+        }
+        log("%s: latency p50 %s p90 %s p99 %s p99.9 %s max %s ; %d of %d not delivered within 10 s; "
+                        + "acks %,d, rate-limited %d, errors %d%s, send failures %d",
+                label, ms(h, 50), ms(h, 90), ms(h, 99), ms(h, 99.9), ms(h, 100), missing, scheduled, c.acked.sum(),
+                c.rateLimited.sum(), c.errors.sum(), c.samples.isEmpty() ? "" : " e.g. " + c.samples, sendFailures);
+        log("%s: sender lag behind schedule p50 %s p99 %s max %s; %s", label, ms(lateness, 50), ms(lateness, 99),
+                ms(lateness, 100), usage);
+        if (agent.lost != null) notes.add("The agent socket was lost during " + label + ": " + agent.lost);
+        return new LatResult(h, lateness, scheduled, missing, usage);
+    }
+
+    /** Waits (at most 90 s) until the agent socket has had no message for 2 s: the previous phase's backlog is gone. */
+    private void drain(String label) throws InterruptedException {
+        long start = System.nanoTime();
+        long last = agent.delivered.sum();
+        long quietSince = System.nanoTime();
+        while (System.nanoTime() - start < 90 * SEC) {
+            Thread.sleep(200);
+            long now = agent.delivered.sum();
+            if (now != last) {
+                last = now;
+                quietSince = System.nanoTime();
+            } else if (System.nanoTime() - quietSince >= 2 * SEC) {
+                break;
+            }
+        }
+        double waited = (System.nanoTime() - start) / 1e9;
+        if (waited > 3) log("%s: waited %.1f s for the previous phase's backlog to drain", label, waited);
+    }
+
+    // ------------------------------------------------------------------------------------------------ idle
+
+    private void idlePhase(int requested, int latVisitors, double latRate, int warmup) throws Exception {
+        Thread.sleep(2000); // let the earlier sockets close on both sides
+        long serverRoom = Procs.fdLimit(serverPid) - Procs.openFds(serverPid);
+        long clientRoom = Procs.fdLimit(Procs.selfPid()) - Procs.openFds(Procs.selfPid());
+        int target = (int) Math.min(requested, Math.min(serverRoom, clientRoom) - 100);
+        if (target < requested) {
+            notes.add(String.format("Idle sockets capped at %,d of %,d: the open-file limit here is %,d per process "
+                            + "(server has room for %,d more fds, load client %,d; ulimit -Hn cannot be raised in this container)",
+                    target, requested, Procs.fdLimit(serverPid), serverRoom, clientRoom));
+            log("idle: capping at %,d sockets (server fd room %,d, client fd room %,d)", target, serverRoom, clientRoom);
+        }
+        long heap0 = procs.serverHeapAfterGc();
+        long rss0 = Procs.rssBytes(serverPid);
+        int fds0 = Procs.openFds(serverPid);
+        counters = new Counters();
+        List<Visitor> idle = openVisitors("idle", target, true, 200, 1024);
+        for (Visitor v : idle) startReader(v);
+        int hold = intOpt("hold", 15);
+        log("idle: holding %,d sockets for %d s…", idle.size(), hold);
+        Procs.Cpu cpu0 = procs.cpu();
+        Thread.sleep(hold * 1000L);
+        Procs.Usage usage = procs.cpu().since(cpu0);
+        long alive = idle.stream().filter(v -> !v.readerEnded && !v.ws.isClosed()).count();
+        long heap1 = procs.serverHeapAfterGc();
+        long rss1 = Procs.rssBytes(serverPid);
+        int fds1 = Procs.openFds(serverPid);
+        double perConn = alive == 0 ? 0 : (heap1 - heap0) / (double) alive;
+        double rssPerConn = alive == 0 ? 0 : (rss1 - rss0) / (double) alive;
+        log("idle: %,d of %,d still open after %d s; server heap after full GC %,d → %,d KiB (%,.0f B per socket), "
+                        + "RSS %,d → %,d MiB, server fds %,d → %,d; %s", alive, idle.size(), hold, heap0 / 1024, heap1 / 1024,
+                perConn, rss0 >> 20, rss1 >> 20, fds0, fds1, usage);
+        row("idle chat-box sockets held", String.format("%,d", alive),
+                target < requested ? String.format("goal ≥ %,d; opened %,d (fd-limit cap, see note)", requested, target)
+                        : String.format("goal ≥ %,d", requested));
+        row("  server heap per idle socket (after full GC)", String.format("%,.1f KiB", perConn / 1024),
+                String.format("heap %,d → %,d MiB; RSS +%,.1f KiB/socket", heap0 >> 20, heap1 >> 20, rssPerConn / 1024));
+        row("  CPU cores while holding: server / PG / client", cores(usage), others(usage) + "; pings every 15 s");
+
+        // 6. The latency again, with all those sockets connected to the same account.
+        if (intOpt("lat-with-idle", 1) == 1 && idle.size() >= latVisitors) {
+            LatResult r = openLoop("latency+idle", idle.subList(0, latVisitors), latRate, warmup, 10);
+            row(String.format("delivery latency p50 / p99 with %,d idle held", alive),
+                    ms(r.latency, 50) + " / " + ms(r.latency, 99), String.format("p99.9 %s, max %s, %d of %d not delivered",
+                            ms(r.latency, 99.9), ms(r.latency, 100), r.missing, r.scheduled));
+            row("  CPU cores: server / PG / load client", cores(r.cpu), others(r.cpu));
+        }
+        closeAll(idle);
+    }
+
+    // ------------------------------------------------------------------------------------------------ output
+
+    private void row(String figure, String value, String reference) {
+        table.add(new String[] {figure, value, reference});
+    }
+
+    private void printTable() {
+        int w0 = 6, w1 = 6;
+        for (String[] r : table) {
+            w0 = Math.max(w0, r[0].length());
+            w1 = Math.max(w1, r[1].length());
+        }
+        StringBuilder out = new StringBuilder("\n");
+        String format = "%-" + w0 + "s  %" + w1 + "s   %s%n";
+        out.append(String.format(format, "figure", "parley", "reference/goal"));
+        out.append("-".repeat(w0 + w1 + 40)).append('\n');
+        for (String[] r : table) out.append(String.format(format, r[0], r[1], r[2]));
+        for (String n : notes) out.append("note: ").append(n).append('\n');
+        System.out.print(out);
+        System.out.flush();
+    }
+
+    private static String fmt(double perSecond) {
+        return String.format("%,.0f", perSecond);
+    }
+
+    private static String ms(Histogram h, double percentile) {
+        if (h.getTotalCount() == 0) return "n/a";
+        long v = percentile >= 100 ? h.getMaxValue() : h.getValueAtPercentile(percentile);
+        return String.format(Locale.ROOT, "%.2f ms", v / 1e6);
+    }
+
+    private static String cores(Procs.Usage u) {
+        return String.format(Locale.ROOT, "%.2f / %.2f / %.2f", u.server(), u.pg(), u.client());
+    }
+
+    /** CPU time per acknowledged message: noise from other processes inflates wall time, not this. */
+    private static String perMessage(Procs.Usage u, double perSecond) {
+        if (perSecond <= 0) return "n/a";
+        return String.format("%,.0f µs / %,.0f µs", (u.server() + u.pg()) / perSecond * 1e6, u.client() / perSecond * 1e6);
+    }
+
+    private static String projection(Procs.Usage u, double perSecond) {
+        if (perSecond <= 0) return "";
+        int cpus = Runtime.getRuntime().availableProcessors();
+        return String.format("≈ %,.0f msg/s if server + PG had all %d cores to themselves (CPU-bound estimate)",
+                perSecond * cpus / (u.server() + u.pg()), cpus);
+    }
+
+    private static String fmtRate(double r) {
+        return r == Math.rint(r) ? String.format("%,.0f", r) : String.format(Locale.ROOT, "%.1f", r);
+    }
+
+    private static String others(Procs.Usage u) {
+        return String.format(Locale.ROOT, "other processes on the machine: %.2f of %d cores", u.others(),
+                Runtime.getRuntime().availableProcessors());
+    }
+
+    private static void sleepUntil(long deadline) throws InterruptedException {
+        for (int i = 0; i < 1_000_000; i++) {
+            long d = deadline - System.nanoTime();
+            if (d <= 0) return;
+            TimeUnit.NANOSECONDS.sleep(d);
+        }
+    }
+
+    private static void log(String format, Object... args) {
+        System.out.printf("[%6.1fs] %s%n", (System.nanoTime() - ORIGIN) / 1e9, String.format(format, args));
+        System.out.flush();
+    }
+}
