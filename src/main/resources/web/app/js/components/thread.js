@@ -14,7 +14,7 @@ import { Avatar, Popover, Spinner, EmptyState, TagChip } from './common.js';
 import { MessageList, ratingLabel } from './messages.js';
 import { Composer } from './composer.js';
 import {
-  ChannelIcon, StarIcon, CheckIcon, UsersIcon, TagIcon, MailUnreadIcon, ChatIcon, PlusIcon,
+  ChannelIcon, StarIcon, CheckIcon, UsersIcon, TagIcon, MailUnreadIcon, ChatIcon, PlusIcon, ArrowLeftIcon,
 } from '../icons.js';
 
 export function Thread({ id, tab }) {
@@ -129,6 +129,7 @@ function ThreadHeader({ c, name, tab }) {
       : 'New — nobody has joined yet';
   return html`<header class="thread-head">
     <div class="thread-title">
+      <a class="icon-btn back-btn" href=${`#/conversations/${tab}`} aria-label="Back to the conversation list"><${ArrowLeftIcon}/></a>
       <${Avatar} name=${name} colourKey=${c.visitor_id ?? c.id} size=${36}/>
       <div class="thread-title-text">
         <h2><span class="visitor-name">${name}</span> <${ChannelIcon} channel=${c.channel}/></h2>

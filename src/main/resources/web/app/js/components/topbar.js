@@ -20,20 +20,22 @@ export function TopBar({ route }) {
 
   return html`<header class="topbar">
     <a class="brand" href="#/conversations/${route.tab || 'all'}" aria-label="Parley — conversations">
-      <img src="/app/favicon.svg" alt="" width="26" height="26"/><span>Parley</span>
+      <img src="/app/favicon.svg" alt="" width="26" height="26"/><span class="brand-name">Parley</span>
     </a>
     <nav class="mainnav" aria-label="Main">
-      <a href="#/" class=${inbox ? 'active' : ''} aria-current=${inbox ? 'page' : undefined}>
-        <${ChatIcon} size=${16}/> Conversations
-        ${s.counts.all ? html`<span class="nav-count" aria-label=${`${s.counts.all} open`}>${s.counts.all}</span>` : null}
+      <a href="#/" class=${inbox ? 'active' : ''} aria-current=${inbox ? 'page' : undefined}
+        aria-label=${s.counts.all ? `Conversations, ${s.counts.all} open` : 'Conversations'}>
+        <${ChatIcon} size=${16}/> <span class="nav-label">Conversations</span>
+        ${s.counts.all ? html`<span class="nav-count" aria-hidden="true">${s.counts.all}</span>` : null}
       </a>
-      ${isAdmin(s.me) ? html`<a href="#/settings" class=${route.view === 'settings' ? 'active' : ''}
-        aria-current=${route.view === 'settings' ? 'page' : undefined}><${SettingsIcon} size=${16}/> Settings</a>` : null}
+      ${isAdmin(s.me) ? html`<a href="#/settings" class=${route.view === 'settings' ? 'active' : ''} aria-label="Settings"
+        aria-current=${route.view === 'settings' ? 'page' : undefined}><${SettingsIcon} size=${16}/> <span class="nav-label">Settings</span></a>` : null}
     </nav>
     <div class="topbar-right">
       ${permission === 'default' ? html`<button type="button" class="btn btn-ghost btn-sm"
+          aria-label="Enable desktop notifications" title="Enable desktop notifications"
           onClick=${async () => setPermission(await requestNotifications())}>
-          <${BellIcon} size=${16}/> Enable desktop notifications</button>`
+          <${BellIcon} size=${16}/> <span class="btn-label">Enable desktop notifications</span></button>`
         : permission === 'denied' ? html`<span class="muted small" title="Notifications are blocked in this browser's site settings">
           <${BellOffIcon} size=${16}/></span>` : null}
       <button type="button" class="icon-btn" aria-pressed=${sound ? 'true' : 'false'}
