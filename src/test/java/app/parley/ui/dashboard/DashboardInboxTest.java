@@ -257,6 +257,39 @@ class DashboardInboxTest {
     }
 
     @Test
+    void keyboardOnlyAgentMovesThroughTheListAndTagsAConversation() throws Exception {
+        try (var a = visitor("Keyboard One", "First question");
+             var b = visitor("Keyboard Two", "Second question");
+             var s = DashboardSession.owner(parley)) {
+            long older = conversationOf(a);
+            long newer = conversationOf(b);
+            s.go("#/conversations/all/" + newer);
+            s.row(newer).locator(".row-link").focus();
+            s.page.keyboard().press("ArrowDown");
+            assertThat(s.page).hasURL(java.util.regex.Pattern.compile(".*#/conversations/all/" + older + "$"));
+            assertThat(s.row(older).locator(".row-link")).isFocused();
+            assertThat(s.threadHeader().locator(".visitor-name")).hasText("Keyboard One");
+
+            Locator tags = s.threadHeader().getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Tags"));
+            tags.focus();
+            s.page.keyboard().press("Enter");
+            assertThat(s.page.getByLabel("Find or create a tag")).isFocused();
+            s.page.keyboard().type("Keyboard");
+            s.page.keyboard().press("Enter");
+            assertThat(s.threadHeader().locator(".thread-tags .tag-chip")).hasText("Keyboard");
+            s.page.keyboard().press("Escape");
+            assertThat(tags).isFocused();
+            assertThat(s.page.getByLabel("Find or create a tag")).hasCount(0);
+
+            s.page.getByLabel("Reply to the visitor").focus();
+            s.page.keyboard().type("Typed without a mouse");
+            s.page.keyboard().press("Enter");
+            a.awaitAgentMessage("Typed without a mouse");
+            assertThat(s.errors).isEmpty();
+        }
+    }
+
+    @Test
     void olderMessagesLoadWithTheBeforeCursor() throws Exception {
         try (var v = visitor(null, "Message zero from the visitor");
              var s = DashboardSession.owner(parley)) {
