@@ -149,6 +149,9 @@ export class Panel {
       out.push({ key: m.client_id ? 'c' + m.client_id : 'm' + m.id, make: () => this.bubble(m, mine),
         upd: (n) => {
           n.className = 'row ' + (mine ? 'me' : 'them') + (first ? ' first' : '') + (last ? ' last' : '') + (m.pending ? ' pending' : '') + (m.failed ? ' failed' : '');
+          // The acknowledged message replaces what was typed: card numbers come back masked.
+          const bub = n.querySelector('.bub'), text = String(m.text || '');
+          if (bub.dataset.t !== text) { bub.dataset.t = text; bub.replaceChildren(); richText(bub, text); }
           const metaEl = n.querySelector('.meta');
           if (metaEl.dataset.v !== meta) {
             metaEl.dataset.v = meta;
@@ -170,7 +173,7 @@ export class Panel {
   bubble(m, mine) {
     const col = h('div.col', null,
       mine ? null : h('div.who', { text: (m.agent && m.agent.name) || '' }),
-      richText(h('div.bub'), String(m.text || '')),
+      richText(h('div.bub', { 'data-t': String(m.text || '') }), String(m.text || '')),
       h('div.meta'));
     return h('div.row', null, mine ? null : avatar(m.agent || { name: '' }), col);
   }

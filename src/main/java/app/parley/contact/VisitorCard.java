@@ -39,15 +39,21 @@ public final class VisitorCard {
         String variables = in.variables() == null ? null : normalizeVariables(in.variables());
         return journal.submit(tx -> {
             Handle h = tx.handle();
+            // A field sent empty is cleared (an agent removing a wrong email); a field left out stays.
             h.createUpdate("""
-                            UPDATE visitors SET name = coalesce(:name, name), email = coalesce(:email, email),
-                                   phone = coalesce(:phone, phone), group_key = coalesce(:group, group_key),
-                                   language = coalesce(:language, language), note = coalesce(:note, note),
+                            UPDATE visitors SET name = CASE WHEN :clearName THEN NULL ELSE coalesce(:name, name) END,
+                                   email = CASE WHEN :clearEmail THEN NULL ELSE coalesce(:email, email) END,
+                                   phone = CASE WHEN :clearPhone THEN NULL ELSE coalesce(:phone, phone) END,
+                                   group_key = coalesce(:group, group_key),
+                                   language = coalesce(:language, language),
+                                   note = CASE WHEN :clearNote THEN NULL ELSE coalesce(:note, note) END,
                                    variables = CASE WHEN CAST(:vars AS text) IS NULL THEN variables
                                                     ELSE variables || CAST(:vars AS jsonb) END
                             WHERE id = :id AND account_id = :a""")
                     .bind("name", name).bind("email", email).bind("phone", phone).bind("group", group)
                     .bind("language", language).bind("note", note).bind("vars", variables)
+                    .bind("clearName", cleared(in.name())).bind("clearEmail", cleared(in.email()))
+                    .bind("clearPhone", cleared(in.phone())).bind("clearNote", cleared(in.note()))
                     .bind("id", visitorId).bind("a", accountId).execute();
             if (name != null || email != null || phone != null) linkContact(h, accountId, visitorId);
             return updated(tx, accountId, visitorId);
@@ -70,6 +76,10 @@ public final class VisitorCard {
 
     public Visitor get(Handle h, long accountId, long visitorId) {
         return Visitors.byId(h, accountId, visitorId).orElseThrow(() -> ApiException.notFound("The visitor"));
+    }
+
+    private static boolean cleared(String value) {
+        return value != null && value.isBlank();
     }
 
     private static Visitor updated(Tx tx, long accountId, long visitorId) {

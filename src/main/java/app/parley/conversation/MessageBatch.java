@@ -20,6 +20,8 @@ final class MessageBatch implements TxPart {
     private final List<Message> pending = new ArrayList<>();
     private final Map<ClientKey, Message> byClientId = new HashMap<>();
     private final List<ClientKey> wanted = new ArrayList<>();
+    // Keys already looked up in this transaction, found or not: a new message's id is asked for only once.
+    private final java.util.Set<ClientKey> lookedUp = new java.util.HashSet<>();
     private long nextId;
     private long lastId = -1;
 
@@ -32,7 +34,9 @@ final class MessageBatch implements TxPart {
     }
 
     void wantClientId(long conversationId, String clientId) {
-        if (clientId != null) wanted.add(new ClientKey(conversationId, clientId));
+        if (clientId != null && !lookedUp.contains(new ClientKey(conversationId, clientId))) {
+            wanted.add(new ClientKey(conversationId, clientId));
+        }
     }
 
     /** The message stored (or about to be) with this client id, or null. */
@@ -40,7 +44,7 @@ final class MessageBatch implements TxPart {
         if (clientId == null) return null;
         ClientKey key = new ClientKey(conversationId, clientId);
         Message known = byClientId.get(key);
-        if (known != null) return known;
+        if (known != null || lookedUp.contains(key)) return known;
         if (!wanted.contains(key)) wanted.add(key);
         loadWanted();
         return byClientId.get(key);
@@ -50,6 +54,7 @@ final class MessageBatch implements TxPart {
         if (wanted.isEmpty()) return;
         long[] conversations = wanted.stream().mapToLong(ClientKey::conversationId).toArray();
         String[] clients = wanted.stream().map(ClientKey::clientId).toArray(String[]::new);
+        lookedUp.addAll(wanted);
         wanted.clear();
         List<Message> found = Messages.query(tx.reader(), """
                         WHERE (m.conversation_id, m.client_id) IN (SELECT * FROM unnest(:convs, :clients))""",

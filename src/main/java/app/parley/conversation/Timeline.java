@@ -11,6 +11,14 @@ final class Timeline {
 
     static Message append(Tx tx, ConversationRow c, String kind, String subType, Message.AgentRef agent, String text,
                           String eventType, String data, String clientId) {
+        Message m = write(tx, c, kind, subType, agent, text, eventType, data, clientId);
+        announce(tx, c, m);
+        return m;
+    }
+
+    /** Stores a message without telling anyone yet: for when something must be announced before it. */
+    static Message write(Tx tx, ConversationRow c, String kind, String subType, Message.AgentRef agent, String text,
+                         String eventType, String data, String clientId) {
         MessageBatch batch = MessageBatch.of(tx);
         OffsetDateTime now = OffsetDateTime.now();
         Message m = new Message(batch.nextId(), c.accountId, c.id, clientId, kind, subType, c.channel, text, agent,
@@ -26,10 +34,13 @@ final class Timeline {
         if (agent != null && "message".equals(kind)) c.participantIds.add(agent.id());
         c.updatedAt = now;
         ConversationCache.of(tx).changed(c);
+        return m;
+    }
+
+    static void announce(Tx tx, ConversationRow c, Message m) {
         String payload = Json.write(m);
         tx.emit("message.created", c.accountId, c.id, c.groupId, c.visitorId, payload,
                 m.visibleToVisitor() ? payload : null);
-        return m;
     }
 
     static Message event(Tx tx, ConversationRow c, Message.AgentRef by, String eventType, Object data) {

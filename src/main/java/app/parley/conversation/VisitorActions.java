@@ -59,6 +59,10 @@ public final class VisitorActions {
             if (c.open()) throw ApiException.conflict("A conversation can be rated once it is resolved.");
             c.ratingValue = value;
             c.ratingText = comment;
+            Map<String, Object> rating = new java.util.HashMap<>();
+            rating.put("value", value);
+            rating.put("text", comment);
+            Timeline.event(tx, c, null, "chat_rated", rating);
             Timeline.changed(tx, c, "conversation.updated");
             return Timeline.forVisitor(tx, c);
         });
@@ -130,9 +134,12 @@ public final class VisitorActions {
                 c.closedBy = null;
                 c.finishedAt = null;
             }
-            Message m = Timeline.append(tx, c, "message", "contact", null, text, null, null, clientId);
+            if (reopened) Timeline.event(tx, c, null, "chat_reopen", Map.of());
+            Message m = Timeline.write(tx, c, "message", "contact", null, text, null, null, clientId);
+            // Agents learn of a new conversation (with this message as its last) before the message itself.
             if (created) Timeline.changed(tx, c, "conversation.created");
-            else if (reopened) Timeline.changed(tx, c, "conversation.updated");
+            Timeline.announce(tx, c, m);
+            if (reopened) Timeline.changed(tx, c, "conversation.updated");
             return m;
         }
 

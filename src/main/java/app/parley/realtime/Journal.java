@@ -20,7 +20,8 @@ import org.slf4j.LoggerFactory;
  * waiting, runs them in one transaction and commits once (group commit: one fsync for many messages), so
  * event sequence numbers are handed out in commit order. Only after the commit are callers answered and
  * events published: a message a client saw acknowledged is on disk, and a client that resumes after the last
- * sequence it saw misses nothing.
+ * sequence it saw misses nothing. Delivery (fan-out to sockets, answering callers) runs on one dispatcher thread,
+ * in commit order, while the writer already runs the next batch.
  */
 public final class Journal implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Journal.class);
@@ -37,12 +38,15 @@ public final class Journal implements AutoCloseable {
 
     private record Pending<T>(Command<T> command, CompletableFuture<T> future) {}
 
-    private static final Pending<Void> STOP = new Pending<>(tx -> null, new CompletableFuture<>());
+    // One per journal: a restarted Parley in the same JVM must wait for its own queue to drain.
+    private final Pending<Void> stop = new Pending<>(tx -> null, new CompletableFuture<>());
 
     private final Jdbi jdbi;
     private final Consumer<List<Event>> publisher;
     private final BlockingQueue<Pending<?>> queue = new LinkedBlockingQueue<>();
     private final Thread writer;
+    private final java.util.concurrent.ExecutorService dispatcher =
+            java.util.concurrent.Executors.newSingleThreadExecutor(Thread.ofPlatform().name("parley-dispatch").factory());
     private volatile long lastSeq;
     private volatile boolean accepting = true;
 
@@ -88,11 +92,11 @@ public final class Journal implements AutoCloseable {
                 return;
             }
             queue.drainTo(batch, MAX_BATCH - 1);
-            boolean stop = batch.remove(STOP);
+            boolean stopping = batch.remove(stop);
             if (!batch.isEmpty()) process(batch);
             batch.clear();
-            if (stop) {
-                STOP.future().complete(null);
+            if (stopping) {
+                stop.future().complete(null);
                 return;
             }
         }
@@ -149,15 +153,18 @@ public final class Journal implements AutoCloseable {
             }
         }
         lastSeq = tx.seq();
-        publish(tx.events());
-        for (Runnable action : tx.afterCommitActions()) {
-            try {
-                action.run();
-            } catch (RuntimeException e) {
-                log.error("After-commit action failed", e);
+        List<Pending<?>> done = List.copyOf(batch);
+        dispatcher.execute(() -> {
+            publish(tx.events());
+            for (Runnable action : tx.afterCommitActions()) {
+                try {
+                    action.run();
+                } catch (RuntimeException e) {
+                    log.error("After-commit action failed", e);
+                }
             }
-        }
-        for (int i = 0; i < batch.size(); i++) complete(batch.get(i), results.get(i), refusals.get(i));
+            for (int i = 0; i < done.size(); i++) complete(done.get(i), results.get(i), refusals.get(i));
+        });
     }
 
     @SuppressWarnings("unchecked")
@@ -189,10 +196,12 @@ public final class Journal implements AutoCloseable {
     @Override
     public void close() {
         accepting = false;
-        queue.add(STOP);
+        queue.add(stop);
         try {
-            STOP.future().get(30, TimeUnit.SECONDS);
+            stop.future().get(30, TimeUnit.SECONDS);
             writer.join(5_000);
+            dispatcher.shutdown();
+            dispatcher.awaitTermination(10, TimeUnit.SECONDS);
         } catch (Exception e) {
             log.warn("Journal did not stop cleanly", e);
         }

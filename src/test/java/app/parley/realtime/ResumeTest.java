@@ -24,7 +24,8 @@ class ResumeTest {
 
     @BeforeAll
     static void start() {
-        app = TestParley.start();
+        // Visitors here write faster than a person: the per-visitor limit is not what this test is about.
+        app = TestParley.start(Map.of("PARLEY_VISITOR_MESSAGE_RATE", "1000"));
         owner = app.owner();
         owner.patch("/auth/me", Map.of("status", "online"));
     }
