@@ -248,11 +248,12 @@ export function threadOf(id) {
 /** A message.created event: into the thread if loaded, and into the row's excerpt and unread count. */
 export function onMessageCreated(conversationId, m, { viewing }) {
   const t = state.threads.get(conversationId);
-  const inserted = t && t.loaded ? insertMessage(t, m) : true;
+  // Also while the thread loads: its answer may predate this event, and the merge keeps live items.
+  const inserted = t ? insertMessage(t, m) : true;
   const isNewMessage = firstSighting(m.id) && inserted;
   const c = state.convs.get(conversationId);
   if (!c && m.kind === 'message' && m.sub_type === 'contact' && isNewMessage) {
-    // conversation.created follows its first message.created: count it until the summary arrives.
+    // Should a message ever beat its conversation's summary here, count it until the summary arrives.
     pendingUnread.set(conversationId, (pendingUnread.get(conversationId) || 0) + 1);
   }
   if (c && m.kind === 'message') {
