@@ -228,11 +228,7 @@ public final class VisitorSocket {
                 return;
             }
             c.conversationId = m.conversationId();
-            ObjectNode ack = Json.object();
-            ack.put("type", "ack");
-            ack.put("client_id", clientId);
-            ack.set("message", Json.MAPPER.valueToTree(m));
-            c.client.sendNow(Json.write(ack));
+            c.client.sendNow("{\"type\":\"ack\",\"client_id\":" + Json.write(clientId) + ",\"message\":" + Json.write(m) + "}");
         });
     }
 

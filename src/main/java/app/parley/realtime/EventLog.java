@@ -36,9 +36,10 @@ public final class EventLog {
         if (after > asOf || after < oldest - 1) return new Backlog(asOf, List.of(), true);
         String where = visitorId == null
                 ? "account_id = :a AND agent_payload IS NOT NULL"
-                : "visitor_id = :v AND account_id = :a AND visitor_payload IS NOT NULL";
+                : "visitor_id = :v AND account_id = :a AND (visitor_payload IS NOT NULL OR visitor_same)";
         List<Event> events = h.createQuery("""
-                        SELECT seq, account_id, type, conversation_id, group_id, visitor_id, agent_payload, visitor_payload
+                        SELECT seq, account_id, type, conversation_id, group_id, visitor_id, agent_payload,
+                               CASE WHEN visitor_same THEN agent_payload ELSE visitor_payload END
                         FROM events WHERE seq > :after AND seq <= :asOf""" + " AND " + where + " ORDER BY seq LIMIT :limit")
                 .bind("after", after).bind("asOf", asOf).bind("a", accountId).bind("v", visitorId)
                 .bind("limit", MAX_BACKLOG + 1)

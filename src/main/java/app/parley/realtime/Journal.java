@@ -186,9 +186,15 @@ public final class Journal implements AutoCloseable {
     private static void insertEvents(Handle handle, List<Event> events) {
         if (events.isEmpty()) return;
         PreparedBatch b = handle.prepareBatch("""
-                INSERT INTO events (seq, account_id, type, conversation_id, group_id, visitor_id, agent_payload, visitor_payload)
-                VALUES (:seq, :accountId, :type, :conversationId, :groupId, :visitorId, :agentPayload, :visitorPayload)""");
-        for (Event e : events) b.bindMethods(e).add();
+                INSERT INTO events (seq, account_id, type, conversation_id, group_id, visitor_id, agent_payload,
+                                    visitor_payload, visitor_same)
+                VALUES (:seq, :accountId, :type, :conversationId, :groupId, :visitorId, :agentPayload, :visitorPayload,
+                        :visitorSame)""");
+        for (Event e : events) {
+            // Agents and visitor mostly see the same payload (a message): store it once.
+            boolean same = e.visitorPayload() != null && e.visitorPayload().equals(e.agentPayload());
+            b.bindMethods(e).bind("visitorSame", same).bind("visitorPayload", same ? null : e.visitorPayload()).add();
+        }
         b.execute();
     }
 
