@@ -10,58 +10,35 @@ import app.parley.realtime.EventLog;
 import app.parley.realtime.Hub;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.javalin.websocket.WsConfig;
 import io.javalin.websocket.WsContext;
 import java.net.URI;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import org.jdbi.v3.core.Jdbi;
 
 /** The dashboard's socket (docs/PROTOCOL.md): everything an agent may see, live, resumable. */
-public final class AgentSocket {
-    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(AgentSocket.class);
-    private record Conn(Client client, Caller caller, RateLimit frames) {}
+public final class AgentSocket extends SocketEndpoint<AgentSocket.Conn> {
+    record Conn(Client client, Caller caller, RateLimit frames) {}
 
     private final Jdbi jdbi;
-    private final Hub hub;
     private final Auth auth;
     private final Presence presence;
-    private final Map<String, Conn> conns = new ConcurrentHashMap<>();
 
     public AgentSocket(Jdbi jdbi, Hub hub, Auth auth, Presence presence) {
+        super(hub);
         this.jdbi = jdbi;
-        this.hub = hub;
         this.auth = auth;
         this.presence = presence;
     }
 
-    public void configure(WsConfig ws) {
-        ws.onConnect(ctx -> {
-            try {
-                connect(ctx);
-            } catch (RuntimeException e) {
-                // The client reconnects and resumes; it must not wait on a socket that will never speak.
-                log.error("A agent socket could not start", e);
-                drop(ctx.sessionId());
-                ctx.closeSession(1011, "Server error; reconnect");
-            }
-        });
-        ws.onMessage(ctx -> {
-            Conn c = conns.get(ctx.sessionId());
-            if (c != null) receive(c, ctx.message());
-        });
-        ws.onClose(ctx -> drop(ctx.sessionId()));
-        ws.onError(ctx -> drop(ctx.sessionId()));
+
+    @Override
+    protected Client client(Conn conn) {
+        return conn.client();
     }
 
-    private void drop(String sessionId) {
-        Conn c = conns.remove(sessionId);
-        if (c != null) hub.leave(c.client());
-    }
-
-    private void connect(WsContext ctx) {
+    @Override
+    protected void connect(WsContext ctx) {
         Optional<Caller> caller = authenticate(ctx);
         if (caller.isEmpty()) {
             ctx.closeSession(4401, "Sign in first");
@@ -71,8 +48,7 @@ public final class AgentSocket {
         long after = VisitorSocket.parseLong(ctx.queryParam("after"), -1);
         ctx.enableAutomaticPings();
         Client client = Client.agent(ctx.session, me.viewer());
-        conns.put(ctx.sessionId(), new Conn(client, me, new RateLimit(20, 60)));
-        hub.join(client);
+        register(ctx, new Conn(client, me, new RateLimit(20, 60)));
         EventLog.asOf(jdbi, (h, asOf) -> {
             EventLog.Backlog backlog = after >= 0 ? EventLog.since(h, asOf, after, me.accountId(), null) : null;
             ObjectNode welcome = Json.object();
@@ -112,7 +88,8 @@ public final class AgentSocket {
         }
     }
 
-    private void receive(Conn c, String text) {
+    @Override
+    protected void receive(Conn c, String text) {
         if (text.length() > VisitorSocket.MAX_FRAME) {
             c.client().sendNow(VisitorSocket.error("payload_too_large", "A frame may have at most 64 KiB.", null));
             return;

@@ -16,26 +16,23 @@ import app.parley.realtime.EventLog;
 import app.parley.realtime.Hub;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.javalin.websocket.WsConfig;
 import io.javalin.websocket.WsContext;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** The chat box's socket (docs/PROTOCOL.md): one visitor, their conversation, nothing else. */
-public final class VisitorSocket {
+public final class VisitorSocket extends SocketEndpoint<VisitorSocket.Conn> {
     private static final Logger log = LoggerFactory.getLogger(VisitorSocket.class);
     static final int WELCOME_MESSAGES = 50;
 
-    private static final class Conn {
+    static final class Conn {
         final Client client;
         final long accountId;
         final long visitorId;
@@ -58,48 +55,29 @@ public final class VisitorSocket {
     }
 
     private final Jdbi jdbi;
-    private final Hub hub;
     private final VisitorActions actions;
     private final VisitorCard card;
     private final Presence presence;
-    private final Map<String, Conn> conns = new ConcurrentHashMap<>();
     private final int messageRate;
 
     /** {@code messageRate}: messages a second one chat box may send on average (bursts of four times that). */
     public VisitorSocket(Jdbi jdbi, Hub hub, VisitorActions actions, VisitorCard card, Presence presence, int messageRate) {
+        super(hub);
         this.messageRate = messageRate;
         this.jdbi = jdbi;
-        this.hub = hub;
         this.actions = actions;
         this.card = card;
         this.presence = presence;
     }
 
-    public void configure(WsConfig ws) {
-        ws.onConnect(ctx -> {
-            try {
-                connect(ctx);
-            } catch (RuntimeException e) {
-                // The client reconnects and resumes; it must not wait on a socket that will never speak.
-                log.error("A visitor socket could not start", e);
-                drop(ctx.sessionId());
-                ctx.closeSession(1011, "Server error; reconnect");
-            }
-        });
-        ws.onMessage(ctx -> {
-            Conn c = conns.get(ctx.sessionId());
-            if (c != null) receive(c, ctx.message());
-        });
-        ws.onClose(ctx -> drop(ctx.sessionId()));
-        ws.onError(ctx -> drop(ctx.sessionId()));
+
+    @Override
+    protected Client client(Conn conn) {
+        return conn.client;
     }
 
-    private void drop(String sessionId) {
-        Conn c = conns.remove(sessionId);
-        if (c != null) hub.leave(c.client);
-    }
-
-    private void connect(WsContext ctx) {
+    @Override
+    protected void connect(WsContext ctx) {
         Account account = jdbi.withHandle(h -> Agents.accountByKey(h, String.valueOf(ctx.queryParam("key")))).orElse(null);
         if (account == null) {
             ctx.closeSession(4404, "Unknown chat box key");
@@ -120,8 +98,7 @@ public final class VisitorSocket {
         ctx.enableAutomaticPings();
         Client client = Client.visitor(ctx.session, account.id(), visitor.id());
         Conn conn = new Conn(client, account.id(), visitor.id(), messageRate);
-        conns.put(ctx.sessionId(), conn);
-        hub.join(client);
+        register(ctx, conn);
         EventLog.asOf(jdbi, (h, asOf) -> {
             VisitorThread.State state = VisitorThread.latest(h, visitor.id());
             if (state != null) {
@@ -160,7 +137,8 @@ public final class VisitorSocket {
 
     static final int MAX_FRAME = 64 * 1024;
 
-    private void receive(Conn c, String text) {
+    @Override
+    protected void receive(Conn c, String text) {
         if (text.length() > MAX_FRAME) {
             c.client.sendNow(error("payload_too_large", "A frame may have at most 64 KiB.", null));
             return;
