@@ -95,7 +95,7 @@ public final class VisitorSocket extends SocketEndpoint<VisitorSocket.Conn> {
             return;
         }
         long after = parseLong(ctx.queryParam("after"), -1);
-        ctx.enableAutomaticPings();
+        // No server pings: the chat box pings every 25 s itself, and 20,000 idle boxes would cost a core in pings.
         Client client = Client.visitor(ctx.session, account.id(), visitor.id());
         Conn conn = new Conn(client, account.id(), visitor.id(), messageRate);
         register(ctx, conn);

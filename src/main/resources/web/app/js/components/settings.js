@@ -167,6 +167,19 @@ function slug(name) {
   return name.toLowerCase().normalize('NFKD').replace(/[^\w]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 50);
 }
 
+/**
+ * A name or description edited in place. It keeps what the admin types through re-renders (a live event, a reload) and takes
+ * the stored name again only when that name changes.
+ */
+function InlineName({ name, label, placeholder, onSave }) {
+  const [value, setValue] = useState(name);
+  useEffect(() => setValue(name), [name]);
+  return html`<input class="inline-input" value=${value} aria-label=${label} placeholder=${placeholder}
+    onInput=${(e) => setValue(e.currentTarget.value)}
+    onBlur=${() => onSave(value)}
+    onKeyDown=${(e) => { if (e.key === 'Enter') e.currentTarget.blur(); }}/>`;
+}
+
 function Groups() {
   const s = useStore();
   const [name, setName] = useState('');
@@ -203,8 +216,7 @@ function Groups() {
     ${error ? html`<p class="form-error" role="alert">${error}</p>` : null}
     ${s.groups.length ? html`<table class="table"><thead><tr><th>Name</th><th>Key</th><th>Agents</th><th></th></tr></thead><tbody>
       ${s.groups.map((g) => html`<tr key=${g.id}>
-        <td><input class="inline-input" value=${g.name} aria-label="Group name" onBlur=${(e) => rename(g, e.currentTarget.value)}
-          onKeyDown=${(e) => { if (e.key === 'Enter') e.currentTarget.blur(); }}/></td>
+        <td><${InlineName} name=${g.name} label="Group name" onSave=${(value) => rename(g, value)}/></td>
         <td><code>${g.key}</code></td>
         <td>${s.agents.filter((a) => (a.group_ids || []).includes(g.id)).map((a) => a.name).join(', ') || html`<span class="muted">—</span>`}</td>
         <td class="right"><${ConfirmButton} label=${`Delete group ${g.name}`} onConfirm=${() => remove(g)}/></td>
@@ -251,9 +263,8 @@ function Tags() {
         <td><${TagChip} tag=${t}/></td>
         <td><input type="color" value=${/^#[0-9a-fA-F]{6}$/.test(t.color || '') ? t.color : '#6b7280'} aria-label=${`Colour of ${t.name}`}
           onChange=${(e) => update(t, { color: e.currentTarget.value })}/></td>
-        <td><input class="inline-input" value=${t.description || ''} aria-label=${`Description of ${t.name}`} placeholder="—"
-          onBlur=${(e) => { if (e.currentTarget.value !== (t.description || '')) update(t, { description: e.currentTarget.value }); }}
-          onKeyDown=${(e) => { if (e.key === 'Enter') e.currentTarget.blur(); }}/></td>
+        <td><${InlineName} name=${t.description || ''} label=${`Description of ${t.name}`} placeholder="—"
+          onSave=${(value) => { if (value !== (t.description || '')) update(t, { description: value }); }}/></td>
         <td class="right"><${ConfirmButton} label=${`Delete tag ${t.name}`} onConfirm=${() => remove(t)}/></td>
       </tr>`)}</tbody></table>`
       : html`<${EmptyState} title="No tags yet"/>`}
