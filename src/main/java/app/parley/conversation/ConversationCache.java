@@ -61,11 +61,12 @@ final class ConversationCache implements TxPart {
     @Override
     public void flush(Handle h) {
         if (dirty.isEmpty()) return;
-        // One statement for the whole batch: unnest() turns the column arrays back into rows.
+        // One statement for the whole batch: unnest() turns the column arrays back into rows. contact_id and
+        // group_id are not written: they change only by direct SQL (a visitor identified), never through the row.
         List<ConversationRow> changed = new ArrayList<>();
         for (long id : dirty) changed.add(rows.get(id));
         h.createUpdate("""
-                        UPDATE conversations c SET contact_id = u.contact_id, group_id = u.group_id, status = u.status,
+                        UPDATE conversations c SET status = u.status,
                             is_offline = u.is_offline, is_served = u.is_served, important = u.important,
                             close_type = u.close_type, closed_by = u.closed_by, rating_value = u.rating_value,
                             rating_text = u.rating_text, assignee_ids = CAST(u.assignees AS bigint[]),
@@ -75,17 +76,15 @@ final class ConversationCache implements TxPart {
                             last_message_at = CAST(u.last_at AS timestamptz), visitor_read_id = u.visitor_read,
                             agent_read_id = u.agent_read, updated_at = CAST(u.updated AS timestamptz),
                             finished_at = CAST(u.finished AS timestamptz)
-                        FROM unnest(:ids, :contactIds, :groupIds, :statuses, :offline, :served, :important, :closeTypes,
+                        FROM unnest(:ids, :statuses, :offline, :served, :important, :closeTypes,
                                     :closedBy, :ratings, :ratingTexts, :assignees, :participants, :contactMessages,
                                     :lastIds, :lastTexts, :lastSubTypes, :lastAt, :visitorRead, :agentRead, :updated,
                                     :finished)
-                             AS u(id, contact_id, group_id, status, is_offline, is_served, important, close_type,
+                             AS u(id, status, is_offline, is_served, important, close_type,
                                   closed_by, rating_value, rating_text, assignees, participants, contact_messages,
                                   last_id, last_text, last_sub_type, last_at, visitor_read, agent_read, updated, finished)
                         WHERE c.id = u.id""")
                 .bindArray("ids", Long.class, column(changed, r -> r.id))
-                .bindArray("contactIds", Long.class, column(changed, r -> r.contactId))
-                .bindArray("groupIds", Long.class, column(changed, r -> r.groupId))
                 .bindArray("statuses", String.class, column(changed, r -> r.status))
                 .bindArray("offline", Boolean.class, column(changed, r -> r.isOffline))
                 .bindArray("served", Boolean.class, column(changed, r -> r.isServed))

@@ -17,6 +17,7 @@ public final class ConversationRow {
     public final long accountId;
     public final long visitorId;
     public final OffsetDateTime createdAt;
+    // Read-only here: set when the conversation is created, changed only by direct SQL (ConversationCache.flush).
     public Long contactId;
     public Long groupId;
     public String channel;
