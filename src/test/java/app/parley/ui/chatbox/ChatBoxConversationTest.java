@@ -3,35 +3,13 @@ package app.parley.ui.chatbox;
 import static app.parley.ui.chatbox.ChatBox.expect;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import app.parley.testing.TestParley;
 import app.parley.testing.TestSocket;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.microsoft.playwright.BrowserContext;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** A chat as the visitor lives it: unread badge, typing both ways, "Seen", ending the chat, rating. */
-class ChatBoxConversationTest {
-    TestParley app;
-    TestParley.Api owner;
-    BrowserContext context;
-
-    @BeforeEach
-    void start() {
-        app = TestParley.start();
-        owner = app.owner();
-        owner.patch("/auth/me", Map.of("status", "online"));
-        context = ChatBox.desktop();
-    }
-
-    @AfterEach
-    void stop() {
-        context.close();
-        app.close();
-    }
-
+class ChatBoxConversationTest extends ChatBoxTestBase {
     @Test
     void aReplyWhileTheBoxIsClosedShowsABadgeAndBlinksTheTitleUntilRead() {
         ChatBox box = ChatBox.open(context, app, "");

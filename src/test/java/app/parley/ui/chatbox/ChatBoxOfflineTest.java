@@ -3,31 +3,15 @@ package app.parley.ui.chatbox;
 import static app.parley.ui.chatbox.ChatBox.expect;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import app.parley.testing.TestParley;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.microsoft.playwright.BrowserContext;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** No agent online: the chat box offers a contact form, which becomes an offline conversation. */
-class ChatBoxOfflineTest {
-    TestParley app;
-    TestParley.Api owner;
-    BrowserContext context;
-
-    @BeforeEach
-    void start() {
-        app = TestParley.start(); // the owner starts offline, and nobody else exists
-        owner = app.owner();
-        context = ChatBox.desktop();
-    }
-
-    @AfterEach
-    void stop() {
-        context.close();
-        app.close();
+class ChatBoxOfflineTest extends ChatBoxTestBase {
+    @Override
+    boolean ownerOnline() {
+        return false; // the owner starts offline, and nobody else exists
     }
 
     @Test

@@ -4,32 +4,12 @@ import static app.parley.ui.chatbox.ChatBox.expect;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import app.parley.testing.TestParley;
-import com.microsoft.playwright.BrowserContext;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** The server goes away mid-chat: nothing the visitor sends is lost or doubled, and no reply is missed. */
-class ChatBoxReconnectTest {
-    TestParley app;
-    BrowserContext context;
-
-    @BeforeEach
-    void start() {
-        app = TestParley.start();
-        app.owner().patch("/auth/me", Map.of("status", "online"));
-        context = ChatBox.desktop();
-    }
-
-    @AfterEach
-    void stop() {
-        context.close();
-        app.close();
-    }
-
+class ChatBoxReconnectTest extends ChatBoxTestBase {
     @Test
     void messagesWrittenDuringAnOutageAreDeliveredOnceAndRepliesArriveOnce() {
         ChatBox box = ChatBox.open(context, app, "");

@@ -3,36 +3,14 @@ package app.parley.ui.chatbox;
 import static app.parley.ui.chatbox.ChatBox.expect;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import app.parley.testing.TestParley;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.Page;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** The Smartsupp-shaped snippet on a shop page: loading, the queued JS API, sending, and isolation from the page. */
-class ChatBoxSnippetTest {
-    TestParley app;
-    TestParley.Api owner;
-    BrowserContext context;
-
-    @BeforeEach
-    void start() {
-        app = TestParley.start();
-        owner = app.owner();
-        owner.patch("/auth/me", Map.of("status", "online"));
-        context = ChatBox.desktop();
-    }
-
-    @AfterEach
-    void stop() {
-        context.close();
-        app.close();
-    }
-
+class ChatBoxSnippetTest extends ChatBoxTestBase {
     @Test
     void callsQueuedBeforeLoadRunInOrderAndTheVisitorsMessageIsStoredOnce() {
         // customer=1 queues name, email, variables; ask=1 queues chat:message then chat:open (demo/shop.html).

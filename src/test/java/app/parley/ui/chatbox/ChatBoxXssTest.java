@@ -4,36 +4,15 @@ import static app.parley.ui.chatbox.ChatBox.expect;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import app.parley.testing.TestParley;
-import com.microsoft.playwright.BrowserContext;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Whatever agents and visitors write is shown as text on the shop's page, never run as markup. */
-class ChatBoxXssTest {
-    TestParley app;
-    TestParley.Api owner;
-    BrowserContext context;
-
-    @BeforeEach
-    void start() {
-        app = TestParley.start();
-        owner = app.owner();
-        owner.patch("/auth/me", Map.of("status", "online"));
-        context = ChatBox.desktop();
-    }
-
-    @AfterEach
-    void stop() {
-        context.close();
-        app.close();
-    }
-
+class ChatBoxXssTest extends ChatBoxTestBase {
     @Test
     void payloadsFromAgentsAndVisitorsStayLiteralText() throws IOException {
         List<String> payloads = payloads();
