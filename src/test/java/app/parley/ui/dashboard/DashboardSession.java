@@ -52,6 +52,14 @@ final class DashboardSession implements AutoCloseable {
         DashboardSession s = new DashboardSession(parley);
         prepare.accept(s.page);
         s.page.navigate(parley.baseUrl() + "/");
+        // A fresh context's first load (modules, session check) can be slow on a busy 2-core CI machine: wait
+        // longer for the form than for anything after it, and keep a picture if it never comes.
+        try {
+            s.page.getByLabel("Email").waitFor(new com.microsoft.playwright.Locator.WaitForOptions().setTimeout(30_000));
+        } catch (com.microsoft.playwright.TimeoutError e) {
+            app.parley.ui.Browsers.screenshot(s.page, "sign-in-never-appeared");
+            throw e;
+        }
         s.page.getByLabel("Email").fill(email);
         s.page.getByLabel("Password").fill(password);
         s.page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Sign in")).click();
