@@ -168,15 +168,21 @@ function slug(name) {
 }
 
 /**
- * A name or description edited in place. It keeps what the admin types through re-renders (a live event, a reload) and takes
- * the stored name again only when that name changes.
+ * A name or description edited in place: it shows what the admin types until the save is answered, else the
+ * stored name. No effect syncs it (an effect runs after paint and could overwrite what was just typed).
  */
 function InlineName({ name, label, placeholder, onSave }) {
-  const [value, setValue] = useState(name);
-  useEffect(() => setValue(name), [name]);
-  return html`<input class="inline-input" value=${value} aria-label=${label} placeholder=${placeholder}
-    onInput=${(e) => setValue(e.currentTarget.value)}
-    onBlur=${() => onSave(value)}
+  const [draft, setDraft] = useState(null);
+  async function save(current) {
+    try {
+      if (current !== name) await onSave(current);
+    } finally {
+      setDraft(null);
+    }
+  }
+  return html`<input class="inline-input" value=${draft ?? name} aria-label=${label} placeholder=${placeholder}
+    onInput=${(e) => setDraft(e.currentTarget.value)}
+    onBlur=${(e) => save(e.currentTarget.value)}
     onKeyDown=${(e) => { if (e.key === 'Enter') e.currentTarget.blur(); }}/>`;
 }
 
