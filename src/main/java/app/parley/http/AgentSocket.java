@@ -13,6 +13,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.websocket.WsContext;
 import java.net.URI;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.jdbi.v3.core.Jdbi;
 
@@ -49,6 +50,8 @@ public final class AgentSocket extends SocketEndpoint<AgentSocket.Conn> {
         ctx.enableAutomaticPings();
         Client client = Client.agent(ctx.session, me.viewer());
         register(ctx, new Conn(client, me, new RateLimit(20, 60)));
+        // Read outside the snapshot: loading presence takes its own pooled connection.
+        Map<Long, Boolean> online = presence.onlineByAgent(me.accountId());
         EventLog.asOf(jdbi, (h, asOf) -> {
             EventLog.Backlog backlog = after >= 0 ? EventLog.since(h, asOf, after, me.accountId(), null) : null;
             ObjectNode welcome = Json.object();
@@ -58,8 +61,8 @@ public final class AgentSocket extends SocketEndpoint<AgentSocket.Conn> {
             welcome.set("agent", Json.MAPPER.valueToTree(me.agent()));
             welcome.set("tabs", Json.MAPPER.valueToTree(AgentActions.tabs(h, me.agent())));
             var presenceList = welcome.putArray("presence");
-            presence.onlineByAgent(me.accountId()).forEach((id, online) ->
-                    presenceList.addObject().put("agent_id", id).put("status", online ? "online" : "offline"));
+            online.forEach((id, isOnline) ->
+                    presenceList.addObject().put("agent_id", id).put("status", isOnline ? "online" : "offline"));
             List<app.parley.realtime.Event> missed = backlog == null || backlog.resync() ? List.of()
                     : backlog.events().stream().filter(e -> me.viewer().sees(e.groupId())).toList();
             client.caughtUp(asOf, List.of(Json.write(welcome)), missed);

@@ -117,7 +117,7 @@ public final class VisitorSocket extends SocketEndpoint<VisitorSocket.Conn> {
             welcome.put("resync", resync);
             ObjectNode acc = welcome.putObject("account");
             acc.put("name", account.name());
-            acc.put("online", presence.chatOnline(account.id(), state == null ? groupOf(h, visitor) : state.groupId()));
+            acc.put("online", presence.chatOnline(account.id(), state == null ? groupOf(h, visitor) : state.groupId(), h));
             welcome.set("conversation", state == null ? null : Json.MAPPER.valueToTree(state.conversation()));
             welcome.set("messages", Json.MAPPER.valueToTree(messages));
             ObjectNode me = welcome.putObject("visitor");
