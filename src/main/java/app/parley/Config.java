@@ -24,7 +24,6 @@ public record Config(
         String ownerEmail,
         String ownerPassword,
         String accountName,
-        String publicUrl,
         int eventRetentionDays,
         boolean secureCookies,
         int visitorMessageRate) {
@@ -46,7 +45,6 @@ public record Config(
                     blankToNull(values.get("PARLEY_OWNER_EMAIL")),
                     blankToNull(values.get("PARLEY_OWNER_PASSWORD")),
                     values.getOrDefault("PARLEY_ACCOUNT_NAME", "My shop"),
-                    blankToNull(values.get("PARLEY_PUBLIC_URL")),
                     Integer.parseInt(values.getOrDefault("PARLEY_EVENT_RETENTION_DAYS", "7")),
                     Boolean.parseBoolean(values.getOrDefault("PARLEY_SECURE_COOKIES", "false")),
                     Integer.parseInt(values.getOrDefault("PARLEY_VISITOR_MESSAGE_RATE", "5")));
@@ -65,7 +63,7 @@ public record Config(
 
     public Config withPort(int newPort) {
         return new Config(host, newPort, dataDir, postgresBinaries, databaseUrl, databaseUser, databasePassword, ownerEmail,
-                ownerPassword, accountName, publicUrl, eventRetentionDays, secureCookies, visitorMessageRate);
+                ownerPassword, accountName, eventRetentionDays, secureCookies, visitorMessageRate);
     }
 
     private static Map<String, String> fileValues(Map<String, String> env) {

@@ -50,11 +50,4 @@ public record ConversationView(
     /** What the visitor's chat box may know of its own conversation. */
     public record ForVisitor(long id, String status, List<Message.AgentRef> assignees, Integer ratingValue,
                              String ratingText, String closeType, long visitorReadId, long agentReadId) {}
-
-    public ConversationView withoutCallerState() {
-        return new ConversationView(id, status, createdAt, updatedAt, finishedAt, channel, contactId, visitorId,
-                agentIds, assignedIds, groupId, ratingValue, ratingText, isOffline, isServed, important, null, null,
-                tags, closeType, closedBy, visitor, lastMessage, variables, domain, referer, location, visitorReadId,
-                agentReadId);
-    }
 }

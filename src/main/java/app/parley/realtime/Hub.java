@@ -80,11 +80,6 @@ public final class Hub {
         return visitorsByAccount.getOrDefault(accountId, Set.of());
     }
 
-    public int connectionCount() {
-        return visitorsByAccount.values().stream().mapToInt(Set::size).sum()
-                + agentsByAccount.values().stream().mapToInt(Set::size).sum();
-    }
-
     private static void add(ConcurrentHashMap<Long, Set<Client>> index, long key, Client c) {
         index.computeIfAbsent(key, k -> ConcurrentHashMap.newKeySet()).add(c);
     }
