@@ -102,6 +102,10 @@ public final class Parley implements AutoCloseable {
         return hub;
     }
 
+    public Journal journal() {
+        return journal;
+    }
+
     /**
      * The first start creates the account and its owner, from PARLEY_OWNER_EMAIL/PASSWORD or with a password
      * printed once.

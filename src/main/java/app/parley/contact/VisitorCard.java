@@ -1,5 +1,6 @@
 package app.parley.contact;
 
+import app.parley.conversation.ConversationCache;
 import app.parley.http.ApiException;
 import app.parley.http.Input;
 import app.parley.json.Json;
@@ -55,7 +56,7 @@ public final class VisitorCard {
                     .bind("clearName", cleared(in.name())).bind("clearEmail", cleared(in.email()))
                     .bind("clearPhone", cleared(in.phone())).bind("clearNote", cleared(in.note()))
                     .bind("id", visitorId).bind("a", accountId).execute();
-            if (name != null || email != null || phone != null) linkContact(h, accountId, visitorId);
+            if (name != null || email != null || phone != null) linkContact(tx, accountId, visitorId);
             return updated(tx, accountId, visitorId);
         });
     }
@@ -89,7 +90,8 @@ public final class VisitorCard {
     }
 
     /** A visitor who gave a name, email or phone becomes a contact; one email is one contact across browsers. */
-    private static void linkContact(Handle h, long accountId, long visitorId) {
+    private static void linkContact(Tx tx, long accountId, long visitorId) {
+        Handle h = tx.handle();
         Visitor v = Visitors.byId(h, accountId, visitorId).orElseThrow();
         Long contactId = v.contactId();
         if (contactId == null && v.email() != null) {
@@ -107,8 +109,7 @@ public final class VisitorCard {
                 .bind("name", v.name()).bind("email", v.email()).bind("phone", v.phone()).bind("vars", v.variables())
                 .bind("c", contactId).execute();
         h.createUpdate("UPDATE visitors SET contact_id = :c WHERE id = :v").bind("c", contactId).bind("v", visitorId).execute();
-        h.createUpdate("UPDATE conversations SET contact_id = :c WHERE visitor_id = :v AND contact_id IS NULL")
-                .bind("c", contactId).bind("v", visitorId).execute();
+        ConversationCache.linkContact(tx, visitorId, contactId);
     }
 
     /** Stores every variable as {label, value}: the flat form gets its key as label. */

@@ -1,9 +1,11 @@
 package app.parley.conversation;
 
+import app.parley.realtime.Flush;
 import app.parley.realtime.Tx;
 import app.parley.realtime.TxPart;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -11,17 +13,40 @@ import java.util.Set;
 import org.jdbi.v3.core.Handle;
 
 /**
- * The conversations a batch of commands touches: loaded together in one query, changed in memory, written back
- * together in one batched UPDATE before the commit.
+ * The conversations a batch of commands touches: taken from the journal's cache of committed rows or loaded
+ * together in one query, changed in memory, written back together in one batched UPDATE before the commit.
+ *
+ * <p>The journal is the only writer of conversation rows, so the rows it last committed are what PostgreSQL
+ * holds: a visitor writing on in a known conversation costs no read. Commands change working copies; a copy
+ * becomes the committed row only when the batch that wrote it commits (a rolled-back batch drops the whole cache).
+ * The one change made by direct SQL, a contact linked to a visitor, goes through {@link #linkContact}.
  */
-final class ConversationCache implements TxPart {
+public final class ConversationCache implements TxPart {
+    /** The committed rows, most recently used last; the journal keeps it across batches. */
+    private static final class Committed extends LinkedHashMap<Long, ConversationRow> {
+        static final int MAX_ROWS = 20_000;
+
+        Committed() {
+            super(1024, 0.75f, true);
+        }
+
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Long, ConversationRow> eldest) {
+            return size() > MAX_ROWS;
+        }
+    }
+
     private final Tx tx;
+    private final Committed committed;
     private final Map<Long, ConversationRow> rows = new HashMap<>();
     private final Set<Long> wanted = new LinkedHashSet<>();
     private final Set<Long> dirty = new LinkedHashSet<>();
+    // Copies of the rows as this batch wrote them: they become the committed rows if the batch commits.
+    private final Map<Long, ConversationRow> written = new HashMap<>();
 
     private ConversationCache(Tx tx) {
         this.tx = tx;
+        this.committed = tx.lasting(Committed.class, Committed::new);
     }
 
     static ConversationCache of(Tx tx) {
@@ -29,20 +54,28 @@ final class ConversationCache implements TxPart {
     }
 
     void want(long id) {
-        if (!rows.containsKey(id)) wanted.add(id);
+        if (!rows.containsKey(id) && !committed.containsKey(id)) wanted.add(id);
     }
 
     /** The row, or null when there is no such conversation. */
     ConversationRow get(long id) {
         ConversationRow row = rows.get(id);
         if (row != null) return row;
+        ConversationRow known = committed.get(id);
+        if (known != null) {
+            row = known.copy();
+            rows.put(id, row);
+            return row;
+        }
         wanted.add(id);
         load(tx.reader());
         return rows.get(id);
     }
 
+    /** A row this batch has just inserted. */
     void put(ConversationRow row) {
         rows.put(row.id, row);
+        written.put(row.id, row.copy());
     }
 
     void changed(ConversationRow row) {
@@ -50,22 +83,52 @@ final class ConversationCache implements TxPart {
         tx.wrote();
     }
 
+    /**
+     * Links the visitor's conversations that have no contact yet to {@code contactId}, in PostgreSQL and in the
+     * rows the journal holds.
+     */
+    public static void linkContact(Tx tx, long visitorId, long contactId) {
+        tx.handle().createUpdate("UPDATE conversations SET contact_id = :c WHERE visitor_id = :v AND contact_id IS NULL")
+                .bind("c", contactId).bind("v", visitorId).execute();
+        ConversationCache cache = of(tx);
+        cache.committed.values().removeIf(r -> r.visitorId == visitorId);
+        for (ConversationRow r : cache.rows.values()) {
+            if (r.visitorId == visitorId && r.contactId == null) r.contactId = contactId;
+        }
+        for (ConversationRow r : cache.written.values()) {
+            if (r.visitorId == visitorId && r.contactId == null) r.contactId = contactId;
+        }
+    }
+
     private void load(Handle h) {
         if (wanted.isEmpty()) return;
-        List<ConversationRow> loaded = h.createQuery("SELECT * FROM conversations WHERE id = ANY(:ids)")
-                .bindArray("ids", Long.class, wanted).map((rs, ctx) -> ConversationRow.map(rs)).list();
-        for (ConversationRow r : loaded) rows.putIfAbsent(r.id, r);
+        List<ConversationRow> loaded = h.createQuery("SELECT * FROM conversations WHERE id = ANY(:c_ids)")
+                .bindArray("c_ids", Long.class, wanted).map((rs, ctx) -> ConversationRow.map(rs)).list();
+        for (ConversationRow r : loaded) {
+            rows.putIfAbsent(r.id, r);
+            committed.putIfAbsent(r.id, r.copy());
+        }
         wanted.clear();
     }
 
     @Override
-    public void flush(Handle h) {
+    public void committed() {
+        committed.putAll(written);
+    }
+
+    @Override
+    public void flush(Flush out) {
         if (dirty.isEmpty()) return;
         // One statement for the whole batch: unnest() turns the column arrays back into rows. contact_id and
         // group_id are not written: they change only by direct SQL (a visitor identified), never through the row.
         List<ConversationRow> changed = new ArrayList<>();
-        for (long id : dirty) changed.add(rows.get(id));
-        h.createUpdate("""
+        for (long id : dirty) {
+            ConversationRow row = rows.get(id);
+            changed.add(row);
+            written.put(id, row.copy());
+        }
+        dirty.clear();
+        out.add("""
                         UPDATE conversations c SET status = u.status,
                             is_offline = u.is_offline, is_served = u.is_served, important = u.important,
                             close_type = u.close_type, closed_by = u.closed_by, rating_value = u.rating_value,
@@ -76,36 +139,34 @@ final class ConversationCache implements TxPart {
                             last_message_at = CAST(u.last_at AS timestamptz), visitor_read_id = u.visitor_read,
                             agent_read_id = u.agent_read, updated_at = CAST(u.updated AS timestamptz),
                             finished_at = CAST(u.finished AS timestamptz)
-                        FROM unnest(:ids, :statuses, :offline, :served, :important, :closeTypes,
-                                    :closedBy, :ratings, :ratingTexts, :assignees, :participants, :contactMessages,
-                                    :lastIds, :lastTexts, :lastSubTypes, :lastAt, :visitorRead, :agentRead, :updated,
-                                    :finished)
+                        FROM unnest(:c_ids, :c_statuses, :c_offline, :c_served, :c_important, :c_closeTypes,
+                                    :c_closedBy, :c_ratings, :c_ratingTexts, :c_assignees, :c_participants, :c_contactMessages,
+                                    :c_lastIds, :c_lastTexts, :c_lastSubTypes, :c_lastAt, :c_visitorRead, :c_agentRead, :c_updated,
+                                    :c_finished)
                              AS u(id, status, is_offline, is_served, important, close_type,
                                   closed_by, rating_value, rating_text, assignees, participants, contact_messages,
                                   last_id, last_text, last_sub_type, last_at, visitor_read, agent_read, updated, finished)
-                        WHERE c.id = u.id""")
-                .bindArray("ids", Long.class, column(changed, r -> r.id))
-                .bindArray("statuses", String.class, column(changed, r -> r.status))
-                .bindArray("offline", Boolean.class, column(changed, r -> r.isOffline))
-                .bindArray("served", Boolean.class, column(changed, r -> r.isServed))
-                .bindArray("important", Boolean.class, column(changed, r -> r.important))
-                .bindArray("closeTypes", String.class, column(changed, r -> r.closeType))
-                .bindArray("closedBy", Long.class, column(changed, r -> r.closedBy))
-                .bindArray("ratings", Integer.class, column(changed, r -> r.ratingValue))
-                .bindArray("ratingTexts", String.class, column(changed, r -> r.ratingText))
-                .bindArray("assignees", String.class, column(changed, r -> pgArray(r.assigneeIds)))
-                .bindArray("participants", String.class, column(changed, r -> pgArray(r.participantIds)))
-                .bindArray("contactMessages", Integer.class, column(changed, r -> r.contactMessageCount))
-                .bindArray("lastIds", Long.class, column(changed, r -> r.lastMessageId))
-                .bindArray("lastTexts", String.class, column(changed, r -> r.lastMessageText))
-                .bindArray("lastSubTypes", String.class, column(changed, r -> r.lastMessageSubType))
-                .bindArray("lastAt", String.class, column(changed, r -> text(r.lastMessageAt)))
-                .bindArray("visitorRead", Long.class, column(changed, r -> r.visitorReadId))
-                .bindArray("agentRead", Long.class, column(changed, r -> r.agentReadId))
-                .bindArray("updated", String.class, column(changed, r -> text(r.updatedAt)))
-                .bindArray("finished", String.class, column(changed, r -> text(r.finishedAt)))
-                .execute();
-        dirty.clear();
+                        WHERE c.id = u.id""", u -> u
+                .bindArray("c_ids", Long.class, column(changed, r -> r.id))
+                .bindArray("c_statuses", String.class, column(changed, r -> r.status))
+                .bindArray("c_offline", Boolean.class, column(changed, r -> r.isOffline))
+                .bindArray("c_served", Boolean.class, column(changed, r -> r.isServed))
+                .bindArray("c_important", Boolean.class, column(changed, r -> r.important))
+                .bindArray("c_closeTypes", String.class, column(changed, r -> r.closeType))
+                .bindArray("c_closedBy", Long.class, column(changed, r -> r.closedBy))
+                .bindArray("c_ratings", Integer.class, column(changed, r -> r.ratingValue))
+                .bindArray("c_ratingTexts", String.class, column(changed, r -> r.ratingText))
+                .bindArray("c_assignees", String.class, column(changed, r -> pgArray(r.assigneeIds)))
+                .bindArray("c_participants", String.class, column(changed, r -> pgArray(r.participantIds)))
+                .bindArray("c_contactMessages", Integer.class, column(changed, r -> r.contactMessageCount))
+                .bindArray("c_lastIds", Long.class, column(changed, r -> r.lastMessageId))
+                .bindArray("c_lastTexts", String.class, column(changed, r -> r.lastMessageText))
+                .bindArray("c_lastSubTypes", String.class, column(changed, r -> r.lastMessageSubType))
+                .bindArray("c_lastAt", String.class, column(changed, r -> text(r.lastMessageAt)))
+                .bindArray("c_visitorRead", Long.class, column(changed, r -> r.visitorReadId))
+                .bindArray("c_agentRead", Long.class, column(changed, r -> r.agentReadId))
+                .bindArray("c_updated", String.class, column(changed, r -> text(r.updatedAt)))
+                .bindArray("c_finished", String.class, column(changed, r -> text(r.finishedAt))));
     }
 
     private static <T> List<T> column(List<ConversationRow> rows, java.util.function.Function<ConversationRow, T> field) {

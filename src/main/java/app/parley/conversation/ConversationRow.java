@@ -9,15 +9,17 @@ import java.util.LinkedHashSet;
 import java.util.Set;
 
 /**
- * A conversation's row as a command changes it inside the journal's transaction: read once per batch, changed
- * in memory by any number of commands, written back in one statement at the end (see {@link ConversationCache}).
+ * A conversation's row as a command changes it inside the journal's transaction: taken from the journal's cache
+ * of committed rows (or read), changed in memory by any number of commands, written back in one statement at the
+ * end (see {@link ConversationCache}).
  */
 public final class ConversationRow {
     public final long id;
     public final long accountId;
     public final long visitorId;
     public final OffsetDateTime createdAt;
-    // Read-only here: set when the conversation is created, changed only by direct SQL (ConversationCache.flush).
+    // Never written back by ConversationCache: set when the conversation is created; a contact is linked by
+    // ConversationCache.linkContact.
     public Long contactId;
     public Long groupId;
     public String channel;
@@ -81,6 +83,34 @@ public final class ConversationRow {
         c.agentReadId = rs.getLong("agent_read_id");
         c.updatedAt = rs.getObject("updated_at", OffsetDateTime.class);
         c.finishedAt = rs.getObject("finished_at", OffsetDateTime.class);
+        return c;
+    }
+
+    /** A copy that changes independently: the journal keeps committed rows apart from the ones a batch changes. */
+    ConversationRow copy() {
+        ConversationRow c = new ConversationRow(id, accountId, visitorId, createdAt);
+        c.contactId = contactId;
+        c.groupId = groupId;
+        c.channel = channel;
+        c.status = status;
+        c.isOffline = isOffline;
+        c.isServed = isServed;
+        c.important = important;
+        c.closeType = closeType;
+        c.closedBy = closedBy;
+        c.ratingValue = ratingValue;
+        c.ratingText = ratingText;
+        c.assigneeIds.addAll(assigneeIds);
+        c.participantIds.addAll(participantIds);
+        c.contactMessageCount = contactMessageCount;
+        c.lastMessageId = lastMessageId;
+        c.lastMessageText = lastMessageText;
+        c.lastMessageSubType = lastMessageSubType;
+        c.lastMessageAt = lastMessageAt;
+        c.visitorReadId = visitorReadId;
+        c.agentReadId = agentReadId;
+        c.updatedAt = updatedAt;
+        c.finishedAt = finishedAt;
         return c;
     }
 

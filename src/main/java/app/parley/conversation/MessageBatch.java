@@ -1,29 +1,39 @@
 package app.parley.conversation;
 
+import app.parley.realtime.Flush;
 import app.parley.realtime.Tx;
 import app.parley.realtime.TxPart;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import org.jdbi.v3.core.Handle;
-import org.jdbi.v3.core.statement.PreparedBatch;
+import java.util.Set;
 
 /**
- * The messages a batch of commands writes: ids drawn in blocks (the sequence steps by 1000), rows sent as one
- * multi-row insert, and the client ids already stored looked up in one query, so a retried send is found.
+ * The messages a batch of commands writes: ids drawn in blocks (the sequence steps by 1000) that last across
+ * batches, rows sent as one multi-row insert.
+ *
+ * <p>Client ids: on a batch's first run a client id is taken as new, and the unique index
+ * {@code messages_client_id} refuses one that is stored already; the journal then runs the batch again
+ * {@link Tx#careful() carefully}, and this time the client ids are looked up (in one query), so a retried send is
+ * answered with the stored message.
  */
 final class MessageBatch implements TxPart {
     private record ClientKey(long conversationId, String clientId) {}
+
+    /** The block of message ids the journal draws from; it outlives batches. */
+    private static final class IdBlock {
+        long next;
+        long last = -1;
+    }
 
     private final Tx tx;
     private final List<Message> pending = new ArrayList<>();
     private final Map<ClientKey, Message> byClientId = new HashMap<>();
     private final List<ClientKey> wanted = new ArrayList<>();
     // Keys already looked up in this transaction, found or not: a new message's id is asked for only once.
-    private final java.util.Set<ClientKey> lookedUp = new java.util.HashSet<>();
-    private long nextId;
-    private long lastId = -1;
+    private final Set<ClientKey> lookedUp = new HashSet<>();
 
     private MessageBatch(Tx tx) {
         this.tx = tx;
@@ -34,7 +44,7 @@ final class MessageBatch implements TxPart {
     }
 
     void wantClientId(long conversationId, String clientId) {
-        if (clientId != null && !lookedUp.contains(new ClientKey(conversationId, clientId))) {
+        if (tx.careful() && clientId != null && !lookedUp.contains(new ClientKey(conversationId, clientId))) {
             wanted.add(new ClientKey(conversationId, clientId));
         }
     }
@@ -44,7 +54,7 @@ final class MessageBatch implements TxPart {
         if (clientId == null) return null;
         ClientKey key = new ClientKey(conversationId, clientId);
         Message known = byClientId.get(key);
-        if (known != null || lookedUp.contains(key)) return known;
+        if (known != null || !tx.careful() || lookedUp.contains(key)) return known;
         if (!wanted.contains(key)) wanted.add(key);
         loadWanted();
         return byClientId.get(key);
@@ -56,19 +66,23 @@ final class MessageBatch implements TxPart {
         String[] clients = wanted.stream().map(ClientKey::clientId).toArray(String[]::new);
         lookedUp.addAll(wanted);
         wanted.clear();
+        // client_id IS NOT NULL lets PostgreSQL use the partial unique index: one index probe per key.
         List<Message> found = Messages.query(tx.reader(), """
-                        WHERE (m.conversation_id, m.client_id) IN (SELECT * FROM unnest(:convs, :clients))""",
+                        JOIN unnest(:convs, :clients) AS k(conversation_id, client_id)
+                          ON m.conversation_id = k.conversation_id AND m.client_id = k.client_id
+                        WHERE m.client_id IS NOT NULL""",
                 q -> q.bind("convs", conversations).bind("clients", clients));
         for (Message m : found) byClientId.put(new ClientKey(m.conversationId(), m.clientId()), m);
     }
 
     long nextId() {
-        if (nextId > lastId) {
+        IdBlock block = tx.lasting(IdBlock.class, IdBlock::new);
+        if (block.next > block.last) {
             long base = tx.reader().createQuery("SELECT nextval('messages_id_seq')").mapTo(Long.class).one();
-            nextId = base;
-            lastId = base + Messages.ID_BLOCK - 1;
+            block.next = base;
+            block.last = base + Messages.ID_BLOCK - 1;
         }
-        return nextId++;
+        return block.next++;
     }
 
     void insert(Message m) {
@@ -78,15 +92,47 @@ final class MessageBatch implements TxPart {
     }
 
     @Override
-    public void flush(Handle h) {
+    public void flush(Flush out) {
         if (pending.isEmpty()) return;
-        PreparedBatch b = h.prepareBatch("""
+        int n = pending.size();
+        Long[] id = new Long[n], account = new Long[n], conversation = new Long[n], agent = new Long[n];
+        String[] kind = new String[n], subType = new String[n], channel = new String[n], text = new String[n],
+                eventType = new String[n], data = new String[n], clientId = new String[n], createdAt = new String[n];
+        for (int i = 0; i < n; i++) {
+            Message m = pending.get(i);
+            id[i] = m.id();
+            account[i] = m.accountId();
+            conversation[i] = m.conversationId();
+            agent[i] = m.agentId();
+            kind[i] = m.kind();
+            subType[i] = m.subType();
+            channel[i] = m.channel();
+            text[i] = m.text();
+            eventType[i] = m.eventType();
+            data[i] = m.data();
+            clientId[i] = m.clientId();
+            createdAt[i] = m.createdAt().toString();
+        }
+        pending.clear();
+        out.add("""
                 INSERT INTO messages (id, account_id, conversation_id, kind, sub_type, channel, agent_id, text,
                                       event_type, data, client_id, created_at)
-                VALUES (:id, :accountId, :conversationId, :kind, :subType, :channel, :agentId, :text,
-                        :eventType, CAST(:data AS jsonb), :clientId, :createdAt)""");
-        for (Message m : pending) b.bindMethods(m).add();
-        b.execute();
-        pending.clear();
+                SELECT id, account_id, conversation_id, kind, sub_type, channel, agent_id, text, event_type,
+                       CAST(data AS jsonb), client_id, CAST(created_at AS timestamptz)
+                FROM unnest(:m_id, :m_account, :m_conversation, :m_kind, :m_sub_type, :m_channel, :m_agent, :m_text,
+                            :m_event_type, :m_data, :m_client_id, :m_created_at)
+                     AS u(id, account_id, conversation_id, kind, sub_type, channel, agent_id, text, event_type, data,
+                          client_id, created_at)""",
+                u -> u.bindArray("m_id", Long.class, (Object[]) id).bindArray("m_account", Long.class, (Object[]) account)
+                        .bindArray("m_conversation", Long.class, (Object[]) conversation)
+                        .bindArray("m_kind", String.class, (Object[]) kind)
+                        .bindArray("m_sub_type", String.class, (Object[]) subType)
+                        .bindArray("m_channel", String.class, (Object[]) channel)
+                        .bindArray("m_agent", Long.class, (Object[]) agent)
+                        .bindArray("m_text", String.class, (Object[]) text)
+                        .bindArray("m_event_type", String.class, (Object[]) eventType)
+                        .bindArray("m_data", String.class, (Object[]) data)
+                        .bindArray("m_client_id", String.class, (Object[]) clientId)
+                        .bindArray("m_created_at", String.class, (Object[]) createdAt));
     }
 }

@@ -50,6 +50,42 @@ public final class EventLog {
         return new Backlog(asOf, events, false);
     }
 
+    /** Adds the events to the batch's flush, as one multi-row insert. */
+    static void insert(Flush out, List<Event> events) {
+        if (events.isEmpty()) return;
+        int n = events.size();
+        Long[] seq = new Long[n], account = new Long[n], conversation = new Long[n], group = new Long[n], visitor = new Long[n];
+        String[] type = new String[n], agent = new String[n], visitorPayload = new String[n];
+        Boolean[] same = new Boolean[n];
+        for (int i = 0; i < n; i++) {
+            Event e = events.get(i);
+            // Agents and visitor mostly see the same payload (a message): store it once.
+            boolean s = e.visitorPayload() != null && e.visitorPayload().equals(e.agentPayload());
+            seq[i] = e.seq();
+            account[i] = e.accountId();
+            type[i] = e.type();
+            conversation[i] = e.conversationId();
+            group[i] = e.groupId();
+            visitor[i] = e.visitorId();
+            agent[i] = e.agentPayload();
+            visitorPayload[i] = s ? null : e.visitorPayload();
+            same[i] = s;
+        }
+        out.add("""
+                INSERT INTO events (seq, account_id, type, conversation_id, group_id, visitor_id, agent_payload,
+                                    visitor_payload, visitor_same)
+                SELECT * FROM unnest(:e_seq, :e_account, :e_type, :e_conversation, :e_group, :e_visitor, :e_agent,
+                                     :e_visitor_payload, :e_same)""",
+                u -> u.bindArray("e_seq", Long.class, (Object[]) seq).bindArray("e_account", Long.class, (Object[]) account)
+                        .bindArray("e_type", String.class, (Object[]) type)
+                        .bindArray("e_conversation", Long.class, (Object[]) conversation)
+                        .bindArray("e_group", Long.class, (Object[]) group)
+                        .bindArray("e_visitor", Long.class, (Object[]) visitor)
+                        .bindArray("e_agent", String.class, (Object[]) agent)
+                        .bindArray("e_visitor_payload", String.class, (Object[]) visitorPayload)
+                        .bindArray("e_same", Boolean.class, (Object[]) same));
+    }
+
     /** Deletes events older than the retention; a client further behind is told to resync. */
     public static int prune(Jdbi jdbi, int retentionDays) {
         return jdbi.withHandle(h -> h.createUpdate(

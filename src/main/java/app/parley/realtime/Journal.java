@@ -11,7 +11,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
-import org.jdbi.v3.core.statement.PreparedBatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,7 +46,10 @@ public final class Journal implements AutoCloseable {
     private final Thread writer;
     private final java.util.concurrent.ExecutorService dispatcher =
             java.util.concurrent.Executors.newSingleThreadExecutor(Thread.ofPlatform().name("parley-dispatch").factory());
+    // Only the writer thread touches it (Tx.lasting): caches of committed state, dropped on any rollback.
+    private final java.util.Map<Class<?>, Object> lasting = new java.util.HashMap<>();
     private volatile long lastSeq;
+    private final java.util.concurrent.atomic.AtomicLong repeatedRuns = new java.util.concurrent.atomic.AtomicLong();
     private volatile boolean accepting = true;
 
     public Journal(Jdbi jdbi, Consumer<List<Event>> publisher) {
@@ -78,6 +80,16 @@ public final class Journal implements AutoCloseable {
         }
     }
 
+    /** Commands waiting for the writer. */
+    public int waiting() {
+        return queue.size();
+    }
+
+    /** How many batches ran a second time because a client id was already stored (a client retried a send). */
+    public long repeatedRuns() {
+        return repeatedRuns.get();
+    }
+
     /** The sequence of the last committed event. */
     public long lastSeq() {
         return lastSeq;
@@ -103,34 +115,62 @@ public final class Journal implements AutoCloseable {
     }
 
     private void process(List<Pending<?>> batch) {
+        RuntimeException failure;
         try {
-            runBatch(batch);
+            runBatch(batch, false);
+            return;
         } catch (RuntimeException e) {
-            if (batch.size() == 1) {
-                batch.get(0).future().completeExceptionally(e);
-                if (!(e instanceof ApiException)) log.error("Command failed", e);
+            failure = e;
+        }
+        if (repeatedClientId(failure)) {
+            // A client sent again what is already stored (it did not see the ack): run the batch once more,
+            // looking client ids up this time, so that send is answered with the stored message.
+            repeatedRuns.incrementAndGet();
+            try {
+                runBatch(batch, true);
                 return;
+            } catch (RuntimeException e) {
+                failure = e;
             }
-            // One command broke the shared transaction: run each alone so only that one fails.
-            for (Pending<?> p : batch) {
-                try {
-                    runBatch(List.of(p));
-                } catch (RuntimeException single) {
-                    if (!(single instanceof ApiException)) log.error("Command failed", single);
-                    p.future().completeExceptionally(single);
-                }
+        }
+        if (batch.size() == 1) {
+            fail(batch.get(0), failure);
+            return;
+        }
+        // One command broke the shared transaction: run each alone so only that one fails.
+        for (Pending<?> p : batch) {
+            try {
+                runBatch(List.of(p), true);
+            } catch (RuntimeException single) {
+                fail(p, single);
             }
         }
     }
 
-    private void runBatch(List<Pending<?>> batch) {
+    private static void fail(Pending<?> p, RuntimeException e) {
+        if (!(e instanceof ApiException)) log.error("Command failed", e);
+        p.future().completeExceptionally(e);
+    }
+
+    /** Whether PostgreSQL refused a message because its (conversation, client id) is already stored. */
+    private static boolean repeatedClientId(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof org.postgresql.util.PSQLException p && "23505".equals(p.getSQLState())
+                    && p.getServerErrorMessage() != null
+                    && "messages_client_id".equals(p.getServerErrorMessage().getConstraint())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void runBatch(List<Pending<?>> batch, boolean careful) {
         List<Object> results = new ArrayList<>(batch.size());
         List<RuntimeException> refusals = new ArrayList<>(batch.size());
         Tx tx;
         try (Handle handle = jdbi.open()) {
-            handle.begin();
+            tx = new Tx(handle, lastSeq, lasting, careful);
             try {
-                tx = new Tx(handle, lastSeq);
                 for (Pending<?> p : batch) p.command().prepare(tx);
                 for (Pending<?> p : batch) {
                     int before = tx.writes();
@@ -144,11 +184,10 @@ public final class Journal implements AutoCloseable {
                         refusals.add(refused);
                     }
                 }
-                tx.flushParts();
-                insertEvents(handle, tx.events());
-                handle.commit();
+                tx.commit();
             } catch (RuntimeException e) {
-                handle.rollback();
+                lasting.clear();
+                tx.rollback();
                 throw e;
             }
         }
@@ -181,21 +220,6 @@ public final class Journal implements AutoCloseable {
             // Clients that missed these will get them from the log when they resume.
             log.error("Publishing {} events failed", events.size(), e);
         }
-    }
-
-    private static void insertEvents(Handle handle, List<Event> events) {
-        if (events.isEmpty()) return;
-        PreparedBatch b = handle.prepareBatch("""
-                INSERT INTO events (seq, account_id, type, conversation_id, group_id, visitor_id, agent_payload,
-                                    visitor_payload, visitor_same)
-                VALUES (:seq, :accountId, :type, :conversationId, :groupId, :visitorId, :agentPayload, :visitorPayload,
-                        :visitorSame)""");
-        for (Event e : events) {
-            // Agents and visitor mostly see the same payload (a message): store it once.
-            boolean same = e.visitorPayload() != null && e.visitorPayload().equals(e.agentPayload());
-            b.bindMethods(e).bind("visitorSame", same).bind("visitorPayload", same ? null : e.visitorPayload()).add();
-        }
-        b.execute();
     }
 
     /** Stops taking commands, finishes every one already accepted, then stops the writer. */

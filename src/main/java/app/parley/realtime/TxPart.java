@@ -1,8 +1,10 @@
 package app.parley.realtime;
 
-import org.jdbi.v3.core.Handle;
-
-/** Writes a command buffers in a transaction and sends in one round trip before the commit. */
+/** Writes a command buffers in a batch, sent together with the other parts' in one round trip. */
 public interface TxPart {
-    void flush(Handle handle);
+    /** Adds what is buffered to {@code out} and forgets it. */
+    void flush(Flush out);
+
+    /** The batch committed: what the part wrote is now what PostgreSQL holds. */
+    default void committed() {}
 }

@@ -173,7 +173,7 @@ class QueryCountTest {
             List<String> small = statements.during(() -> shortThread.say("One more thing"));
             List<String> large = statements.during(() -> longThread.say("One more thing"));
 
-            assertThat(small).as("the counter sees the insert").anyMatch(sql -> sql.startsWith("INSERT INTO messages"));
+            assertThat(small).as("the counter sees the insert").anyMatch(sql -> sql.contains("INSERT INTO messages"));
             assertThat(large).as("statements to send into a long, busy thread").hasSameSizeAs(small);
             assertThat(large.size()).as(String.join("\n", large)).isLessThanOrEqualTo(8);
         }
@@ -220,7 +220,7 @@ class QueryCountTest {
             }
             List<String> small = statements.during(() -> eva.expect(201, "POST", s, Map.of("text", "Next")));
             List<String> large = statements.during(() -> eva.expect(201, "POST", l, Map.of("text", "Next")));
-            assertThat(small).anyMatch(sql -> sql.startsWith("INSERT INTO messages"));
+            assertThat(small).anyMatch(sql -> sql.contains("INSERT INTO messages"));
             assertThat(large).hasSameSizeAs(small);
         }
     }
