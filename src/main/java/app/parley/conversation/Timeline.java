@@ -37,10 +37,12 @@ final class Timeline {
         return m;
     }
 
-    static void announce(Tx tx, ConversationRow c, Message m) {
+    /** Emits {@code message.created}; returns the message's JSON. */
+    static String announce(Tx tx, ConversationRow c, Message m) {
         String payload = Json.write(m);
         tx.emit("message.created", c.accountId, c.id, c.groupId, c.visitorId, payload,
                 m.visibleToVisitor() ? payload : null);
+        return payload;
     }
 
     static Message event(Tx tx, ConversationRow c, Message.AgentRef by, String eventType, Object data) {

@@ -12,6 +12,9 @@ import java.util.function.BiPredicate;
 
 /** What a visitor does from the chat box: write, end the chat, rate, mark read. */
 public final class VisitorActions {
+    /** A stored message and its JSON, as agents were told of it (the ack reuses it). */
+    public record Sent(Message message, String json) {}
+
     /** The visitor a socket speaks for, and the conversation it last knew (null: look it up). */
     public record Who(long accountId, long visitorId, Long conversationId) {}
 
@@ -24,14 +27,14 @@ public final class VisitorActions {
         this.chatOnline = chatOnline;
     }
 
-    public CompletableFuture<Message> send(Who who, String clientId, String text) {
+    public CompletableFuture<Sent> send(Who who, String clientId, String text) {
         String t = Input.messageText("text", text);
         String id = Input.clientId(clientId);
         return journal.submit(new Send(who, id, t, false));
     }
 
     /** The offline contact form: the caller has already stored the visitor's email; the conversation is offline. */
-    public CompletableFuture<Message> sendOffline(Who who, String clientId, String text) {
+    public CompletableFuture<Sent> sendOffline(Who who, String clientId, String text) {
         return journal.submit(new Send(who, Input.clientId(clientId), Input.messageText("text", text), true));
     }
 
@@ -96,7 +99,7 @@ public final class VisitorActions {
         return id == null ? null : ConversationCache.of(tx).get(id);
     }
 
-    private final class Send implements Journal.Command<Message> {
+    private final class Send implements Journal.Command<Sent> {
         private final Who who;
         private final String clientId;
         private final String text;
@@ -118,11 +121,11 @@ public final class VisitorActions {
         }
 
         @Override
-        public Message execute(Tx tx) {
+        public Sent execute(Tx tx) {
             ConversationRow c = who.conversationId() == null ? latest(tx, who) : own(tx, who);
             if (c != null) {
                 Message earlier = MessageBatch.of(tx).byClientId(c.id, clientId);
-                if (earlier != null) return earlier;
+                if (earlier != null) return new Sent(earlier, Json.write(earlier));
             }
             boolean created = c == null;
             if (created) c = create(tx);
@@ -138,9 +141,9 @@ public final class VisitorActions {
             Message m = Timeline.write(tx, c, "message", "contact", null, text, null, null, clientId);
             // Agents learn of a new conversation (with this message as its last) before the message itself.
             if (created) Timeline.changed(tx, c, "conversation.created");
-            Timeline.announce(tx, c, m);
+            String json = Timeline.announce(tx, c, m);
             if (reopened) Timeline.changed(tx, c, "conversation.updated");
-            return m;
+            return new Sent(m, json);
         }
 
         private ConversationRow create(Tx tx) {

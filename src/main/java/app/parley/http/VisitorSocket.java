@@ -194,19 +194,19 @@ public final class VisitorSocket extends SocketEndpoint<VisitorSocket.Conn> {
         String text = Input.messageText("text", textField(frame, "text"));
         VisitorCard.Identity identity = new VisitorCard.Identity(textField(frame, "name"), email, textField(frame, "phone"),
                 textField(frame, "group"), null, null, null);
-        CompletableFuture<Message> sent = card.identify(c.accountId, c.visitorId, identity)
+        CompletableFuture<VisitorActions.Sent> sent = card.identify(c.accountId, c.visitorId, identity)
                 .thenCompose(v -> actions.sendOffline(c.who(), clientId, text));
         reply(c, clientId, sent);
     }
 
-    private void reply(Conn c, String clientId, CompletableFuture<Message> sent) {
-        sent.whenComplete((m, failure) -> {
+    private void reply(Conn c, String clientId, CompletableFuture<VisitorActions.Sent> sent) {
+        sent.whenComplete((s, failure) -> {
             if (failure != null) {
                 c.client.sendNow(errorFor(failure, clientId));
                 return;
             }
-            c.conversationId = m.conversationId();
-            c.client.sendNow("{\"type\":\"ack\",\"client_id\":" + Json.write(clientId) + ",\"message\":" + Json.write(m) + "}");
+            c.conversationId = s.message().conversationId();
+            c.client.sendNow("{\"type\":\"ack\",\"client_id\":" + Json.write(clientId) + ",\"message\":" + s.json() + "}");
         });
     }
 
