@@ -146,33 +146,34 @@ public final class ConversationCache implements TxPart {
                              AS u(id, status, is_offline, is_served, important, close_type,
                                   closed_by, rating_value, rating_text, assignees, participants, contact_messages,
                                   last_id, last_text, last_sub_type, last_at, visitor_read, agent_read, updated, finished)
-                        WHERE c.id = u.id""", u -> u
-                .bindArray("c_ids", Long.class, column(changed, r -> r.id))
-                .bindArray("c_statuses", String.class, column(changed, r -> r.status))
-                .bindArray("c_offline", Boolean.class, column(changed, r -> r.isOffline))
-                .bindArray("c_served", Boolean.class, column(changed, r -> r.isServed))
-                .bindArray("c_important", Boolean.class, column(changed, r -> r.important))
-                .bindArray("c_closeTypes", String.class, column(changed, r -> r.closeType))
-                .bindArray("c_closedBy", Long.class, column(changed, r -> r.closedBy))
-                .bindArray("c_ratings", Integer.class, column(changed, r -> r.ratingValue))
-                .bindArray("c_ratingTexts", String.class, column(changed, r -> r.ratingText))
-                .bindArray("c_assignees", String.class, column(changed, r -> pgArray(r.assigneeIds)))
-                .bindArray("c_participants", String.class, column(changed, r -> pgArray(r.participantIds)))
-                .bindArray("c_contactMessages", Integer.class, column(changed, r -> r.contactMessageCount))
-                .bindArray("c_lastIds", Long.class, column(changed, r -> r.lastMessageId))
-                .bindArray("c_lastTexts", String.class, column(changed, r -> r.lastMessageText))
-                .bindArray("c_lastSubTypes", String.class, column(changed, r -> r.lastMessageSubType))
-                .bindArray("c_lastAt", String.class, column(changed, r -> text(r.lastMessageAt)))
-                .bindArray("c_visitorRead", Long.class, column(changed, r -> r.visitorReadId))
-                .bindArray("c_agentRead", Long.class, column(changed, r -> r.agentReadId))
-                .bindArray("c_updated", String.class, column(changed, r -> text(r.updatedAt)))
-                .bindArray("c_finished", String.class, column(changed, r -> text(r.finishedAt))));
+                        WHERE c.id = u.id""",
+                column("c_ids", "bigint", changed, r -> r.id),
+                column("c_statuses", "text", changed, r -> r.status),
+                column("c_offline", "boolean", changed, r -> r.isOffline),
+                column("c_served", "boolean", changed, r -> r.isServed),
+                column("c_important", "boolean", changed, r -> r.important),
+                column("c_closeTypes", "text", changed, r -> r.closeType),
+                column("c_closedBy", "bigint", changed, r -> r.closedBy),
+                column("c_ratings", "int4", changed, r -> r.ratingValue),
+                column("c_ratingTexts", "text", changed, r -> r.ratingText),
+                column("c_assignees", "text", changed, r -> pgArray(r.assigneeIds)),
+                column("c_participants", "text", changed, r -> pgArray(r.participantIds)),
+                column("c_contactMessages", "int4", changed, r -> r.contactMessageCount),
+                column("c_lastIds", "bigint", changed, r -> r.lastMessageId),
+                column("c_lastTexts", "text", changed, r -> r.lastMessageText),
+                column("c_lastSubTypes", "text", changed, r -> r.lastMessageSubType),
+                column("c_lastAt", "text", changed, r -> text(r.lastMessageAt)),
+                column("c_visitorRead", "bigint", changed, r -> r.visitorReadId),
+                column("c_agentRead", "bigint", changed, r -> r.agentReadId),
+                column("c_updated", "text", changed, r -> text(r.updatedAt)),
+                column("c_finished", "text", changed, r -> text(r.finishedAt)));
     }
 
-    private static <T> List<T> column(List<ConversationRow> rows, java.util.function.Function<ConversationRow, T> field) {
-        List<T> values = new ArrayList<>(rows.size());
-        for (ConversationRow r : rows) values.add(field.apply(r));
-        return values;
+    private static Flush.Column column(String name, String type, List<ConversationRow> rows,
+                                       java.util.function.Function<ConversationRow, Object> field) {
+        Object[] values = new Object[rows.size()];
+        for (int i = 0; i < values.length; i++) values[i] = field.apply(rows.get(i));
+        return new Flush.Column(name, type, values);
     }
 
     private static String pgArray(java.util.Collection<Long> ids) {

@@ -123,16 +123,11 @@ final class MessageBatch implements TxPart {
                             :m_event_type, :m_data, :m_client_id, :m_created_at)
                      AS u(id, account_id, conversation_id, kind, sub_type, channel, agent_id, text, event_type, data,
                           client_id, created_at)""",
-                u -> u.bindArray("m_id", Long.class, (Object[]) id).bindArray("m_account", Long.class, (Object[]) account)
-                        .bindArray("m_conversation", Long.class, (Object[]) conversation)
-                        .bindArray("m_kind", String.class, (Object[]) kind)
-                        .bindArray("m_sub_type", String.class, (Object[]) subType)
-                        .bindArray("m_channel", String.class, (Object[]) channel)
-                        .bindArray("m_agent", Long.class, (Object[]) agent)
-                        .bindArray("m_text", String.class, (Object[]) text)
-                        .bindArray("m_event_type", String.class, (Object[]) eventType)
-                        .bindArray("m_data", String.class, (Object[]) data)
-                        .bindArray("m_client_id", String.class, (Object[]) clientId)
-                        .bindArray("m_created_at", String.class, (Object[]) createdAt));
+                new Flush.Column("m_id", "bigint", id), new Flush.Column("m_account", "bigint", account),
+                new Flush.Column("m_conversation", "bigint", conversation), new Flush.Column("m_kind", "text", kind),
+                new Flush.Column("m_sub_type", "text", subType), new Flush.Column("m_channel", "text", channel),
+                new Flush.Column("m_agent", "bigint", agent), new Flush.Column("m_text", "text", text),
+                new Flush.Column("m_event_type", "text", eventType), new Flush.Column("m_data", "text", data),
+                new Flush.Column("m_client_id", "text", clientId), new Flush.Column("m_created_at", "text", createdAt));
     }
 }

@@ -76,14 +76,11 @@ public final class EventLog {
                                     visitor_payload, visitor_same)
                 SELECT * FROM unnest(:e_seq, :e_account, :e_type, :e_conversation, :e_group, :e_visitor, :e_agent,
                                      :e_visitor_payload, :e_same)""",
-                u -> u.bindArray("e_seq", Long.class, (Object[]) seq).bindArray("e_account", Long.class, (Object[]) account)
-                        .bindArray("e_type", String.class, (Object[]) type)
-                        .bindArray("e_conversation", Long.class, (Object[]) conversation)
-                        .bindArray("e_group", Long.class, (Object[]) group)
-                        .bindArray("e_visitor", Long.class, (Object[]) visitor)
-                        .bindArray("e_agent", String.class, (Object[]) agent)
-                        .bindArray("e_visitor_payload", String.class, (Object[]) visitorPayload)
-                        .bindArray("e_same", Boolean.class, (Object[]) same));
+                new Flush.Column("e_seq", "bigint", seq), new Flush.Column("e_account", "bigint", account),
+                new Flush.Column("e_type", "text", type), new Flush.Column("e_conversation", "bigint", conversation),
+                new Flush.Column("e_group", "bigint", group), new Flush.Column("e_visitor", "bigint", visitor),
+                new Flush.Column("e_agent", "text", agent), new Flush.Column("e_visitor_payload", "text", visitorPayload),
+                new Flush.Column("e_same", "boolean", same));
     }
 
     /** Deletes events older than the retention; a client further behind is told to resync. */

@@ -1,35 +1,52 @@
 package app.parley.realtime;
 
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Consumer;
 import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.argument.Argument;
 import org.jdbi.v3.core.statement.Update;
 
 /**
  * The writes a batch has buffered, sent to PostgreSQL as one multi-statement string: the driver sends every
  * statement before one Sync, so they cost one round trip, and outside an explicit transaction they form one
  * implicit transaction that commits at that Sync, or rolls back whole if any of them fails.
- * Parameter names must be unique across the statements of one flush (each part prefixes its own).
+ *
+ * <p>Rows travel as one array per column ({@code unnest(:ids, :texts, …)}): a statement's text does not depend on
+ * how many rows it writes, so PostgreSQL and the driver prepare it once. Column names must be unique across the
+ * statements of one flush (each part prefixes its own).
  */
 public final class Flush {
-    private final StringBuilder sql = new StringBuilder();
-    private final List<Consumer<Update>> binders = new ArrayList<>();
+    /** A column of rows: bound as a PostgreSQL array of {@code type} to the parameter {@code :name}. */
+    public record Column(String name, String type, Object[] values) {}
 
-    public void add(String statement, Consumer<Update> binder) {
+    private final StringBuilder sql = new StringBuilder();
+    private final List<Column> columns = new ArrayList<>();
+
+    public void add(String statement, Column... columns) {
         if (!sql.isEmpty()) sql.append(";\n");
         sql.append(statement);
-        binders.add(binder);
+        this.columns.addAll(List.of(columns));
     }
 
     boolean isEmpty() {
-        return binders.isEmpty();
+        return sql.isEmpty();
     }
 
     void execute(Handle handle) {
         if (isEmpty()) return;
         Update update = handle.createUpdate(sql.toString());
-        for (Consumer<Update> b : binders) b.accept(update);
+        Connection connection = handle.getConnection();
+        try {
+            // The driver's own arrays, bound directly: Jdbi's generic array binding costs more than the write.
+            for (Column c : columns) {
+                java.sql.Array array = connection.createArrayOf(c.type(), c.values());
+                update.bind(c.name(), (Argument) (position, statement, ctx) -> statement.setArray(position, array));
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("Cannot build the batch's arrays", e);
+        }
         update.execute();
     }
 }

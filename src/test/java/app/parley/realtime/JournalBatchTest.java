@@ -40,13 +40,13 @@ class JournalBatchTest {
         jdbi.useHandle(h -> h.execute("CREATE TABLE flush_probe (id int PRIMARY KEY)"));
         try {
             Flush ok = new Flush();
-            ok.add("INSERT INTO flush_probe VALUES (:a)", u -> u.bind("a", 1));
-            ok.add("INSERT INTO flush_probe VALUES (:b)", u -> u.bind("b", 2));
+            ok.add("INSERT INTO flush_probe SELECT unnest(:a)", new Flush.Column("a", "int4", new Integer[] {1}));
+            ok.add("INSERT INTO flush_probe SELECT unnest(:b)", new Flush.Column("b", "int4", new Integer[] {2}));
             jdbi.useHandle(ok::execute);
 
             Flush broken = new Flush();
-            broken.add("INSERT INTO flush_probe VALUES (:c)", u -> u.bind("c", 3));
-            broken.add("INSERT INTO flush_probe VALUES (:d)", u -> u.bind("d", 1)); // a duplicate key
+            broken.add("INSERT INTO flush_probe SELECT unnest(:c)", new Flush.Column("c", "int4", new Integer[] {3}));
+            broken.add("INSERT INTO flush_probe SELECT unnest(:d)", new Flush.Column("d", "int4", new Integer[] {1})); // a duplicate key
             assertThatThrownBy(() -> jdbi.useHandle(broken::execute)).hasMessageContaining("flush_probe_pkey");
 
             List<Integer> ids = jdbi.withHandle(h -> h.createQuery("SELECT id FROM flush_probe ORDER BY id").mapTo(Integer.class).list());
@@ -73,27 +73,31 @@ class JournalBatchTest {
             long repeatedBefore = journal.repeatedRuns();
 
             // Hold the writer while a retry of a1 and two new messages queue up behind it: they form one batch.
+            CountDownLatch holding = new CountDownLatch(1);
             CountDownLatch release = new CountDownLatch(1);
-            var holding = journal.submit(tx -> {
+            var hold = journal.submit(tx -> {
+                holding.countDown();
                 try {
                     return release.await(10, TimeUnit.SECONDS);
                 } catch (InterruptedException e) {
                     throw new IllegalStateException(e);
                 }
             });
-            a.send(Map.of("type", "message", "client_id", "a1", "text", "first from a"));
-            b.send(Map.of("type", "message", "client_id", "b2", "text", "second from b"));
-            a.send(Map.of("type", "message", "client_id", "a2", "text", "second from a"));
             try {
+                assertThat(holding.await(10, TimeUnit.SECONDS)).as("the writer runs the holding command").isTrue();
+                a.send(Map.of("type", "message", "client_id", "a1", "text", "first from a"));
+                b.send(Map.of("type", "message", "client_id", "b2", "text", "second from b"));
+                a.send(Map.of("type", "message", "client_id", "a2", "text", "second from a"));
                 long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
                 while (journal.waiting() < 3 && System.nanoTime() < deadline) Thread.sleep(5);
                 Thread.sleep(50);
                 // (Other commands, such as the agent's presence, may share the batch too.)
-                assertThat(journal.waiting()).as("the three sends wait for the writer").isGreaterThanOrEqualTo(3);
+                assertThat(journal.waiting()).as("the three sends wait for the writer; a saw %s, b saw %s", a.frames(0), b.frames(0))
+                        .isGreaterThanOrEqualTo(3);
             } finally {
                 release.countDown();
             }
-            holding.get(10, TimeUnit.SECONDS);
+            hold.get(10, TimeUnit.SECONDS);
 
             JsonNode retryAck = a.await(f -> "ack".equals(f.path("type").asText())
                     && "a1".equals(f.path("message").path("client_id").asText()) && f != firstAck);
