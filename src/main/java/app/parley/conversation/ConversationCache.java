@@ -147,33 +147,26 @@ public final class ConversationCache implements TxPart {
                                   closed_by, rating_value, rating_text, assignees, participants, contact_messages,
                                   last_id, last_text, last_sub_type, last_at, visitor_read, agent_read, updated, finished)
                         WHERE c.id = u.id""",
-                column("c_ids", "bigint", changed, r -> r.id),
-                column("c_statuses", "text", changed, r -> r.status),
-                column("c_offline", "boolean", changed, r -> r.isOffline),
-                column("c_served", "boolean", changed, r -> r.isServed),
-                column("c_important", "boolean", changed, r -> r.important),
-                column("c_closeTypes", "text", changed, r -> r.closeType),
-                column("c_closedBy", "bigint", changed, r -> r.closedBy),
-                column("c_ratings", "int4", changed, r -> r.ratingValue),
-                column("c_ratingTexts", "text", changed, r -> r.ratingText),
-                column("c_assignees", "text", changed, r -> pgArray(r.assigneeIds)),
-                column("c_participants", "text", changed, r -> pgArray(r.participantIds)),
-                column("c_contactMessages", "int4", changed, r -> r.contactMessageCount),
-                column("c_lastIds", "bigint", changed, r -> r.lastMessageId),
-                column("c_lastTexts", "text", changed, r -> r.lastMessageText),
-                column("c_lastSubTypes", "text", changed, r -> r.lastMessageSubType),
-                column("c_lastAt", "text", changed, r -> text(r.lastMessageAt)),
-                column("c_visitorRead", "bigint", changed, r -> r.visitorReadId),
-                column("c_agentRead", "bigint", changed, r -> r.agentReadId),
-                column("c_updated", "text", changed, r -> text(r.updatedAt)),
-                column("c_finished", "text", changed, r -> text(r.finishedAt)));
-    }
-
-    private static Flush.Column column(String name, String type, List<ConversationRow> rows,
-                                       java.util.function.Function<ConversationRow, Object> field) {
-        Object[] values = new Object[rows.size()];
-        for (int i = 0; i < values.length; i++) values[i] = field.apply(rows.get(i));
-        return new Flush.Column(name, type, values);
+                Flush.Column.of("c_ids", "bigint", changed, r -> r.id),
+                Flush.Column.of("c_statuses", "text", changed, r -> r.status),
+                Flush.Column.of("c_offline", "boolean", changed, r -> r.isOffline),
+                Flush.Column.of("c_served", "boolean", changed, r -> r.isServed),
+                Flush.Column.of("c_important", "boolean", changed, r -> r.important),
+                Flush.Column.of("c_closeTypes", "text", changed, r -> r.closeType),
+                Flush.Column.of("c_closedBy", "bigint", changed, r -> r.closedBy),
+                Flush.Column.of("c_ratings", "int4", changed, r -> r.ratingValue),
+                Flush.Column.of("c_ratingTexts", "text", changed, r -> r.ratingText),
+                Flush.Column.of("c_assignees", "text", changed, r -> pgArray(r.assigneeIds)),
+                Flush.Column.of("c_participants", "text", changed, r -> pgArray(r.participantIds)),
+                Flush.Column.of("c_contactMessages", "int4", changed, r -> r.contactMessageCount),
+                Flush.Column.of("c_lastIds", "bigint", changed, r -> r.lastMessageId),
+                Flush.Column.of("c_lastTexts", "text", changed, r -> r.lastMessageText),
+                Flush.Column.of("c_lastSubTypes", "text", changed, r -> r.lastMessageSubType),
+                Flush.Column.of("c_lastAt", "text", changed, r -> text(r.lastMessageAt)),
+                Flush.Column.of("c_visitorRead", "bigint", changed, r -> r.visitorReadId),
+                Flush.Column.of("c_agentRead", "bigint", changed, r -> r.agentReadId),
+                Flush.Column.of("c_updated", "text", changed, r -> text(r.updatedAt)),
+                Flush.Column.of("c_finished", "text", changed, r -> text(r.finishedAt)));
     }
 
     private static String pgArray(java.util.Collection<Long> ids) {

@@ -94,25 +94,7 @@ final class MessageBatch implements TxPart {
     @Override
     public void flush(Flush out) {
         if (pending.isEmpty()) return;
-        int n = pending.size();
-        Long[] id = new Long[n], account = new Long[n], conversation = new Long[n], agent = new Long[n];
-        String[] kind = new String[n], subType = new String[n], channel = new String[n], text = new String[n],
-                eventType = new String[n], data = new String[n], clientId = new String[n], createdAt = new String[n];
-        for (int i = 0; i < n; i++) {
-            Message m = pending.get(i);
-            id[i] = m.id();
-            account[i] = m.accountId();
-            conversation[i] = m.conversationId();
-            agent[i] = m.agentId();
-            kind[i] = m.kind();
-            subType[i] = m.subType();
-            channel[i] = m.channel();
-            text[i] = m.text();
-            eventType[i] = m.eventType();
-            data[i] = m.data();
-            clientId[i] = m.clientId();
-            createdAt[i] = m.createdAt().toString();
-        }
+        List<Message> rows = List.copyOf(pending);
         pending.clear();
         out.add("""
                 INSERT INTO messages (id, account_id, conversation_id, kind, sub_type, channel, agent_id, text,
@@ -123,11 +105,17 @@ final class MessageBatch implements TxPart {
                             :m_event_type, :m_data, :m_client_id, :m_created_at)
                      AS u(id, account_id, conversation_id, kind, sub_type, channel, agent_id, text, event_type, data,
                           client_id, created_at)""",
-                new Flush.Column("m_id", "bigint", id), new Flush.Column("m_account", "bigint", account),
-                new Flush.Column("m_conversation", "bigint", conversation), new Flush.Column("m_kind", "text", kind),
-                new Flush.Column("m_sub_type", "text", subType), new Flush.Column("m_channel", "text", channel),
-                new Flush.Column("m_agent", "bigint", agent), new Flush.Column("m_text", "text", text),
-                new Flush.Column("m_event_type", "text", eventType), new Flush.Column("m_data", "text", data),
-                new Flush.Column("m_client_id", "text", clientId), new Flush.Column("m_created_at", "text", createdAt));
+                Flush.Column.of("m_id", "bigint", rows, Message::id),
+                Flush.Column.of("m_account", "bigint", rows, Message::accountId),
+                Flush.Column.of("m_conversation", "bigint", rows, Message::conversationId),
+                Flush.Column.of("m_kind", "text", rows, Message::kind),
+                Flush.Column.of("m_sub_type", "text", rows, Message::subType),
+                Flush.Column.of("m_channel", "text", rows, Message::channel),
+                Flush.Column.of("m_agent", "bigint", rows, Message::agentId),
+                Flush.Column.of("m_text", "text", rows, Message::text),
+                Flush.Column.of("m_event_type", "text", rows, Message::eventType),
+                Flush.Column.of("m_data", "text", rows, Message::data),
+                Flush.Column.of("m_client_id", "text", rows, Message::clientId),
+                Flush.Column.of("m_created_at", "text", rows, m -> m.createdAt().toString()));
     }
 }

@@ -53,34 +53,25 @@ public final class EventLog {
     /** Adds the events to the batch's flush, as one multi-row insert. */
     static void insert(Flush out, List<Event> events) {
         if (events.isEmpty()) return;
-        int n = events.size();
-        Long[] seq = new Long[n], account = new Long[n], conversation = new Long[n], group = new Long[n], visitor = new Long[n];
-        String[] type = new String[n], agent = new String[n], visitorPayload = new String[n];
-        Boolean[] same = new Boolean[n];
-        for (int i = 0; i < n; i++) {
-            Event e = events.get(i);
-            // Agents and visitor mostly see the same payload (a message): store it once.
-            boolean s = e.visitorPayload() != null && e.visitorPayload().equals(e.agentPayload());
-            seq[i] = e.seq();
-            account[i] = e.accountId();
-            type[i] = e.type();
-            conversation[i] = e.conversationId();
-            group[i] = e.groupId();
-            visitor[i] = e.visitorId();
-            agent[i] = e.agentPayload();
-            visitorPayload[i] = s ? null : e.visitorPayload();
-            same[i] = s;
-        }
         out.add("""
                 INSERT INTO events (seq, account_id, type, conversation_id, group_id, visitor_id, agent_payload,
                                     visitor_payload, visitor_same)
                 SELECT * FROM unnest(:e_seq, :e_account, :e_type, :e_conversation, :e_group, :e_visitor, :e_agent,
                                      :e_visitor_payload, :e_same)""",
-                new Flush.Column("e_seq", "bigint", seq), new Flush.Column("e_account", "bigint", account),
-                new Flush.Column("e_type", "text", type), new Flush.Column("e_conversation", "bigint", conversation),
-                new Flush.Column("e_group", "bigint", group), new Flush.Column("e_visitor", "bigint", visitor),
-                new Flush.Column("e_agent", "text", agent), new Flush.Column("e_visitor_payload", "text", visitorPayload),
-                new Flush.Column("e_same", "boolean", same));
+                Flush.Column.of("e_seq", "bigint", events, Event::seq),
+                Flush.Column.of("e_account", "bigint", events, Event::accountId),
+                Flush.Column.of("e_type", "text", events, Event::type),
+                Flush.Column.of("e_conversation", "bigint", events, Event::conversationId),
+                Flush.Column.of("e_group", "bigint", events, Event::groupId),
+                Flush.Column.of("e_visitor", "bigint", events, Event::visitorId),
+                Flush.Column.of("e_agent", "text", events, Event::agentPayload),
+                // Agents and visitor mostly see the same payload (a message): store it once.
+                Flush.Column.of("e_visitor_payload", "text", events, e -> sameForBoth(e) ? null : e.visitorPayload()),
+                Flush.Column.of("e_same", "boolean", events, EventLog::sameForBoth));
+    }
+
+    private static boolean sameForBoth(Event e) {
+        return e.visitorPayload() != null && e.visitorPayload().equals(e.agentPayload());
     }
 
     /** Deletes events older than the retention; a client further behind is told to resync. */

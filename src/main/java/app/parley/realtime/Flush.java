@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.argument.Argument;
 import org.jdbi.v3.core.statement.Update;
@@ -19,7 +20,14 @@ import org.jdbi.v3.core.statement.Update;
  */
 public final class Flush {
     /** A column of rows: bound as a PostgreSQL array of {@code type} to the parameter {@code :name}. */
-    public record Column(String name, String type, Object[] values) {}
+    public record Column(String name, String type, Object[] values) {
+        /** The column {@code field} of {@code rows}, in their order. */
+        public static <R> Column of(String name, String type, List<R> rows, Function<R, Object> field) {
+            Object[] values = new Object[rows.size()];
+            for (int i = 0; i < values.length; i++) values[i] = field.apply(rows.get(i));
+            return new Column(name, type, values);
+        }
+    }
 
     private final StringBuilder sql = new StringBuilder();
     private final List<Column> columns = new ArrayList<>();
