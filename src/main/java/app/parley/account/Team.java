@@ -1,5 +1,6 @@
 package app.parley.account;
 
+import app.parley.conversation.ConversationCache;
 import app.parley.http.ApiException;
 import app.parley.http.Input;
 import app.parley.json.Json;
@@ -125,6 +126,8 @@ public final class Team {
             int n = tx.handle().createUpdate("DELETE FROM groups WHERE id = :id AND account_id = :a")
                     .bind("id", groupId).bind("a", by.accountId()).execute();
             if (n == 0) throw ApiException.notFound("The group");
+            // Its conversations are now ungrouped (ON DELETE SET NULL).
+            ConversationCache.groupDeleted(tx, groupId);
             accountChanged(tx, by.accountId(), "group.deleted", Map.of("id", groupId));
             return null;
         });

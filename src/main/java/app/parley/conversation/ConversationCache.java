@@ -19,7 +19,8 @@ import org.jdbi.v3.core.Handle;
  * <p>The journal is the only writer of conversation rows, so the rows it last committed are what PostgreSQL
  * holds: a visitor writing on in a known conversation costs no read. Commands change working copies; a copy
  * becomes the committed row only when the batch that wrote it commits (a rolled-back batch drops the whole cache).
- * The one change made by direct SQL, a contact linked to a visitor, goes through {@link #linkContact}.
+ * Changes made by direct SQL go through here too: a contact linked to a visitor ({@link #linkContact}), a group
+ * deleted ({@link #groupDeleted}).
  */
 public final class ConversationCache implements TxPart {
     /** The committed rows, most recently used last; the journal keeps it across batches. */
@@ -90,14 +91,23 @@ public final class ConversationCache implements TxPart {
     public static void linkContact(Tx tx, long visitorId, long contactId) {
         tx.handle().createUpdate("UPDATE conversations SET contact_id = :c WHERE visitor_id = :v AND contact_id IS NULL")
                 .bind("c", contactId).bind("v", visitorId).execute();
-        ConversationCache cache = of(tx);
-        cache.committed.values().removeIf(r -> r.visitorId == visitorId);
-        for (ConversationRow r : cache.rows.values()) {
-            if (r.visitorId == visitorId && r.contactId == null) r.contactId = contactId;
-        }
-        for (ConversationRow r : cache.written.values()) {
-            if (r.visitorId == visitorId && r.contactId == null) r.contactId = contactId;
-        }
+        of(tx).changedBySql(r -> r.visitorId == visitorId && r.contactId == null, r -> r.contactId = contactId);
+    }
+
+    /** A group was deleted in this transaction: PostgreSQL set its conversations' group to null, so must the rows held. */
+    public static void groupDeleted(Tx tx, long groupId) {
+        of(tx).changedBySql(r -> Long.valueOf(groupId).equals(r.groupId), r -> r.groupId = null);
+    }
+
+    /**
+     * Direct SQL in this transaction changed the rows that match: the committed rows held for later batches are
+     * forgotten (they are read again), and this batch's working and written copies get the same change.
+     */
+    private void changedBySql(java.util.function.Predicate<ConversationRow> matches,
+                              java.util.function.Consumer<ConversationRow> change) {
+        committed.values().removeIf(matches);
+        for (ConversationRow r : rows.values()) if (matches.test(r)) change.accept(r);
+        for (ConversationRow r : written.values()) if (matches.test(r)) change.accept(r);
     }
 
     private void load(Handle h) {

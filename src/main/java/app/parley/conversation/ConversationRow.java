@@ -18,8 +18,8 @@ public final class ConversationRow {
     public final long accountId;
     public final long visitorId;
     public final OffsetDateTime createdAt;
-    // Never written back by ConversationCache: set when the conversation is created; a contact is linked by
-    // ConversationCache.linkContact.
+    // Never written back by ConversationCache: set when the conversation is created, changed only by direct SQL
+    // (ConversationCache.linkContact, ConversationCache.groupDeleted).
     public Long contactId;
     public Long groupId;
     public String channel;

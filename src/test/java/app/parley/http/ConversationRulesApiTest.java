@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import app.parley.testing.TestParley;
 import app.parley.testing.TestParley.Api;
+import app.parley.testing.TestSocket;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -484,6 +485,28 @@ class ConversationRulesApiTest {
             JsonNode reply = gina.expect(404, "POST", "/v2/conversations/" + b + "/messages", Map.of("text", "Hi from sales"));
             assertThat(reply.path("error").path("code").asText()).isEqualTo("not_found");
             assertThat(owner.expect(200, "GET", "/v2/conversations/" + b, null).path("assigned_ids")).isEmpty();
+        }
+    }
+
+    @Test
+    void aConversationWhoseGroupIsDeletedIsUngroupedForLiveEventsToo() {
+        JsonNode temp = owner.expect(201, "POST", "/v2/groups", Map.of("name", "Seasonal", "key", "seasonal"));
+        try (ChatVisitor v = ChatVisitor.connect(app)) {
+            v.routeToGroup("seasonal");
+            v.say("Is the winter sale still on?");
+            long c = v.conversationId();
+            gina.expect(404, "GET", "/v2/conversations/" + c, null);
+
+            owner.expect(204, "DELETE", "/v2/groups/" + temp.path("id").asLong(), null);
+            assertThat(gina.expect(200, "GET", "/v2/conversations/" + c, null).path("group_id").isNull()).isTrue();
+            // The journal holds the conversation's row from before: the next message must not carry the old group.
+            try (TestSocket live = TestSocket.agent(app, gina, null)) {
+                live.await("welcome");
+                v.say("Hello?");
+                JsonNode created = live.await(f -> "message.created".equals(f.path("type").asText())
+                        && "Hello?".equals(f.path("data").path("text").asText()));
+                assertThat(created.path("conversation_id").asLong()).isEqualTo(c);
+            }
         }
     }
 
