@@ -15,7 +15,8 @@ import org.jdbi.v3.core.statement.Update;
  * implicit transaction that commits at that Sync, or rolls back whole if any of them fails.
  *
  * <p>Rows travel as one array per column ({@code unnest(:ids, :texts, …)}): a statement's text does not depend on
- * how many rows it writes, so PostgreSQL and the driver prepare it once. Column names must be unique across the
+ * how many rows it writes, so the driver parses and prepares it once (PostgreSQL still plans the conversation
+ * UPDATE afresh each time: it cannot see an array parameter's length). Column names must be unique across the
  * statements of one flush (each part prefixes its own).
  */
 public final class Flush {
