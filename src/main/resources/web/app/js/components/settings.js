@@ -73,12 +73,21 @@ async function loadReference() {
 
 function Agents() {
   const s = useStore();
+  // Shown at once, so a switch or a select never flicks back while the server answers (any redraw in between
+  // would otherwise reset the control to the stored value); put back as it was if the server refuses.
   async function update(agent, fields) {
+    const merge = (extra) => {
+      state.agents = state.agents.map((a) => (a.id === agent.id ? { ...a, ...extra } : a));
+      changed();
+    };
+    const before = Object.fromEntries(Object.keys(fields).map((k) => [k, agent[k]]));
+    merge(fields);
     const res = await attempt(patch(`/v2/agents/${agent.id}`, fields), { success: 'Agent updated' });
     if (res) {
-      state.agents = state.agents.map((a) => (a.id === agent.id ? { ...a, ...fields, ...(res.id ? res : {}) } : a));
-      changed();
+      merge(res.id ? res : {});
       loadTabs();
+    } else {
+      merge(before);
     }
   }
   const groupName = (id) => (s.groups.find((g) => g.id === id) || {}).name || `#${id}`;

@@ -132,6 +132,27 @@ class DashboardSettingsTest {
         }
     }
 
+    @Test
+    void aRefusedAgentChangeIsPutBackWithTheServersMessage() {
+        var owner = parley.owner();
+        owner.expect(201, "POST", "/v2/agents", java.util.Map.of("name", "Eva Novak", "email", "eva@shop.test",
+                "password", "eva-password-1", "role", "agent"));
+        long group = owner.expect(201, "POST", "/v2/groups", java.util.Map.of("name", "Returns")).path("id").asLong();
+        try (var s = DashboardSession.owner(parley)) {
+            s.go("#/settings/agents");
+            s.page.getByTitle("Groups of Eva Novak").click();
+            Locator returns = s.page.getByRole(AriaRole.CHECKBOX, new Page.GetByRoleOptions().setName("Returns"));
+            assertThat(returns).not().isChecked();
+            // Another admin deletes the group while this one still has the picker open.
+            owner.expect(204, "DELETE", "/v2/groups/" + group, null);
+            returns.click();
+            assertThat(s.page.locator(".toast").last()).hasText("One of the groups does not exist.");
+            assertThat(returns).not().isChecked();
+            assertThat(s.page.locator("tr[data-agent-email='eva@shop.test']")).containsText("No group");
+            assertThat(s.errors).isEmpty();
+        }
+    }
+
     private static int withToken(String token) throws Exception {
         HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(parley.baseUrl() + "/v2/agents"))
                 .header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofString());
