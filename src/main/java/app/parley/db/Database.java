@@ -10,6 +10,8 @@ import java.nio.file.Path;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.statement.SqlStatements;
+import org.jdbi.v3.core.statement.TemplateEngine;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,6 +27,9 @@ public final class Database implements AutoCloseable {
         this.embedded = embedded;
         this.pool = pool;
         this.jdbi = Jdbi.create(pool);
+        // Parley's SQL defines no <attributes>: rendering each statement through Jdbi's template engine would only
+        // copy it (the journal's flushes are a few KiB, on every batch).
+        jdbi.getConfig(SqlStatements.class).setTemplateEngine(TemplateEngine.NOP);
     }
 
     public static Database open(Config config) {

@@ -1,13 +1,15 @@
 package app.parley.realtime;
 
-import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.argument.Argument;
 import org.jdbi.v3.core.statement.Update;
+import org.postgresql.util.PGobject;
 
 /**
  * The writes a batch has buffered, sent to PostgreSQL as one multi-statement string: the driver sends every
@@ -30,32 +32,77 @@ public final class Flush {
         }
     }
 
-    private final StringBuilder sql = new StringBuilder();
+    // The statements Parley flushes are constants: each combination is joined into one string once.
+    private static final Map<List<String>, String> JOINED = new ConcurrentHashMap<>();
+
+    private final List<String> statements = new ArrayList<>(4);
     private final List<Column> columns = new ArrayList<>();
 
     public void add(String statement, Column... columns) {
-        if (!sql.isEmpty()) sql.append(";\n");
-        sql.append(statement);
+        statements.add(statement);
         this.columns.addAll(List.of(columns));
     }
 
     boolean isEmpty() {
-        return sql.isEmpty();
+        return statements.isEmpty();
     }
 
-    void execute(Handle handle) {
+    public void execute(Handle handle) {
         if (isEmpty()) return;
-        Update update = handle.createUpdate(sql.toString());
-        Connection connection = handle.getConnection();
-        try {
-            // The driver's own arrays, bound directly: Jdbi's generic array binding costs more than the write.
-            for (Column c : columns) {
-                java.sql.Array array = connection.createArrayOf(c.type(), c.values());
-                update.bind(c.name(), (Argument) (position, statement, ctx) -> statement.setArray(position, array));
+        String sql = JOINED.get(statements);
+        if (sql == null) {
+            sql = String.join(";\n", statements);
+            if (JOINED.size() < 256) JOINED.put(List.copyOf(statements), sql);
+        }
+        Update update = handle.createUpdate(sql);
+        for (Column c : columns) {
+            // Bound as a typed array literal: the driver's createArrayOf allocates a 1 KiB buffer per array, which
+            // for ~40 columns a batch was most of what the server allocated while chatting.
+            PGobject array = new PGobject();
+            try {
+                array.setType(arrayType(c.type()));
+                array.setValue(literal(c.values()));
+            } catch (SQLException e) {
+                throw new IllegalStateException("Cannot build the batch's arrays", e);
             }
-        } catch (SQLException e) {
-            throw new IllegalStateException("Cannot build the batch's arrays", e);
+            update.bind(c.name(), (Argument) (position, statement, ctx) -> statement.setObject(position, array));
         }
         update.execute();
+    }
+
+    private static String arrayType(String type) {
+        return switch (type) {
+            case "bigint" -> "_int8";
+            case "int4" -> "_int4";
+            case "boolean" -> "_bool";
+            case "text" -> "_text";
+            default -> throw new IllegalArgumentException("No array type for " + type);
+        };
+    }
+
+    /** PostgreSQL's array literal of {@code values}: {@code {1,NULL,"a \"quoted\" text"}}. */
+    static String literal(Object[] values) {
+        int size = 2;
+        for (Object v : values) size += v instanceof String text ? text.length() + 3 : 21;
+        StringBuilder s = new StringBuilder(size).append('{');
+        for (int i = 0; i < values.length; i++) {
+            if (i > 0) s.append(',');
+            Object v = values[i];
+            if (v == null) {
+                s.append("NULL");
+            } else if (v instanceof Number || v instanceof Boolean) {
+                s.append(v);
+            } else {
+                String text = v.toString();
+                s.append('"');
+                for (int k = 0; k < text.length(); k++) {
+                    char ch = text.charAt(k);
+                    if (ch == '"' || ch == '\\') s.append('\\');
+                    s.append(ch);
+                }
+                s.append('"');
+            }
+        }
+        return s.append('}').toString();
     }
 }

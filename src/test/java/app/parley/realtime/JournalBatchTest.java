@@ -57,6 +57,41 @@ class JournalBatchTest {
     }
 
     @Test
+    void aFlushStoresEveryValueExactlyAsGiven() {
+        // Columns travel as array literals the flush writes itself: quotes, backslashes, braces, commas, the word
+        // NULL, empty and multi-line text, emoji and SQL must all come back exactly, and null must stay null.
+        Jdbi jdbi = app.parley().database().jdbi();
+        jdbi.useHandle(h -> h.execute("CREATE TABLE flush_values (n int PRIMARY KEY, t text, b bigint, f boolean)"));
+        try {
+            String[] texts = {"plain", "", "NULL", null, "say \"hi\"", "back\\slash \\\" end\\", "{a,b}", "x, y",
+                    "line one\nline two\ttab", "émoji 😀 and ščř", "'); DROP TABLE flush_values; --", " padded ",
+                    "{\"json\": [1, \"two\"]}"};
+            Integer[] ns = new Integer[texts.length];
+            Long[] bs = new Long[texts.length];
+            Boolean[] fs = new Boolean[texts.length];
+            for (int i = 0; i < texts.length; i++) {
+                ns[i] = i;
+                bs[i] = i % 4 == 3 ? null : Long.MAX_VALUE - i;
+                fs[i] = i % 3 == 2 ? null : i % 2 == 0;
+            }
+            Flush f = new Flush();
+            f.add("INSERT INTO flush_values SELECT * FROM unnest(:n, :t, :b, :f)", new Flush.Column("n", "int4", ns),
+                    new Flush.Column("t", "text", texts), new Flush.Column("b", "bigint", bs), new Flush.Column("f", "boolean", fs));
+            jdbi.useHandle(f::execute);
+
+            List<Object[]> rows = jdbi.withHandle(h -> h.createQuery("SELECT n, t, b, f FROM flush_values ORDER BY n")
+                    .map((rs, ctx) -> new Object[] {rs.getInt(1), rs.getString(2), (Long) rs.getObject(3), (Boolean) rs.getObject(4)})
+                    .list());
+            assertThat(rows).hasSize(texts.length);
+            for (int i = 0; i < texts.length; i++) {
+                assertThat(rows.get(i)).as("row %d", i).containsExactly(i, texts[i], bs[i], fs[i]);
+            }
+        } finally {
+            jdbi.useHandle(h -> h.execute("DROP TABLE flush_values"));
+        }
+    }
+
+    @Test
     void aRetriedSendSharingABatchWithNewMessagesIsStoredOnceAndTheOthersAreStoredToo() throws Exception {
         TestParley.Api owner = app.owner();
         Journal journal = app.parley().journal();
