@@ -10,6 +10,8 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
+import java.util.stream.Collectors;
 import org.jdbi.v3.core.Handle;
 
 /**
@@ -126,57 +128,77 @@ public final class ConversationCache implements TxPart {
         committed.putAll(written);
     }
 
+    /** A column the journal writes back: its array parameter, the array's element type, the cast to the column's type. */
+    private record Written(String column, String param, String type, String cast, Function<ConversationRow, Object> value) {
+        String valueOf(String element) {
+            return cast == null ? element : "CAST(" + element + " AS " + cast + ")";
+        }
+    }
+
+    // contact_id and group_id are not written: they change only by direct SQL (a visitor identified), never here.
+    private static final List<Written> WRITTEN = List.of(
+            new Written("status", "c_statuses", "text", null, r -> r.status),
+            new Written("is_offline", "c_offline", "boolean", null, r -> r.isOffline),
+            new Written("is_served", "c_served", "boolean", null, r -> r.isServed),
+            new Written("important", "c_important", "boolean", null, r -> r.important),
+            new Written("close_type", "c_closeTypes", "text", null, r -> r.closeType),
+            new Written("closed_by", "c_closedBy", "bigint", null, r -> r.closedBy),
+            new Written("rating_value", "c_ratings", "int4", null, r -> r.ratingValue),
+            new Written("rating_text", "c_ratingTexts", "text", null, r -> r.ratingText),
+            new Written("assignee_ids", "c_assignees", "text", "bigint[]", r -> pgArray(r.assigneeIds)),
+            new Written("participant_ids", "c_participants", "text", "bigint[]", r -> pgArray(r.participantIds)),
+            new Written("contact_message_count", "c_contactMessages", "int4", null, r -> r.contactMessageCount),
+            new Written("last_message_id", "c_lastIds", "bigint", null, r -> r.lastMessageId),
+            new Written("last_message_text", "c_lastTexts", "text", null, r -> r.lastMessageText),
+            new Written("last_message_sub_type", "c_lastSubTypes", "text", null, r -> r.lastMessageSubType),
+            new Written("last_message_at", "c_lastAt", "text", "timestamptz", r -> text(r.lastMessageAt)),
+            new Written("visitor_read_id", "c_visitorRead", "bigint", null, r -> r.visitorReadId),
+            new Written("agent_read_id", "c_agentRead", "bigint", null, r -> r.agentReadId),
+            new Written("updated_at", "c_updated", "text", "timestamptz", r -> text(r.updatedAt)),
+            new Written("finished_at", "c_finished", "text", "timestamptz", r -> text(r.finishedAt)));
+
+    /**
+     * One conversation (a visitor writing at a quiet moment): an update by primary key, whose plan PostgreSQL
+     * caches once and never re-plans.
+     */
+    static final String UPDATE_ONE = "UPDATE conversations SET "
+            + WRITTEN.stream().map(w -> w.column() + " = " + w.valueOf("(:" + w.param() + ")[1]")).collect(Collectors.joining(", "))
+            + " WHERE id = (:c_ids)[1]";
+
+    /**
+     * Several: one statement, unnest() turning the column arrays back into rows. "c.id = ANY(:c_ids)" keeps every
+     * plan on the primary key: PostgreSQL caches a generic plan for a prepared statement once its first executions
+     * cost more (big batches), and without that condition the generic plan hash-joins a sequential scan of all
+     * conversations, on every batch, for ever after.
+     */
+    static final String UPDATE_MANY = "UPDATE conversations c SET "
+            + WRITTEN.stream().map(w -> w.column() + " = " + w.valueOf("u." + w.column())).collect(Collectors.joining(", "))
+            + " FROM unnest(:c_ids, " + WRITTEN.stream().map(w -> ":" + w.param()).collect(Collectors.joining(", "))
+            + ") AS u(id, " + WRITTEN.stream().map(Written::column).collect(Collectors.joining(", "))
+            + ") WHERE c.id = u.id AND c.id = ANY(:c_ids)";
+
     @Override
     public void flush(Flush out) {
         if (dirty.isEmpty()) return;
-        // One statement for the whole batch: unnest() turns the column arrays back into rows. contact_id and
-        // group_id are not written: they change only by direct SQL (a visitor identified), never through the row.
-        List<ConversationRow> changed = new ArrayList<>();
+        List<ConversationRow> changed = new ArrayList<>(dirty.size());
         for (long id : dirty) {
             ConversationRow row = rows.get(id);
             changed.add(row);
             written.put(id, row.copy());
         }
         dirty.clear();
-        out.add("""
-                        UPDATE conversations c SET status = u.status,
-                            is_offline = u.is_offline, is_served = u.is_served, important = u.important,
-                            close_type = u.close_type, closed_by = u.closed_by, rating_value = u.rating_value,
-                            rating_text = u.rating_text, assignee_ids = CAST(u.assignees AS bigint[]),
-                            participant_ids = CAST(u.participants AS bigint[]),
-                            contact_message_count = u.contact_messages, last_message_id = u.last_id,
-                            last_message_text = u.last_text, last_message_sub_type = u.last_sub_type,
-                            last_message_at = CAST(u.last_at AS timestamptz), visitor_read_id = u.visitor_read,
-                            agent_read_id = u.agent_read, updated_at = CAST(u.updated AS timestamptz),
-                            finished_at = CAST(u.finished AS timestamptz)
-                        FROM unnest(:c_ids, :c_statuses, :c_offline, :c_served, :c_important, :c_closeTypes,
-                                    :c_closedBy, :c_ratings, :c_ratingTexts, :c_assignees, :c_participants, :c_contactMessages,
-                                    :c_lastIds, :c_lastTexts, :c_lastSubTypes, :c_lastAt, :c_visitorRead, :c_agentRead, :c_updated,
-                                    :c_finished)
-                             AS u(id, status, is_offline, is_served, important, close_type,
-                                  closed_by, rating_value, rating_text, assignees, participants, contact_messages,
-                                  last_id, last_text, last_sub_type, last_at, visitor_read, agent_read, updated, finished)
-                        WHERE c.id = u.id""",
-                Flush.Column.of("c_ids", "bigint", changed, r -> r.id),
-                Flush.Column.of("c_statuses", "text", changed, r -> r.status),
-                Flush.Column.of("c_offline", "boolean", changed, r -> r.isOffline),
-                Flush.Column.of("c_served", "boolean", changed, r -> r.isServed),
-                Flush.Column.of("c_important", "boolean", changed, r -> r.important),
-                Flush.Column.of("c_closeTypes", "text", changed, r -> r.closeType),
-                Flush.Column.of("c_closedBy", "bigint", changed, r -> r.closedBy),
-                Flush.Column.of("c_ratings", "int4", changed, r -> r.ratingValue),
-                Flush.Column.of("c_ratingTexts", "text", changed, r -> r.ratingText),
-                Flush.Column.of("c_assignees", "text", changed, r -> pgArray(r.assigneeIds)),
-                Flush.Column.of("c_participants", "text", changed, r -> pgArray(r.participantIds)),
-                Flush.Column.of("c_contactMessages", "int4", changed, r -> r.contactMessageCount),
-                Flush.Column.of("c_lastIds", "bigint", changed, r -> r.lastMessageId),
-                Flush.Column.of("c_lastTexts", "text", changed, r -> r.lastMessageText),
-                Flush.Column.of("c_lastSubTypes", "text", changed, r -> r.lastMessageSubType),
-                Flush.Column.of("c_lastAt", "text", changed, r -> text(r.lastMessageAt)),
-                Flush.Column.of("c_visitorRead", "bigint", changed, r -> r.visitorReadId),
-                Flush.Column.of("c_agentRead", "bigint", changed, r -> r.agentReadId),
-                Flush.Column.of("c_updated", "text", changed, r -> text(r.updatedAt)),
-                Flush.Column.of("c_finished", "text", changed, r -> text(r.finishedAt)));
+        writeBack(out, changed);
+    }
+
+    /** Adds the statement that writes {@code changed} back to their rows. */
+    static void writeBack(Flush out, List<ConversationRow> changed) {
+        Flush.Column[] columns = new Flush.Column[WRITTEN.size() + 1];
+        columns[0] = Flush.Column.of("c_ids", "bigint", changed, r -> r.id);
+        for (int i = 0; i < WRITTEN.size(); i++) {
+            Written w = WRITTEN.get(i);
+            columns[i + 1] = Flush.Column.of(w.param(), w.type(), changed, w.value());
+        }
+        out.add(changed.size() == 1 ? UPDATE_ONE : UPDATE_MANY, columns);
     }
 
     private static String pgArray(java.util.Collection<Long> ids) {
