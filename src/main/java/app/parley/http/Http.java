@@ -12,7 +12,9 @@ import io.javalin.http.staticfiles.Location;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.Executors;
 import java.util.function.Consumer;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,6 +31,13 @@ public final class Http {
     public static Javalin create(Auth auth, boolean secureCookies, Consumer<io.javalin.config.RoutesConfig> routes) {
         return Javalin.create(cfg -> {
             cfg.concurrency.useVirtualThreads = true;
+            // Jetty's own pool: its selectors stay on platform threads and hand every blocking task (a request, a
+            // socket frame) to a new virtual thread. Javalin's default with virtual threads runs the selectors as
+            // virtual threads too, one more scheduling step on each frame's way in (bench/README.md).
+            QueuedThreadPool pool = new QueuedThreadPool(64, 4, 60_000);
+            pool.setName("parley-http");
+            pool.setVirtualThreadsExecutor(Executors.newVirtualThreadPerTaskExecutor());
+            cfg.jetty.threadPool = pool;
             cfg.startup.showJavalinBanner = false;
             cfg.http.maxRequestSize = MAX_BODY;
             cfg.router.ignoreTrailingSlashes = true;
