@@ -19,8 +19,9 @@ import org.slf4j.LoggerFactory;
  * waiting, runs them in one transaction and commits once (group commit: one fsync for many messages), so
  * event sequence numbers are handed out in commit order. Only after the commit are callers answered and
  * events published: a message a client saw acknowledged is on disk, and a client that resumes after the last
- * sequence it saw misses nothing. Delivery (fan-out to sockets, answering callers) runs on one dispatcher thread,
- * in commit order, while the writer already runs the next batch.
+ * sequence it saw misses nothing. Delivery (fan-out to sockets, answering callers) runs in commit order on one
+ * dispatcher thread while the writer already runs the next batch; a small batch with nothing ahead of it is
+ * delivered by the writer itself, which is quicker than waking the dispatcher.
  */
 public final class Journal implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Journal.class);
