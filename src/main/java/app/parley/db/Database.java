@@ -79,7 +79,21 @@ public final class Database implements AutoCloseable {
                     .setServerConfig("fsync", "on")
                     .setServerConfig("synchronous_commit", "on")
                     .setServerConfig("full_page_writes", "on")
+                    // The first change to a page after a checkpoint logs the whole page: compressed, those bursts
+                    // cost the commits right after a checkpoint less (bench/README.md).
+                    .setServerConfig("wal_compression", "pglz")
+                    // Backends (autovacuum among them) hand what they write to the disk as they go: left to the
+                    // kernel, a vacuum's ~200 MB of dirty pages went out 30 s later in one burst, and every commit
+                    // waited ~100 ms behind it (bench/README.md).
+                    .setServerConfig("backend_flush_after", "256kB")
                     .setServerConfig("max_connections", "100")
+                    // PostgreSQL's own log (errors, checkpoints, long autovacuums) in <data dir>/postgres/log, one
+                    // file per weekday, overwritten a week later: zonky stops reading its output once it has started.
+                    .setServerConfig("logging_collector", "on")
+                    .setServerConfig("log_filename", "postgresql-%a.log")
+                    .setServerConfig("log_truncate_on_rotation", "on")
+                    .setServerConfig("log_rotation_age", "1d")
+                    .setServerConfig("log_rotation_size", "0")
                     .setServerConfig("listen_addresses", "localhost")
                     .start();
         } catch (IOException e) {

@@ -55,13 +55,14 @@ public final class Flush {
             if (JOINED.size() < 256) JOINED.put(List.copyOf(statements), sql);
         }
         Update update = handle.createUpdate(sql);
+        StringBuilder literal = new StringBuilder(256);
         for (Column c : columns) {
             // Bound as a typed array literal: the driver's createArrayOf allocates a 1 KiB buffer per array, which
             // for ~40 columns a batch was most of what the server allocated while chatting.
             PGobject array = new PGobject();
             try {
                 array.setType(arrayType(c.type()));
-                array.setValue(literal(c.values()));
+                array.setValue(literal(literal, c.values()));
             } catch (SQLException e) {
                 throw new IllegalStateException("Cannot build the batch's arrays", e);
             }
@@ -80,11 +81,13 @@ public final class Flush {
         };
     }
 
-    /** PostgreSQL's array literal of {@code values}: {@code {1,NULL,"a \"quoted\" text"}}. */
-    static String literal(Object[] values) {
+    /** PostgreSQL's array literal of {@code values}, {@code {1,NULL,"a \"quoted\" text"}}, built in {@code s}. */
+    static String literal(StringBuilder s, Object[] values) {
         int size = 2;
         for (Object v : values) size += v instanceof String text ? text.length() + 3 : 21;
-        StringBuilder s = new StringBuilder(size).append('{');
+        s.setLength(0);
+        s.ensureCapacity(size);
+        s.append('{');
         for (int i = 0; i < values.length; i++) {
             if (i > 0) s.append(',');
             Object v = values[i];
