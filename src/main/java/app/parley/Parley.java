@@ -106,6 +106,10 @@ public final class Parley implements AutoCloseable {
         return journal;
     }
 
+    public Javalin web() {
+        return web;
+    }
+
     /**
      * The first start creates the account and its owner, from PARLEY_OWNER_EMAIL/PASSWORD or with a password
      * printed once.

@@ -14,6 +14,9 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.function.Consumer;
+import org.eclipse.jetty.ee10.servlet.SessionHandler;
+import org.eclipse.jetty.session.NullSessionCache;
+import org.eclipse.jetty.session.NullSessionDataStore;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,6 +41,16 @@ public final class Http {
             pool.setName("parley-http");
             pool.setVirtualThreadsExecutor(Executors.newVirtualThreadPerTaskExecutor());
             cfg.jetty.threadPool = pool;
+            // Parley keeps no state in servlet sessions, but Javalin reads a session's attributes on every socket
+            // upgrade, which made Jetty create one per chat box (a JSESSIONID cookie in the shop's page, and an
+            // object kept in memory after the socket closed): sessions are neither cached nor sent as cookies.
+            cfg.jetty.modifyServletContextHandler(handler -> {
+                SessionHandler sessions = handler.getSessionHandler();
+                NullSessionCache none = new NullSessionCache(sessions);
+                none.setSessionDataStore(new NullSessionDataStore());
+                sessions.setSessionCache(none);
+                sessions.setUsingCookies(false);
+            });
             cfg.startup.showJavalinBanner = false;
             cfg.http.maxRequestSize = MAX_BODY;
             cfg.router.ignoreTrailingSlashes = true;

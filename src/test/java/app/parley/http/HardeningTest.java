@@ -6,7 +6,13 @@ import app.parley.json.Json;
 import app.parley.testing.TestParley;
 import app.parley.testing.TestParley.Api;
 import com.fasterxml.jackson.databind.JsonNode;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -61,6 +67,28 @@ class HardeningTest {
     }
 
     // BadInputTest "nothing half-written": PATCH /auth/me commits the name, then refuses the status.
+    @Test
+    void aChatBoxConnectionSetsNoCookieAndLeavesNoServerSession() throws Exception {
+        // Javalin reads the HTTP session's attributes on every socket upgrade, which made Jetty create a session
+        // (and send a JSESSIONID cookie into the shop's page) per chat box, kept in memory after the socket closed.
+        URI base = URI.create(app.baseUrl());
+        try (Socket socket = new Socket(base.getHost(), base.getPort())) {
+            socket.setSoTimeout(10_000);
+            String key = Base64.getEncoder().encodeToString("parley-test-key!".getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream().write(("GET /ws/visitor?key=" + app.accountKey() + " HTTP/1.1\r\n"
+                    + "Host: " + base.getHost() + ":" + base.getPort() + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                    + "Sec-WebSocket-Key: " + key + "\r\nSec-WebSocket-Version: 13\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII));
+            List<String> head = new ArrayList<>();
+            for (String line = in.readLine(); line != null && !line.isEmpty(); line = in.readLine()) head.add(line);
+            assertThat(head.getFirst()).contains(" 101 ");
+            assertThat(head).noneMatch(h -> h.toLowerCase(java.util.Locale.ROOT).startsWith("set-cookie"));
+        }
+        org.eclipse.jetty.session.SessionCache sessions = app.parley().web().jettyServer().server()
+                .getDescendant(org.eclipse.jetty.ee10.servlet.SessionHandler.class).getSessionCache();
+        assertThat(sessions).as("no session is kept for anyone").isInstanceOf(org.eclipse.jetty.session.NullSessionCache.class);
+    }
+
     @Test
     void aRefusedProfilePatchChangesNothing() {
         Api api = app.createAgent("profile" + SEQ.incrementAndGet() + "@shop.test", "Before", "profile-password-1", "agent");
