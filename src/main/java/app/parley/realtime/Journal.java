@@ -38,7 +38,12 @@ public final class Journal implements AutoCloseable {
         default void prepare(Tx tx) {}
     }
 
-    private record Pending<T>(Command<T> command, CompletableFuture<T> future) {}
+    /** A submitted command, with when it was submitted ({@link System#nanoTime()}). */
+    private record Pending<T>(Command<T> command, CompletableFuture<T> future, long submitted) {
+        Pending(Command<T> command, CompletableFuture<T> future) {
+            this(command, future, System.nanoTime());
+        }
+    }
 
     // One per journal: a restarted Parley in the same JVM must wait for its own queue to drain.
     private final Pending<Void> stop = new Pending<>(tx -> null, new CompletableFuture<>());
@@ -170,6 +175,10 @@ public final class Journal implements AutoCloseable {
     }
 
     private void runBatch(List<Pending<?>> batch, boolean careful) {
+        BatchEvent trace = new BatchEvent();
+        trace.begin();
+        long started = System.nanoTime();
+        long executed = started;
         List<Object> results = new ArrayList<>(batch.size());
         List<RuntimeException> refusals = new ArrayList<>(batch.size());
         Tx tx;
@@ -189,6 +198,7 @@ public final class Journal implements AutoCloseable {
                         refusals.add(refused);
                     }
                 }
+                executed = System.nanoTime();
                 tx.commit();
             } catch (RuntimeException e) {
                 lasting.clear();
@@ -209,7 +219,18 @@ public final class Journal implements AutoCloseable {
             }
             for (int i = 0; i < done.size(); i++) complete(done.get(i), results.get(i), refusals.get(i));
         };
-        if (done.size() <= DELIVER_INLINE && delivering.get() == 0) {
+        boolean inline = done.size() <= DELIVER_INLINE && delivering.get() == 0;
+        if (trace.shouldCommit()) {
+            long now = System.nanoTime();
+            trace.commands = done.size();
+            trace.events = tx.events().size();
+            trace.waited = started - done.getFirst().submitted();
+            trace.executed = executed - started;
+            trace.committed = now - executed;
+            trace.inline = inline;
+            trace.commit();
+        }
+        if (inline) {
             // A small batch while nothing earlier is still being delivered: delivering it here, in commit order,
             // costs the writer less than waking the dispatcher would cost the messages.
             deliver.run();

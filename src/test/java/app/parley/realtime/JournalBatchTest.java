@@ -6,11 +6,17 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import app.parley.testing.TestParley;
 import app.parley.testing.TestSocket;
 import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import jdk.jfr.Recording;
+import jdk.jfr.consumer.RecordedEvent;
+import jdk.jfr.consumer.RecordingFile;
 import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -88,6 +94,50 @@ class JournalBatchTest {
             }
         } finally {
             jdbi.useHandle(h -> h.execute("DROP TABLE flush_values"));
+        }
+    }
+
+    @Test
+    void eachBatchIsRecordedForFlightRecorderWithWhereItsTimeWent() throws Exception {
+        Journal journal = app.parley().journal();
+        Path file = Files.createTempFile("journal", ".jfr");
+        try (Recording recording = new Recording()) {
+            recording.enable("parley.JournalBatch");
+            recording.start();
+            // Three commands queue up while the writer is held for 50 ms: they share the next batch, which waited.
+            CountDownLatch holding = new CountDownLatch(1);
+            var hold = journal.submit(tx -> {
+                holding.countDown();
+                try {
+                    Thread.sleep(50);
+                } catch (InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+                return null;
+            });
+            assertThat(holding.await(10, TimeUnit.SECONDS)).isTrue();
+            long queued = System.nanoTime();
+            var probes = List.of(journal.submit(tx -> "probe"), journal.submit(tx -> "probe"), journal.submit(tx -> "probe"));
+            hold.get(10, TimeUnit.SECONDS);
+            for (var probe : probes) assertThat(probe.get(10, TimeUnit.SECONDS)).isEqualTo("probe");
+            long heldFor = System.nanoTime() - queued;
+            recording.stop();
+            recording.dump(file);
+
+            List<RecordedEvent> batches = RecordingFile.readAllEvents(file);
+            assertThat(batches).isNotEmpty().allSatisfy(e -> {
+                assertThat(e.getEventType().getName()).isEqualTo("parley.JournalBatch");
+                assertThat(e.getInt("commands")).isPositive();
+                assertThat(e.getDuration("committed")).isPositive();
+            });
+            assertThat(batches).as("the probes' batch: three or more commands that waited for the held writer")
+                    .anySatisfy(e -> {
+                        assertThat(e.getInt("commands")).isGreaterThanOrEqualTo(3);
+                        assertThat(e.getDuration("waited")).isPositive().isLessThanOrEqualTo(Duration.ofNanos(heldFor));
+                        assertThat(e.getBoolean("inline")).as("a small batch with nothing being delivered").isTrue();
+                    });
+        } finally {
+            Files.deleteIfExists(file);
         }
     }
 

@@ -254,6 +254,8 @@ public final class Bench {
         final LongAdder inWindow = new LongAdder();
         final Recorder latency = new Recorder(60 * SEC, 3);
         volatile java.util.concurrent.atomic.AtomicIntegerArray arrived = new java.util.concurrent.atomic.AtomicIntegerArray(1);
+        /** Each message's latency in µs by its number, when --latency-file asks for them (else null). */
+        volatile java.util.concurrent.atomic.AtomicLongArray latencies;
         volatile long windowStart = Long.MAX_VALUE;
         volatile long windowEnd = Long.MIN_VALUE;
         volatile String lost;
@@ -285,6 +287,8 @@ public final class Bench {
                     if (sched >= windowStart && sched < windowEnd) {
                         latency.recordValue(Math.min(Math.max(0, now - sched), 60 * SEC));
                         inWindow.increment();
+                        var each = latencies;
+                        if (each != null && k < each.length()) each.set(k, Math.max(1, (now - sched) / 1000));
                     }
                 }
             } catch (IOException | RuntimeException e) {
@@ -586,6 +590,8 @@ public final class Bench {
         long total = (long) (rate * (warmup + window)) + 1;
         if (total > 10_000_000) throw new IllegalArgumentException("too many messages: " + total);
         agent.arrived = new java.util.concurrent.atomic.AtomicIntegerArray((int) total + 1);
+        String latencyFile = "latency".equals(label) ? opt.get("latency-file") : null;
+        agent.latencies = latencyFile == null ? null : new java.util.concurrent.atomic.AtomicLongArray((int) total + 1);
         agent.latency.getIntervalHistogram();
         agent.inWindow.reset();
         agent.windowStart = windowStart;
@@ -636,6 +642,7 @@ public final class Bench {
                 }
             }
         }
+        if (latencyFile != null) writeLatencies(Path.of(latencyFile), agent.latencies, t0, gap);
         log("%s: latency p50 %s p90 %s p99 %s p99.9 %s max %s ; %d of %d not delivered within 10 s; "
                         + "acks %,d, rate-limited %d, errors %d%s, send failures %d",
                 label, ms(h, 50), ms(h, 90), ms(h, 99), ms(h, 99.9), ms(h, 100), missing, scheduled, c.acked.sum(),
@@ -644,6 +651,22 @@ public final class Bench {
                 ms(lateness, 100), usage);
         if (agent.lost != null) notes.add("The agent socket was lost during " + label + ": " + agent.lost);
         return new LatResult(h, lateness, scheduled, missing, usage);
+    }
+
+    /**
+     * --latency-file: one line per message of the window that arrived, "scheduled-time latency" (µs since the epoch,
+     * µs), to set beside the server's own timings (a Flight Recorder recording, see bench/README.md).
+     */
+    private static void writeLatencies(Path file, java.util.concurrent.atomic.AtomicLongArray latencies, long t0, long gap)
+            throws IOException {
+        java.time.Instant origin = java.time.Instant.now().minusNanos(System.nanoTime() - t0);
+        long originMicros = origin.getEpochSecond() * 1_000_000L + origin.getNano() / 1000;
+        StringBuilder out = new StringBuilder();
+        for (int k = 0; k < latencies.length(); k++) {
+            long micros = latencies.get(k);
+            if (micros > 0) out.append(originMicros + k * gap / 1000).append(' ').append(micros).append('\n');
+        }
+        Files.writeString(file, out);
     }
 
     /** Waits (at most 90 s) until the agent socket has had no message for 2 s: the previous phase's backlog is gone. */
