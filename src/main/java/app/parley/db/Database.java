@@ -5,6 +5,7 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import javax.sql.DataSource;
@@ -86,6 +87,9 @@ public final class Database implements AutoCloseable {
                     // kernel, a vacuum's ~200 MB of dirty pages went out 30 s later in one burst, and every commit
                     // waited ~100 ms behind it (bench/README.md).
                     .setServerConfig("backend_flush_after", "256kB")
+                    // PostgreSQL's default of 128 MB is filled within a minute of busy chat: the writer's backend
+                    // then evicts dirty pages itself and its commits wait behind their writeback (bench/README.md).
+                    .setServerConfig("shared_buffers", sharedBuffersMb(physicalMemory()) + "MB")
                     .setServerConfig("max_connections", "100")
                     // PostgreSQL's own log (errors, checkpoints, long autovacuums) in <data dir>/postgres/log, one
                     // file per weekday, overwritten a week later: zonky stops reading its output once it has started.
@@ -99,6 +103,20 @@ public final class Database implements AutoCloseable {
         } catch (IOException e) {
             throw new IllegalStateException("Cannot start the embedded PostgreSQL in " + dataDir + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * The embedded server's page cache: an eighth of the machine's memory (PostgreSQL's guide suggests a quarter for
+     * a machine of its own; this one is shared with Parley's JVM), at least PostgreSQL's default of 128 MB and at
+     * most 1 GB.
+     */
+    static long sharedBuffersMb(long physicalMemoryBytes) {
+        return Math.clamp(physicalMemoryBytes / 8 / (1024 * 1024), 128, 1024);
+    }
+
+    /** The machine's memory, or the container's limit when it has one. */
+    static long physicalMemory() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getTotalMemorySize();
     }
 
     public DataSource dataSource() {
