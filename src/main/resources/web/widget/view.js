@@ -19,7 +19,7 @@ export class View {
     this.badge = h('span.badge', { 'aria-hidden': 'true' });
     const warm = () => this.loadPanel();
     this.launcher = h('button.launcher', { type: 'button', 'aria-controls': 'parley-panel',
-      onclick: () => w.setOpen(!w.open, true), onpointerenter: warm, onfocus: warm, ontouchstart: warm },
+      onclick: () => w.setOpen(!w.panelOpen(), true), onpointerenter: warm, onfocus: warm, ontouchstart: warm },
     icon('chat', 28), icon('down', 30), this.badge);
     this.el = h('div.pw', { hidden: true, onkeydown: (e) => {
       if (e.key === 'Escape' && w.open && this.panel) { e.stopPropagation(); this.panel.escape(); }
@@ -52,7 +52,7 @@ export class View {
     this.el.style.setProperty('--oy', w.offsetY + 'px');
     this.paint(w.color);
     // Until the panel has arrived the launcher stays as it is: opening is shown when there is something to show.
-    const open = w.open && !!this.panel;
+    const open = w.panelOpen();
     if (w.open && !this.panel) this.loadPanel();
     this.el.classList.toggle('open', open);
     const unread = w.unread();

@@ -155,7 +155,7 @@ class Widget {
       case 'chat:hide': this.shown = false; this.setOpen(false); break;
       case 'chat:open': this.shown = true; this.setOpen(true); break;
       case 'chat:close': this.setOpen(false); break;
-      case 'chat:toggle': this.setOpen(!this.open); break;
+      case 'chat:toggle': this.setOpen(!this.panelOpen()); break;
       case 'chat:message': this.draft = a == null ? '' : String(a); break;
       case 'chat:send': {
         const text = a == null ? this.draft : String(a);
@@ -441,9 +441,17 @@ class Widget {
 
   // ---- derived state -----------------------------------------------------------------------------------------
 
+  /**
+   * The panel is open on the page. A chat box remembered open on the previous page stays closed until its panel
+   * has loaded, so a click on the launcher meanwhile opens it rather than closing what the visitor never saw.
+   */
+  panelOpen() {
+    return this.open && !!(this.view && this.view.panel);
+  }
+
   /** The visitor is looking at the conversation right now. */
   seenNow() {
-    return this.open && this.shown && !document.hidden && !!(this.view && this.view.panel);
+    return this.panelOpen() && this.shown && !document.hidden;
   }
 
   unread() {

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.microsoft.playwright.Page;
+import com.microsoft.playwright.Route;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -82,6 +84,35 @@ class ChatBoxSnippetTest extends ChatBoxTestBase {
         expect(box.mine()).hasText(new String[] {"First question", "From the second tab"});
         assertThat(ChatBox.texts(owner, id, "contact")).containsExactly("First question", "From the second tab");
         assertThat(ChatBox.conversations(owner)).hasSize(1);
+    }
+
+    @Test
+    void aClickWhileTheRememberedPanelIsStillLoadingOpensIt() {
+        ChatBox box = ChatBox.open(context, app, "");
+        box.launcher().click();
+        expect(box.panel()).isVisible();
+
+        // On the next page the box is remembered open, but shows its launcher closed until the panel has loaded.
+        // Hold the panel's script so the visitor's click lands in that moment: it must open the box, not close it.
+        List<Route> held = new ArrayList<>();
+        box.page.route("**/panel.js*", held::add);
+        try {
+            box.page.reload();
+            ChatBox.eventually("the panel's script is requested", 10_000, () -> {
+                box.page.waitForTimeout(50);
+                return !held.isEmpty();
+            });
+            expect(box.launcher()).isVisible();
+            expect(box.launcher()).hasAttribute("aria-expanded", "false");
+            box.launcher().click();
+        } finally {
+            held.forEach(Route::resume);
+            box.page.unrouteAll();
+        }
+        expect(box.panel()).isVisible();
+        expect(box.launcher()).hasAttribute("aria-expanded", "true");
+        box.page.reload();
+        expect(box.panel()).isVisible(); // and still remembered open
     }
 
     @Test
