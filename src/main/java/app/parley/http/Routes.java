@@ -75,7 +75,6 @@ public final class Routes {
 
     public void register(RoutesConfig r) {
         r.get("/", ctx -> ctx.redirect("/app/"));
-        r.get("/health", ctx -> ctx.json(Map.of("status", "ok")));
 
         r.post("/auth/login", this::login);
         r.post("/auth/logout", ctx -> {
