@@ -20,7 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Crashes under load, each followed by the recovery Parley promises: the embedded PostgreSQL killed with SIGKILL
  * is restarted by Parley itself; Parley's JVM killed with SIGKILL (its PostgreSQL orphaned) starts again at the
  * first try. A visitor resends what was not acknowledged, as the chat box does; every acknowledged message is then
- * stored exactly once. Prints: sent, acknowledged before the crash, found, lost, duplicated.
+ * stored exactly once. Prints: sent, acknowledged (before the resends), refused, found, lost, duplicated.
  */
 class ReliabilityTest {
     static final int TOTAL = 200;
@@ -36,14 +36,18 @@ class ReliabilityTest {
             Load load = new Load();
             try (TestSocket visitor = TestSocket.visitor(parley.wsUrl(), key, null, null)) {
                 load.visitorId = visitor.await("welcome").get("visitor_id").asText();
-                load.sendAndTakeAcks(visitor, parley::killPostmaster);
+                load.sendAndTakeAcks(visitor, parley::killPostmaster, true);
+                long killed = System.nanoTime();
                 // Within seconds, not after a request timed out: the supervisor sees the postmaster exit.
                 parley.awaitHealth(503, Duration.ofSeconds(10));
-                load.collect(visitor, Duration.ofSeconds(2));
+                long down = System.nanoTime();
+                load.collect(visitor, Duration.ofSeconds(4));
+                parley.awaitHealth(200, Duration.ofSeconds(60));
+                System.out.printf("PostgreSQL killed: /health said down after %d ms, ok again after %d ms%n",
+                        (down - killed) / 1_000_000, (System.nanoTime() - killed) / 1_000_000);
             }
             assertThat(load.errors).as("sends while the database is down fail fast with a retryable code")
                     .allMatch(code -> code.equals("unavailable"));
-            parley.awaitHealth(200, Duration.ofSeconds(60));
             load.resendUnacknowledged(parley, key);
             load.assertEveryMessageStoredOnce(parley, "PostgreSQL killed");
         }
@@ -61,7 +65,7 @@ class ReliabilityTest {
             try (TestSocket visitor = TestSocket.visitor(first.wsUrl(), key, null, null)) {
                 load.visitorId = visitor.await("welcome").get("visitor_id").asText();
                 // Only the JVM: its PostgreSQL keeps running, orphaned, holding the data folder and its port.
-                load.sendAndTakeAcks(visitor, first::killJvm);
+                load.sendAndTakeAcks(visitor, first::killJvm, false);
             } catch (RuntimeException | AssertionError socketDied) {
                 // the socket may notice the kill first; what was acknowledged is in load.acked
             }
@@ -82,12 +86,20 @@ class ReliabilityTest {
         final List<String> errors = new ArrayList<>();
         long conversationId;
 
-        void sendAndTakeAcks(TestSocket visitor, Runnable crash) {
-            for (int i = 0; i < TOTAL; i++) {
-                visitor.send(Map.of("type", "message", "client_id", "c" + i, "text", "message " + i));
-            }
+        /**
+         * Sends {@link #ACKED_BEFORE_CRASH} messages and takes their acks, then crashes while the rest are in flight
+         * ({@code restAfterCrash}: sent right after the crash, into the outage, instead of all before it).
+         */
+        void sendAndTakeAcks(TestSocket visitor, Runnable crash, boolean restAfterCrash) {
+            int first = restAfterCrash ? ACKED_BEFORE_CRASH : TOTAL;
+            for (int i = 0; i < first; i++) send(visitor, i);
             for (int i = 0; i < ACKED_BEFORE_CRASH; i++) take(visitor.await("ack"));
             crash.run();
+            if (restAfterCrash) for (int i = first; i < TOTAL; i++) send(visitor, i);
+        }
+
+        private static void send(TestSocket visitor, int i) {
+            visitor.send(Map.of("type", "message", "client_id", "c" + i, "text", "message " + i));
         }
 
         void collect(TestSocket visitor, Duration wait) {
@@ -128,8 +140,8 @@ class ReliabilityTest {
             for (String id : acked) if (!stored.containsKey("message " + id.substring(1))) lost++;
             long duplicated = stored.values().stream().filter(n -> n > 1).count();
             int found = stored.size();
-            System.out.printf("%s: sent %d, acknowledged before the crash %d, found %d, lost %d, duplicated %d%n",
-                    crash, TOTAL, acked.size(), found, lost, duplicated);
+            System.out.printf("%s: sent %d, acknowledged %d, refused as unavailable %d, found %d, lost %d, duplicated %d%n",
+                    crash, TOTAL, acked.size(), errors.size(), found, lost, duplicated);
             assertThat(lost).as("acknowledged but lost").isZero();
             assertThat(duplicated).as("stored twice").isZero();
             assertThat(found).as("every message, after the resends").isEqualTo(TOTAL);
