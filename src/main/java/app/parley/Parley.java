@@ -22,7 +22,6 @@ import app.parley.realtime.EventLog;
 import app.parley.realtime.Hub;
 import app.parley.realtime.Journal;
 import io.javalin.Javalin;
-import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -59,17 +58,9 @@ public final class Parley implements AutoCloseable {
         Routes routes = new Routes(jdbi, auth, team, agentActions, card, new Contacts(journal), presence, config.secureCookies());
         VisitorSocket visitorSocket = new VisitorSocket(jdbi, hub, visitorActions, card, presence, config.visitorMessageRate());
         AgentSocket agentSocket = new AgentSocket(jdbi, hub, auth, presence);
+        routes.reportHealth(db::available);
         this.web = Http.create(auth, config.secureCookies(), r -> {
             routes.register(r);
-            r.get("/health", ctx -> {
-                if (db.available()) {
-                    ctx.json(Map.of("status", "ok"));
-                    return;
-                }
-                // Seconds after the database went away, so a load balancer or an operator sees it.
-                ctx.header("Retry-After", "2");
-                ctx.status(503).json(Map.of("status", "unavailable", "database", "down"));
-            });
             r.ws("/ws/visitor", visitorSocket::configure);
             r.ws("/ws/agent", agentSocket::configure);
         });
