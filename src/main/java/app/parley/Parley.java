@@ -58,6 +58,7 @@ public final class Parley implements AutoCloseable {
         Routes routes = new Routes(jdbi, auth, team, agentActions, card, new Contacts(journal), presence, config.secureCookies());
         VisitorSocket visitorSocket = new VisitorSocket(jdbi, hub, visitorActions, card, presence, config.visitorMessageRate());
         AgentSocket agentSocket = new AgentSocket(jdbi, hub, auth, presence);
+        routes.reportHealth(db::available);
         this.web = Http.create(auth, config.secureCookies(), r -> {
             routes.register(r);
             r.ws("/ws/visitor", visitorSocket::configure);
@@ -81,7 +82,13 @@ public final class Parley implements AutoCloseable {
         try {
             ensureAccount(db, config);
             Parley parley = new Parley(config, db);
-            parley.web.start(config.host(), config.port());
+            try {
+                parley.web.start(config.host(), config.port());
+            } catch (RuntimeException e) {
+                // The journal's writer is not a daemon thread: left running it kept a failed start's JVM alive.
+                parley.stopParts();
+                throw e;
+            }
             log.info("Parley is ready on http://localhost:{} ({} ms)", parley.port(), (System.nanoTime() - started) / 1_000_000);
             return parley;
         } catch (RuntimeException e) {
@@ -153,6 +160,13 @@ public final class Parley implements AutoCloseable {
         log.info("Parley stopped");
     }
 
+    /** What the constructor started, for a start that failed after it (the database is closed by the caller). */
+    private void stopParts() {
+        journal.close();
+        tabCounts.close();
+        housekeeping.shutdownNow();
+    }
+
     public static void main(String[] args) {
         Config config;
         try {
@@ -162,7 +176,31 @@ public final class Parley implements AutoCloseable {
             System.exit(2);
             return;
         }
-        Parley parley = start(config);
+        Parley parley;
+        try {
+            parley = start(config);
+        } catch (RuntimeException e) {
+            String reason = whyNotStarted(e, config);
+            if (reason == null) {
+                log.error("Start failed", e);
+                reason = String.valueOf(e.getMessage()).lines().findFirst().orElse(e.toString());
+            }
+            // One line an operator can act on; exit at once, whatever threads the failed start left behind.
+            System.err.println("Parley cannot start: " + reason);
+            System.exit(1);
+            return;
+        }
         Runtime.getRuntime().addShutdownHook(new Thread(parley::close, "parley-shutdown"));
+    }
+
+    /** The reason for the failures an operator causes and fixes, or null for any other (logged with its trace). */
+    static String whyNotStarted(Throwable e, Config config) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.net.BindException || t instanceof io.javalin.util.JavalinBindException) {
+                return "port " + config.port() + " is in use";
+            }
+            if (t instanceof app.parley.db.DataFolderInUse) return t.getMessage();
+        }
+        return null;
     }
 }

@@ -425,7 +425,8 @@ class Widget {
     }
     const item = this.outbox.find((o) => o.client_id === f.client_id);
     if (item) {
-      if (f.code === 'rate_limited') setTimeout(() => this.retry(item.client_id), 3000);
+      // Both pass: too fast, or the server's database restarting. Resent with the same client id, stored once.
+      if (f.code === 'rate_limited' || f.code === 'unavailable') setTimeout(() => this.retry(item.client_id), 3000);
       else item.failed = f.message || f.code;
       this.saveOutbox();
     }

@@ -3,11 +3,13 @@ package app.parley.db;
 import app.parley.Config;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-import java.io.IOException;
 import java.lang.management.ManagementFactory;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.SQLTransientConnectionException;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.jdbi.v3.core.Jdbi;
@@ -20,11 +22,11 @@ import org.slf4j.LoggerFactory;
 public final class Database implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Database.class);
 
-    private final EmbeddedPostgres embedded;
+    private final EmbeddedServer embedded;
     private final HikariDataSource pool;
     private final Jdbi jdbi;
 
-    private Database(EmbeddedPostgres embedded, HikariDataSource pool) {
+    private Database(EmbeddedServer embedded, HikariDataSource pool) {
         this.embedded = embedded;
         this.pool = pool;
         this.jdbi = Jdbi.create(pool);
@@ -35,74 +37,92 @@ public final class Database implements AutoCloseable {
 
     public static Database open(Config config) {
         if (config.embeddedDatabase()) {
-            EmbeddedPostgres pg = startEmbedded(config.dataDir(), config.postgresBinaries());
-            String url = pg.getJdbcUrl("postgres", "postgres");
-            return connect(pg, url, "postgres", null);
+            EmbeddedServer server = startEmbedded(config.dataDir(), config.postgresBinaries());
+            HikariConfig hc = poolConfig();
+            hc.setDataSource(server.dataSource("postgres"));
+            return connect(server, hc);
         }
-        return connect(null, config.databaseUrl(), config.databaseUser(), config.databasePassword());
+        return connect(config.databaseUrl(), config.databaseUser(), config.databasePassword());
     }
 
-    /** For tests: a pool on a database of an already running server. */
+    /** For tests and an external server: a pool on a database of an already running server. */
     public static Database connect(String url, String user, String password) {
-        return connect(null, url, user, password);
-    }
-
-    private static Database connect(EmbeddedPostgres pg, String url, String user, String password) {
-        HikariConfig hc = new HikariConfig();
+        HikariConfig hc = poolConfig();
         hc.setJdbcUrl(url);
         if (user != null) hc.setUsername(user);
         if (password != null) hc.setPassword(password);
+        return connect(null, hc);
+    }
+
+    private static HikariConfig poolConfig() {
+        HikariConfig hc = new HikariConfig();
         hc.setMaximumPoolSize(12);
         hc.setPoolName("parley");
+        // Hikari's default of 30 s kept every request waiting that long while the database was down: fail within a
+        // few seconds with a retryable answer instead.
+        hc.setConnectionTimeout(3_000);
+        hc.setValidationTimeout(1_000);
         hc.addDataSourceProperty("reWriteBatchedInserts", "true");
         hc.addDataSourceProperty("ApplicationName", "parley");
-        HikariDataSource ds = new HikariDataSource(hc);
+        return hc;
+    }
+
+    private static Database connect(EmbeddedServer server, HikariConfig hc) {
+        if (hc.getDataSource() instanceof org.postgresql.ds.PGSimpleDataSource ds) {
+            // Hikari applies data source properties only to a data source it creates itself.
+            ds.setReWriteBatchedInserts(true);
+            ds.setApplicationName("parley");
+        }
+        HikariDataSource ds;
+        try {
+            ds = new HikariDataSource(hc);
+        } catch (RuntimeException e) {
+            if (server != null) server.close();
+            throw e;
+        }
         try {
             Flyway.configure().dataSource(ds).locations("classpath:db/migration").load().migrate();
         } catch (RuntimeException e) {
             ds.close();
-            closeQuietly(pg);
+            if (server != null) server.close();
             throw e;
         }
-        return new Database(pg, ds);
+        return new Database(server, ds);
     }
 
-    static EmbeddedPostgres startEmbedded(Path dataDir, Path binaries) {
-        try {
-            Path pgData = dataDir.resolve("postgres");
-            Files.createDirectories(pgData);
-            log.info("Starting embedded PostgreSQL in {}", pgData);
-            return EmbeddedPostgres.builder()
-                    .setDataDirectory(pgData)
-                    .setCleanDataDirectory(false)
-                    .setOverrideWorkingDirectory(binaries.toFile())
-                    // zonky's defaults are for throwaway test databases: Parley's data must survive a crash.
-                    .setServerConfig("fsync", "on")
-                    .setServerConfig("synchronous_commit", "on")
-                    .setServerConfig("full_page_writes", "on")
-                    // The first change to a page after a checkpoint logs the whole page: compressed, those bursts
-                    // cost the commits right after a checkpoint less (bench/README.md).
-                    .setServerConfig("wal_compression", "pglz")
-                    // Backends (autovacuum among them) hand what they write to the disk as they go: left to the
-                    // kernel, a vacuum's ~200 MB of dirty pages went out 30 s later in one burst, and every commit
-                    // waited ~100 ms behind it (bench/README.md).
-                    .setServerConfig("backend_flush_after", "256kB")
-                    // PostgreSQL's default of 128 MB is filled within a minute of busy chat: the writer's backend
-                    // then evicts dirty pages itself and its commits wait behind their writeback (bench/README.md).
-                    .setServerConfig("shared_buffers", sharedBuffersMb(physicalMemory()) + "MB")
-                    .setServerConfig("max_connections", "100")
-                    // PostgreSQL's own log (errors, checkpoints, long autovacuums) in <data dir>/postgres/log, one
-                    // file per weekday, overwritten a week later: zonky stops reading its output once it has started.
-                    .setServerConfig("logging_collector", "on")
-                    .setServerConfig("log_filename", "postgresql-%a.log")
-                    .setServerConfig("log_truncate_on_rotation", "on")
-                    .setServerConfig("log_rotation_age", "1d")
-                    .setServerConfig("log_rotation_size", "0")
-                    .setServerConfig("listen_addresses", "localhost")
-                    .start();
-        } catch (IOException e) {
-            throw new IllegalStateException("Cannot start the embedded PostgreSQL in " + dataDir + ": " + e.getMessage(), e);
-        }
+    static EmbeddedServer startEmbedded(Path dataDir, Path binaries) {
+        log.info("Starting embedded PostgreSQL in {}", dataDir.resolve("postgres"));
+        return EmbeddedServer.start(dataDir, binaries, serverSettings());
+    }
+
+    /** The embedded server's settings, given on its command line (they win over postgresql.conf). */
+    static Map<String, String> serverSettings() {
+        Map<String, String> settings = new LinkedHashMap<>();
+        // Parley's data must survive a crash (zonky, which Parley used to start it with, turned these off).
+        settings.put("fsync", "on");
+        settings.put("synchronous_commit", "on");
+        settings.put("full_page_writes", "on");
+        // The first change to a page after a checkpoint logs the whole page: compressed, those bursts
+        // cost the commits right after a checkpoint less (bench/README.md).
+        settings.put("wal_compression", "pglz");
+        // Backends (autovacuum among them) hand what they write to the disk as they go: left to the
+        // kernel, a vacuum's ~200 MB of dirty pages went out 30 s later in one burst, and every commit
+        // waited ~100 ms behind it (bench/README.md).
+        settings.put("backend_flush_after", "256kB");
+        // PostgreSQL's default of 128 MB is filled within a minute of busy chat: the writer's backend
+        // then evicts dirty pages itself and its commits wait behind their writeback (bench/README.md).
+        settings.put("shared_buffers", sharedBuffersMb(physicalMemory()) + "MB");
+        settings.put("max_connections", "100");
+        // PostgreSQL's own log (errors, checkpoints, long autovacuums) in <data dir>/postgres/log, one
+        // file per weekday, overwritten a week later.
+        settings.put("logging_collector", "on");
+        settings.put("log_filename", "postgresql-%a.log");
+        settings.put("log_truncate_on_rotation", "on");
+        settings.put("log_rotation_age", "1d");
+        settings.put("log_rotation_size", "0");
+        settings.put("listen_addresses", "localhost");
+        settings.put("password_encryption", "scram-sha-256");
+        return settings;
     }
 
     /**
@@ -127,18 +147,37 @@ public final class Database implements AutoCloseable {
         return jdbi;
     }
 
+    /**
+     * Whether the database answers: the embedded server's process is up, or the external server gives a connection
+     * within the pool's timeout.
+     */
+    public boolean available() {
+        if (embedded != null) return embedded.ready();
+        try (Connection c = pool.getConnection()) {
+            return c.isValid(2);
+        } catch (SQLException e) {
+            return false;
+        }
+    }
+
+    /**
+     * Whether a failure means the database could not be reached (down, restarting, connection lost) rather than
+     * that a statement was wrong: the caller may simply try again in a moment.
+     */
+    public static boolean unreachable(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLTransientConnectionException) return true;
+            if (t instanceof SQLException sql && sql.getSQLState() != null
+                    && (sql.getSQLState().startsWith("08") || sql.getSQLState().startsWith("57P"))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     @Override
     public void close() {
         pool.close();
-        closeQuietly(embedded);
-    }
-
-    private static void closeQuietly(EmbeddedPostgres pg) {
-        if (pg == null) return;
-        try {
-            pg.close();
-        } catch (IOException e) {
-            log.warn("Embedded PostgreSQL did not stop cleanly", e);
-        }
+        if (embedded != null) embedded.close();
     }
 }

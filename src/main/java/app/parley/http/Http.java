@@ -96,7 +96,10 @@ public final class Http {
                 String path = ctx.path();
                 if (!path.startsWith("/app") && !path.startsWith("/demo")) ctx.header("Content-Security-Policy", PagePolicy.NOTHING);
             });
-            cfg.routes.exception(ApiException.class, (e, ctx) -> error(ctx, e.status(), e.code(), e.getMessage(), e.field()));
+            cfg.routes.exception(ApiException.class, (e, ctx) -> {
+                if (e.status() == 503) ctx.header("Retry-After", "2");
+                error(ctx, e.status(), e.code(), e.getMessage(), e.field());
+            });
             cfg.routes.exception(Throttle.RetryLater.class, (e, ctx) -> {
                 ctx.header("Retry-After", String.valueOf(e.seconds));
                 error(ctx, 429, "rate_limited", e.getMessage(), null);
@@ -115,6 +118,13 @@ public final class Http {
                 if (isUniqueViolation(e)) {
                     // A race two requests lost against a unique index: the caller's conflict, not our failure.
                     error(ctx, 409, "conflict", "That already exists.", null);
+                    return;
+                }
+                if (app.parley.db.Database.unreachable(e)) {
+                    // The database is down or restarting: the caller may try again, not a bug to log with a trace.
+                    log.warn("{} {}: the database is not reachable", ctx.method(), ctx.path());
+                    ctx.header("Retry-After", "2");
+                    error(ctx, 503, "unavailable", "The database is not reachable right now; try again in a moment.", null);
                     return;
                 }
                 log.error("{} {} failed", ctx.method(), ctx.path(), e);

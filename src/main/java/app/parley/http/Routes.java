@@ -73,9 +73,25 @@ public final class Routes {
         this.secureCookies = secureCookies;
     }
 
+    /** What GET /health reports: whether the database answers (set by the composition root). */
+    public void reportHealth(java.util.function.BooleanSupplier databaseAvailable) {
+        this.databaseAvailable = databaseAvailable;
+    }
+
+    private java.util.function.BooleanSupplier databaseAvailable = () -> true;
+
     public void register(RoutesConfig r) {
         r.get("/", ctx -> ctx.redirect("/app/"));
-        r.get("/health", ctx -> ctx.json(Map.of("status", "ok")));
+        r.get("/health", ctx -> {
+            if (databaseAvailable.getAsBoolean()) {
+                ctx.json(Map.of("status", "ok"));
+                return;
+            }
+            // Seconds after the database went away, for a load balancer or an operator; the usual error shape too.
+            ctx.header("Retry-After", "2");
+            ctx.status(503).json(Map.of("status", "unavailable", "database", "down", "error",
+                    Map.of("code", "unavailable", "message", "The database is down; Parley is waiting for it to come back.")));
+        });
 
         r.post("/auth/login", this::login);
         r.post("/auth/logout", ctx -> {

@@ -269,6 +269,9 @@ public final class VisitorSocket extends SocketEndpoint<VisitorSocket.Conn> {
     static String errorFor(Throwable failure, String clientId) {
         Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
         if (cause instanceof ApiException api) return error(api, clientId);
+        if (app.parley.db.Database.unreachable(cause)) {
+            return error("unavailable", "The database is not reachable right now; try again in a moment.", clientId);
+        }
         log.error("A visitor frame failed", cause);
         return error("internal_error", "Something went wrong on our side; please try again.", clientId);
     }

@@ -1,5 +1,6 @@
 package app.parley.realtime;
 
+import app.parley.db.Database;
 import app.parley.http.ApiException;
 import java.util.ArrayList;
 import java.util.List;
@@ -115,7 +116,13 @@ public final class Journal implements AutoCloseable {
             }
             queue.drainTo(batch, MAX_BATCH - 1);
             boolean stopping = batch.remove(stop);
-            if (!batch.isEmpty()) process(batch);
+            try {
+                if (!batch.isEmpty()) process(batch);
+            } catch (RuntimeException | Error e) {
+                // The writer must outlive any batch: without it no command would ever be answered again.
+                log.error("A batch failed unexpectedly", e);
+                for (Pending<?> p : batch) p.future().completeExceptionally(e);
+            }
             batch.clear();
             if (stopping) {
                 stop.future().complete(null);
@@ -127,10 +134,20 @@ public final class Journal implements AutoCloseable {
     private void process(List<Pending<?>> batch) {
         RuntimeException failure;
         try {
+            if (resync) resync();
             runBatch(batch, false);
             return;
         } catch (RuntimeException e) {
             failure = e;
+        }
+        if (Database.unreachable(failure)) {
+            // Running each command alone would wait out the pool's timeout once per command: the whole batch fails
+            // at once, retryably (a client resends with the same client id, so a batch that did commit is not
+            // stored twice). Whether the lost commit went through is unknown: read the sequence again first.
+            resync = true;
+            log.warn("The database is not reachable: {} command(s) refused ({})", batch.size(), failure.getMessage());
+            for (Pending<?> p : batch) p.future().completeExceptionally(unavailable());
+            return;
         }
         if (repeatedClientId(failure)) {
             // A client sent again what is already stored (it did not see the ack): run the batch once more,
@@ -148,13 +165,32 @@ public final class Journal implements AutoCloseable {
             return;
         }
         // One command broke the shared transaction: run each alone so only that one fails.
-        for (Pending<?> p : batch) {
+        for (int i = 0; i < batch.size(); i++) {
+            Pending<?> p = batch.get(i);
             try {
                 runBatch(List.of(p), true);
             } catch (RuntimeException single) {
+                if (Database.unreachable(single)) {
+                    resync = true;
+                    for (Pending<?> rest : batch.subList(i, batch.size())) rest.future().completeExceptionally(unavailable());
+                    return;
+                }
                 fail(p, single);
             }
         }
+    }
+
+    /** Whether the last batch lost its connection: the next one starts from the database's own sequence. */
+    private boolean resync;
+
+    private void resync() {
+        lasting.clear();
+        lastSeq = jdbi.withHandle(h -> h.createQuery("SELECT coalesce(max(seq), 0) FROM events").mapTo(Long.class).one());
+        resync = false;
+    }
+
+    static ApiException unavailable() {
+        return new ApiException(503, "unavailable", "The database is not reachable right now; try again in a moment.");
     }
 
     private static void fail(Pending<?> p, RuntimeException e) {

@@ -2,7 +2,6 @@ package app.parley.db;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -22,8 +21,8 @@ class EmbeddedPostgresTest {
     @Test
     void theEmbeddedServerIsDurableAndSizedForTheMachine() throws Exception {
         Path binaries = Path.of(System.getProperty("java.io.tmpdir"), "parley-test-pg-binaries");
-        try (EmbeddedPostgres pg = Database.startEmbedded(data, binaries);
-             Connection c = pg.getPostgresDatabase().getConnection();
+        try (EmbeddedServer pg = Database.startEmbedded(data, binaries);
+             Connection c = pg.dataSource("postgres").getConnection();
              Statement st = c.createStatement()) {
             Map<String, String> settings = new LinkedHashMap<>();
             try (ResultSet rs = st.executeQuery("""
