@@ -47,6 +47,27 @@ class BuildTest {
         assertThat(Files.readString(Path.of(".ci/run"))).contains("./mvnw -B test");
     }
 
+    @Test
+    void theJarOnAJavaOlderThan21SaysWhatToInstallInOneLine() throws Exception {
+        // The jar's Main-Class is compiled for Java 8 (class file version 52), so every java can load it and say why
+        // it cannot go on, where Parley's own classes would die with an UnsupportedClassVersionError.
+        byte[] launcher = Files.readAllBytes(Path.of("target/classes/app/parley/Launcher.class"));
+        assertThat(((launcher[6] & 0xff) << 8) | (launcher[7] & 0xff)).isEqualTo(52);
+        assertThat(Files.readString(Path.of("pom.xml"))).contains("<mainClass>app.parley.Launcher</mainClass>");
+        assertThat(Launcher.major("1.8")).isEqualTo(8);
+        assertThat(Launcher.major("17")).isEqualTo(17);
+        assertThat(Launcher.major("25")).isEqualTo(25);
+        Optional<Path> old = olderJdk();
+        if (old.isEmpty()) return;
+        Process p = new ProcessBuilder(old.get().resolve("bin/java").toString(), "-cp", "target/classes", "app.parley.Launcher")
+                .redirectErrorStream(true).start();
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        String out = new String(p.getInputStream().readAllBytes()).strip();
+        assertThat(p.exitValue()).isEqualTo(1);
+        assertThat(out).startsWith("Parley cannot start: it needs Java 21 or newer, and this is Java ")
+                .doesNotContain("\n").doesNotContain("Exception");
+    }
+
     private static Optional<Path> olderJdk() throws IOException {
         if (!Files.isDirectory(JVMS)) return Optional.empty();
         try (Stream<Path> jdks = Files.list(JVMS)) {
