@@ -57,7 +57,8 @@ public final class Parley implements AutoCloseable {
         AgentActions agentActions = new AgentActions(journal);
         Routes routes = new Routes(jdbi, auth, team, agentActions, card, new Contacts(journal), presence, config.secureCookies(),
                 config.passwordHashConcurrency());
-        VisitorSocket visitorSocket = new VisitorSocket(jdbi, hub, visitorActions, card, presence, config.visitorMessageRate());
+        VisitorSocket visitorSocket = new VisitorSocket(jdbi, hub, visitorActions, card, presence, config.visitorMessageRate(),
+                config.newVisitorsPerIpPerMinute(), config.newConversationsPerIpPerMinute());
         AgentSocket agentSocket = new AgentSocket(jdbi, hub, auth, presence);
         this.web = Http.create(auth, config.secureCookies(), r -> {
             routes.register(r);
