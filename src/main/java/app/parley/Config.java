@@ -26,7 +26,10 @@ public record Config(
         String accountName,
         int eventRetentionDays,
         boolean secureCookies,
-        int visitorMessageRate) {
+        int visitorMessageRate,
+        int newVisitorsPerIpPerMinute,
+        int newConversationsPerIpPerMinute,
+        int passwordHashConcurrency) {
 
     public static Config load(Map<String, String> env) {
         Map<String, String> values = new HashMap<>(fileValues(env));
@@ -47,10 +50,21 @@ public record Config(
                     values.getOrDefault("PARLEY_ACCOUNT_NAME", "My shop"),
                     Integer.parseInt(values.getOrDefault("PARLEY_EVENT_RETENTION_DAYS", "7")),
                     Boolean.parseBoolean(values.getOrDefault("PARLEY_SECURE_COOKIES", "false")),
-                    Integer.parseInt(values.getOrDefault("PARLEY_VISITOR_MESSAGE_RATE", "5")));
+                    Integer.parseInt(values.getOrDefault("PARLEY_VISITOR_MESSAGE_RATE", "5")),
+                    // An office or a mobile network shows many shoppers behind one address: generous per-IP budgets.
+                    positive(values, "PARLEY_NEW_VISITORS_PER_IP_PER_MINUTE", 30),
+                    positive(values, "PARLEY_NEW_CONVERSATIONS_PER_IP_PER_MINUTE", 10),
+                    // Each Argon2 check holds 64 MiB; one per core keeps sign-in fast without risking the heap.
+                    positive(values, "PARLEY_PASSWORD_HASH_CONCURRENCY", Math.max(2, Runtime.getRuntime().availableProcessors())));
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("A numeric setting is not a number: " + e.getMessage(), e);
         }
+    }
+
+    private static int positive(Map<String, String> values, String name, int fallback) {
+        int n = Integer.parseInt(values.getOrDefault(name, String.valueOf(fallback)));
+        if (n < 1) throw new IllegalArgumentException(name + " must be at least 1.");
+        return n;
     }
 
     private static Path dataDir(Map<String, String> values) {
@@ -63,7 +77,8 @@ public record Config(
 
     public Config withPort(int newPort) {
         return new Config(host, newPort, dataDir, postgresBinaries, databaseUrl, databaseUser, databasePassword, ownerEmail,
-                ownerPassword, accountName, eventRetentionDays, secureCookies, visitorMessageRate);
+                ownerPassword, accountName, eventRetentionDays, secureCookies, visitorMessageRate, newVisitorsPerIpPerMinute,
+                newConversationsPerIpPerMinute, passwordHashConcurrency);
     }
 
     private static Map<String, String> fileValues(Map<String, String> env) {

@@ -55,8 +55,10 @@ public final class Parley implements AutoCloseable {
         VisitorCard card = new VisitorCard(journal);
         VisitorActions visitorActions = new VisitorActions(journal, presence::chatOnline);
         AgentActions agentActions = new AgentActions(journal);
-        Routes routes = new Routes(jdbi, auth, team, agentActions, card, new Contacts(journal), presence, config.secureCookies());
-        VisitorSocket visitorSocket = new VisitorSocket(jdbi, hub, visitorActions, card, presence, config.visitorMessageRate());
+        Routes routes = new Routes(jdbi, auth, team, agentActions, card, new Contacts(journal), presence, config.secureCookies(),
+                config.passwordHashConcurrency());
+        VisitorSocket visitorSocket = new VisitorSocket(jdbi, hub, visitorActions, card, presence, config.visitorMessageRate(),
+                config.newVisitorsPerIpPerMinute(), config.newConversationsPerIpPerMinute());
         AgentSocket agentSocket = new AgentSocket(jdbi, hub, auth, presence);
         routes.reportHealth(db::available);
         this.web = Http.create(auth, config.secureCookies(), r -> {

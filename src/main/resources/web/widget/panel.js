@@ -73,8 +73,12 @@ export class Panel {
     }
     if (!away) this.awaySince = 0;
     const reconnecting = away && Date.now() - this.awaySince > 2000;
-    this.status.textContent = reconnecting ? T.reconnecting : offline ? T.offline : T.online;
-    this.status.classList.toggle('on', !offline && !reconnecting);
+    const limitedFor = (w.limitedUntil || 0) - Date.now();
+    if (limitedFor > 0 && !this.limitTimer) {
+      this.limitTimer = setTimeout(() => { this.limitTimer = 0; w.update(); }, limitedFor + 50);
+    }
+    this.status.textContent = limitedFor > 0 ? T.tooManyChats : reconnecting ? T.reconnecting : offline ? T.offline : T.online;
+    this.status.classList.toggle('on', limitedFor <= 0 && !offline && !reconnecting);
     this.renderAvatars(conv ? conv.assignees || [] : [], shop);
     this.menuBtn.hidden = !(conv && conv.status === 'open' && w.ready);
 

@@ -8,6 +8,7 @@ const en = {
   chatWith: (shop) => 'Chat with ' + shop,
   online: "We're online",
   reconnecting: 'Reconnecting…',
+  tooManyChats: 'Too many chats from your network. Please try again in a minute.',
   offline: 'Leave us a message',
   greeting: 'Hi there! How can we help you today?',
   greetingOffline: "We're away right now. Leave us a message and we'll get back to you by email.",

@@ -108,6 +108,7 @@ class Widget {
       this.agentTyping = null;
       if (code === 4403) this.shown = false; // a blocked visitor no longer sees the chat box
       if (code === 4404) console.warn('Parley: unknown chat box key "' + this.key + '"');
+      if (code === 4429) this.limitedUntil = Date.now() + 60000;
       this.update();
     });
     this.conn.connect();
@@ -414,19 +415,25 @@ class Widget {
   }
 
   onAck(f) {
+    this.limitedUntil = 0;
     if (f.message) this.addMessage(f.message, false);
     if (f.client_id) this.settle(f.client_id);
   }
 
   onError(f) {
+    // A budget of the visitor's network (IP address), not of this chat box: say so and wait it out.
+    if (f.limit === 'network') this.limitedUntil = Date.now() + (f.retry_after || 60) * 1000;
     if (!f.client_id) {
       console.warn('Parley: the server refused a frame:', f.code, f.message);
       return;
     }
     const item = this.outbox.find((o) => o.client_id === f.client_id);
     if (item) {
-      // Both pass: too fast, or the server's database restarting. Resent with the same client id, stored once.
-      if (f.code === 'rate_limited' || f.code === 'unavailable') setTimeout(() => this.retry(item.client_id), 3000);
+      // Both pass: too fast (for this network: after the server's retry_after), or the server's database
+      // restarting. Resent with the same client id, stored once.
+      if (f.code === 'rate_limited' || f.code === 'unavailable') {
+        setTimeout(() => this.retry(item.client_id), f.limit === 'network' ? (f.retry_after || 60) * 1000 : 3000);
+      }
       else item.failed = f.message || f.code;
       this.saveOutbox();
     }

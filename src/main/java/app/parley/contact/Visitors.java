@@ -1,6 +1,5 @@
 package app.parley.contact;
 
-import app.parley.account.Tokens;
 import java.time.OffsetDateTime;
 import java.util.Optional;
 import org.jdbi.v3.core.Handle;
@@ -20,12 +19,19 @@ public final class Visitors {
                 .bind("id", id).bind("a", accountId).map((rs, ctx) -> map(rs)).findOne();
     }
 
-    public static Visitor create(Handle h, long accountId, String userAgent, String ip) {
-        return h.createQuery("""
-                        INSERT INTO visitors (account_id, visitor_key, user_agent, ip)
-                        VALUES (:a, :key, :ua, :ip) RETURNING *, variables::text AS vars""")
-                .bind("a", accountId).bind("key", Tokens.random(16)).bind("ua", clip(userAgent, 1000)).bind("ip", ip)
-                .map((rs, ctx) -> map(rs)).one();
+    /** A visitor of a new key, not stored yet (see {@link VisitorKeys}); {@link #keep} stores it. */
+    public static Visitor unsaved(long id, long accountId, String key, String userAgent, String ip) {
+        return new Visitor(id, accountId, key, null, null, null, null, null, null, null, "{}", clip(userAgent, 1000), ip,
+                null, null, null, 1, false, null, null);
+    }
+
+    /** Stores a visitor made by {@link #unsaved}; another tab of the same visitor may have stored it already. */
+    public static void keep(Handle h, Visitor v) {
+        h.createUpdate("""
+                        INSERT INTO visitors (id, account_id, visitor_key, user_agent, ip)
+                        VALUES (:id, :a, :key, :ua, :ip) ON CONFLICT DO NOTHING""")
+                .bind("id", v.id()).bind("a", v.accountId()).bind("key", v.visitorKey()).bind("ua", v.userAgent())
+                .bind("ip", v.ip()).execute();
     }
 
     /** A returning visitor: a new visit when the last activity was over 30 minutes ago. */

@@ -1,33 +1,22 @@
 package app.parley.http;
 
-/** A token bucket: {@code perSecond} on average, bursts up to {@code burst}. */
+import io.github.bucket4j.Bandwidth;
+import io.github.bucket4j.Bucket;
+import java.time.Duration;
+
+/** One socket's token bucket: {@code perSecond} on average, bursts up to {@code burst}. */
 final class RateLimit {
-    private final double perSecond;
-    private final double burst;
-    private double tokens;
-    private long last = System.nanoTime();
+    private final Bucket bucket;
 
     RateLimit(double perSecond, double burst) {
-        this.perSecond = perSecond;
-        this.burst = burst;
-        this.tokens = burst;
+        // One token every 1/perSecond s, refilled continuously (greedy), as the hand-written bucket did.
+        Duration everyToken = Duration.ofNanos(Math.max(1, (long) (1e9 / perSecond)));
+        this.bucket = Bucket.builder()
+                .addLimit(Bandwidth.builder().capacity(Math.max(1, (long) burst)).refillGreedy(1, everyToken).build())
+                .build();
     }
 
-    synchronized boolean hasToken() {
-        refill();
-        return tokens >= 1;
-    }
-
-    private void refill() {
-        long now = System.nanoTime();
-        tokens = Math.min(burst, tokens + (now - last) / 1e9 * perSecond);
-        last = now;
-    }
-
-    synchronized boolean take() {
-        refill();
-        if (tokens < 1) return false;
-        tokens -= 1;
-        return true;
+    boolean take() {
+        return bucket.tryConsume(1);
     }
 }

@@ -15,6 +15,7 @@ import app.parley.conversation.Messages;
 import app.parley.conversation.Search;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -58,11 +59,13 @@ public final class Routes {
     private final Contacts contacts;
     private final boolean secureCookies;
     // Failed sign-ins per IP address (password guessing); requests per agent or token.
-    private final Throttle failedLogins = new Throttle(10 / 60.0, 10);
-    private final Throttle calls = new Throttle(100, 600);
+    private final Throttle failedLogins = new Throttle(10, Duration.ofMinutes(1));
+    private final Throttle calls = new Throttle(600, Duration.ofSeconds(6));
+    private final PasswordSlots passwordSlots;
 
     public Routes(Jdbi jdbi, Auth auth, Team team, AgentActions actions, VisitorCard card, Contacts contacts,
-                  Presence presence, boolean secureCookies) {
+                  Presence presence, boolean secureCookies, int passwordHashConcurrency) {
+        this.passwordSlots = new PasswordSlots(passwordHashConcurrency);
         this.contacts = contacts;
         this.jdbi = jdbi;
         this.auth = auth;
@@ -127,7 +130,9 @@ public final class Routes {
         r.post("/v2/agents", ctx -> {
             Caller c = caller(ctx);
             InviteRequest in = Http.body(ctx, InviteRequest.class);
-            Http.json(ctx, 201, team.invite(c, in.email(), in.name(), in.password(), in.role(), in.groupIds()));
+            try (var slot = passwordSlots.enter()) {
+                Http.json(ctx, 201, team.invite(c, in.email(), in.name(), in.password(), in.role(), in.groupIds()));
+            }
         });
         r.patch("/v2/agents/{agent_id}", ctx -> {
             Caller c = caller(ctx);
@@ -299,15 +304,18 @@ public final class Routes {
     }
 
     private void login(Context ctx) {
-        failedLogins.checkNotSpent(ctx.ip());
         LoginRequest in = Http.body(ctx, LoginRequest.class);
+        // The attempt is paid for before the password is checked, so concurrent guesses cannot all pass a check
+        // made before any of them was counted. Failed sign-ins are what is budgeted: a success pays it back.
+        failedLogins.check(ctx.ip());
         Auth.Login login;
-        try {
+        try (var slot = passwordSlots.enter()) {
             login = auth.login(in.email(), in.password());
-        } catch (ApiException refused) {
-            failedLogins.spend(ctx.ip());
-            throw refused;
+        } catch (Throttle.RetryLater busy) {
+            failedLogins.giveBack(ctx.ip());
+            throw busy;
         }
+        failedLogins.giveBack(ctx.ip());
         Http.setSessionCookie(ctx, login.sessionToken(), secureCookies);
         ctx.json(me(login.caller()));
     }

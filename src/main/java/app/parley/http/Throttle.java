@@ -1,44 +1,54 @@
 package app.parley.http;
 
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
+import io.github.bucket4j.Bandwidth;
+import io.github.bucket4j.ConsumptionProbe;
+import java.time.Duration;
 
 /**
- * Per-key request budgets for the REST API: answers 429 with {@code Retry-After} when one is spent. Sign-in is
- * budgeted per IP address against password guessing; everything else per agent or API token.
+ * Per-key budgets (Bucket4j token buckets): answers 429 with {@code Retry-After} when one is spent. Failed
+ * sign-ins are budgeted per IP address against password guessing; REST calls per agent or API token; new
+ * visitors and new conversations per IP address against a script opening chats.
  */
 final class Throttle {
     private static final int MAX_KEYS = 50_000;
 
-    private final double perSecond;
-    private final double burst;
-    private final int retryAfterSeconds;
-    private final Map<String, RateLimit> buckets = new ConcurrentHashMap<>();
+    private final Buckets buckets;
 
-    Throttle(double perSecond, double burst) {
-        this.perSecond = perSecond;
-        this.burst = burst;
-        this.retryAfterSeconds = (int) Math.max(1, Math.ceil(1 / perSecond));
+    /** {@code capacity} at once, refilled evenly over {@code period}. */
+    Throttle(long capacity, Duration period) {
+        this(capacity, period, MAX_KEYS);
     }
 
-    /** Refuses when the key's budget is spent, without spending any. */
-    void checkNotSpent(String key) {
-        RateLimit bucket = buckets.get(key);
-        if (bucket != null && !bucket.hasToken()) throw new RetryLater(retryAfterSeconds);
+    Throttle(long capacity, Duration period, int maxKeys) {
+        this(new LocalBuckets(limit(capacity, period), maxKeys));
     }
 
-    /** Spends one from the key's budget (a failed sign-in, say) whether or not any is left. */
-    void spend(String key) {
-        if (buckets.size() > MAX_KEYS) buckets.clear();
-        buckets.computeIfAbsent(key, k -> new RateLimit(perSecond, burst)).take();
+    Throttle(Buckets buckets) {
+        this.buckets = buckets;
     }
 
+    static Bandwidth limit(long capacity, Duration period) {
+        return Bandwidth.builder().capacity(capacity).refillGreedy(capacity, period).build();
+    }
+
+    /** Takes one from the key's budget, or refuses with a 429 when it is spent. */
     void check(String key) {
-        // Bounded memory under a flood of new keys: forgetting everyone only makes the budgets generous again.
-        if (buckets.size() > MAX_KEYS) buckets.clear();
-        if (!buckets.computeIfAbsent(key, k -> new RateLimit(perSecond, burst)).take()) {
-            throw new RetryLater(retryAfterSeconds);
-        }
+        ConsumptionProbe probe = buckets.of(key).tryConsumeAndReturnRemaining(1);
+        if (!probe.isConsumed()) throw new RetryLater(seconds(probe.getNanosToWaitForRefill()));
+    }
+
+    /** Takes one if any is left; returns whether it did. */
+    boolean tryTake(String key) {
+        return buckets.of(key).tryConsume(1);
+    }
+
+    /** Returns one taken for an attempt that turned out not to count (a sign-in that succeeded, say). */
+    void giveBack(String key) {
+        buckets.of(key).addTokens(1);
+    }
+
+    private static int seconds(long nanos) {
+        return (int) Math.max(1, Math.min(Integer.MAX_VALUE, (nanos + 999_999_999L) / 1_000_000_000L));
     }
 
     /** A 429 that says when to come back. */

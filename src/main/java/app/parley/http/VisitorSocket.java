@@ -5,6 +5,7 @@ import app.parley.account.Agents;
 import app.parley.account.Presence;
 import app.parley.contact.Visitor;
 import app.parley.contact.VisitorCard;
+import app.parley.contact.VisitorKeys;
 import app.parley.contact.Visitors;
 import app.parley.conversation.Message;
 import app.parley.conversation.VisitorActions;
@@ -19,7 +20,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.websocket.WsContext;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.time.Duration;
 import java.util.List;
+import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.function.Consumer;
@@ -40,6 +43,11 @@ public final class VisitorSocket extends SocketEndpoint<VisitorSocket.Conn> {
         volatile Long groupId;
         final RateLimit messages;
         final RateLimit frames;
+        // A new visitor is stored only once they do something worth keeping (KEEPS_VISITOR); until then this holds
+        // them, and the page they are on.
+        volatile Visitor unsaved;
+        volatile PageView page;
+        volatile String ip;
 
         Conn(Client client, long accountId, long visitorId, int messageRate) {
             this.messages = new RateLimit(messageRate, messageRate * 4.0);
@@ -54,15 +62,29 @@ public final class VisitorSocket extends SocketEndpoint<VisitorSocket.Conn> {
         }
     }
 
+    /** The page a visitor not stored yet is on, written with them when they are. */
+    record PageView(String url, String title, String referrer) {}
+
+    // Writing, leaving a contact form, or the shop naming the visitor: worth a row. A socket that only
+    // connects, pings or reports its page is not, so a script opening thousands of sockets leaves nothing.
+    private static final java.util.Set<String> KEEPS_VISITOR = java.util.Set.of("message", "contact_form", "identify");
+
     private final Jdbi jdbi;
+    private final VisitorKeys keys;
+    private final Throttle newVisitors;
+    private final Throttle newConversations;
     private final VisitorActions actions;
     private final VisitorCard card;
     private final Presence presence;
     private final int messageRate;
 
     /** {@code messageRate}: messages a second one chat box may send on average (bursts of four times that). */
-    public VisitorSocket(Jdbi jdbi, Hub hub, VisitorActions actions, VisitorCard card, Presence presence, int messageRate) {
+    public VisitorSocket(Jdbi jdbi, Hub hub, VisitorActions actions, VisitorCard card, Presence presence, int messageRate,
+                         int newVisitorsPerIpPerMinute, int newConversationsPerIpPerMinute) {
         super(hub);
+        this.keys = VisitorKeys.load(jdbi);
+        this.newVisitors = new Throttle(newVisitorsPerIpPerMinute, Duration.ofMinutes(1));
+        this.newConversations = new Throttle(newConversationsPerIpPerMinute, Duration.ofMinutes(1));
         this.messageRate = messageRate;
         this.jdbi = jdbi;
         this.actions = actions;
@@ -85,11 +107,14 @@ public final class VisitorSocket extends SocketEndpoint<VisitorSocket.Conn> {
         }
         String ua = ctx.header("User-Agent");
         String ip = ip(ctx.session.getRemoteSocketAddress());
-        Visitor visitor = jdbi.inTransaction(h -> {
-            var known = Visitors.byKey(h, account.id(), ctx.queryParam("visitor"));
+        String key = ctx.queryParam("visitor");
+        Visitor stored = jdbi.inTransaction(h -> {
+            var known = Visitors.byKey(h, account.id(), key);
             known.ifPresent(v -> Visitors.seen(h, v.id(), ua, ip));
-            return known.orElseGet(() -> Visitors.create(h, account.id(), ua, ip));
+            return known.orElse(null);
         });
+        Visitor visitor = stored != null ? stored : unsaved(ctx, account.id(), key, ua, ip);
+        if (visitor == null) return;
         if (visitor.blocked()) {
             ctx.closeSession(4403, "Blocked");
             return;
@@ -98,6 +123,8 @@ public final class VisitorSocket extends SocketEndpoint<VisitorSocket.Conn> {
         // No server pings: the chat box pings every 25 s itself, and 20,000 idle boxes would cost a core in pings.
         Client client = Client.visitor(ctx.session, account.id(), visitor.id());
         Conn conn = new Conn(client, account.id(), visitor.id(), messageRate);
+        conn.ip = ip;
+        if (stored == null) conn.unsaved = visitor;
         register(ctx, conn);
         EventLog.asOf(jdbi, (h, asOf) -> {
             VisitorThread.State state = VisitorThread.latest(h, visitor.id());
@@ -129,6 +156,51 @@ public final class VisitorSocket extends SocketEndpoint<VisitorSocket.Conn> {
         });
     }
 
+    /**
+     * A visitor not stored: the one a key we issued earlier names (a reload, another tab), or a new one within
+     * the address's budget of new visitors. Null when refused (the socket is closed).
+     */
+    private Visitor unsaved(WsContext ctx, long accountId, String key, String ua, String ip) {
+        OptionalLong issued = keys.idOf(accountId, key);
+        if (issued.isPresent()) return Visitors.unsaved(issued.getAsLong(), accountId, key, ua, ip);
+        if (!newVisitors.tryTake(ip == null ? "unknown" : ip)) {
+            ctx.send(networkLimited(null));
+            ctx.closeSession(RATE_LIMITED_CLOSE, "rate_limited");
+            return null;
+        }
+        long id = VisitorKeys.nextId(jdbi);
+        return Visitors.unsaved(id, accountId, keys.issue(accountId, id), ua, ip);
+    }
+
+    /** Close code for a socket refused by a per-address limit; the chat box waits before it tries again. */
+    static final int RATE_LIMITED_CLOSE = 4429;
+
+    static String networkLimited(String clientId) {
+        ObjectNode e = Json.object();
+        e.put("type", "error");
+        e.put("code", "rate_limited");
+        e.put("limit", "network");
+        e.put("retry_after", 60);
+        e.put("message", "Too many new chats from your network; please try again in a minute.");
+        if (clientId != null) e.put("client_id", clientId);
+        return Json.write(e);
+    }
+
+    /** Stores a visitor who did something worth keeping, with the page they are on. */
+    private void keep(Conn c) {
+        Visitor v = c.unsaved;
+        if (v == null) return;
+        jdbi.useHandle(h -> Visitors.keep(h, v));
+        c.unsaved = null;
+        PageView page = c.page;
+        if (page != null) answer(c, null, card.page(c.accountId, c.visitorId, page.url(), page.title(), page.referrer()), x -> {});
+    }
+
+    /** Whether a frame of this type from this socket starts a conversation (its first message). */
+    private boolean opensConversation(Conn c, String type) {
+        return c.conversationId == null && (type.equals("message") || type.equals("contact_form"));
+    }
+
     private static Long groupOf(org.jdbi.v3.core.Handle h, Visitor v) {
         if (v.groupKey() == null) return null;
         return h.createQuery("SELECT id FROM groups WHERE account_id = :a AND key = :k")
@@ -156,7 +228,13 @@ public final class VisitorSocket extends SocketEndpoint<VisitorSocket.Conn> {
             return;
         }
         String clientId = frame.path("client_id").isTextual() ? frame.get("client_id").asText() : null;
+        String type = frame.path("type").asText("");
+        if (opensConversation(c, type) && !newConversations.tryTake(c.ip == null ? "unknown" : c.ip)) {
+            c.client.sendNow(networkLimited(clientId));
+            return;
+        }
         try {
+            if (KEEPS_VISITOR.contains(type)) keep(c);
             switch (frame.path("type").asText("")) {
                 case "ping" -> c.client.sendNow("{\"type\":\"pong\"}");
                 case "message" -> {
@@ -173,8 +251,11 @@ public final class VisitorSocket extends SocketEndpoint<VisitorSocket.Conn> {
                         c.client.signal(hub.chatStatusFrame(presence.chatOnline(c.accountId, group)));
                     }
                 });
-                case "page" -> answer(c, clientId, card.page(c.accountId, c.visitorId, textField(frame, "url"),
-                        textField(frame, "title"), textField(frame, "referrer")), v -> {});
+                case "page" -> {
+                    if (c.unsaved != null) c.page = pageView(frame);
+                    else answer(c, clientId, card.page(c.accountId, c.visitorId, textField(frame, "url"),
+                            textField(frame, "title"), textField(frame, "referrer")), v -> {});
+                }
                 case "typing" -> typing(c, frame);
                 case "read" -> answer(c, clientId, actions.read(c.who(), frame.path("message_id").asLong(0)), v -> {});
                 case "close" -> answer(c, clientId, actions.close(c.who()), v -> {});
@@ -233,6 +314,11 @@ public final class VisitorSocket extends SocketEndpoint<VisitorSocket.Conn> {
         data.put("draft", CardNumberMasker.mask(draft));
         Long group = c.groupId;
         hub.signalAgents(c.accountId, cl -> cl.viewer().sees(group), Json.write(f));
+    }
+
+    private static PageView pageView(JsonNode f) {
+        return new PageView(Input.url("url", textField(f, "url")), Input.shortText("title", textField(f, "title"), 500),
+                Input.url("referrer", textField(f, "referrer")));
     }
 
     static VisitorCard.Identity identity(JsonNode f) {

@@ -6,6 +6,7 @@ export default {
   chatWith: (shop) => 'Chat s ' + shop,
   online: 'Jsme online',
   reconnecting: 'Připojuji znovu…',
+  tooManyChats: 'Příliš mnoho chatů z vaší sítě. Zkuste to prosím za minutu.',
   offline: 'Napište nám zprávu',
   greeting: 'Dobrý den! Jak vám můžeme pomoci?',
   greetingOffline: 'Teď tu nikdo není. Napište nám a ozveme se vám e-mailem.',

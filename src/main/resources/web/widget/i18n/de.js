@@ -6,6 +6,7 @@ export default {
   chatWith: (shop) => 'Chat mit ' + shop,
   online: 'Wir sind online',
   reconnecting: 'Verbindung wird wiederhergestellt…',
+  tooManyChats: 'Zu viele Chats aus Ihrem Netzwerk. Bitte versuchen Sie es in einer Minute erneut.',
   offline: 'Hinterlassen Sie uns eine Nachricht',
   greeting: 'Hallo! Wie können wir Ihnen helfen?',
   greetingOffline: 'Gerade ist niemand da. Schreiben Sie uns, wir antworten per E-Mail.',

@@ -6,6 +6,7 @@ export default {
   chatWith: (shop) => 'Chat con ' + shop,
   online: 'Estamos en línea',
   reconnecting: 'Reconectando…',
+  tooManyChats: 'Demasiados chats desde su red. Inténtelo de nuevo en un minuto.',
   offline: 'Déjanos un mensaje',
   greeting: '¡Hola! ¿En qué podemos ayudarte?',
   greetingOffline: 'Ahora no hay nadie. Déjanos un mensaje y te responderemos por correo.',

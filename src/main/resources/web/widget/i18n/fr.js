@@ -6,6 +6,7 @@ export default {
   chatWith: (shop) => 'Discuter avec ' + shop,
   online: 'Nous sommes en ligne',
   reconnecting: 'Reconnexion…',
+  tooManyChats: 'Trop de discussions depuis votre réseau. Réessayez dans une minute.',
   offline: 'Laissez-nous un message',
   greeting: 'Bonjour ! Comment pouvons-nous vous aider ?',
   greetingOffline: 'Personne n’est disponible pour le moment. Laissez-nous un message, nous vous répondrons par e-mail.',

@@ -58,6 +58,9 @@ public final class TestParley implements AutoCloseable {
         env.put("PARLEY_OWNER_PASSWORD", OWNER_PASSWORD);
         env.put("PARLEY_ACCOUNT_NAME", "Test Shop");
         env.put("PARLEY_CONFIG", "");
+        // Every test's chat boxes come from 127.0.0.1: the per-address limits are lifted unless a test sets them.
+        env.put("PARLEY_NEW_VISITORS_PER_IP_PER_MINUTE", "1000000");
+        env.put("PARLEY_NEW_CONVERSATIONS_PER_IP_PER_MINUTE", "1000000");
         env.putAll(settings);
         return new TestParley(Config.load(env));
     }

@@ -66,6 +66,17 @@ public final class TestSocket implements AutoCloseable {
         return new TestSocket(HttpClient.newHttpClient(), url, null, null);
     }
 
+    /** The chat box's socket from another loopback address (127.0.0.x), for limits per IP address. */
+    public static TestSocket visitorFrom(TestParley app, String localAddress, String visitorId) {
+        String url = app.wsUrl() + "/ws/visitor?key=" + app.accountKey() + (visitorId == null ? "" : "&visitor=" + visitorId);
+        try {
+            return new TestSocket(HttpClient.newBuilder().localAddress(java.net.InetAddress.getByName(localAddress)).build(),
+                    url, null, null);
+        } catch (java.net.UnknownHostException e) {
+            throw new IllegalArgumentException(e);
+        }
+    }
+
     /** The dashboard's socket, signed in with the API client's session cookie. */
     public static TestSocket agent(TestParley app, TestParley.Api api, Long after) {
         String cookie = api.client().cookieHandler().map(h -> {
