@@ -433,8 +433,9 @@ class Widget {
       // restarting. Resent with the same client id, stored once.
       if (f.code === 'rate_limited' || f.code === 'unavailable') {
         setTimeout(() => this.retry(item.client_id), f.limit === 'network' ? (f.retry_after || 60) * 1000 : 3000);
+      } else {
+        item.failed = f.message || f.code;
       }
-      else item.failed = f.message || f.code;
       this.saveOutbox();
     }
     if (this.form && this.form.client_id === f.client_id) {
