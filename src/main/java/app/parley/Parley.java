@@ -13,6 +13,7 @@ import app.parley.contact.VisitorCard;
 import app.parley.conversation.AgentActions;
 import app.parley.conversation.VisitorActions;
 import app.parley.db.Database;
+import app.parley.http.AccessWatch;
 import app.parley.http.AgentSocket;
 import app.parley.http.Http;
 import app.parley.http.Routes;
@@ -38,6 +39,7 @@ public final class Parley implements AutoCloseable {
     private final Javalin web;
     private final ScheduledExecutorService housekeeping;
     private final Hub hub;
+    private final AccessWatch accessWatch;
 
     private Parley(Config config, Database db) {
         this.db = db;
@@ -49,7 +51,8 @@ public final class Parley implements AutoCloseable {
             tabCounts.onCommitted(events);
         });
         hub.startAt(journal.lastSeq());
-        Auth auth = new Auth(jdbi);
+        this.accessWatch = new AccessWatch(jdbi);
+        Auth auth = new Auth(jdbi, accessWatch);
         Presence presence = new Presence(accountId -> jdbi.withHandle(h -> Agents.ofAccount(h, accountId)));
         Team team = new Team(journal, presence, hub, auth);
         VisitorCard card = new VisitorCard(journal);
@@ -57,7 +60,7 @@ public final class Parley implements AutoCloseable {
         AgentActions agentActions = new AgentActions(journal);
         Routes routes = new Routes(jdbi, auth, team, agentActions, card, new Contacts(journal), presence, config.secureCookies());
         VisitorSocket visitorSocket = new VisitorSocket(jdbi, hub, visitorActions, card, presence, config.visitorMessageRate());
-        AgentSocket agentSocket = new AgentSocket(jdbi, hub, auth, presence);
+        AgentSocket agentSocket = new AgentSocket(jdbi, hub, auth, presence, accessWatch);
         this.web = Http.create(auth, config.secureCookies(), r -> {
             routes.register(r);
             r.ws("/ws/visitor", visitorSocket::configure);
@@ -146,6 +149,7 @@ public final class Parley implements AutoCloseable {
     @Override
     public void close() {
         web.stop();
+        accessWatch.close();
         journal.close();
         tabCounts.close();
         housekeeping.shutdownNow();
