@@ -85,6 +85,7 @@ public final class Parley implements AutoCloseable {
             ensureAccount(db, config);
             Parley parley = new Parley(config, db);
             parley.web.start(config.host(), config.port());
+            parley.accessWatch.start();
             log.info("Parley is ready on http://localhost:{} ({} ms)", parley.port(), (System.nanoTime() - started) / 1_000_000);
             return parley;
         } catch (RuntimeException e) {

@@ -35,7 +35,11 @@ public final class AccessWatch implements AccessChanges, AutoCloseable {
 
     public AccessWatch(Jdbi jdbi) {
         this.jdbi = jdbi;
-        this.sweeper = Executors.newSingleThreadScheduledExecutor(Thread.ofVirtual().name("parley-access-sweep").factory());
+        this.sweeper = Executors.newSingleThreadScheduledExecutor(Thread.ofVirtual().name("parley-housekeeping-access").factory());
+    }
+
+    /** Starts the sweep; called once the server is up, so that a failed start leaves nothing running. */
+    public void start() {
         sweeper.scheduleWithFixedDelay(this::sweep, 1, 1, TimeUnit.SECONDS);
     }
 
