@@ -13,6 +13,7 @@ import app.parley.contact.VisitorCard;
 import app.parley.conversation.AgentActions;
 import app.parley.conversation.VisitorActions;
 import app.parley.db.Database;
+import app.parley.http.AccessWatch;
 import app.parley.http.AgentSocket;
 import app.parley.http.Http;
 import app.parley.http.Routes;
@@ -38,6 +39,7 @@ public final class Parley implements AutoCloseable {
     private final Javalin web;
     private final ScheduledExecutorService housekeeping;
     private final Hub hub;
+    private final AccessWatch accessWatch;
 
     private Parley(Config config, Database db) {
         this.db = db;
@@ -49,7 +51,8 @@ public final class Parley implements AutoCloseable {
             tabCounts.onCommitted(events);
         });
         hub.startAt(journal.lastSeq());
-        Auth auth = new Auth(jdbi);
+        this.accessWatch = new AccessWatch(jdbi);
+        Auth auth = new Auth(jdbi, accessWatch);
         Presence presence = new Presence(accountId -> jdbi.withHandle(h -> Agents.ofAccount(h, accountId)));
         Team team = new Team(journal, presence, hub, auth);
         VisitorCard card = new VisitorCard(journal);
@@ -59,7 +62,7 @@ public final class Parley implements AutoCloseable {
                 config.passwordHashConcurrency());
         VisitorSocket visitorSocket = new VisitorSocket(jdbi, hub, visitorActions, card, presence, config.visitorMessageRate(),
                 config.newVisitorsPerIpPerMinute(), config.newConversationsPerIpPerMinute());
-        AgentSocket agentSocket = new AgentSocket(jdbi, hub, auth, presence);
+        AgentSocket agentSocket = new AgentSocket(jdbi, hub, auth, presence, accessWatch);
         routes.reportHealth(db::available);
         this.web = Http.create(auth, config.secureCookies(), r -> {
             routes.register(r);
@@ -91,6 +94,7 @@ public final class Parley implements AutoCloseable {
                 parley.stopParts();
                 throw e;
             }
+            parley.accessWatch.start();
             log.info("Parley is ready on http://localhost:{} ({} ms)", parley.port(), (System.nanoTime() - started) / 1_000_000);
             return parley;
         } catch (RuntimeException e) {
@@ -155,6 +159,7 @@ public final class Parley implements AutoCloseable {
     @Override
     public void close() {
         web.stop();
+        accessWatch.close();
         journal.close();
         tabCounts.close();
         housekeeping.shutdownNow();

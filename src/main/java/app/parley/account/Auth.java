@@ -15,9 +15,15 @@ public final class Auth {
     public record IssuedToken(long id, String name, String token) {}
 
     private final Jdbi jdbi;
+    private final AccessChanges accessChanges;
 
     public Auth(Jdbi jdbi) {
+        this(jdbi, AccessChanges.NONE);
+    }
+
+    public Auth(Jdbi jdbi, AccessChanges accessChanges) {
         this.jdbi = jdbi;
+        this.accessChanges = accessChanges;
     }
 
     public Login login(String email, String password) {
@@ -27,6 +33,8 @@ public final class Auth {
         if (!ok || agent.isEmpty()) {
             throw new ApiException(401, "invalid_credentials", "The email or password is not right.");
         }
+        // Said only to whoever knows the password: a guesser learns nothing about the account.
+        if (!agent.get().active()) throw inactive();
         String token = Tokens.random(32);
         String csrf = Tokens.random(24);
         jdbi.useHandle(h -> h.createUpdate("""
@@ -37,10 +45,33 @@ public final class Auth {
         return new Login(new Caller(agent.get(), false, csrf), token);
     }
 
+    /** The refusal for an agent an admin has deactivated, at sign-in and on every request. */
+    public static ApiException inactive() {
+        return new ApiException(403, "account_inactive",
+                "Your access to this account has been turned off. Ask an admin to turn it back on.");
+    }
+
     public void logout(String sessionToken) {
-        if (sessionToken == null) return;
-        jdbi.useHandle(h -> h.createUpdate("DELETE FROM sessions WHERE token_hash = :hash")
-                .bind("hash", Tokens.sha256(sessionToken)).execute());
+        if (sessionToken == null || sessionToken.length() > 100) return;
+        jdbi.withHandle(h -> h.createQuery("""
+                        DELETE FROM sessions s USING agents a
+                        WHERE s.token_hash = :hash AND a.id = s.agent_id RETURNING a.account_id""")
+                .bind("hash", Tokens.sha256(sessionToken)).mapTo(Long.class).findOne())
+                .ifPresent(accessChanges::recheck);
+    }
+
+    /** Revokes one of the account's API tokens; false when there is no such live token. */
+    public boolean revokeApiToken(long accountId, long tokenId) {
+        int n = jdbi.withHandle(h -> h.createUpdate(
+                        "UPDATE api_tokens SET revoked_at = now() WHERE id = :id AND account_id = :a AND revoked_at IS NULL")
+                .bind("id", tokenId).bind("a", accountId).execute());
+        if (n > 0) accessChanges.recheck(accountId);
+        return n > 0;
+    }
+
+    /** An agent's role, groups or activity changed: what they hold open is checked again now. */
+    public void accessChanged(long accountId) {
+        accessChanges.recheck(accountId);
     }
 
     public Optional<Caller> bySession(String sessionToken) {

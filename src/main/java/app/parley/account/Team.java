@@ -87,6 +87,7 @@ public final class Team {
             return changed(tx, agentId);
         });
         if (Boolean.FALSE.equals(active)) auth.endSessions(agentId);
+        if (r != null || active != null || groupIds != null) auth.accessChanged(by.accountId());
         return updated;
     }
 
@@ -131,6 +132,8 @@ public final class Team {
             accountChanged(tx, by.accountId(), "group.deleted", Map.of("id", groupId));
             return null;
         });
+        // Its members' scope changed with it (an agent left in no group sees every group).
+        auth.accessChanged(by.accountId());
     }
 
     public static List<GroupView> groups(Handle h, long accountId) {

@@ -2,6 +2,7 @@ package app.parley.http;
 
 import app.parley.account.Auth;
 import app.parley.account.Caller;
+import app.parley.account.Credential;
 import app.parley.account.Presence;
 import app.parley.conversation.AgentActions;
 import app.parley.json.Json;
@@ -21,17 +22,21 @@ import org.jdbi.v3.core.Jdbi;
 public final class AgentSocket extends SocketEndpoint<AgentSocket.Conn> {
     record Conn(Client client, Caller caller, RateLimit frames) {}
 
+    /** Who signed in, and with what: the socket keeps the credential to check it again later. */
+    private record SignedIn(Caller caller, Credential credential) {}
+
     private final Jdbi jdbi;
     private final Auth auth;
     private final Presence presence;
+    private final AccessWatch access;
 
-    public AgentSocket(Jdbi jdbi, Hub hub, Auth auth, Presence presence) {
+    public AgentSocket(Jdbi jdbi, Hub hub, Auth auth, Presence presence, AccessWatch access) {
         super(hub);
         this.jdbi = jdbi;
         this.auth = auth;
         this.presence = presence;
+        this.access = access;
     }
-
 
     @Override
     protected Client client(Conn conn) {
@@ -40,15 +45,20 @@ public final class AgentSocket extends SocketEndpoint<AgentSocket.Conn> {
 
     @Override
     protected void connect(WsContext ctx) {
-        Optional<Caller> caller = authenticate(ctx);
-        if (caller.isEmpty()) {
-            ctx.closeSession(4401, "Sign in first");
+        Optional<SignedIn> signedIn = authenticate(ctx);
+        if (signedIn.isEmpty()) {
+            ctx.closeSession(AccessWatch.SIGNED_OUT, "Sign in first");
             return;
         }
-        Caller me = caller.get();
+        if (!signedIn.get().caller().agent().active()) {
+            ctx.closeSession(AccessWatch.ACCESS_ENDED, "Access ended");
+            return;
+        }
+        Caller me = signedIn.get().caller();
         long after = VisitorSocket.parseLong(ctx.queryParam("after"), -1);
         ctx.enableAutomaticPings();
         Client client = Client.agent(ctx.session, me.viewer());
+        access.watch(client, signedIn.get().credential());
         register(ctx, new Conn(client, me, new RateLimit(20, 60)));
         // Read outside the snapshot: loading presence takes its own pooled connection.
         Map<Long, Boolean> online = presence.onlineByAgent(me.accountId());
@@ -71,14 +81,21 @@ public final class AgentSocket extends SocketEndpoint<AgentSocket.Conn> {
     }
 
     /** The session cookie, from the dashboard's own origin only (no cross-site socket hijacking), or an API token. */
-    private Optional<Caller> authenticate(WsContext ctx) {
+    private Optional<SignedIn> authenticate(WsContext ctx) {
         String authorization = ctx.header("Authorization");
         if (authorization != null && authorization.startsWith("Bearer ")) {
-            return auth.byApiToken(authorization.substring(7).trim());
+            String token = authorization.substring(7).trim();
+            return auth.byApiToken(token).map(c -> new SignedIn(c, Credential.apiToken(c.agent().id(), token)));
         }
         String origin = ctx.header("Origin");
         if (origin != null && !sameHost(origin, ctx.header("Host"))) return Optional.empty();
-        return auth.bySession(ctx.cookie(Http.SESSION_COOKIE)).filter(c -> c.agent().active());
+        String session = ctx.cookie(Http.SESSION_COOKIE);
+        return auth.bySession(session).map(c -> new SignedIn(c, Credential.session(c.agent().id(), session)));
+    }
+
+    @Override
+    protected void dropped(Conn conn) {
+        access.forget(conn.client());
     }
 
     static boolean sameHost(String origin, String host) {

@@ -176,9 +176,8 @@ public final class Http {
         } else {
             caller = auth.bySession(ctx.cookie(SESSION_COOKIE))
                     .orElseThrow(() -> new ApiException(401, "unauthenticated", "Please sign in."));
-            if (!caller.agent().active() && !SAFE_METHODS.contains(ctx.method().name())) {
-                throw ApiException.forbidden("Your access is inactive; ask an admin.");
-            }
+            // Reads too: a deactivated agent may see nothing, even through a session that outlived the change.
+            if (!caller.agent().active()) throw Auth.inactive();
             if (!SAFE_METHODS.contains(ctx.method().name())) {
                 String sent = ctx.header("X-CSRF-Token");
                 if (sent == null || !java.security.MessageDigest.isEqual(sent.getBytes(), caller.csrfToken().getBytes())) {

@@ -99,7 +99,10 @@ public final class Routes {
         r.post("/auth/login", this::login);
         r.post("/auth/logout", ctx -> {
             // A live session ends only with its CSRF token; a dead cookie is simply cleared.
-            if (auth.bySession(ctx.cookie(Http.SESSION_COOKIE)).isPresent()) Http.caller(ctx, auth);
+            // A deactivated agent's session may always end.
+            if (auth.bySession(ctx.cookie(Http.SESSION_COOKIE)).filter(c -> c.agent().active()).isPresent()) {
+                Http.caller(ctx, auth);
+            }
             auth.logout(ctx.cookie(Http.SESSION_COOKIE));
             Http.clearSessionCookie(ctx);
             ctx.status(204);
@@ -195,10 +198,7 @@ public final class Routes {
         r.delete("/v2/tokens/{token_id}", ctx -> {
             Caller c = caller(ctx);
             Team.requireFullAccess(c);
-            int n = jdbi.withHandle(h -> h.createUpdate(
-                            "UPDATE api_tokens SET revoked_at = now() WHERE id = :id AND account_id = :a AND revoked_at IS NULL")
-                    .bind("id", Http.pathId(ctx, "token_id")).bind("a", c.accountId()).execute());
-            if (n == 0) throw ApiException.notFound("The token");
+            if (!auth.revokeApiToken(c.accountId(), Http.pathId(ctx, "token_id"))) throw ApiException.notFound("The token");
             ctx.status(204);
         });
 

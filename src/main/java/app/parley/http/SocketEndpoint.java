@@ -47,8 +47,14 @@ abstract class SocketEndpoint<C> {
 
     private void drop(String sessionId) {
         C c = conns.remove(sessionId);
-        if (c != null) hub.leave(client(c));
+        if (c != null) {
+            hub.leave(client(c));
+            dropped(c);
+        }
     }
+
+    /** The connection closed, for whatever reason. */
+    protected void dropped(C conn) {}
 
     protected abstract void connect(WsContext ctx);
 

@@ -104,4 +104,9 @@ public final class Client {
     void closed() {
         out.close();
     }
+
+    /** Closes the socket with a close code the client acts on (signed out, access ended, reconnect). */
+    public boolean end(int code, String reason) {
+        return out.end(code, reason);
+    }
 }

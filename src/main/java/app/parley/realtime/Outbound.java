@@ -37,4 +37,12 @@ final class Outbound {
     void close() {
         closed = true;
     }
+
+    /** Closes the socket from our side: nothing more is sent, whatever is still queued. False if already closed. */
+    boolean end(int code, String reason) {
+        if (closed) return false;
+        closed = true;
+        session.close(code, reason, Callback.NOOP);
+        return true;
+    }
 }

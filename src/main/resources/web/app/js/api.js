@@ -61,7 +61,9 @@ export async function api(method, path, body, { quietAuth = false } = {}) {
     const message = res.status < 500 && err && typeof err.message === 'string' && err.message
       ? err.message : fallbackMessage(res.status);
     const error = new ApiError(res.status, (err && err.code) || `http_${res.status}`, message, err && err.field);
-    if (res.status === 401 && !quietAuth) onUnauthenticated(error);
+    // A deactivated agent's session is refused with 403 account_inactive: the session is over just the same.
+    const lost = res.status === 401 || (res.status === 403 && error.code === 'account_inactive');
+    if (lost && !quietAuth) onUnauthenticated(error);
     throw error;
   }
   return data;

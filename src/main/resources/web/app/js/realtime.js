@@ -3,13 +3,21 @@
 
 const PING_MS = 25000;
 
-export function createSocket({ onFrame, onState, beforeReconnect, onSignedOut }) {
+// Close codes the server uses (docs/PROTOCOL.md): signed out (logout elsewhere, expired, revoked token),
+// access ended (the agent was deactivated), and access changed (new role or groups: reconnect at once).
+export const SIGNED_OUT = 4401;
+export const ACCESS_ENDED = 4403;
+export const ACCESS_CHANGED = 4409;
+
+export function createSocket({ onFrame, onState, beforeReconnect, onSignedOut, onAccessEnded }) {
   let ws = null;
   let lastSeq = 0;
   let attempts = 0;
   let stopped = false;
   let reconnectTimer = null;
   let pingTimer = null;
+  // After a change of rights the lists this dashboard holds were filtered by the old rights: fetch them again.
+  let refetch = false;
 
   function url() {
     const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
@@ -36,7 +44,8 @@ export function createSocket({ onFrame, onState, beforeReconnect, onSignedOut })
       if (!frame || typeof frame !== 'object') return;
       const resumed = lastSeq > 0;
       if (frame.type === 'welcome') onState('online');
-      onFrame(frame, { resumed });
+      onFrame(frame, { resumed, refetch: frame.type === 'welcome' && refetch });
+      if (frame.type === 'welcome') refetch = false;
       // A resumed welcome's seq is ahead of the backlog that follows it: advance only as events are applied,
       // so a drop in the middle of the backlog resumes where it stopped. Ephemeral frames never advance it.
       if (frame.type === 'welcome' && resumed && !frame.resync) return;
@@ -48,8 +57,19 @@ export function createSocket({ onFrame, onState, beforeReconnect, onSignedOut })
       clearInterval(pingTimer);
       ws = null;
       if (stopped) return;
-      if (e && e.code === 4401 && onSignedOut) {
+      if (e && e.code === SIGNED_OUT && onSignedOut) {
         onSignedOut();
+        return;
+      }
+      if (e && e.code === ACCESS_ENDED && onAccessEnded) {
+        onAccessEnded();
+        return;
+      }
+      if (e && e.code === ACCESS_CHANGED) {
+        // Not a failure: the server asks for a new socket with the new rights. Resume from lastSeq, now.
+        refetch = true;
+        attempts = 0;
+        open();
         return;
       }
       onState('reconnecting');

@@ -11,8 +11,11 @@ import { currentRoute, navigate } from './router.js';
 
 let socket = null;
 
+const SESSION_ENDED = 'Your session has ended. Please sign in again.';
+const ACCESS_ENDED = 'Your access to this account has been turned off. Ask an admin to turn it back on.';
+
 export async function boot() {
-  onSessionLost(() => endSession('Your session has ended. Please sign in again.'));
+  onSessionLost((e) => endSession(e && e.code === 'account_inactive' ? e.message : SESSION_ENDED));
   try {
     const me = await get('/auth/me', { quietAuth: true });
     startSession(me);
@@ -109,15 +112,20 @@ function connect() {
       changed();
     },
     onFrame: handleFrame,
-    // 4401: the socket refused this session — signed out, or an inactive agent (who may not chat).
+    // 4401: the socket refused this session — signed out here or in another tab, or the session expired.
     async onSignedOut() {
       try {
         await get('/auth/me', { quietAuth: true });
         state.connection = 'inactive';
         changed();
       } catch (e) {
-        if (e.status === 401) endSession('Your session has ended. Please sign in again.');
+        if (e.status === 401) endSession(SESSION_ENDED);
+        else if (e.code === 'account_inactive') endSession(e.message);
       }
+    },
+    // 4403: an admin deactivated this agent; signing in again is refused until they are active again.
+    onAccessEnded() {
+      endSession(ACCESS_ENDED);
     },
     async beforeReconnect() {
       // A socket that keeps closing may mean the session ended: ask before reconnecting.
@@ -125,8 +133,8 @@ function connect() {
         await get('/auth/me', { quietAuth: true });
         return true;
       } catch (e) {
-        if (e.status === 401) {
-          endSession('Your session has ended. Please sign in again.');
+        if (e.status === 401 || e.code === 'account_inactive') {
+          endSession(e.status === 401 ? SESSION_ENDED : e.message);
           return false;
         }
         return true;
@@ -139,7 +147,7 @@ function viewing(conversationId) {
   return state.current === conversationId && document.visibilityState === 'visible' && document.hasFocus();
 }
 
-function handleFrame(f, { resumed }) {
+function handleFrame(f, { resumed, refetch }) {
   switch (f.type) {
     case 'welcome': {
       if (f.agent) state.me = { ...state.me, ...f.agent };
@@ -147,7 +155,11 @@ function handleFrame(f, { resumed }) {
         for (const p of f.presence) state.presence.set(p.agent_id, p.status);
       }
       if (f.tabs) applyCounts(f.tabs);
-      if (!resumed || f.resync) {
+      if (refetch) {
+        // New role or groups: what the lists hold was chosen by the old rights; the socket resumed exactly.
+        loadReference();
+        reloadAll(currentRoute().view === 'inbox' ? currentRoute().tab : null, { resync: true });
+      } else if (!resumed || f.resync) {
         if (f.resync && socket) socket.resetSeq();
         const route = currentRoute();
         reloadAll(route.view === 'inbox' ? route.tab : null, { resync: !!f.resync });

@@ -71,7 +71,8 @@ export async function attempt(promise, { success } = {}) {
     if (success) toast(success, 'success', 3000);
     return result;
   } catch (e) {
-    if (e && e.status === 401) return undefined; // the login screen explains it
+    // The login screen explains both.
+    if (e && (e.status === 401 || e.code === 'account_inactive')) return undefined;
     toast(e && e.message ? e.message : 'Something went wrong. Please try again.');
     return undefined;
   }

@@ -310,35 +310,44 @@ class AuthorizationTest {
     // --- inactive agents (§8) ---
 
     @Test
-    void inactiveAgentCannotWrite() {
+    void inactiveAgentCannotSignInReadOrWrite() {
         int n = SEQ.incrementAndGet();
         String email = "paused" + n + "@shop.test";
         Api paused = app.createAgent(email, "Paused", "paused-password-1", "agent");
         owner.expect(200, "PATCH", "/v2/agents/" + paused.agentId(), Map.of("active", false));
 
-        // Deactivation ends the agent's sessions.
+        // Deactivation ends the agent's sessions, and they may not sign in again (issue #9).
         assertThat(paused.expect(401, "GET", "/auth/me", null).path("error").path("code").asText()).isEqualTo("unauthenticated");
-
-        // They may still sign in and look (statistics, settings), but not chat.
-        Api again = app.login(email, "paused-password-1");
-        again.expect(200, "GET", "/v2/conversations", null);
+        RawHttp.Response refused = RawHttp.send(app.baseUrl(), "POST", "/auth/login", Map.of("Content-Type", "application/json"),
+                Json.write(Map.of("email", email, "password", "paused-password-1")));
+        assertThat(refused.status()).isEqualTo(403);
+        assertThat(refused.code()).isEqualTo("account_inactive");
+        // Nobody can hand them a conversation either.
         String c = "/v2/conversations/" + conversationId;
+        JsonNode assign = owner.expect(422, "POST", c + "/assign", Map.of("agent_id", paused.agentId()));
+        assertThat(assign.path("error").path("field").asText()).isEqualTo("agent_id");
+
+        // A session that outlived the change (another node signed them in meanwhile) can neither read nor write.
+        owner.expect(200, "PATCH", "/v2/agents/" + paused.agentId(), Map.of("active", true));
+        Api again = app.login(email, "paused-password-1");
+        app.parley().database().jdbi().useHandle(h -> h.createUpdate("UPDATE agents SET active = false WHERE id = :id")
+                .bind("id", again.agentId()).execute());
         RowCounts.unchangedBy(app, () -> {
-            for (Object[] call : new Object[][] {{"POST", c + "/messages", Map.of("text", "I am inactive")},
+            for (Object[] call : new Object[][] {{"GET", "/v2/conversations", null}, {"GET", c, null},
+                    {"POST", c + "/messages", Map.of("text", "I am inactive")},
                     {"POST", c + "/join", null}, {"POST", c + "/resolve", null}, {"PATCH", c, Map.of("important", true)},
                     {"PUT", c + "/tags", Map.of("tag_ids", List.of(tagId))}, {"POST", "/v2/tags", Map.of("name", "inactive-tag")},
                     {"PATCH", "/auth/me", Map.of("status", "online")}}) {
                 JsonNode r = again.expect(403, (String) call[0], (String) call[1], call[2]);
-                assertThat(r.path("error").path("code").asText()).as(call[0] + " " + call[1]).isEqualTo("forbidden");
+                assertThat(r.path("error").path("code").asText()).as(call[0] + " " + call[1]).isEqualTo("account_inactive");
             }
         });
-        // Nobody can hand them a conversation either.
-        JsonNode assign = owner.expect(422, "POST", c + "/assign", Map.of("agent_id", again.agentId()));
-        assertThat(assign.path("error").path("field").asText()).isEqualTo("agent_id");
         // And their dashboard socket is refused.
         try (TestSocket socket = TestSocket.agent(app, again, null)) {
-            assertThat(socket.closeCode()).isEqualTo(4401);
+            assertThat(socket.closeCode()).isEqualTo(4403);
         }
+        // Signing out still works.
+        again.expect(204, "POST", "/auth/logout", null);
     }
 
     // --- cross-account isolation ---

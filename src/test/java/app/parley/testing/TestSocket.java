@@ -23,9 +23,14 @@ public final class TestSocket implements AutoCloseable {
     private final WebSocket ws;
 
     private TestSocket(HttpClient http, String url, String cookie, String origin) {
+        this(http, url, cookie, origin, null);
+    }
+
+    private TestSocket(HttpClient http, String url, String cookie, String origin, String authorization) {
         WebSocket.Builder b = http.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(5));
         if (cookie != null) b.header("Cookie", cookie);
         if (origin != null) b.header("Origin", origin);
+        if (authorization != null) b.header("Authorization", authorization);
         this.ws = b.buildAsync(URI.create(url), new WebSocket.Listener() {
             private final StringBuilder partial = new StringBuilder();
 
@@ -90,6 +95,11 @@ public final class TestSocket implements AutoCloseable {
                 cookie, app.baseUrl());
     }
 
+    /** The agent socket of an integration, signed in with an API token. */
+    public static TestSocket agentWithToken(TestParley app, String apiToken) {
+        return new TestSocket(HttpClient.newHttpClient(), app.wsUrl() + "/ws/agent", null, null, "Bearer " + apiToken);
+    }
+
     public static TestSocket raw(String url, String cookie, String origin) {
         return new TestSocket(HttpClient.newHttpClient(), url, cookie, origin);
     }
@@ -138,6 +148,24 @@ public final class TestSocket implements AutoCloseable {
     /** The close code, waiting up to 10 s. */
     public int closeCode() {
         return closed.orTimeout(10, TimeUnit.SECONDS).join();
+    }
+
+    /** The close code if the server closed within {@code wait}; fails otherwise. */
+    public int closeCode(Duration wait) {
+        try {
+            return closed.get(wait.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new AssertionError("The socket was still open after " + wait.toMillis() + " ms");
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new AssertionError(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
+    public boolean isClosed() {
+        return closed.isDone();
     }
 
     @Override
