@@ -1,5 +1,6 @@
 package app.parley.contact;
 
+import app.parley.conversation.Viewer;
 import app.parley.http.ApiException;
 import app.parley.http.Input;
 import app.parley.json.Json;
@@ -30,22 +31,31 @@ public final class Contacts {
                 .findOne().orElseThrow(() -> ApiException.notFound("The contact"));
     }
 
+    /** The contact, if the agent sees one of its conversations; else not found, as for a conversation. */
+    public static Contact byId(Handle h, Viewer viewer, long id) {
+        Contact c = byId(h, viewer.accountId(), id);
+        if (!CardScope.ofContact(h, id).seenBy(viewer)) throw ApiException.notFound("The contact");
+        return c;
+    }
+
     /** Agents edit the contact; the change shows on every visitor card of that contact. */
-    public Contact update(long accountId, long id, String name, String email, String phone, String note) {
+    public Contact update(Viewer viewer, long id, String name, String email, String phone, String note) {
+        long accountId = viewer.accountId();
         String n = Input.name("name", name);
         String e = Input.email("email", email);
         String p = Input.shortText("phone", phone, 50);
         String t = Input.shortText("note", note, 10_000);
         return journal.run(tx -> {
             Handle h = tx.handle();
-            byId(h, accountId, id);
+            byId(h, viewer, id);
             h.createUpdate("""
                             UPDATE contacts SET name = coalesce(:n, name), email = coalesce(:e, email),
                                    phone = coalesce(:p, phone), note = coalesce(:t, note), updated_at = now()
                             WHERE id = :id""")
                     .bind("n", n).bind("e", e).bind("p", p).bind("t", t).bind("id", id).execute();
             Contact c = byId(h, accountId, id);
-            tx.emit("contact.updated", accountId, null, null, null, Json.write(c), null);
+            CardScope scope = CardScope.ofContact(h, id);
+            tx.emitToGroups("contact.updated", accountId, scope.eventGroup(), scope.otherEventGroups(), Json.write(c));
             return c;
         });
     }

@@ -1,6 +1,7 @@
 package app.parley.contact;
 
 import app.parley.conversation.ConversationCache;
+import app.parley.conversation.Viewer;
 import app.parley.http.ApiException;
 import app.parley.http.Input;
 import app.parley.json.Json;
@@ -75,8 +76,11 @@ public final class VisitorCard {
         });
     }
 
-    public Visitor get(Handle h, long accountId, long visitorId) {
-        return Visitors.byId(h, accountId, visitorId).orElseThrow(() -> ApiException.notFound("The visitor"));
+    /** The visitor, if the agent sees one of their conversations; else not found, as for a conversation. */
+    public Visitor get(Handle h, Viewer viewer, long visitorId) {
+        return Visitors.byId(h, viewer.accountId(), visitorId)
+                .filter(v -> CardScope.ofVisitor(h, v.id()).seenBy(viewer))
+                .orElseThrow(() -> ApiException.notFound("The visitor"));
     }
 
     private static boolean cleared(String value) {
@@ -85,7 +89,8 @@ public final class VisitorCard {
 
     private static Visitor updated(Tx tx, long accountId, long visitorId) {
         Visitor v = Visitors.byId(tx.reader(), accountId, visitorId).orElseThrow(() -> ApiException.notFound("The visitor"));
-        tx.emit("visitor.updated", accountId, null, null, null, Json.write(v), null);
+        CardScope scope = CardScope.ofVisitor(tx.reader(), visitorId);
+        tx.emitToGroups("visitor.updated", accountId, scope.eventGroup(), scope.otherEventGroups(), Json.write(v));
         return v;
     }
 

@@ -233,25 +233,25 @@ public final class Routes {
 
         r.get("/v2/visitors/{visitor_id}", ctx -> {
             Caller c = caller(ctx);
-            ctx.json(jdbi.withHandle(h -> card.get(h, c.accountId(), Http.pathId(ctx, "visitor_id"))));
+            ctx.json(jdbi.withHandle(h -> card.get(h, c.viewer(), Http.pathId(ctx, "visitor_id"))));
         });
         r.patch("/v2/visitors/{visitor_id}", ctx -> {
             Caller c = caller(ctx);
             VisitorPatch p = Http.body(ctx, VisitorPatch.class);
             long id = Http.pathId(ctx, "visitor_id");
-            jdbi.withHandle(h -> card.get(h, c.accountId(), id));
+            jdbi.withHandle(h -> card.get(h, c.viewer(), id));
             ctx.json(card.identify(c.accountId(), id,
                     new VisitorCard.Identity(p.name(), p.email(), p.phone(), null, null, null, p.note())).join());
         });
         r.get("/v2/contacts/{contact_id}", ctx -> {
             Caller c = caller(ctx);
             long id = Http.pathId(ctx, "contact_id");
-            ctx.json(jdbi.withHandle(h -> Contacts.byId(h, c.accountId(), id)));
+            ctx.json(jdbi.withHandle(h -> Contacts.byId(h, c.viewer(), id)));
         });
         r.patch("/v2/contacts/{contact_id}", ctx -> {
             Caller c = caller(ctx);
             VisitorPatch p = Http.body(ctx, VisitorPatch.class);
-            ctx.json(contacts.update(c.accountId(), Http.pathId(ctx, "contact_id"), p.name(), p.email(), p.phone(), p.note()));
+            ctx.json(contacts.update(c.viewer(), Http.pathId(ctx, "contact_id"), p.name(), p.email(), p.phone(), p.note()));
         });
 
         r.get("/widget/config", ctx -> {
