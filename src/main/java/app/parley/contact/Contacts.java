@@ -11,8 +11,9 @@ import org.jdbi.v3.core.Handle;
 
 /** The person behind one or more visitors (PRODUCT.md §3), as {@code GET|PATCH /v2/contacts/{id}} shows it. */
 public final class Contacts {
+    /** {@code verified}: the shop signed this identity (PRODUCT.md §3); {@code userId}: the shop's id of its customer. */
     public record Contact(long id, String name, String email, String phone, String note, @JsonRawValue String variables,
-                          OffsetDateTime createdAt, OffsetDateTime updatedAt) {}
+                          boolean verified, String userId, OffsetDateTime createdAt, OffsetDateTime updatedAt) {}
 
     private final Journal journal;
 
@@ -22,11 +23,13 @@ public final class Contacts {
 
     public static Contact byId(Handle h, long accountId, long id) {
         return h.createQuery("""
-                        SELECT id, name, email, phone, note, variables::text AS variables, created_at, updated_at
+                        SELECT id, name, email, phone, note, variables::text AS variables, verified, user_id,
+                               created_at, updated_at
                         FROM contacts WHERE id = :id AND account_id = :a""")
                 .bind("id", id).bind("a", accountId)
                 .map((rs, ctx) -> new Contact(rs.getLong("id"), rs.getString("name"), rs.getString("email"),
                         rs.getString("phone"), rs.getString("note"), rs.getString("variables"),
+                        rs.getBoolean("verified"), rs.getString("user_id"),
                         rs.getObject("created_at", OffsetDateTime.class), rs.getObject("updated_at", OffsetDateTime.class)))
                 .findOne().orElseThrow(() -> ApiException.notFound("The contact"));
     }

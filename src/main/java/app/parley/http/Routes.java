@@ -4,6 +4,7 @@ import app.parley.account.Agent;
 import app.parley.account.Agents;
 import app.parley.account.Auth;
 import app.parley.account.Caller;
+import app.parley.account.IdentitySecret;
 import app.parley.account.Presence;
 import app.parley.account.Team;
 import app.parley.contact.Contacts;
@@ -48,6 +49,9 @@ public final class Routes {
     record VisitorPatch(String name, String email, String phone, String note) {}
 
     record TokenRequest(String name) {}
+
+    record IdentifyRequest(String userId, String email, String name, String phone,
+                           com.fasterxml.jackson.databind.JsonNode variables) {}
 
     private final Jdbi jdbi;
     private final Auth auth;
@@ -102,6 +106,17 @@ public final class Routes {
             var account = jdbi.withHandle(h -> Agents.account(h, c.accountId()).orElseThrow());
             String origin = ctx.scheme() + "://" + ctx.host();
             ctx.json(Map.of("key", account.chatKey(), "snippet", Snippet.html(account.chatKey(), origin)));
+        });
+
+        r.get("/v2/account/identity-secret", ctx -> {
+            Caller c = caller(ctx);
+            Team.requireFullAccess(c);
+            ctx.json(Map.of("secret", jdbi.withHandle(h -> IdentitySecret.of(h, c.accountId()))));
+        });
+        r.post("/v2/account/identity-secret/rotate", ctx -> {
+            Caller c = caller(ctx);
+            Team.requireFullAccess(c);
+            ctx.json(Map.of("secret", jdbi.withHandle(h -> IdentitySecret.rotate(h, c.accountId()))));
         });
 
         r.get("/v2/agents", ctx -> {
@@ -241,7 +256,21 @@ public final class Routes {
             long id = Http.pathId(ctx, "visitor_id");
             jdbi.withHandle(h -> card.get(h, c.viewer(), id));
             ctx.json(card.identify(c.accountId(), id,
-                    new VisitorCard.Identity(p.name(), p.email(), p.phone(), null, null, null, p.note())).join());
+                    new VisitorCard.Identity(p.name(), p.email(), p.phone(), null, null, null, p.note()),
+                    VisitorCard.Claim.agent()).join());
+        });
+        r.post("/v2/visitors/{visitor_id}/identify", ctx -> {
+            // From the shop's server (or an agent): trusted as verified, no signature needed.
+            Caller c = caller(ctx);
+            IdentifyRequest p = Http.body(ctx, IdentifyRequest.class);
+            long id = Http.pathId(ctx, "visitor_id");
+            if (Input.shortText("user_id", p.userId(), 255) == null && Input.email("email", p.email()) == null) {
+                throw ApiException.invalid("email", "Send the customer's email or user_id.");
+            }
+            jdbi.withHandle(h -> card.get(h, c.viewer(), id));
+            ctx.json(card.identify(c.accountId(), id,
+                    new VisitorCard.Identity(p.name(), p.email(), p.phone(), null, null, p.variables(), null),
+                    VisitorCard.Claim.server(p.userId())).join());
         });
         r.get("/v2/contacts/{contact_id}", ctx -> {
             Caller c = caller(ctx);
