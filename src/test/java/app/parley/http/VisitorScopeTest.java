@@ -120,6 +120,47 @@ class VisitorScopeTest {
         }
     }
 
+    @Test
+    void aContactWithConversationsInTwoGroupsReachesEachAgentWhoSeesOneOfThemExactlyOnce() {
+        ChatVisitor a = visitorIn("sales", "Multi", "multi-a@example.com");
+        ChatVisitor b = visitorIn("billing", "Multi", "multi-b@example.com");
+        try (a; b) {
+            // The shop's server says both browsers are one customer: one contact, conversations in A and B.
+            for (ChatVisitor v : List.of(a, b)) {
+                long visitorId = owner.expect(200, "GET", "/v2/conversations/" + v.conversationId(), null).path("visitor_id").asLong();
+                owner.expect(200, "POST", "/v2/visitors/" + visitorId + "/identify", Map.of("user_id", "multi-1"));
+            }
+            long contact = owner.expect(200, "GET", "/v2/conversations/" + b.conversationId(), null).path("contact_id").asLong();
+            assertThat(owner.expect(200, "GET", "/v2/conversations/" + a.conversationId(), null).path("contact_id").asLong())
+                    .isEqualTo(contact);
+            lena.expect(200, "GET", "/v2/contacts/" + contact, null);
+            Api both = app.createAgent("both-" + UUID.randomUUID() + "@shop.test", "Both", "both-password-1", "agent");
+            List<Long> groups = new java.util.ArrayList<>();
+            for (JsonNode g : owner.expect(200, "GET", "/v2/groups", null)) groups.add(g.path("id").asLong());
+            owner.expect(200, "PATCH", "/v2/agents/" + both.agentId(), Map.of("group_ids", groups));
+
+            try (TestSocket limited = TestSocket.agent(app, lena, null); TestSocket inBoth = TestSocket.agent(app, both, null);
+                 TestSocket all = TestSocket.agent(app, owner, null)) {
+                for (TestSocket s : List.of(limited, inBoth, all)) s.await("welcome");
+                long after = all.frames(0).getFirst().path("seq").asLong();
+                owner.expect(200, "PATCH", "/v2/contacts/" + contact, Map.of("note", "One customer, two browsers"));
+                for (TestSocket s : List.of(limited, inBoth, all)) {
+                    s.await(f -> "contact.updated".equals(f.path("type").asText()) && f.path("data").path("id").asLong() == contact);
+                    assertThat(cardEvents(s.frames(0), -1, contact)).hasSize(1);
+                }
+                // And once on resume too.
+                try (TestSocket resumed = TestSocket.agent(app, both, after)) {
+                    resumed.await("welcome");
+                    resumed.await(f -> "contact.updated".equals(f.path("type").asText()) && f.path("data").path("id").asLong() == contact);
+                    String mark = "https://shop.test/a/" + UUID.randomUUID();
+                    inA.socket.send(Map.of("type", "page", "url", mark, "title", "A"));
+                    resumed.await(f -> mark.equals(f.path("data").path("current_url").asText()));
+                    assertThat(cardEvents(resumed.frames(0), -1, contact)).hasSize(1);
+                }
+            }
+        }
+    }
+
     /** The visitor.updated and contact.updated frames about the visitor or contact. */
     static List<JsonNode> cardEvents(List<JsonNode> frames, long visitorId, long contactId) {
         return frames.stream().filter(f -> switch (f.path("type").asText()) {
