@@ -152,6 +152,12 @@ class Widget {
       case 'variables':
         this.identify({ variables: variables(a) });
         break;
+      case 'identity': { // {id, email, name, phone, hash}: the shop's server signed id (else email), docs/API.md
+        const o = a || {}, f = { user_id: o.id == null ? null : String(o.id), hash: o.hash == null ? null : String(o.hash) };
+        for (const k of ['email', 'name', 'phone']) if (o[k] != null) f[k] = String(o[k]);
+        this.identify(f);
+        break;
+      }
       case 'chat:show': this.shown = true; break;
       case 'chat:hide': this.shown = false; this.setOpen(false); break;
       case 'chat:open': this.shown = true; this.setOpen(true); break;

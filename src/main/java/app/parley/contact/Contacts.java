@@ -1,5 +1,6 @@
 package app.parley.contact;
 
+import app.parley.conversation.Viewer;
 import app.parley.http.ApiException;
 import app.parley.http.Input;
 import app.parley.json.Json;
@@ -10,8 +11,9 @@ import org.jdbi.v3.core.Handle;
 
 /** The person behind one or more visitors (PRODUCT.md §3), as {@code GET|PATCH /v2/contacts/{id}} shows it. */
 public final class Contacts {
+    /** {@code verified}: the shop signed this identity (PRODUCT.md §3); {@code userId}: the shop's id of its customer. */
     public record Contact(long id, String name, String email, String phone, String note, @JsonRawValue String variables,
-                          OffsetDateTime createdAt, OffsetDateTime updatedAt) {}
+                          boolean verified, String userId, OffsetDateTime createdAt, OffsetDateTime updatedAt) {}
 
     private final Journal journal;
 
@@ -21,31 +23,42 @@ public final class Contacts {
 
     public static Contact byId(Handle h, long accountId, long id) {
         return h.createQuery("""
-                        SELECT id, name, email, phone, note, variables::text AS variables, created_at, updated_at
+                        SELECT id, name, email, phone, note, variables::text AS variables, verified, user_id,
+                               created_at, updated_at
                         FROM contacts WHERE id = :id AND account_id = :a""")
                 .bind("id", id).bind("a", accountId)
                 .map((rs, ctx) -> new Contact(rs.getLong("id"), rs.getString("name"), rs.getString("email"),
                         rs.getString("phone"), rs.getString("note"), rs.getString("variables"),
+                        rs.getBoolean("verified"), rs.getString("user_id"),
                         rs.getObject("created_at", OffsetDateTime.class), rs.getObject("updated_at", OffsetDateTime.class)))
                 .findOne().orElseThrow(() -> ApiException.notFound("The contact"));
     }
 
+    /** The contact, if the agent sees one of its conversations; else not found, as for a conversation. */
+    public static Contact byId(Handle h, Viewer viewer, long id) {
+        Contact c = byId(h, viewer.accountId(), id);
+        if (!CardScope.ofContact(h, id).seenBy(viewer)) throw ApiException.notFound("The contact");
+        return c;
+    }
+
     /** Agents edit the contact; the change shows on every visitor card of that contact. */
-    public Contact update(long accountId, long id, String name, String email, String phone, String note) {
+    public Contact update(Viewer viewer, long id, String name, String email, String phone, String note) {
+        long accountId = viewer.accountId();
         String n = Input.name("name", name);
         String e = Input.email("email", email);
         String p = Input.shortText("phone", phone, 50);
         String t = Input.shortText("note", note, 10_000);
         return journal.run(tx -> {
             Handle h = tx.handle();
-            byId(h, accountId, id);
+            byId(h, viewer, id);
             h.createUpdate("""
                             UPDATE contacts SET name = coalesce(:n, name), email = coalesce(:e, email),
                                    phone = coalesce(:p, phone), note = coalesce(:t, note), updated_at = now()
                             WHERE id = :id""")
                     .bind("n", n).bind("e", e).bind("p", p).bind("t", t).bind("id", id).execute();
             Contact c = byId(h, accountId, id);
-            tx.emit("contact.updated", accountId, null, null, null, Json.write(c), null);
+            CardScope scope = CardScope.ofContact(h, id);
+            tx.emitToGroups("contact.updated", accountId, scope.eventGroup(), scope.otherEventGroups(), Json.write(c));
             return c;
         });
     }

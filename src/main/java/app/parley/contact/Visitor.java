@@ -25,4 +25,6 @@ public record Visitor(
         int visits,
         boolean blocked,
         OffsetDateTime firstSeenAt,
-        OffsetDateTime lastSeenAt) {}
+        OffsetDateTime lastSeenAt,
+        /** Whether the visitor's contact is a verified identity (signed by the shop), not just what someone typed. */
+        boolean verified) {}

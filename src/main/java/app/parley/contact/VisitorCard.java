@@ -1,6 +1,7 @@
 package app.parley.contact;
 
-import app.parley.conversation.ConversationCache;
+import app.parley.account.IdentitySecret;
+import app.parley.conversation.Viewer;
 import app.parley.http.ApiException;
 import app.parley.http.Input;
 import app.parley.json.Json;
@@ -30,13 +31,36 @@ public final class VisitorCard {
         this.journal = journal;
     }
 
-    public java.util.concurrent.CompletableFuture<Visitor> identify(long accountId, long visitorId, Identity in) {
+    /**
+     * Who tells who the visitor is (PRODUCT.md §3): the page (the chat box), verified only with the shop's
+     * signature {@code hash} of {@code userId}, else of the email; the shop's server through the API; or an agent
+     * editing the card.
+     */
+    public record Claim(Source source, String userId, String hash) {
+        public enum Source { PAGE, SERVER, AGENT }
+
+        public static Claim page(String userId, String hash) {
+            return new Claim(Source.PAGE, userId, hash);
+        }
+
+        public static Claim server(String userId) {
+            return new Claim(Source.SERVER, userId, null);
+        }
+
+        public static Claim agent() {
+            return new Claim(Source.AGENT, null, null);
+        }
+    }
+
+    public java.util.concurrent.CompletableFuture<Visitor> identify(long accountId, long visitorId, Identity in, Claim claim) {
         String name = Input.name("name", in.name());
         String email = Input.email("email", in.email());
         String phone = Input.shortText("phone", in.phone(), 50);
         String group = Input.shortText("group", in.group(), 100);
         String language = Input.shortText("language", in.language(), 20);
         String note = Input.shortText("note", in.note(), 10_000);
+        String userId = Input.shortText("user_id", claim.userId(), 255);
+        String hash = Input.shortText("hash", claim.hash(), 128);
         String variables = in.variables() == null ? null : normalizeVariables(in.variables());
         return journal.submit(tx -> {
             Handle h = tx.handle();
@@ -56,7 +80,16 @@ public final class VisitorCard {
                     .bind("clearName", cleared(in.name())).bind("clearEmail", cleared(in.email()))
                     .bind("clearPhone", cleared(in.phone())).bind("clearNote", cleared(in.note()))
                     .bind("id", visitorId).bind("a", accountId).execute();
-            if (name != null || email != null || phone != null) linkContact(tx, accountId, visitorId);
+            String signed = userId != null ? userId : email;
+            boolean identifies = name != null || email != null || phone != null || userId != null;
+            boolean verified = signed != null && switch (claim.source()) {
+                case SERVER -> true;
+                case PAGE -> hash != null && IdentitySecret.signs(IdentitySecret.of(h, accountId), signed, hash);
+                case AGENT -> false;
+            };
+            if (verified) ContactLinks.verified(tx, accountId, visitorId, userId, email);
+            else if (identifies && claim.source() == Claim.Source.AGENT) ContactLinks.agentEdit(tx, accountId, visitorId, email);
+            else if (identifies) ContactLinks.unverified(tx, accountId, visitorId, userId, email);
             return updated(tx, accountId, visitorId);
         });
     }
@@ -75,8 +108,11 @@ public final class VisitorCard {
         });
     }
 
-    public Visitor get(Handle h, long accountId, long visitorId) {
-        return Visitors.byId(h, accountId, visitorId).orElseThrow(() -> ApiException.notFound("The visitor"));
+    /** The visitor, if the agent sees one of their conversations; else not found, as for a conversation. */
+    public Visitor get(Handle h, Viewer viewer, long visitorId) {
+        return Visitors.byId(h, viewer.accountId(), visitorId)
+                .filter(v -> CardScope.ofVisitor(h, v.id()).seenBy(viewer))
+                .orElseThrow(() -> ApiException.notFound("The visitor"));
     }
 
     private static boolean cleared(String value) {
@@ -85,31 +121,9 @@ public final class VisitorCard {
 
     private static Visitor updated(Tx tx, long accountId, long visitorId) {
         Visitor v = Visitors.byId(tx.reader(), accountId, visitorId).orElseThrow(() -> ApiException.notFound("The visitor"));
-        tx.emit("visitor.updated", accountId, null, null, null, Json.write(v), null);
+        CardScope scope = CardScope.ofVisitor(tx.reader(), visitorId);
+        tx.emitToGroups("visitor.updated", accountId, scope.eventGroup(), scope.otherEventGroups(), Json.write(v));
         return v;
-    }
-
-    /** A visitor who gave a name, email or phone becomes a contact; one email is one contact across browsers. */
-    private static void linkContact(Tx tx, long accountId, long visitorId) {
-        Handle h = tx.handle();
-        Visitor v = Visitors.byId(h, accountId, visitorId).orElseThrow();
-        Long contactId = v.contactId();
-        if (contactId == null && v.email() != null) {
-            contactId = h.createQuery("SELECT id FROM contacts WHERE account_id = :a AND lower(email) = lower(:e) LIMIT 1")
-                    .bind("a", accountId).bind("e", v.email()).mapTo(Long.class).findOne().orElse(null);
-        }
-        if (contactId == null) {
-            contactId = h.createQuery("INSERT INTO contacts (account_id) VALUES (:a) RETURNING id")
-                    .bind("a", accountId).mapTo(Long.class).one();
-        }
-        h.createUpdate("""
-                        UPDATE contacts SET name = coalesce(:name, name), email = coalesce(:email, email),
-                               phone = coalesce(:phone, phone), variables = variables || CAST(:vars AS jsonb), updated_at = now()
-                        WHERE id = :c""")
-                .bind("name", v.name()).bind("email", v.email()).bind("phone", v.phone()).bind("vars", v.variables())
-                .bind("c", contactId).execute();
-        h.createUpdate("UPDATE visitors SET contact_id = :c WHERE id = :v").bind("c", contactId).bind("v", visitorId).execute();
-        ConversationCache.linkContact(tx, visitorId, contactId);
     }
 
     /** Stores every variable as {label, value}: the flat form gets its key as label. */

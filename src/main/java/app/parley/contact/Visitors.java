@@ -6,23 +6,27 @@ import org.jdbi.v3.core.Handle;
 
 /** SQL for visitors and the contacts they become once identified. */
 public final class Visitors {
+    private static final String SELECT = """
+            SELECT v.*, v.variables::text AS vars, coalesce(c.verified, false) AS verified
+            FROM visitors v LEFT JOIN contacts c ON c.id = v.contact_id""";
+
     private Visitors() {}
 
     public static Optional<Visitor> byKey(Handle h, long accountId, String key) {
         if (key == null || key.isBlank() || key.length() > 64) return Optional.empty();
-        return h.createQuery("SELECT *, variables::text AS vars FROM visitors WHERE visitor_key = :key AND account_id = :a")
+        return h.createQuery(SELECT + " WHERE v.visitor_key = :key AND v.account_id = :a")
                 .bind("key", key).bind("a", accountId).map((rs, ctx) -> map(rs)).findOne();
     }
 
     public static Optional<Visitor> byId(Handle h, long accountId, long id) {
-        return h.createQuery("SELECT *, variables::text AS vars FROM visitors WHERE id = :id AND account_id = :a")
+        return h.createQuery(SELECT + " WHERE v.id = :id AND v.account_id = :a")
                 .bind("id", id).bind("a", accountId).map((rs, ctx) -> map(rs)).findOne();
     }
 
     /** A visitor of a new key, not stored yet (see {@link VisitorKeys}); {@link #keep} stores it. */
     public static Visitor unsaved(long id, long accountId, String key, String userAgent, String ip) {
         return new Visitor(id, accountId, key, null, null, null, null, null, null, null, "{}", clip(userAgent, 1000), ip,
-                null, null, null, 1, false, null, null);
+                null, null, null, 1, false, null, null, false);
     }
 
     /** Stores a visitor made by {@link #unsaved}; another tab of the same visitor may have stored it already. */
@@ -53,6 +57,7 @@ public final class Visitors {
                 rs.getString("note"), rs.getString("language"), rs.getString("group_key"), rs.getString("vars"),
                 rs.getString("user_agent"), rs.getString("ip"), rs.getString("current_url"), rs.getString("current_title"),
                 rs.getString("referrer"), rs.getInt("visits"), rs.getBoolean("blocked"),
-                rs.getObject("first_seen_at", OffsetDateTime.class), rs.getObject("last_seen_at", OffsetDateTime.class));
+                rs.getObject("first_seen_at", OffsetDateTime.class), rs.getObject("last_seen_at", OffsetDateTime.class),
+                rs.getBoolean("verified"));
     }
 }

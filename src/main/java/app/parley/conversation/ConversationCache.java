@@ -96,6 +96,16 @@ public final class ConversationCache implements TxPart {
         of(tx).changedBySql(r -> r.visitorId == visitorId && r.contactId == null, r -> r.contactId = contactId);
     }
 
+    /**
+     * The visitor proved to be a verified contact: their conversations linked to the contact they had of their own
+     * ({@code from}) move to it.
+     */
+    public static void moveContact(Tx tx, long visitorId, long from, long to) {
+        tx.handle().createUpdate("UPDATE conversations SET contact_id = :to WHERE visitor_id = :v AND contact_id = :from")
+                .bind("to", to).bind("v", visitorId).bind("from", from).execute();
+        of(tx).changedBySql(r -> r.visitorId == visitorId && Long.valueOf(from).equals(r.contactId), r -> r.contactId = to);
+    }
+
     /** A group was deleted in this transaction: PostgreSQL set its conversations' group to null, so must the rows held. */
     public static void groupDeleted(Tx tx, long groupId) {
         of(tx).changedBySql(r -> Long.valueOf(groupId).equals(r.groupId), r -> r.groupId = null);

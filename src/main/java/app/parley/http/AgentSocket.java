@@ -74,7 +74,7 @@ public final class AgentSocket extends SocketEndpoint<AgentSocket.Conn> {
             online.forEach((id, isOnline) ->
                     presenceList.addObject().put("agent_id", id).put("status", isOnline ? "online" : "offline"));
             List<app.parley.realtime.Event> missed = backlog == null || backlog.resync() ? List.of()
-                    : backlog.events().stream().filter(e -> me.viewer().sees(e.groupId())).toList();
+                    : backlog.events().stream().filter(e -> e.seenBy(me.viewer())).toList();
             client.caughtUp(asOf, List.of(Json.write(welcome)), missed);
             return null;
         });

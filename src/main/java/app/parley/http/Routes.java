@@ -4,6 +4,7 @@ import app.parley.account.Agent;
 import app.parley.account.Agents;
 import app.parley.account.Auth;
 import app.parley.account.Caller;
+import app.parley.account.IdentitySecret;
 import app.parley.account.Presence;
 import app.parley.account.Team;
 import app.parley.contact.Contacts;
@@ -49,6 +50,9 @@ public final class Routes {
     record VisitorPatch(String name, String email, String phone, String note) {}
 
     record TokenRequest(String name) {}
+
+    record IdentifyRequest(String userId, String email, String name, String phone,
+                           com.fasterxml.jackson.databind.JsonNode variables) {}
 
     private final Jdbi jdbi;
     private final Auth auth;
@@ -124,6 +128,17 @@ public final class Routes {
             var account = jdbi.withHandle(h -> Agents.account(h, c.accountId()).orElseThrow());
             String origin = ctx.scheme() + "://" + ctx.host();
             ctx.json(Map.of("key", account.chatKey(), "snippet", Snippet.html(account.chatKey(), origin)));
+        });
+
+        r.get("/v2/account/identity-secret", ctx -> {
+            Caller c = caller(ctx);
+            Team.requireFullAccess(c);
+            ctx.json(Map.of("secret", jdbi.withHandle(h -> IdentitySecret.of(h, c.accountId()))));
+        });
+        r.post("/v2/account/identity-secret/rotate", ctx -> {
+            Caller c = caller(ctx);
+            Team.requireFullAccess(c);
+            ctx.json(Map.of("secret", jdbi.withHandle(h -> IdentitySecret.rotate(h, c.accountId()))));
         });
 
         r.get("/v2/agents", ctx -> {
@@ -254,25 +269,39 @@ public final class Routes {
 
         r.get("/v2/visitors/{visitor_id}", ctx -> {
             Caller c = caller(ctx);
-            ctx.json(jdbi.withHandle(h -> card.get(h, c.accountId(), Http.pathId(ctx, "visitor_id"))));
+            ctx.json(jdbi.withHandle(h -> card.get(h, c.viewer(), Http.pathId(ctx, "visitor_id"))));
         });
         r.patch("/v2/visitors/{visitor_id}", ctx -> {
             Caller c = caller(ctx);
             VisitorPatch p = Http.body(ctx, VisitorPatch.class);
             long id = Http.pathId(ctx, "visitor_id");
-            jdbi.withHandle(h -> card.get(h, c.accountId(), id));
+            jdbi.withHandle(h -> card.get(h, c.viewer(), id));
             ctx.json(card.identify(c.accountId(), id,
-                    new VisitorCard.Identity(p.name(), p.email(), p.phone(), null, null, null, p.note())).join());
+                    new VisitorCard.Identity(p.name(), p.email(), p.phone(), null, null, null, p.note()),
+                    VisitorCard.Claim.agent()).join());
+        });
+        r.post("/v2/visitors/{visitor_id}/identify", ctx -> {
+            // From the shop's server (or an agent): trusted as verified, no signature needed.
+            Caller c = caller(ctx);
+            IdentifyRequest p = Http.body(ctx, IdentifyRequest.class);
+            long id = Http.pathId(ctx, "visitor_id");
+            if (Input.shortText("user_id", p.userId(), 255) == null && Input.email("email", p.email()) == null) {
+                throw ApiException.invalid("email", "Send the customer's email or user_id.");
+            }
+            jdbi.withHandle(h -> card.get(h, c.viewer(), id));
+            ctx.json(card.identify(c.accountId(), id,
+                    new VisitorCard.Identity(p.name(), p.email(), p.phone(), null, null, p.variables(), null),
+                    VisitorCard.Claim.server(p.userId())).join());
         });
         r.get("/v2/contacts/{contact_id}", ctx -> {
             Caller c = caller(ctx);
             long id = Http.pathId(ctx, "contact_id");
-            ctx.json(jdbi.withHandle(h -> Contacts.byId(h, c.accountId(), id)));
+            ctx.json(jdbi.withHandle(h -> Contacts.byId(h, c.viewer(), id)));
         });
         r.patch("/v2/contacts/{contact_id}", ctx -> {
             Caller c = caller(ctx);
             VisitorPatch p = Http.body(ctx, VisitorPatch.class);
-            ctx.json(contacts.update(c.accountId(), Http.pathId(ctx, "contact_id"), p.name(), p.email(), p.phone(), p.note()));
+            ctx.json(contacts.update(c.viewer(), Http.pathId(ctx, "contact_id"), p.name(), p.email(), p.phone(), p.note()));
         });
 
         r.get("/widget/config", ctx -> {

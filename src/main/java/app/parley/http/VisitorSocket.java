@@ -242,7 +242,8 @@ public final class VisitorSocket extends SocketEndpoint<VisitorSocket.Conn> {
                     reply(c, clientId, actions.send(c.who(), clientId, textField(frame, "text")));
                 }
                 case "contact_form" -> contactForm(c, clientId, frame);
-                case "identify" -> answer(c, clientId, card.identify(c.accountId, c.visitorId, identity(frame)), v -> {
+                case "identify" -> answer(c, clientId, card.identify(c.accountId, c.visitorId, identity(frame),
+                        VisitorCard.Claim.page(textField(frame, "user_id"), textField(frame, "hash"))), v -> {
                     // A visitor routed to a group now: the chat box is online when someone of that group is.
                     if (v.groupKey() != null && c.conversationId == null) {
                         Long group = jdbi.withHandle(h -> groupOf(h, v));
@@ -275,7 +276,7 @@ public final class VisitorSocket extends SocketEndpoint<VisitorSocket.Conn> {
         String text = Input.messageText("text", textField(frame, "text"));
         VisitorCard.Identity identity = new VisitorCard.Identity(textField(frame, "name"), email, textField(frame, "phone"),
                 textField(frame, "group"), null, null, null);
-        CompletableFuture<VisitorActions.Sent> sent = card.identify(c.accountId, c.visitorId, identity)
+        CompletableFuture<VisitorActions.Sent> sent = card.identify(c.accountId, c.visitorId, identity, VisitorCard.Claim.page(null, null))
                 .thenCompose(v -> actions.sendOffline(c.who(), clientId, text));
         reply(c, clientId, sent);
     }

@@ -61,7 +61,7 @@ public final class Client {
     /** Whether this client may see the event at all. */
     boolean maySee(Event e) {
         if (e.accountId() != accountId) return false;
-        if (isAgent()) return e.agentPayload() != null && viewer.sees(e.groupId());
+        if (isAgent()) return e.agentPayload() != null && e.seenBy(viewer);
         return e.visitorPayload() != null && visitorId.equals(e.visitorId());
     }
 

@@ -1,8 +1,13 @@
 package app.parley.realtime;
 
+import app.parley.conversation.Viewer;
+import java.util.List;
+
 /**
  * One committed change as clients see it. {@code agentPayload} is what agents of the account (of the event's
  * group) receive, {@code visitorPayload} what the conversation's visitor receives; null means not for them.
+ * {@code otherGroupIds}: more groups whose agents receive it (a contact with conversations in several groups), or
+ * null.
  */
 public record Event(
         long seq,
@@ -12,7 +17,18 @@ public record Event(
         Long groupId,
         Long visitorId,
         String agentPayload,
-        String visitorPayload) {
+        String visitorPayload,
+        List<Long> otherGroupIds) {
+
+    public Event(long seq, long accountId, String type, Long conversationId, Long groupId, Long visitorId,
+                 String agentPayload, String visitorPayload) {
+        this(seq, accountId, type, conversationId, groupId, visitorId, agentPayload, visitorPayload, null);
+    }
+
+    /** Whether the agent sees the event: they see its group or one of its other groups. */
+    public boolean seenBy(Viewer viewer) {
+        return viewer.sees(groupId) || otherGroupIds != null && otherGroupIds.stream().anyMatch(viewer::sees);
+    }
 
     public String agentFrame() {
         return frame(agentPayload);

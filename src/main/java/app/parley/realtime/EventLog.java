@@ -39,12 +39,12 @@ public final class EventLog {
                 : "visitor_id = :v AND account_id = :a AND (visitor_payload IS NOT NULL OR visitor_same)";
         List<Event> events = h.createQuery("""
                         SELECT seq, account_id, type, conversation_id, group_id, visitor_id, agent_payload,
-                               CASE WHEN visitor_same THEN agent_payload ELSE visitor_payload END
+                               CASE WHEN visitor_same THEN agent_payload ELSE visitor_payload END, other_group_ids
                         FROM events WHERE seq > :after AND seq <= :asOf""" + " AND " + where + " ORDER BY seq LIMIT :limit")
                 .bind("after", after).bind("asOf", asOf).bind("a", accountId).bind("v", visitorId)
                 .bind("limit", MAX_BACKLOG + 1)
                 .map((rs, ctx) -> new Event(rs.getLong(1), rs.getLong(2), rs.getString(3), (Long) rs.getObject(4),
-                        (Long) rs.getObject(5), (Long) rs.getObject(6), rs.getString(7), rs.getString(8)))
+                        (Long) rs.getObject(5), (Long) rs.getObject(6), rs.getString(7), rs.getString(8), groups(rs.getArray(9))))
                 .list();
         if (events.size() > MAX_BACKLOG) return new Backlog(asOf, List.of(), true);
         return new Backlog(asOf, events, false);
@@ -55,9 +55,10 @@ public final class EventLog {
         if (events.isEmpty()) return;
         out.add("""
                 INSERT INTO events (seq, account_id, type, conversation_id, group_id, visitor_id, agent_payload,
-                                    visitor_payload, visitor_same)
-                SELECT * FROM unnest(:e_seq, :e_account, :e_type, :e_conversation, :e_group, :e_visitor, :e_agent,
-                                     :e_visitor_payload, :e_same)""",
+                                    visitor_payload, visitor_same, other_group_ids)
+                SELECT s, a, t, c, g, v, ap, vp, same, CAST(og AS bigint[])
+                FROM unnest(:e_seq, :e_account, :e_type, :e_conversation, :e_group, :e_visitor, :e_agent,
+                            :e_visitor_payload, :e_same, :e_other_groups) AS u(s, a, t, c, g, v, ap, vp, same, og)""",
                 Flush.Column.of("e_seq", "bigint", events, Event::seq),
                 Flush.Column.of("e_account", "bigint", events, Event::accountId),
                 Flush.Column.of("e_type", "text", events, Event::type),
@@ -67,7 +68,23 @@ public final class EventLog {
                 Flush.Column.of("e_agent", "text", events, Event::agentPayload),
                 // Agents and visitor mostly see the same payload (a message): store it once.
                 Flush.Column.of("e_visitor_payload", "text", events, e -> sameForBoth(e) ? null : e.visitorPayload()),
-                Flush.Column.of("e_same", "boolean", events, EventLog::sameForBoth));
+                Flush.Column.of("e_same", "boolean", events, EventLog::sameForBoth),
+                // A column of arrays cannot be unnested: each list goes as its text form, cast back above.
+                Flush.Column.of("e_other_groups", "text", events, e -> pgArray(e.otherGroupIds())));
+    }
+
+    private static String pgArray(List<Long> ids) {
+        if (ids == null) return null;
+        StringBuilder s = new StringBuilder("{");
+        for (Long id : ids) s.append(s.length() > 1 ? "," : "").append(id == null ? "NULL" : id);
+        return s.append('}').toString();
+    }
+
+    private static List<Long> groups(java.sql.Array array) throws java.sql.SQLException {
+        if (array == null) return null;
+        List<Long> out = new java.util.ArrayList<>();
+        for (Object o : (Object[]) array.getArray()) out.add(o == null ? null : ((Number) o).longValue());
+        return out;
     }
 
     private static boolean sameForBoth(Event e) {

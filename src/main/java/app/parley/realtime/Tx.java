@@ -88,6 +88,17 @@ public final class Tx {
         return seq;
     }
 
+    /**
+     * An event for agents only, seen by those who see {@code groupId} or any of {@code otherGroupIds} (null or
+     * empty: none more): one event, so an agent who sees several of the groups still gets it once.
+     */
+    public long emitToGroups(String type, long accountId, Long groupId, List<Long> otherGroupIds, String agentPayload) {
+        writes++;
+        List<Long> others = otherGroupIds == null || otherGroupIds.isEmpty() ? null : List.copyOf(otherGroupIds);
+        events.add(new Event(++seq, accountId, type, null, groupId, null, agentPayload, null, others));
+        return seq;
+    }
+
     public void afterCommit(Runnable action) {
         afterCommit.add(action);
     }

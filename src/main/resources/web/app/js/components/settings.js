@@ -336,7 +336,36 @@ function Install() {
         <button type="button" class="btn btn-primary btn-sm copy-btn" onClick=${() => copyText(text)}><${CopyIcon} size=${14}/> Copy code</button>
       </div>`
       : error && error !== 'missing' ? html`<p class="form-error" role="alert">${error}</p>` : html`<${Spinner}/>`}
+    <${IdentitySecret}/>
   </section>`;
+}
+
+// The shop's server signs its logged-in customer with this secret, so a visitor who types someone else's email
+// cannot take over their contact (docs/API.md "Identity verification").
+function IdentitySecret() {
+  const [secret, setSecret] = useState(null);
+  const [shown, setShown] = useState(false);
+  const [asking, setAsking] = useState(false);
+  useEffect(() => { get('/v2/account/identity-secret').then((r) => setSecret(r && r.secret)).catch(() => {}); }, []);
+  async function rotate() {
+    const r = await attempt(post('/v2/account/identity-secret/rotate'), { success: 'New secret made; update your shop' });
+    if (r && r.secret) { setSecret(r.secret); setShown(true); }
+  }
+  if (!secret) return null;
+  return html`<div class="panel" aria-labelledby="identity-h">
+    <h3 id="identity-h">Identity verification</h3>
+    <p class="muted small">Your shop's server signs the logged-in customer's id (or email) with this secret,
+      <code>HMAC-SHA256(secret, id)</code> in hex, and the page passes it:
+      <code>${"smartsupp('identity', {id, email, name, hash})"}</code>. Only signed identities join an existing
+      contact; agents see “Verified” on them. Keep the secret on your server, never in a page.</p>
+    <div class="secret-row"><code data-testid="identity-secret">${shown ? secret : '•'.repeat(24)}</code>
+      <button type="button" class="btn btn-ghost btn-sm" onClick=${() => setShown(!shown)}>${shown ? 'Hide' : 'Show'}</button>
+      <button type="button" class="btn btn-sm" onClick=${() => copyText(secret)}><${CopyIcon} size=${14}/> Copy</button>
+      ${asking ? html`<span class="confirm">
+          <button type="button" class="btn btn-danger btn-xs" onClick=${() => { setAsking(false); rotate(); }}>Rotate: old signatures stop working</button>
+          <button type="button" class="btn btn-xs" onClick=${() => setAsking(false)}>Cancel</button></span>`
+        : html`<button type="button" class="btn btn-ghost btn-sm" onClick=${() => setAsking(true)}>Rotate…</button>`}</div>
+  </div>`;
 }
 
 // ---- API tokens -------------------------------------------------------------------------------

@@ -48,7 +48,7 @@ export function VisitorCard({ conversationId }) {
       <${Avatar} name=${name} colourKey=${visitorId ?? c.id} size=${48}/>
       <div>
         <p class="card-name">${name}</p>
-        ${merged.email ? html`<p class="muted small">${merged.email}</p>` : null}
+        ${merged.email ? html`<p class="muted small">${merged.email} <${IdentityBadge} verified=${merged.verified}/></p>` : null}
       </div>
     </div>
     ${v == null ? html`<${Spinner} label="Loading visitor…"/>` : null}
@@ -59,6 +59,14 @@ export function VisitorCard({ conversationId }) {
     <${VariablesSection} variables=${{ ...(merged.variables || {}), ...(c.variables || {}) }}/>
     <${HistorySection} c=${c}/>
   </aside>`;
+}
+
+// Whether the shop signed this identity (PRODUCT.md §3): an unverified email is only what someone typed.
+function IdentityBadge({ verified }) {
+  if (typeof verified !== 'boolean') return null;
+  return verified
+    ? html`<span class="id-badge id-verified" data-testid="identity-badge" title="The shop signed this identity">Verified</span>`
+    : html`<span class="id-badge id-unverified" data-testid="identity-badge" title="Typed in the chat box: anyone could have sent it">Not verified</span>`;
 }
 
 function saveVisitor(visitorId, fields) {

@@ -205,16 +205,43 @@ class DashboardInboxTest {
         try (var before = VisitorSocketClient.connect(parley.baseUrl(), parley.accountKey());
              var now = VisitorSocketClient.connect(parley.baseUrl(), parley.accountKey());
              var s = DashboardSession.owner(parley)) {
-            before.identify(Map.of("name", "Eva Repeat", "email", "repeat@example.cz"));
+            // Only an identity the shop signed joins an existing contact (PRODUCT.md §3).
+            String hash = signed("repeat@example.cz");
+            before.identify(Map.of("name", "Eva Repeat", "email", "repeat@example.cz", "hash", hash));
             before.say("Last week: my parcel was late");
             conversationOf(before);
-            now.identify(Map.of("name", "Eva Repeat", "email", "repeat@example.cz"));
+            now.identify(Map.of("name", "Eva Repeat", "email", "repeat@example.cz", "hash", hash));
             now.say("Today: the parcel arrived damaged");
             long id = conversationOf(now);
             s.go("#/conversations/all/" + id);
             Locator history = s.page.locator(".card-pane section[aria-label='Conversation history']");
             assertThat(history.locator("a")).hasText("Last week: my parcel was late");
+            assertThat(s.page.locator(".card-head [data-testid=identity-badge]")).hasText("Verified");
+            s.page.locator(".card-pane").screenshot(new Locator.ScreenshotOptions()
+                    .setPath(java.nio.file.Path.of("target/screenshots/card-verified.png")));
         }
+    }
+
+    @Test
+    void anEmailTypedWithoutTheShopsSignatureIsMarkedNotVerifiedOnTheCard() throws Exception {
+        try (var v = VisitorSocketClient.connect(parley.baseUrl(), parley.accountKey());
+             var s = DashboardSession.owner(parley)) {
+            v.identify(Map.of("name", "Someone Else", "email", "repeat@example.cz"));
+            v.say("Where is my order?");
+            long id = conversationOf(v);
+            s.go("#/conversations/all/" + id);
+            assertThat(s.page.locator(".card-head [data-testid=identity-badge]")).hasText("Not verified");
+            s.page.locator(".card-pane").screenshot(new Locator.ScreenshotOptions()
+                    .setPath(java.nio.file.Path.of("target/screenshots/card-not-verified.png")));
+        }
+    }
+
+    /** The shop server's signature of {@code value}: HMAC-SHA256 with the account's identity secret, hex. */
+    private static String signed(String value) throws Exception {
+        String secret = parley.owner().get("/v2/account/identity-secret").path("secret").asText();
+        javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+        mac.init(new javax.crypto.spec.SecretKeySpec(secret.getBytes(java.nio.charset.StandardCharsets.UTF_8), "HmacSHA256"));
+        return java.util.HexFormat.of().formatHex(mac.doFinal(value.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
     }
 
     @Test
