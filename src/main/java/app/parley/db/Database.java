@@ -31,6 +31,10 @@ public final class Database implements AutoCloseable {
         // Parley's SQL defines no <attributes>: rendering each statement through Jdbi's template engine would only
         // copy it (the journal's flushes are a few KiB, on every batch).
         jdbi.getConfig(SqlStatements.class).setTemplateEngine(TemplateEngine.NOP);
+        // Jdbi writes a failing statement's bound arguments into its exception's message, and the 500 handler logs
+        // that exception: bound values are what people typed, so the message names neither SQL nor arguments.
+        jdbi.getConfig(org.jdbi.v3.core.statement.StatementExceptions.class)
+                .setMessageRendering(org.jdbi.v3.core.statement.StatementExceptions.MessageRendering.NONE);
     }
 
     public static Database open(Config config) {
@@ -56,6 +60,11 @@ public final class Database implements AutoCloseable {
         hc.setPoolName("parley");
         hc.addDataSourceProperty("reWriteBatchedInserts", "true");
         hc.addDataSourceProperty("ApplicationName", "parley");
+        // PostgreSQL's error DETAIL quotes the values ("Key (email)=(ann@shop.test) already exists."): keep it out
+        // of exceptions, and so out of the logs. The server's own log gets no statement or parameter of a failing
+        // command either (below; an external server's operator sets log_min_error_statement = panic there).
+        hc.addDataSourceProperty("logServerErrorDetail", "false");
+        hc.addDataSourceProperty("options", "-c log_parameter_max_length_on_error=0");
         HikariDataSource ds = new HikariDataSource(hc);
         try {
             Flyway.configure().dataSource(ds).locations("classpath:db/migration").load().migrate();
@@ -99,6 +108,10 @@ public final class Database implements AutoCloseable {
                     .setServerConfig("log_rotation_age", "1d")
                     .setServerConfig("log_rotation_size", "0")
                     .setServerConfig("listen_addresses", "localhost")
+                    // A failing statement is logged with its text and, on request, its parameters: what people typed.
+                    .setServerConfig("log_min_error_statement", "panic")
+                    .setServerConfig("log_parameter_max_length", "0")
+                    .setServerConfig("log_parameter_max_length_on_error", "0")
                     .start();
         } catch (IOException e) {
             throw new IllegalStateException("Cannot start the embedded PostgreSQL in " + dataDir + ": " + e.getMessage(), e);

@@ -83,7 +83,8 @@ public final class VisitorSocket extends SocketEndpoint<VisitorSocket.Conn> {
             ctx.closeSession(4404, "Unknown chat box key");
             return;
         }
-        String ua = ctx.header("User-Agent");
+        // Stored and shown on the visitor card: masked like everything else a visitor controls.
+        String ua = CardNumberMasker.mask(ctx.header("User-Agent"));
         String ip = ip(ctx.session.getRemoteSocketAddress());
         Visitor visitor = jdbi.inTransaction(h -> {
             var known = Visitors.byKey(h, account.id(), ctx.queryParam("visitor"));
@@ -155,7 +156,8 @@ public final class VisitorSocket extends SocketEndpoint<VisitorSocket.Conn> {
             c.client.sendNow(error(e.code(), e.getMessage(), null));
             return;
         }
-        String clientId = frame.path("client_id").isTextual() ? frame.get("client_id").asText() : null;
+        // Echoed in the ack and in errors, and stored: what is echoed is what is stored (masked).
+        String clientId = frame.path("client_id").isTextual() ? Input.echoedClientId(frame.get("client_id").asText()) : null;
         try {
             switch (frame.path("type").asText("")) {
                 case "ping" -> c.client.sendNow("{\"type\":\"pong\"}");
@@ -164,15 +166,7 @@ public final class VisitorSocket extends SocketEndpoint<VisitorSocket.Conn> {
                     reply(c, clientId, actions.send(c.who(), clientId, textField(frame, "text")));
                 }
                 case "contact_form" -> contactForm(c, clientId, frame);
-                case "identify" -> answer(c, clientId, card.identify(c.accountId, c.visitorId, identity(frame)), v -> {
-                    // A visitor routed to a group now: the chat box is online when someone of that group is.
-                    if (v.groupKey() != null && c.conversationId == null) {
-                        Long group = jdbi.withHandle(h -> groupOf(h, v));
-                        c.groupId = group;
-                        c.client.groupId(group);
-                        c.client.signal(hub.chatStatusFrame(presence.chatOnline(c.accountId, group)));
-                    }
-                });
+                case "identify" -> identify(c, clientId, frame);
                 case "page" -> answer(c, clientId, card.page(c.accountId, c.visitorId, textField(frame, "url"),
                         textField(frame, "title"), textField(frame, "referrer")), v -> {});
                 case "typing" -> typing(c, frame);
@@ -185,6 +179,27 @@ public final class VisitorSocket extends SocketEndpoint<VisitorSocket.Conn> {
         } catch (ApiException e) {
             c.client.sendNow(error(e, clientId));
         }
+    }
+
+    // Each refused field is dropped with its own error frame, sent once the rest is stored: a card number typed
+    // into the email field must not throw away the name and phone that came with it.
+    private void identify(Conn c, String clientId, JsonNode frame) {
+        List<ApiException> refused = new java.util.ArrayList<>();
+        VisitorCard.Identity kept = VisitorCard.withoutRefusedFields(identity(frame), refused::add);
+        if (!refused.isEmpty() && kept.equals(new VisitorCard.Identity(null, null, null, null, null, null, null))) {
+            refused.forEach(e -> c.client.sendNow(error(e, clientId)));
+            return;
+        }
+        answer(c, clientId, card.identify(c.accountId, c.visitorId, kept), v -> {
+            refused.forEach(e -> c.client.sendNow(error(e, clientId)));
+            // A visitor routed to a group now: the chat box is online when someone of that group is.
+            if (v.groupKey() != null && c.conversationId == null) {
+                Long group = jdbi.withHandle(h -> groupOf(h, v));
+                c.groupId = group;
+                c.client.groupId(group);
+                c.client.signal(hub.chatStatusFrame(presence.chatOnline(c.accountId, group)));
+            }
+        });
     }
 
     private void contactForm(Conn c, String clientId, JsonNode frame) {
@@ -245,7 +260,9 @@ public final class VisitorSocket extends SocketEndpoint<VisitorSocket.Conn> {
         JsonNode n = f.get(name);
         if (n == null || n.isNull()) return null;
         if (!n.isTextual()) throw ApiException.invalid(name, "'" + name + "' must be a string.");
-        return Json.withoutNul(n.asText());
+        // Line breaks and tabs may be legitimate (a message); one-line fields refuse them where they are read (Input).
+        Input.refuseControlCharacters(name, n.asText(), true);
+        return n.asText();
     }
 
     static String error(String code, String message, String clientId) {
@@ -278,12 +295,9 @@ public final class VisitorSocket extends SocketEndpoint<VisitorSocket.Conn> {
                 ? inet.getAddress().getHostAddress() : null;
     }
 
+    /** A number in ASCII digits (Input.asciiNumber), or {@code fallback} for anything else. */
     static long parseLong(String s, long fallback) {
-        if (s == null) return fallback;
-        try {
-            return Long.parseLong(s);
-        } catch (NumberFormatException e) {
-            return fallback;
-        }
+        long n = Input.asciiNumber(s);
+        return n < 0 ? fallback : n;
     }
 }

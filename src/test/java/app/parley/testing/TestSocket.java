@@ -23,7 +23,12 @@ public final class TestSocket implements AutoCloseable {
     private final WebSocket ws;
 
     private TestSocket(HttpClient http, String url, String cookie, String origin) {
+        this(http, url, cookie, origin, java.util.Map.of());
+    }
+
+    private TestSocket(HttpClient http, String url, String cookie, String origin, java.util.Map<String, String> headers) {
         WebSocket.Builder b = http.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(5));
+        headers.forEach(b::header);
         if (cookie != null) b.header("Cookie", cookie);
         if (origin != null) b.header("Origin", origin);
         this.ws = b.buildAsync(URI.create(url), new WebSocket.Listener() {
@@ -58,6 +63,11 @@ public final class TestSocket implements AutoCloseable {
         String url = app.wsUrl() + "/ws/visitor?key=" + app.accountKey()
                 + (visitorId == null ? "" : "&visitor=" + visitorId) + (after == null ? "" : "&after=" + after);
         return new TestSocket(HttpClient.newHttpClient(), url, null, null);
+    }
+
+    /** The chat box's socket of a new visitor, sending extra request headers (a User-Agent, say). */
+    public static TestSocket visitor(TestParley app, java.util.Map<String, String> headers) {
+        return new TestSocket(HttpClient.newHttpClient(), app.wsUrl() + "/ws/visitor?key=" + app.accountKey(), null, null, headers);
     }
 
     public static TestSocket visitor(String wsBase, String key, String visitorId, Long after) {
