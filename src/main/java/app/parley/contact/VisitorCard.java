@@ -20,7 +20,12 @@ import org.jdbi.v3.core.Handle;
 public final class VisitorCard {
     /** Fields as given; null leaves a field as it is. {@code variables} flat or legacy {key:{label,value}}. */
     public record Identity(String name, String email, String phone, String group, String language, JsonNode variables,
-                           String note) {}
+                           String note) {
+        public boolean isEmpty() {
+            return name == null && email == null && phone == null && group == null && language == null
+                    && variables == null && note == null;
+        }
+    }
 
     private static final int MAX_VARIABLES = 50;
 

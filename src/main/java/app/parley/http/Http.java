@@ -3,6 +3,7 @@ package app.parley.http;
 import app.parley.account.Auth;
 import app.parley.account.Caller;
 import app.parley.json.Json;
+import app.parley.masking.CardNumberMasker;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.Cookie;
@@ -128,9 +129,10 @@ public final class Http {
             throw new ApiException(400, "invalid_characters", "The path may not contain control characters.", null);
         }
         ctx.queryParamMap().forEach((name, values) -> {
-            String field = Input.hasControlCharacters(name) ? null : name;
-            if (field == null) throw new ApiException(400, "invalid_characters", "A query parameter's name may not contain control characters.", null);
-            for (String value : values) Input.refuseControlCharacters(name, value, false);
+            if (Input.hasControlCharacters(name)) {
+                throw new ApiException(400, "invalid_characters", "A query parameter's name may not contain control characters.", null);
+            }
+            for (String value : values) Input.refuseControlCharacters(CardNumberMasker.mask(name), value, false);
         });
     }
 

@@ -186,7 +186,7 @@ public final class VisitorSocket extends SocketEndpoint<VisitorSocket.Conn> {
     private void identify(Conn c, String clientId, JsonNode frame) {
         List<ApiException> refused = new java.util.ArrayList<>();
         VisitorCard.Identity kept = VisitorCard.withoutRefusedFields(identity(frame), refused::add);
-        if (!refused.isEmpty() && kept.equals(new VisitorCard.Identity(null, null, null, null, null, null, null))) {
+        if (!refused.isEmpty() && kept.isEmpty()) {
             refused.forEach(e -> c.client.sendNow(error(e, clientId)));
             return;
         }

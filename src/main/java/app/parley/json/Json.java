@@ -46,17 +46,9 @@ public final class Json implements JsonMapper {
         return m;
     }
 
-    /**
-     * PostgreSQL cannot store U+0000, and no person types it. Kept for stored text read back from older rows;
-     * what clients send is refused instead (CheckedStrings).
-     */
-    public static String withoutNul(String s) {
-        return s == null || s.indexOf('\u0000') < 0 ? s : s.replace("\u0000", "");
-    }
-
     // Every string of every body: control characters other than line breaks and tabs are refused at the parser
     // (400 invalid_characters, naming the field), so no route can forget it; one-line fields refuse line breaks too
-    // (Input).
+    // (Input). U+0000 was silently removed before: PostgreSQL cannot store it, and no person types it.
     private static final class CheckedStrings extends com.fasterxml.jackson.databind.deser.std.StdScalarDeserializer<String> {
         CheckedStrings() {
             super(String.class);
@@ -95,7 +87,7 @@ public final class Json implements JsonMapper {
             if (value == null) throw ApiException.badRequest("malformed_json", "The request body must be a JSON object.");
             return value;
         } catch (UnrecognizedPropertyException e) {
-            throw new ApiException(400, "unknown_field", "Unknown field '" + e.getPropertyName() + "'.", e.getPropertyName());
+            throw unknownField(e.getPropertyName());
         } catch (MismatchedInputException e) {
             String field = path(e);
             if (field.isEmpty()) throw ApiException.badRequest("malformed_json", "The request body must be a JSON object.");
@@ -121,6 +113,12 @@ public final class Json implements JsonMapper {
 
     private static final String DUPLICATE = "Duplicate field '";
 
+    // A key is the client's text too: echoed masked.
+    private static ApiException unknownField(String name) {
+        String field = app.parley.masking.CardNumberMasker.mask(name);
+        return new ApiException(400, "unknown_field", "Unknown field '" + field + "'.", field);
+    }
+
     private static ApiException refusal(JsonProcessingException e, String malformed) {
         String said = e.getOriginalMessage();
         if (e instanceof StreamReadException && said != null && said.startsWith(DUPLICATE)) {
@@ -134,7 +132,7 @@ public final class Json implements JsonMapper {
         try {
             return MAPPER.treeToValue(node, type);
         } catch (UnrecognizedPropertyException e) {
-            throw new ApiException(400, "unknown_field", "Unknown field '" + e.getPropertyName() + "'.", e.getPropertyName());
+            throw unknownField(e.getPropertyName());
         } catch (JsonMappingException e) {
             Throwable cause = e.getCause();
             if (cause instanceof ApiException api) throw api;

@@ -392,8 +392,10 @@ export async function markRead(id) {
   }
 }
 
+// The server masks card-number-shaped digit runs in client ids except in UUIDs (docs/API.md "Input"): the
+// fallback (no crypto.randomUUID outside secure contexts) writes the time in base 36, never a 13-digit run.
 function clientId() {
-  return `d-${crypto.randomUUID ? crypto.randomUUID() : `${Date.now()}-${Math.random().toString(36).slice(2)}`}`;
+  return `d-${crypto.randomUUID ? crypto.randomUUID() : `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`}`;
 }
 
 export async function sendMessage(id, type, text, retryOf) {

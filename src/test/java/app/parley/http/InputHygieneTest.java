@@ -3,6 +3,7 @@ package app.parley.http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import app.parley.json.Json;
+import app.parley.masking.CardNumberMasker;
 import app.parley.testing.TestParley;
 import app.parley.testing.TestParley.Api;
 import ch.qos.logback.classic.Logger;
@@ -74,6 +75,18 @@ class InputHygieneTest {
         JsonNode written = owner.expect(201, "POST", "/v2/conversations/" + conversationId + "/messages",
                 Map.of("text", "agent reply", "client_id", "4111 1111 1111 1111"));
         assertThat(written.path("client_id").asText()).isEqualTo(MASKED);
+    }
+
+    @Test
+    void aClientIdShapedLikeAUuidIsEchoedAsSentEvenWhenItsDigitsPassLuhn() {
+        // The chat box's ids are random UUIDs: about one in ten thousand holds a Luhn-valid run like this one.
+        String id = "c-aaaaaaa4-1111-1111-1111-111aaaaaaaaa";
+        assertThat(CardNumberMasker.containsCard(id)).isTrue();
+        try (ChatVisitor v = ChatVisitor.connect(app)) {
+            v.socket.send(Map.of("type", "message", "client_id", id, "text", "hi"));
+            JsonNode ack = v.socket.await("ack");
+            assertThat(ack.path("client_id").asText()).isEqualTo(id);
+        }
     }
 
     @Test
