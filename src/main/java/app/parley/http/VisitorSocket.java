@@ -170,7 +170,7 @@ public final class VisitorSocket extends SocketEndpoint<VisitorSocket.Conn> {
                 case "page" -> answer(c, clientId, card.page(c.accountId, c.visitorId, textField(frame, "url"),
                         textField(frame, "title"), textField(frame, "referrer")), v -> {});
                 case "typing" -> typing(c, frame);
-                case "read" -> answer(c, clientId, actions.read(c.who(), frame.path("message_id").asLong(0)), v -> {});
+                case "read" -> answer(c, clientId, actions.read(c.who(), messageId(frame)), v -> {});
                 case "close" -> answer(c, clientId, actions.close(c.who()), v -> {});
                 case "rate" -> answer(c, clientId, actions.rate(c.who(),
                         frame.path("value").isInt() ? frame.get("value").asInt() : null, textField(frame, "text")), v -> {});
@@ -254,6 +254,15 @@ public final class VisitorSocket extends SocketEndpoint<VisitorSocket.Conn> {
         JsonNode vars = f.get("variables");
         return new VisitorCard.Identity(textField(f, "name"), textField(f, "email"), textField(f, "phone"),
                 textField(f, "group"), textField(f, "language"), vars == null || vars.isNull() ? null : vars, null);
+    }
+
+    // docs/PROTOCOL.md: a JSON number. asLong read "41", "+41" and true as ids too, and a missing id as 0.
+    private static long messageId(JsonNode f) {
+        JsonNode n = f.get("message_id");
+        if (n == null || !n.isIntegralNumber() || !n.canConvertToLong() || n.asLong() <= 0) {
+            throw ApiException.invalid("message_id", "message_id is the id of a message (a number).");
+        }
+        return n.asLong();
     }
 
     static String textField(JsonNode f, String name) {

@@ -272,6 +272,20 @@ class InputHygieneTest {
     // --- JSON and its media type (point 14) ---
 
     @Test
+    void aReadFrameTakesItsMessageIdAsANumberOnly() {
+        try (ChatVisitor v = ChatVisitor.connect(app)) {
+            long id = v.say("read me").path("id").asLong();
+            for (Object wrong : List.of(String.valueOf(id), "+" + id, true, 1.5, List.of(id))) {
+                JsonNode error = v.refused(Map.of("type", "read", "message_id", wrong));
+                assertThat(error.path("code").asText()).as(String.valueOf(wrong)).isEqualTo("validation_failed");
+                assertThat(error.path("field").asText()).isEqualTo("message_id");
+            }
+            JsonNode missing = v.refused(Map.of("type", "read"));
+            assertThat(missing.path("field").asText()).isEqualTo("message_id");
+        }
+    }
+
+    @Test
     void aBodyWithADuplicateKeyIsRefused() {
         String path = "/v2/conversations/" + conversationId + "/messages";
         RowCounts.unchangedBy(app, () -> {
