@@ -100,11 +100,17 @@ export function day(iso, T) {
 }
 
 /** crypto.randomUUID exists only in secure contexts; many small shops still serve plain http. */
-export function uuid() {
-  if (crypto.randomUUID) return crypto.randomUUID();
-  const b = crypto.getRandomValues(new Uint8Array(16));
-  b[6] = (b[6] & 15) | 64;
-  b[8] = (b[8] & 63) | 128;
-  const x = [...b].map((v) => v.toString(16).padStart(2, '0')).join('');
-  return x.slice(0, 8) + '-' + x.slice(8, 12) + '-' + x.slice(12, 16) + '-' + x.slice(16, 20) + '-' + x.slice(20);
+/**
+ * A client id for idempotent sends: 24 random letters (about 112 bits). No digits, so no id can ever look like a card
+ * number and be masked by the server, which would break matching its ack.
+ */
+export function clientId() {
+  const letters = 'abcdefghijklmnopqrstuvwxyz';
+  let id = '';
+  while (id.length < 24) {
+    for (const v of crypto.getRandomValues(new Uint8Array(32))) {
+      if (v < 234 && id.length < 24) id += letters[v % 26]; // 234 = 9 × 26: no letter more likely than another
+    }
+  }
+  return id;
 }

@@ -2,7 +2,7 @@
 import { Connection } from './connection.js';
 import { View } from './view.js';
 import { beep, blinkTitle, stopBlink, pageTitle } from './alerts.js';
-import { uuid } from './dom.js';
+import { clientId } from './dom.js';
 import { en, loadStrings } from './strings.js';
 
 const COOKIE = 'parley_vid';
@@ -221,7 +221,7 @@ class Widget {
   send(text) {
     text = String(text == null ? '' : text).trim();
     if (!text) return false;
-    const item = { client_id: uuid(), text: text.slice(0, 10000), created_at: new Date().toISOString() };
+    const item = { client_id: clientId(), text: text.slice(0, 10000), created_at: new Date().toISOString() };
     this.outbox.push(item);
     this.saveOutbox();
     this.stopTyping();
@@ -240,7 +240,7 @@ class Widget {
 
   submitForm(fields) {
     this.formError = null;
-    this.form = { type: 'contact_form', client_id: uuid(), ...fields };
+    this.form = { type: 'contact_form', client_id: clientId(), ...fields };
     if (this.ready) this.conn.send(this.form);
     this.update();
   }

@@ -145,7 +145,7 @@ public final class Team {
     public TagView createTag(Caller by, String name, String color, String description) {
         String n = Input.requiredName("name", name);
         String c = color(color);
-        String d = Input.shortText("description", description, 1000);
+        String d = Input.longText("description", description, 1000);
         return journal.run(tx -> {
             Handle h = tx.handle();
             boolean taken = h.createQuery("SELECT count(*) > 0 FROM tags WHERE account_id = :a AND lower(name) = lower(:n)")
@@ -164,7 +164,7 @@ public final class Team {
         requireFullAccess(by);
         String n = Input.name("name", name);
         String c = color == null ? null : color(color);
-        String d = Input.shortText("description", description, 1000);
+        String d = Input.longText("description", description, 1000);
         return journal.run(tx -> {
             if (n != null) {
                 boolean taken = tx.reader().createQuery(

@@ -47,7 +47,7 @@ public final class Contacts {
         String n = Input.name("name", name);
         String e = Input.email("email", email);
         String p = Input.shortText("phone", phone, 50);
-        String t = Input.shortText("note", note, 10_000);
+        String t = Input.longText("note", note, 10_000);
         return journal.run(tx -> {
             Handle h = tx.handle();
             byId(h, viewer, id);

@@ -21,7 +21,12 @@ import org.jdbi.v3.core.Handle;
 public final class VisitorCard {
     /** Fields as given; null leaves a field as it is. {@code variables} flat or legacy {key:{label,value}}. */
     public record Identity(String name, String email, String phone, String group, String language, JsonNode variables,
-                           String note) {}
+                           String note) {
+        public boolean isEmpty() {
+            return name == null && email == null && phone == null && group == null && language == null
+                    && variables == null && note == null;
+        }
+    }
 
     private static final int MAX_VARIABLES = 50;
 
@@ -58,7 +63,7 @@ public final class VisitorCard {
         String phone = Input.shortText("phone", in.phone(), 50);
         String group = Input.shortText("group", in.group(), 100);
         String language = Input.shortText("language", in.language(), 20);
-        String note = Input.shortText("note", in.note(), 10_000);
+        String note = Input.longText("note", in.note(), 10_000);
         String userId = Input.shortText("user_id", claim.userId(), 255);
         String hash = Input.shortText("hash", claim.hash(), 128);
         String variables = in.variables() == null ? null : normalizeVariables(in.variables());
@@ -92,6 +97,32 @@ public final class VisitorCard {
             else if (identifies) ContactLinks.unverified(tx, accountId, visitorId, userId, email);
             return updated(tx, accountId, visitorId);
         });
+    }
+
+    /**
+     * {@code in} without the fields identify would refuse, each refusal handed to {@code refused}: a page that
+     * sends a bad email (a card number typed into it) still records the name and phone that came with it.
+     */
+    public static Identity withoutRefusedFields(Identity in, java.util.function.Consumer<ApiException> refused) {
+        return new Identity(
+                kept(in.name(), v -> Input.name("name", v), refused),
+                kept(in.email(), v -> Input.email("email", v), refused),
+                kept(in.phone(), v -> Input.shortText("phone", v, 50), refused),
+                kept(in.group(), v -> Input.shortText("group", v, 100), refused),
+                kept(in.language(), v -> Input.shortText("language", v, 20), refused),
+                kept(in.variables(), VisitorCard::normalizeVariables, refused),
+                kept(in.note(), v -> Input.longText("note", v, 10_000), refused));
+    }
+
+    private static <T> T kept(T value, java.util.function.Function<T, ?> check, java.util.function.Consumer<ApiException> refused) {
+        if (value == null) return null;
+        try {
+            check.apply(value);
+            return value;
+        } catch (ApiException e) {
+            refused.accept(e);
+            return null;
+        }
     }
 
     public java.util.concurrent.CompletableFuture<Visitor> page(long accountId, long visitorId, String url, String title, String referrer) {
@@ -133,23 +164,35 @@ public final class VisitorCard {
         ObjectNode out = Json.object();
         for (Iterator<Map.Entry<String, JsonNode>> it = vars.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();
-            String key = Json.withoutNul(e.getKey());
+            Input.refuseControlCharacters("variables", e.getKey(), false);
+            // The name is shown to agents and stored, like the value: masked as well.
+            String key = CardNumberMasker.mask(e.getKey().strip());
             if (key.isBlank() || key.length() > 100) throw ApiException.invalid("variables", "A variable name has 1 to 100 characters.");
             JsonNode value = e.getValue();
             String label = key;
             if (value.isObject()) {
-                if (value.hasNonNull("label")) label = Json.withoutNul(value.get("label").asText());
+                if (value.hasNonNull("label")) label = value.get("label").asText();
                 value = value.get("value");
             }
             ObjectNode entry = out.putObject(key);
             entry.put("label", Input.shortText("variables", label, 255));
             if (value == null || value.isNull()) entry.putNull("value");
             else if (value.isBoolean()) entry.put("value", value.booleanValue());
-            else if (value.isNumber()) entry.set("value", value);
-            else if (value.isTextual()) entry.put("value", CardNumberMasker.mask(clip(Json.withoutNul(value.asText()))));
+            else if (value.isNumber()) {
+                // A card sent as a JSON number is still a card: it is kept as its masked text.
+                String digits = value.asText();
+                if (CardNumberMasker.containsCard(digits)) entry.put("value", CardNumberMasker.mask(digits));
+                else entry.set("value", value);
+            }
+            else if (value.isTextual()) entry.put("value", CardNumberMasker.mask(clip(checked(value.asText()))));
             else throw ApiException.invalid("variables", "A variable is a string, a number or a boolean.");
         }
         return Json.write(out);
+    }
+
+    private static String checked(String value) {
+        Input.refuseControlCharacters("variables", value, true);
+        return value;
     }
 
     private static String clip(String s) {

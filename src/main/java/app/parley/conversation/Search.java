@@ -64,11 +64,8 @@ public final class Search {
 
         Long afterId = null;
         if (r.after() != null) {
-            try {
-                afterId = Long.parseLong(r.after());
-            } catch (NumberFormatException e) {
-                throw ApiException.invalid("after", "after is a cursor this API gave out.");
-            }
+            afterId = app.parley.http.Input.asciiNumber(r.after());
+            if (afterId < 0) throw ApiException.invalid("after", "after is a cursor this API gave out.");
         }
         String page = filter + (afterId == null ? "" : ascending ? " AND c.id > :afterId" : " AND c.id < :afterId");
         Query q = ConversationQueries.bindViewer(h.createQuery("SELECT id FROM conversations c WHERE " + page

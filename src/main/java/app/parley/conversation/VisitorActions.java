@@ -56,7 +56,7 @@ public final class VisitorActions {
         if (value == null || !(value == 1 || value == 3 || value == 5)) {
             throw ApiException.invalid("value", "A rating is 5 (good), 3 (normal) or 1 (bad).");
         }
-        String comment = Input.shortText("text", text, 1000);
+        String comment = Input.longText("text", text, 1000);
         return journal.submit(tx -> {
             ConversationRow c = own(tx, who);
             if (c.open()) throw ApiException.conflict("A conversation can be rated once it is resolved.");

@@ -33,6 +33,10 @@ public final class Database implements AutoCloseable {
         // Parley's SQL defines no <attributes>: rendering each statement through Jdbi's template engine would only
         // copy it (the journal's flushes are a few KiB, on every batch).
         jdbi.getConfig(SqlStatements.class).setTemplateEngine(TemplateEngine.NOP);
+        // Jdbi writes a failing statement's bound arguments into its exception's message, and the 500 handler logs
+        // that exception: bound values are what people typed, so the message names neither SQL nor arguments.
+        jdbi.getConfig(org.jdbi.v3.core.statement.StatementExceptions.class)
+                .setMessageRendering(org.jdbi.v3.core.statement.StatementExceptions.MessageRendering.NONE);
     }
 
     public static Database open(Config config) {
@@ -64,6 +68,11 @@ public final class Database implements AutoCloseable {
         hc.setValidationTimeout(1_000);
         hc.addDataSourceProperty("reWriteBatchedInserts", "true");
         hc.addDataSourceProperty("ApplicationName", "parley");
+        // PostgreSQL's error DETAIL quotes the values ("Key (email)=(ann@shop.test) already exists."): keep it out
+        // of exceptions, and so out of the logs. The server's own log gets no statement or parameter of a failing
+        // command either (see serverSettings; an external server's operator sets log_min_error_statement = panic).
+        hc.addDataSourceProperty("logServerErrorDetail", "false");
+        hc.addDataSourceProperty("options", "-c log_parameter_max_length_on_error=0");
         return hc;
     }
 
@@ -72,6 +81,8 @@ public final class Database implements AutoCloseable {
             // Hikari applies data source properties only to a data source it creates itself.
             ds.setReWriteBatchedInserts(true);
             ds.setApplicationName("parley");
+            ds.setLogServerErrorDetail(false);
+            ds.setOptions("-c log_parameter_max_length_on_error=0");
         }
         HikariDataSource ds;
         try {
@@ -122,6 +133,10 @@ public final class Database implements AutoCloseable {
         settings.put("log_rotation_size", "0");
         settings.put("listen_addresses", "localhost");
         settings.put("password_encryption", "scram-sha-256");
+        // A failing statement is logged with its text and, on request, its parameters: what people typed.
+        settings.put("log_min_error_statement", "panic");
+        settings.put("log_parameter_max_length", "0");
+        settings.put("log_parameter_max_length_on_error", "0");
         return settings;
     }
 

@@ -3,6 +3,7 @@ package app.parley.http;
 import app.parley.account.Auth;
 import app.parley.account.Caller;
 import app.parley.json.Json;
+import app.parley.masking.CardNumberMasker;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.Cookie;
@@ -89,6 +90,8 @@ public final class Http {
                 s.headers = Map.of("Content-Security-Policy", dashboardPolicy, "Cache-Control", "no-cache",
                         "X-Content-Type-Options", "nosniff", "X-Frame-Options", "DENY");
             });
+            cfg.routes.before(Http::refuseControlCharacters);
+            cfg.routes.wsBeforeUpgrade(Http::refuseControlCharacters);
             cfg.routes.before(ctx -> {
                 ctx.header("X-Content-Type-Options", "nosniff");
                 ctx.header("Referrer-Policy", "same-origin");
@@ -137,6 +140,21 @@ public final class Http {
             });
             cfg.routes.error(405, ctx -> error(ctx, 405, "method_not_allowed", "This method is not allowed here.", null));
             routes.accept(cfg.routes);
+        });
+    }
+
+    // Before any route reads them: a NUL reached PostgreSQL (a 500) and a line break reached the logs. The
+    // User-Agent is the one header Parley stores (the visitor card).
+    private static void refuseControlCharacters(Context ctx) {
+        Input.refuseControlCharacters("User-Agent", ctx.header("User-Agent"), false);
+        if (Input.hasControlCharacters(ctx.path())) {
+            throw new ApiException(400, "invalid_characters", "The path may not contain control characters.", null);
+        }
+        ctx.queryParamMap().forEach((name, values) -> {
+            if (Input.hasControlCharacters(name)) {
+                throw new ApiException(400, "invalid_characters", "A query parameter's name may not contain control characters.", null);
+            }
+            for (String value : values) Input.refuseControlCharacters(CardNumberMasker.mask(name), value, false);
         });
     }
 
@@ -209,33 +227,45 @@ public final class Http {
     }
 
     static <T> T body(Context ctx, Class<T> type) {
-        String contentType = ctx.contentType();
-        if (contentType == null || !contentType.toLowerCase().startsWith("application/json")) {
+        if (!isJsonMediaType(ctx.contentType())) {
             throw new ApiException(415, "unsupported_media_type", "Send JSON with 'Content-Type: application/json'.");
         }
         return Json.read(ctx.body(), type);
     }
 
-    static long pathId(Context ctx, String name) {
-        try {
-            long id = Long.parseLong(ctx.pathParam(name));
-            if (id <= 0) throw new NumberFormatException();
-            return id;
-        } catch (NumberFormatException e) {
-            throw ApiException.notFound("The " + name.replace('_', ' '));
+    /**
+     * {@code application/json}, with parameters or without; a charset, if named, is UTF-8 (RFC 8259: JSON between
+     * systems is UTF-8). "application/jsonx" or "application/json-patch+json" are other types.
+     */
+    static boolean isJsonMediaType(String contentType) {
+        if (contentType == null) return false;
+        String[] parts = contentType.split(";");
+        if (!parts[0].strip().equalsIgnoreCase("application/json")) return false;
+        for (int i = 1; i < parts.length; i++) {
+            String p = parts[i].strip();
+            int eq = p.indexOf('=');
+            if (eq <= 0) return false;
+            if (p.substring(0, eq).strip().equalsIgnoreCase("charset")) {
+                String charset = p.substring(eq + 1).strip().replace("\"", "");
+                if (!charset.equalsIgnoreCase("utf-8") && !charset.equalsIgnoreCase("utf8")) return false;
+            }
         }
+        return true;
+    }
+
+    // Ids in ASCII digits only: Long.parseLong read "+1", "01", "١" and "１" as 1, and one such call deleted token 1.
+    static long pathId(Context ctx, String name) {
+        long id = Input.asciiNumber(ctx.pathParam(name));
+        if (id <= 0) throw ApiException.notFound("The " + name.replace('_', ' '));
+        return id;
     }
 
     static int limit(Context ctx, int fallback, int max) {
         String s = ctx.queryParam("limit");
         if (s == null) return fallback;
-        try {
-            int n = Integer.parseInt(s);
-            if (n < 1 || n > max) throw new NumberFormatException();
-            return n;
-        } catch (NumberFormatException e) {
-            throw ApiException.invalid("limit", "limit is a number from 1 to " + max + ".");
-        }
+        long n = Input.asciiNumber(s);
+        if (n < 1 || n > max) throw ApiException.invalid("limit", "limit is a number from 1 to " + max + ".");
+        return (int) n;
     }
 
     static void json(Context ctx, int status, Object value) {

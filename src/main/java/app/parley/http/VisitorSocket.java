@@ -40,6 +40,9 @@ public final class VisitorSocket extends SocketEndpoint<VisitorSocket.Conn> {
         final long accountId;
         final long visitorId;
         volatile Long conversationId;
+        // Set once this socket spent the address's budget for a new conversation: the messages sent before the
+        // first ack (a reconnecting chat box's outbox) go to that one conversation and spend nothing more.
+        volatile boolean openingConversation;
         volatile Long groupId;
         final RateLimit messages;
         final RateLimit frames;
@@ -105,7 +108,8 @@ public final class VisitorSocket extends SocketEndpoint<VisitorSocket.Conn> {
             ctx.closeSession(4404, "Unknown chat box key");
             return;
         }
-        String ua = ctx.header("User-Agent");
+        // Stored and shown on the visitor card: masked like everything else a visitor controls.
+        String ua = CardNumberMasker.mask(ctx.header("User-Agent"));
         String ip = ip(ctx.session.getRemoteSocketAddress());
         String key = ctx.queryParam("visitor");
         Visitor stored = jdbi.inTransaction(h -> {
@@ -198,7 +202,7 @@ public final class VisitorSocket extends SocketEndpoint<VisitorSocket.Conn> {
 
     /** Whether a frame of this type from this socket starts a conversation (its first message). */
     private boolean opensConversation(Conn c, String type) {
-        return c.conversationId == null && (type.equals("message") || type.equals("contact_form"));
+        return c.conversationId == null && !c.openingConversation && (type.equals("message") || type.equals("contact_form"));
     }
 
     private static Long groupOf(org.jdbi.v3.core.Handle h, Visitor v) {
@@ -227,11 +231,15 @@ public final class VisitorSocket extends SocketEndpoint<VisitorSocket.Conn> {
             c.client.sendNow(error(e.code(), e.getMessage(), null));
             return;
         }
-        String clientId = frame.path("client_id").isTextual() ? frame.get("client_id").asText() : null;
+        // Echoed in the ack and in errors, and stored: what is echoed is what is stored (masked).
+        String clientId = frame.path("client_id").isTextual() ? Input.echoedClientId(frame.get("client_id").asText()) : null;
         String type = frame.path("type").asText("");
-        if (opensConversation(c, type) && !newConversations.tryTake(c.ip == null ? "unknown" : c.ip)) {
-            c.client.sendNow(networkLimited(clientId));
-            return;
+        if (opensConversation(c, type)) {
+            if (!newConversations.tryTake(c.ip == null ? "unknown" : c.ip)) {
+                c.client.sendNow(networkLimited(clientId));
+                return;
+            }
+            c.openingConversation = true;
         }
         try {
             if (KEEPS_VISITOR.contains(type)) keep(c);
@@ -242,23 +250,14 @@ public final class VisitorSocket extends SocketEndpoint<VisitorSocket.Conn> {
                     reply(c, clientId, actions.send(c.who(), clientId, textField(frame, "text")));
                 }
                 case "contact_form" -> contactForm(c, clientId, frame);
-                case "identify" -> answer(c, clientId, card.identify(c.accountId, c.visitorId, identity(frame),
-                        VisitorCard.Claim.page(textField(frame, "user_id"), textField(frame, "hash"))), v -> {
-                    // A visitor routed to a group now: the chat box is online when someone of that group is.
-                    if (v.groupKey() != null && c.conversationId == null) {
-                        Long group = jdbi.withHandle(h -> groupOf(h, v));
-                        c.groupId = group;
-                        c.client.groupId(group);
-                        c.client.signal(hub.chatStatusFrame(presence.chatOnline(c.accountId, group)));
-                    }
-                });
+                case "identify" -> identify(c, clientId, frame);
                 case "page" -> {
                     if (c.unsaved != null) c.page = pageView(frame);
                     else answer(c, clientId, card.page(c.accountId, c.visitorId, textField(frame, "url"),
                             textField(frame, "title"), textField(frame, "referrer")), v -> {});
                 }
                 case "typing" -> typing(c, frame);
-                case "read" -> answer(c, clientId, actions.read(c.who(), frame.path("message_id").asLong(0)), v -> {});
+                case "read" -> answer(c, clientId, actions.read(c.who(), messageId(frame)), v -> {});
                 case "close" -> answer(c, clientId, actions.close(c.who()), v -> {});
                 case "rate" -> answer(c, clientId, actions.rate(c.who(),
                         frame.path("value").isInt() ? frame.get("value").asInt() : null, textField(frame, "text")), v -> {});
@@ -267,6 +266,28 @@ public final class VisitorSocket extends SocketEndpoint<VisitorSocket.Conn> {
         } catch (ApiException e) {
             c.client.sendNow(error(e, clientId));
         }
+    }
+
+    // Each refused field is dropped with its own error frame, sent once the rest is stored: a card number typed
+    // into the email field must not throw away the name and phone that came with it.
+    private void identify(Conn c, String clientId, JsonNode frame) {
+        List<ApiException> refused = new java.util.ArrayList<>();
+        VisitorCard.Identity kept = VisitorCard.withoutRefusedFields(identity(frame), refused::add);
+        if (!refused.isEmpty() && kept.isEmpty()) {
+            refused.forEach(e -> c.client.sendNow(error(e, clientId)));
+            return;
+        }
+        VisitorCard.Claim claim = VisitorCard.Claim.page(textField(frame, "user_id"), textField(frame, "hash"));
+        answer(c, clientId, card.identify(c.accountId, c.visitorId, kept, claim), v -> {
+            refused.forEach(e -> c.client.sendNow(error(e, clientId)));
+            // A visitor routed to a group now: the chat box is online when someone of that group is.
+            if (v.groupKey() != null && c.conversationId == null) {
+                Long group = jdbi.withHandle(h -> groupOf(h, v));
+                c.groupId = group;
+                c.client.groupId(group);
+                c.client.signal(hub.chatStatusFrame(presence.chatOnline(c.accountId, group)));
+            }
+        });
     }
 
     private void contactForm(Conn c, String clientId, JsonNode frame) {
@@ -328,11 +349,22 @@ public final class VisitorSocket extends SocketEndpoint<VisitorSocket.Conn> {
                 textField(f, "group"), textField(f, "language"), vars == null || vars.isNull() ? null : vars, null);
     }
 
+    // docs/PROTOCOL.md: a JSON number. asLong read "41", "+41" and true as ids too, and a missing id as 0.
+    private static long messageId(JsonNode f) {
+        JsonNode n = f.get("message_id");
+        if (n == null || !n.isIntegralNumber() || !n.canConvertToLong() || n.asLong() <= 0) {
+            throw ApiException.invalid("message_id", "message_id is the id of a message (a number).");
+        }
+        return n.asLong();
+    }
+
     static String textField(JsonNode f, String name) {
         JsonNode n = f.get(name);
         if (n == null || n.isNull()) return null;
         if (!n.isTextual()) throw ApiException.invalid(name, "'" + name + "' must be a string.");
-        return Json.withoutNul(n.asText());
+        // Line breaks and tabs may be legitimate (a message); one-line fields refuse them where they are read (Input).
+        Input.refuseControlCharacters(name, n.asText(), true);
+        return n.asText();
     }
 
     static String error(String code, String message, String clientId) {
@@ -368,12 +400,9 @@ public final class VisitorSocket extends SocketEndpoint<VisitorSocket.Conn> {
                 ? inet.getAddress().getHostAddress() : null;
     }
 
+    /** A number in ASCII digits (Input.asciiNumber), or {@code fallback} for anything else. */
     static long parseLong(String s, long fallback) {
-        if (s == null) return fallback;
-        try {
-            return Long.parseLong(s);
-        } catch (NumberFormatException e) {
-            return fallback;
-        }
+        long n = Input.asciiNumber(s);
+        return n < 0 ? fallback : n;
     }
 }

@@ -1,6 +1,8 @@
 package app.parley.json;
 
 import app.parley.http.ApiException;
+import app.parley.http.Input;
+import com.fasterxml.jackson.core.exc.StreamReadException;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
@@ -28,10 +30,12 @@ public final class Json implements JsonMapper {
         ObjectMapper m = new ObjectMapper(com.fasterxml.jackson.core.JsonFactory.builder()
                 .recyclerPool(com.fasterxml.jackson.core.util.JsonRecyclerPools.sharedConcurrentDequePool())
                 .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(64).build())
+                // {"text":"harmless","text":"sneaky"}: one reader (a proxy, a log) may see the first, Jackson the last.
+                .enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION)
                 .build());
         m.registerModule(new JavaTimeModule());
         m.registerModule(new com.fasterxml.jackson.databind.module.SimpleModule("parley-text")
-                .addDeserializer(String.class, new NoNulStrings()));
+                .addDeserializer(String.class, new CheckedStrings()));
         m.setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE);
         m.disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
         m.enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
@@ -42,26 +46,22 @@ public final class Json implements JsonMapper {
         return m;
     }
 
-    /**
-     * PostgreSQL cannot store U+0000 in text, and no person types it: it is removed from every string a client
-     * sends, so it can never turn bad input into a server error.
-     */
-    public static String withoutNul(String s) {
-        return s == null || s.indexOf('\u0000') < 0 ? s : s.replace("\u0000", "");
-    }
-
-    private static final class NoNulStrings extends com.fasterxml.jackson.databind.deser.std.StdScalarDeserializer<String> {
-        NoNulStrings() {
+    // Every string of every body: control characters other than line breaks and tabs are refused at the parser
+    // (400 invalid_characters, naming the field), so no route can forget it; one-line fields refuse line breaks too
+    // (Input). U+0000 was silently removed before: PostgreSQL cannot store it, and no person types it.
+    private static final class CheckedStrings extends com.fasterxml.jackson.databind.deser.std.StdScalarDeserializer<String> {
+        CheckedStrings() {
             super(String.class);
         }
 
         @Override
         public String deserialize(com.fasterxml.jackson.core.JsonParser p, com.fasterxml.jackson.databind.DeserializationContext ctx)
                 throws java.io.IOException {
-            if (!p.hasToken(com.fasterxml.jackson.core.JsonToken.VALUE_STRING)) {
-                return withoutNul((String) ctx.handleUnexpectedToken(String.class, p));
-            }
-            return withoutNul(p.getText());
+            String value = p.hasToken(com.fasterxml.jackson.core.JsonToken.VALUE_STRING) ? p.getText()
+                    : (String) ctx.handleUnexpectedToken(String.class, p);
+            String field = p.currentName();
+            Input.refuseControlCharacters(field == null ? "body" : field, value, true);
+            return value;
         }
     }
 
@@ -87,7 +87,7 @@ public final class Json implements JsonMapper {
             if (value == null) throw ApiException.badRequest("malformed_json", "The request body must be a JSON object.");
             return value;
         } catch (UnrecognizedPropertyException e) {
-            throw new ApiException(400, "unknown_field", "Unknown field '" + e.getPropertyName() + "'.", e.getPropertyName());
+            throw unknownField(e.getPropertyName());
         } catch (MismatchedInputException e) {
             String field = path(e);
             if (field.isEmpty()) throw ApiException.badRequest("malformed_json", "The request body must be a JSON object.");
@@ -99,7 +99,7 @@ public final class Json implements JsonMapper {
             throw new ApiException(422, "validation_failed",
                     field.isEmpty() ? "The request body is not valid." : "Field '" + field + "' is not valid.", field.isEmpty() ? null : field);
         } catch (JsonProcessingException e) {
-            throw ApiException.badRequest("malformed_json", "The request body is not valid JSON.");
+            throw refusal(e, "The request body is not valid JSON.");
         }
     }
 
@@ -107,15 +107,32 @@ public final class Json implements JsonMapper {
         try {
             return MAPPER.readTree(body);
         } catch (JsonProcessingException e) {
-            throw ApiException.badRequest("malformed_json", "The message is not valid JSON.");
+            throw refusal(e, "The message is not valid JSON.");
         }
+    }
+
+    private static final String DUPLICATE = "Duplicate field '";
+
+    // A key is the client's text too: echoed masked.
+    private static ApiException unknownField(String name) {
+        String field = app.parley.masking.CardNumberMasker.mask(name);
+        return new ApiException(400, "unknown_field", "Unknown field '" + field + "'.", field);
+    }
+
+    private static ApiException refusal(JsonProcessingException e, String malformed) {
+        String said = e.getOriginalMessage();
+        if (e instanceof StreamReadException && said != null && said.startsWith(DUPLICATE)) {
+            String field = app.parley.masking.CardNumberMasker.mask(said.substring(DUPLICATE.length(), said.lastIndexOf('\'')));
+            return new ApiException(400, "duplicate_key", "The key '" + field + "' appears twice; send each key once.", field);
+        }
+        return ApiException.badRequest("malformed_json", malformed);
     }
 
     public static <T> T convert(JsonNode node, Class<T> type) {
         try {
             return MAPPER.treeToValue(node, type);
         } catch (UnrecognizedPropertyException e) {
-            throw new ApiException(400, "unknown_field", "Unknown field '" + e.getPropertyName() + "'.", e.getPropertyName());
+            throw unknownField(e.getPropertyName());
         } catch (JsonMappingException e) {
             Throwable cause = e.getCause();
             if (cause instanceof ApiException api) throw api;

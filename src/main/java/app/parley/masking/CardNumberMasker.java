@@ -20,8 +20,9 @@ public final class CardNumberMasker {
 
     /**
      * Returns {@code text} with every card number replaced by its mask; all other characters stay as they were.
-     * A card number is a maximal run of 13–19 digits, neighbours separated by nothing, one space or one hyphen,
-     * not starting with 0 and passing the Luhn check. Returns null for null.
+     * A card number is a run of 13–19 digits, not starting with 0 and passing the Luhn check, whose neighbours are
+     * separated by nothing, one hyphen, or one or two characters each a horizontal whitespace or a dot; a run
+     * whose gaps are all single characters is judged whole, never in parts. Returns null for null.
      */
     public static String mask(String text) {
         if (text == null) {
@@ -47,7 +48,8 @@ public final class CardNumberMasker {
     }
 
     /**
-     * Scheme of a card number for display, from its IIN range and length; spaces and hyphens are ignored, Luhn
+     * Scheme of a card number for display, from its IIN range and length; separators (hyphens, horizontal
+     * whitespace, dots) are ignored, Luhn
      * is not checked. Anything else, or a length outside 13–19, is {@link CardScheme#UNKNOWN}.
      */
     public static CardScheme scheme(String number) {
@@ -101,8 +103,12 @@ public final class CardNumberMasker {
         return CardScheme.UNKNOWN;
     }
 
-    // One forward pass over the text plus one backward pass over each 13–19 digit run: linear, no regex,
-    // so hostile input (thousands of "1 1 1 ...") costs the same as ordinary text.
+    // Two levels of runs. A wide run joins digits across gaps of one hyphen or of one or two spaces or dots (a
+    // card typed "4111  1111  1111  1111"); a narrow run joins them across at most one such character. The wide
+    // run is judged first; when it is no card (a card between two numbers set two spaces apart), each narrow run
+    // inside it is judged on its own. Narrow runs are maximal, so a card-shaped part of a longer number set with
+    // single gaps is never taken for a card. One forward pass, plus one backward pass over each judged run:
+    // linear, no regex, so hostile input (thousands of "1 1 1 ...") costs the same as ordinary text.
     private static Span nextCard(String text, int from) {
         int n = text.length();
         int i = from;
@@ -111,29 +117,67 @@ public final class CardNumberMasker {
                 i++;
                 continue;
             }
-            // Extend to the maximal run, so that a card-shaped part of a longer number is never taken for a card.
-            int start = i;
-            int digits = 0;
-            int end = i;
-            while (true) {
-                digits++;
-                end++;
-                if (end < n && isDigit(text.charAt(end))) {
-                    continue;
-                }
-                if (end + 1 < n && isSeparator(text.charAt(end)) && isDigit(text.charAt(end + 1))) {
-                    end++;
-                    continue;
-                }
-                break;
+            int wideEnd = runEnd(text, i, true);
+            if (isCard(text, i, wideEnd)) {
+                return new Span(i, wideEnd);
             }
-            if (digits >= MIN_DIGITS && digits <= MAX_DIGITS
-                    && Character.digit(text.charAt(start), 10) != 0 && passesLuhn(text, start, end)) {
-                return new Span(start, end);
+            for (int start = i; start < wideEnd; ) {
+                int narrowEnd = runEnd(text, start, false);
+                if (narrowEnd - start < wideEnd - i && isCard(text, start, narrowEnd)) {
+                    return new Span(start, narrowEnd);
+                }
+                start = nextDigit(text, narrowEnd, wideEnd);
             }
-            i = end;
+            i = wideEnd;
         }
         return null;
+    }
+
+    /** The end of the run of digits starting at the digit at {@code start}. */
+    private static int runEnd(String text, int start, boolean wide) {
+        int n = text.length();
+        int end = start + 1;
+        while (end < n) {
+            if (isDigit(text.charAt(end))) {
+                end++;
+                continue;
+            }
+            int gap = gapLength(text, end, wide);
+            if (gap > 0) {
+                end += gap + 1;
+                continue;
+            }
+            break;
+        }
+        return end;
+    }
+
+    /** Length of the gap at {@code at} when a digit follows it, else 0. */
+    private static int gapLength(String text, int at, boolean wide) {
+        int n = text.length();
+        char c = text.charAt(at);
+        if (c == '-' || isSpaceOrDot(c)) {
+            if (at + 1 < n && isDigit(text.charAt(at + 1))) return 1;
+            if (wide && isSpaceOrDot(c) && at + 2 < n && isSpaceOrDot(text.charAt(at + 1)) && isDigit(text.charAt(at + 2))) {
+                return 2;
+            }
+        }
+        return 0;
+    }
+
+    private static int nextDigit(String text, int from, int end) {
+        int i = from;
+        while (i < end && !isDigit(text.charAt(i))) i++;
+        return i;
+    }
+
+    private static boolean isCard(String text, int start, int end) {
+        int digits = 0;
+        for (int i = start; i < end && digits <= MAX_DIGITS; i++) {
+            if (isDigit(text.charAt(i))) digits++;
+        }
+        return digits >= MIN_DIGITS && digits <= MAX_DIGITS
+                && Character.digit(text.charAt(start), 10) != 0 && passesLuhn(text, start, end);
     }
 
     private static boolean passesLuhn(String text, int start, int end) {
@@ -174,7 +218,13 @@ public final class CardNumberMasker {
     }
 
     private static boolean isSeparator(char c) {
-        return c == ' ' || c == '-';
+        return c == '-' || isSpaceOrDot(c);
+    }
+
+    // Horizontal whitespace (the tab and Unicode's space separators: no-break, figure, thin, ideographic...) and
+    // the dot. Line breaks are no separator: two numbers on two lines are two numbers to whoever reads them.
+    private static boolean isSpaceOrDot(char c) {
+        return c == ' ' || c == '.' || c == '\t' || Character.getType(c) == Character.SPACE_SEPARATOR;
     }
 
     private static boolean between(int value, int low, int high) {

@@ -392,8 +392,16 @@ export async function markRead(id) {
   }
 }
 
+/** 24 random letters: no digits, so no id can ever look like a card number and be masked by the server. */
 function clientId() {
-  return `d-${crypto.randomUUID ? crypto.randomUUID() : `${Date.now()}-${Math.random().toString(36).slice(2)}`}`;
+  const letters = 'abcdefghijklmnopqrstuvwxyz';
+  let id = 'd';
+  while (id.length < 25) {
+    for (const v of crypto.getRandomValues(new Uint8Array(32))) {
+      if (v < 234 && id.length < 25) id += letters[v % 26]; // 234 = 9 × 26: every letter equally likely
+    }
+  }
+  return id;
 }
 
 export async function sendMessage(id, type, text, retryOf) {

@@ -238,7 +238,8 @@ class BadInputTest {
 
     static Stream<String> badCursors() {
         Base64.Encoder b64 = Base64.getUrlEncoder().withoutPadding();
-        return Stream.of("!!!", "not-a-cursor", "%00", b64.encodeToString("1".getBytes()), b64.encodeToString("x:y".getBytes()),
+        // A control character ("%00") is refused before any route reads the query: InputHygieneTest.
+        return Stream.of("!!!", "not-a-cursor", b64.encodeToString("1".getBytes()), b64.encodeToString("x:y".getBytes()),
                 b64.encodeToString("1:".getBytes()), b64.encodeToString(":1".getBytes()),
                 b64.encodeToString("1:99999999999999999999".getBytes()), b64.encodeToString("99999999999999999999:1".getBytes()));
     }

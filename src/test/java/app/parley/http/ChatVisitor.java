@@ -27,6 +27,11 @@ final class ChatVisitor implements AutoCloseable {
         return new ChatVisitor(TestSocket.visitor(app.wsUrl(), key, null, null));
     }
 
+    /** A new visitor of the test's first account whose browser sends these request headers. */
+    static ChatVisitor connect(TestParley app, Map<String, String> headers) {
+        return new ChatVisitor(TestSocket.visitor(app, headers));
+    }
+
     /** A visitor who has written one message: their new conversation. */
     static ChatVisitor withConversation(TestParley app, String firstMessage) {
         ChatVisitor v = connect(app);

@@ -95,6 +95,21 @@ class VisitorLimitsTest {
         }
     }
 
+    @Test
+    void messagesAVisitorSendsBeforeTheFirstAckOpenOneConversationNotMany() {
+        // A chat box that reconnects sends its whole outbox at once, before the first ack says which conversation
+        // the messages went to: all of them together are one new conversation.
+        try (TestSocket s = TestSocket.visitorFrom(app, "127.0.0.24", null)) {
+            s.await("welcome");
+            int burst = NEW_CONVERSATIONS + 3;
+            for (int i = 0; i < burst; i++) s.send(Map.of("type", "message", "client_id", "b" + i, "text", "Burst " + i));
+            for (int i = 0; i < burst; i++) {
+                String id = "b" + i;
+                assertThat(s.await(f -> f.path("client_id").asText().equals(id)).path("type").asText()).as(id).isEqualTo("ack");
+            }
+        }
+    }
+
     private static long conversations() {
         return app.parley().database().jdbi().withHandle(h ->
                 h.createQuery("SELECT count(*) FROM conversations").mapTo(Long.class).one());

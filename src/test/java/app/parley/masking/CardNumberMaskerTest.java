@@ -104,7 +104,7 @@ class CardNumberMaskerTest {
             String piece = output.substring(copied, masks.start());
             pieces.add(piece);
             maskedLastFours.add(masks.group(1));
-            inputShape.append(Pattern.quote(piece)).append("(\\d(?:[ -]?\\d)*)");
+            inputShape.append(Pattern.quote(piece)).append("(\\d(?:(?:-|[\\h.]{1,2})?\\d)*)");
             copied = masks.end();
         }
         String tail = output.substring(copied);
@@ -116,13 +116,13 @@ class CardNumberMaskerTest {
         assertThat(original.matches()).as("text around the masks is unchanged in:%n%s", output).isTrue();
         for (int card = 0; card < lastFours.size(); card++) {
             String replaced = original.group(card + 1);
-            String digits = replaced.replaceAll("[ -]", "");
+            String digits = replaced.replaceAll("[\\h.-]", "");
             assertThat(digits).as("digits replaced by mask %d", card + 1)
                     .hasSizeBetween(13, 19).endsWith(lastFours.get(card));
             assertThat(pieces.get(card)).as("text before card %d keeps no digit of it", card + 1)
-                    .doesNotMatch("(?s).*\\d[ -]?");
+                    .doesNotMatch("(?s).*\\d[\\h.-]?");
             assertThat(pieces.get(card + 1)).as("text after card %d keeps no digit of it", card + 1)
-                    .doesNotMatch("(?s)[ -]?\\d.*");
+                    .doesNotMatch("(?s)[\\h.-]?\\d.*");
         }
     }
 
@@ -228,6 +228,45 @@ class CardNumberMaskerTest {
                 .isEqualTo("1234  **** **** **** 4242  5678");
     }
 
+    /** Every horizontal whitespace character Unicode knows (category Zs, and the tab), and the dot. */
+    static Stream<String> separators() {
+        Stream<String> spaces = java.util.stream.IntStream.rangeClosed(0, 0xFFFF)
+                .filter(c -> c == '\t' || Character.getType(c) == Character.SPACE_SEPARATOR)
+                .mapToObj(c -> String.valueOf((char) c));
+        return Stream.concat(spaces, Stream.of("."));
+    }
+
+    @ParameterizedTest(name = "U+{0}")
+    @MethodSource("separators")
+    void masksCardsSeparatedByAnyHorizontalWhitespaceOrADotOnceOrTwice(String separator) {
+        assertThat(separator.codePointAt(0)).isNotIn(0x0A, 0x0D, 0x2028, 0x2029);
+        for (String gap : List.of(separator, separator + separator, separator + " ", " " + separator)) {
+            String text = "card " + String.join(gap, "4111", "1111", "1111", "1111") + " ok";
+            assertThat(CardNumberMasker.mask(text)).as("gap %s", gap.codePoints().mapToObj(Integer::toHexString).toList())
+                    .isEqualTo("card **** **** **** 1111 ok");
+            assertThat(CardNumberMasker.mask("3782" + gap + "822463" + gap + "10005")).isEqualTo("**** **** **** 0005");
+        }
+        String threeWide = String.join(separator.repeat(3), "4111", "1111", "1111", "1111");
+        assertThat(CardNumberMasker.mask(threeWide)).isSameAs(threeWide);
+    }
+
+    @Test
+    void masksCardsWrittenWithDotsTabsAndDoubleSpaces() {
+        assertThat(CardNumberMasker.mask("4111.1111.1111.1111")).isEqualTo("**** **** **** 1111");
+        assertThat(CardNumberMasker.mask("card: 4111\t1111\t1111\t1111.")).isEqualTo("card: **** **** **** 1111.");
+        assertThat(CardNumberMasker.mask("4242  4242  4242  4242")).isEqualTo("**** **** **** 4242");
+        assertThat(CardNumberMasker.mask("5555 5555\u00a0 5555 4444")).isEqualTo("**** **** **** 4444");
+    }
+
+    @Test
+    void aCardWrittenWithSingleGapsStaysACardNextToNumbersTwoSpacesAway() {
+        // The wider run (24 digits) is no card, so the single-gap run inside it is judged on its own.
+        assertThat(CardNumberMasker.mask("1234  4242 4242 4242 4242  5678")).isEqualTo("1234  **** **** **** 4242  5678");
+        assertThat(CardNumberMasker.mask("1234..4111.1111.1111.1111")).isEqualTo("1234..**** **** **** 1111");
+        // ...but a single gap always binds: a card-shaped part of a longer single-gap number is never a card.
+        assertThat(CardNumberMasker.mask("4242 4242 4242 4242 1234")).isEqualTo("4242 4242 4242 4242 1234");
+    }
+
     @Test
     void masksCardWrittenInFullWidthDigits() {
         assertThat(CardNumberMasker.mask("カード ４２４２ ４２４２ ４２４２ ４２４２ です"))
@@ -269,12 +308,23 @@ class CardNumberMaskerTest {
         "twenty digits 42424242424242421234",
         "twenty digits 4242 4242 4242 4242 1234",
         "twenty-one digits 12345 4242 4242 4242 4242",
-        "4242  4242  4242  4242",
-        "4242 4242  4242 4242",
-        "4242\t4242\t4242\t4242",
         "4242_4242_4242_4242",
         "4242 - 4242 - 4242 - 4242",
         "**** **** **** 4242",
+        "4242   4242   4242   4242",
+        "4242. . 4242. . 4242. . 4242",
+        "4242 4242\n4242 4242",
+        "4242 4242\r\n4242 4242",
+        "4242\u20284242\u20284242\u20284242",
+        "4242\u000b4242\u000b4242\u000b4242",
+        "4242--4242--4242--4242",
+        "4242 -4242 -4242 -4242",
+        "version 4.2.4.2.4.2.4.2.4.2.4.2.4.2.4.2.4.2.4.2",
+        "hosts 192.168.100.200 10.0.0.1",
+        "on 21.11.2026 at 14.30.00",
+        "price 1.000.000.000.000,00 CZK",
+        "EAN 4006.3813.3393.1",
+        "phones 777 123 456  608 111 222",
     })
     void leavesLookAlikesUnchanged(String text) {
         assertThat(CardNumberMasker.mask(text)).isSameAs(text);
@@ -354,6 +404,8 @@ class CardNumberMaskerTest {
         "5600000000000003, MAESTRO",
         "5019717010103742, MAESTRO",
         "'4242 4242-4242 4242', VISA",
+        "'4242.4242.4242.4242', VISA",
+        "'4242\u00a04242  4242\t4242', VISA",
     })
     void tellsSchemeFromLeadingDigitsAndLength(String number, CardScheme scheme) {
         assertThat(CardNumberMasker.scheme(number)).isEqualTo(scheme);
@@ -369,7 +421,7 @@ class CardNumberMaskerTest {
         "3782822463100055",     // Amex prefix, 16 digits
         "9999999999999995",     // no scheme starts with 9
         "4242x424242424242",
-        "4242.4242.4242.4242",
+        "4242/4242/4242/4242",
     })
     void tellsUnknownSchemeForAnythingElse(String number) {
         assertThat(CardNumberMasker.scheme(number)).isEqualTo(CardScheme.UNKNOWN);

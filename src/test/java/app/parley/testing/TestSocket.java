@@ -23,14 +23,14 @@ public final class TestSocket implements AutoCloseable {
     private final WebSocket ws;
 
     private TestSocket(HttpClient http, String url, String cookie, String origin) {
-        this(http, url, cookie, origin, null);
+        this(http, url, cookie, origin, java.util.Map.of());
     }
 
-    private TestSocket(HttpClient http, String url, String cookie, String origin, String authorization) {
+    private TestSocket(HttpClient http, String url, String cookie, String origin, java.util.Map<String, String> headers) {
         WebSocket.Builder b = http.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(5));
+        headers.forEach(b::header);
         if (cookie != null) b.header("Cookie", cookie);
         if (origin != null) b.header("Origin", origin);
-        if (authorization != null) b.header("Authorization", authorization);
         this.ws = b.buildAsync(URI.create(url), new WebSocket.Listener() {
             private final StringBuilder partial = new StringBuilder();
 
@@ -65,6 +65,11 @@ public final class TestSocket implements AutoCloseable {
         return new TestSocket(HttpClient.newHttpClient(), url, null, null);
     }
 
+    /** The chat box's socket of a new visitor, sending extra request headers (a User-Agent, say). */
+    public static TestSocket visitor(TestParley app, java.util.Map<String, String> headers) {
+        return new TestSocket(HttpClient.newHttpClient(), app.wsUrl() + "/ws/visitor?key=" + app.accountKey(), null, null, headers);
+    }
+
     public static TestSocket visitor(String wsBase, String key, String visitorId, Long after) {
         String url = wsBase + "/ws/visitor?key=" + key
                 + (visitorId == null ? "" : "&visitor=" + visitorId) + (after == null ? "" : "&after=" + after);
@@ -97,7 +102,7 @@ public final class TestSocket implements AutoCloseable {
 
     /** The agent socket of an integration, signed in with an API token. */
     public static TestSocket agentWithToken(TestParley app, String apiToken) {
-        return new TestSocket(HttpClient.newHttpClient(), app.wsUrl() + "/ws/agent", null, null, "Bearer " + apiToken);
+        return new TestSocket(HttpClient.newHttpClient(), app.wsUrl() + "/ws/agent", null, null, java.util.Map.of("Authorization", "Bearer " + apiToken));
     }
 
     public static TestSocket raw(String url, String cookie, String origin) {
