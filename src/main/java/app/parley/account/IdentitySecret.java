@@ -11,7 +11,7 @@ import javax.crypto.spec.SecretKeySpec;
 import org.jdbi.v3.core.Handle;
 
 /**
- * The account's identity secret (PRODUCT.md §3): the shop's server signs its customer's id or email with it, as
+ * The account's identity secret (docs/PRODUCT.md §3): the shop's server signs its customer's id or email with it, as
  * {@code HMAC-SHA256(secret, value)} in hex, so that Parley can tell a real customer from someone who merely
  * typed their email. It is an HMAC key, so it is stored as is; only the owner and admins ever get it.
  */

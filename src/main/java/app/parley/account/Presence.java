@@ -8,7 +8,7 @@ import java.util.function.Function;
 
 /**
  * Which agents are online, per account, kept in memory from the agents table. The chat box is online when an
- * active agent is online who is in the visitor's group or in no group (PRODUCT.md §8).
+ * active agent is online who is in the visitor's group or in no group (docs/PRODUCT.md §8).
  */
 public final class Presence {
     private record State(boolean online, boolean active, Set<Long> groupIds) {}

@@ -1,6 +1,6 @@
 package app.parley.account;
 
-/** PRODUCT.md §8: the owner (one per account), admins ("full access") and agents ("limited access"). */
+/** docs/PRODUCT.md §8: the owner (one per account), admins ("full access") and agents ("limited access"). */
 public enum Role {
     OWNER, ADMIN, AGENT;
 

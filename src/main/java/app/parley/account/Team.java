@@ -12,7 +12,7 @@ import java.util.Map;
 import java.util.Set;
 import org.jdbi.v3.core.Handle;
 
-/** The team (PRODUCT.md §8): agents' status, invitations, roles, groups, tags. Settings need full access. */
+/** The team (docs/PRODUCT.md §8): agents' status, invitations, roles, groups, tags. Settings need full access. */
 public final class Team {
     public record GroupView(long id, String name, String key) {}
 
@@ -141,7 +141,7 @@ public final class Team {
                 .bind("a", accountId).map((rs, ctx) -> new GroupView(rs.getLong(1), rs.getString(2), rs.getString(3))).list();
     }
 
-    /** Any agent may create a tag while chatting (PRODUCT.md §1.4); changing or deleting one needs full access. */
+    /** Any agent may create a tag while chatting (docs/PRODUCT.md §1.4); changing or deleting one needs full access. */
     public TagView createTag(Caller by, String name, String color, String description) {
         String n = Input.requiredName("name", name);
         String c = color(color);

@@ -7,7 +7,7 @@ import java.util.List;
 import org.jdbi.v3.core.Handle;
 
 /**
- * Who sees a visitor or a contact: the agents who see at least one of its conversations (PRODUCT.md §1.2, by
+ * Who sees a visitor or a contact: the agents who see at least one of its conversations (docs/PRODUCT.md §1.2, by
  * {@link Viewer#sees}), so a limited agent learns nothing of visitors outside their groups. A visitor who has not
  * written yet counts with the group their first conversation would get (the page's {@code group}).
  *

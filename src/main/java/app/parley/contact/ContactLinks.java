@@ -5,7 +5,7 @@ import app.parley.realtime.Tx;
 import org.jdbi.v3.core.Handle;
 
 /**
- * Which contact an identified visitor belongs to (PRODUCT.md §3). Only a verified identity (signed by the shop,
+ * Which contact an identified visitor belongs to (docs/PRODUCT.md §3). Only a verified identity (signed by the shop,
  * or given by its server or an agent) joins an existing contact, found by user id or email; anything else keeps
  * to a contact of the visitor's own, marked not verified, so that typing someone's email changes nothing of theirs.
  */

@@ -9,9 +9,9 @@ import com.fasterxml.jackson.annotation.JsonRawValue;
 import java.time.OffsetDateTime;
 import org.jdbi.v3.core.Handle;
 
-/** The person behind one or more visitors (PRODUCT.md §3), as {@code GET|PATCH /v2/contacts/{id}} shows it. */
+/** The person behind one or more visitors (docs/PRODUCT.md §3), as {@code GET|PATCH /v2/contacts/{id}} shows it. */
 public final class Contacts {
-    /** {@code verified}: the shop signed this identity (PRODUCT.md §3); {@code userId}: the shop's id of its customer. */
+    /** {@code verified}: the shop signed this identity (docs/PRODUCT.md §3); {@code userId}: the shop's id of its customer. */
     public record Contact(long id, String name, String email, String phone, String note, @JsonRawValue String variables,
                           boolean verified, String userId, OffsetDateTime createdAt, OffsetDateTime updatedAt) {}
 

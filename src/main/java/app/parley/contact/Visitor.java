@@ -4,7 +4,7 @@ import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonRawValue;
 import java.time.OffsetDateTime;
 
-/** A browser identity on the shop's site (PRODUCT.md §3); the visitor card shows it. */
+/** A browser identity on the shop's site (docs/PRODUCT.md §3); the visitor card shows it. */
 public record Visitor(
         long id,
         @JsonIgnore long accountId,

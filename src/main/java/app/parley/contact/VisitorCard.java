@@ -15,7 +15,7 @@ import java.util.Map;
 import org.jdbi.v3.core.Handle;
 
 /**
- * Changes to what the visitor card shows (PRODUCT.md §3): the shop or the visitor identifying themselves, the
+ * Changes to what the visitor card shows (docs/PRODUCT.md §3): the shop or the visitor identifying themselves, the
  * page they are on, agents editing name/email/phone/note. Every field is masked; agents see the change live.
  */
 public final class VisitorCard {
@@ -37,7 +37,7 @@ public final class VisitorCard {
     }
 
     /**
-     * Who tells who the visitor is (PRODUCT.md §3): the page (the chat box), verified only with the shop's
+     * Who tells who the visitor is (docs/PRODUCT.md §3): the page (the chat box), verified only with the shop's
      * signature {@code hash} of {@code userId}, else of the email; the shop's server through the API; or an agent
      * editing the card.
      */

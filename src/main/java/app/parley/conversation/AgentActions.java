@@ -14,7 +14,7 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * What agents do to a conversation (PRODUCT.md §1.1, §1.3): reply, note, join, leave, assign, unassign, resolve,
+ * What agents do to a conversation (docs/PRODUCT.md §1.1, §1.3): reply, note, join, leave, assign, unassign, resolve,
  * read marks, important, tags. Each is one journal command; each answers with the conversation as the caller
  * now sees it. A conversation the agent may not see is "not found", never "forbidden", so ids reveal nothing.
  */

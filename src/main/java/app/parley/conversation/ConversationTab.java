@@ -4,7 +4,7 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * The lists of the inbox, computed per agent (PRODUCT.md §1.2). A single-agent account (one active agent and
+ * The lists of the inbox, computed per agent (docs/PRODUCT.md §1.2). A single-agent account (one active agent and
  * no groups) shows All and New; a multi-agent account shows All, Primary, New and Mine. Resolved is the second
  * top category.
  */
@@ -40,7 +40,7 @@ public enum ConversationTab {
         return singleAgentAccount ? List.of(ALL, NEW) : List.of(ALL, PRIMARY, NEW, MINE);
     }
 
-    /** PRODUCT.md §1.2: "one active agent and no groups". */
+    /** docs/PRODUCT.md §1.2: "one active agent and no groups". */
     public static boolean singleAgentAccount(int activeAgents, int groups) {
         return activeAgents <= 1 && groups == 0;
     }

@@ -5,7 +5,7 @@ import java.time.OffsetDateTime;
 import java.util.List;
 
 /**
- * A conversation as the API and the dashboard see it, in Smartsupp's v2 field names (PRODUCT.md §9).
+ * A conversation as the API and the dashboard see it, in Smartsupp's v2 field names (docs/PRODUCT.md §9).
  * {@code unread} and {@code markedUnread} are the caller's own; they are null in events shared by all agents.
  */
 public record ConversationView(

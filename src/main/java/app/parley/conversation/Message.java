@@ -5,7 +5,7 @@ import com.fasterxml.jackson.annotation.JsonRawValue;
 import java.time.OffsetDateTime;
 
 /**
- * One item of a conversation's thread (PRODUCT.md §1.3): a {@code message} between visitor and agents, an
+ * One item of a conversation's thread (docs/PRODUCT.md §1.3): a {@code message} between visitor and agents, an
  * agent-only {@code note}, or a timeline {@code event}; {@code subType} says who wrote it. Text is already masked.
  */
 public record Message(

@@ -3,7 +3,7 @@ package app.parley.conversation;
 import java.util.Set;
 
 /**
- * Who may resolve (PRODUCT.md §1.1): an assigned agent, an agent with full access, or the owner. A conversation
+ * Who may resolve (docs/PRODUCT.md §1.1): an assigned agent, an agent with full access, or the owner. A conversation
  * needs an assignee to be resolved, so a full-access agent who resolves an unassigned one becomes its assignee.
  */
 public final class ResolvePolicy {

@@ -10,7 +10,7 @@ import java.util.Map;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.statement.Query;
 
-/** {@code POST /v2/conversations/search} in Smartsupp's request and response shape (PRODUCT.md §7). */
+/** {@code POST /v2/conversations/search} in Smartsupp's request and response shape (docs/PRODUCT.md §7). */
 public final class Search {
     public record Request(Integer size, String after, List<Map<String, String>> sort, Filters filters,
                           List<Map<String, String>> query) {}

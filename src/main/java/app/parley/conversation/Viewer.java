@@ -7,7 +7,7 @@ import java.util.Set;
 public record Viewer(long agentId, long accountId, Role role, boolean active, Set<Long> groupIds) {
 
     /**
-     * PRODUCT.md §1.2: an agent in one or more groups sees only conversations of those groups and of no group;
+     * docs/PRODUCT.md §1.2: an agent in one or more groups sees only conversations of those groups and of no group;
      * an agent in no group sees all; the owner and admins see all.
      */
     public boolean sees(Long conversationGroupId) {

@@ -131,7 +131,7 @@ public final class VisitorActions {
             if (created) c = create(tx);
             boolean reopened = !c.open();
             if (reopened) {
-                // PRODUCT.md §1.1: the visitor writing again reopens it; its assignees stay.
+                // docs/PRODUCT.md §1.1: the visitor writing again reopens it; its assignees stay.
                 c.status = "open";
                 c.closeType = null;
                 c.closedBy = null;

@@ -12,7 +12,7 @@ import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
-/** PRODUCT.md §1.2, rule by rule. */
+/** docs/PRODUCT.md §1.2, rule by rule. */
 class ConversationTabTest {
     static final long ME = 1, OTHER = 2, GROUP_A = 10, GROUP_B = 20;
 

@@ -6,7 +6,7 @@ import app.parley.account.Role;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
-/** PRODUCT.md §1.1: who may resolve. */
+/** docs/PRODUCT.md §1.1: who may resolve. */
 class ResolvePolicyTest {
     static Viewer as(Role role, boolean active) {
         return new Viewer(1, 1, role, active, Set.of());

@@ -20,7 +20,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** Who may do what (docs/API.md "Authentication", PRODUCT.md §8): sessions, CSRF, roles, accounts, API tokens. */
+/** Who may do what (docs/API.md "Authentication", docs/PRODUCT.md §8): sessions, CSRF, roles, accounts, API tokens. */
 class AuthorizationTest {
     private static final AtomicInteger SEQ = new AtomicInteger();
     static TestParley app;

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** PRODUCT.md §1 over the REST API and the visitor socket: tabs, joining, assigning, resolving, flags, tags, groups. */
+/** docs/PRODUCT.md §1 over the REST API and the visitor socket: tabs, joining, assigning, resolving, flags, tags, groups. */
 class ConversationRulesApiTest {
     private static final AtomicInteger SEQ = new AtomicInteger();
     static TestParley app;

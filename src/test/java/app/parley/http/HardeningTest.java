@@ -184,7 +184,7 @@ class HardeningTest {
         }
     }
 
-    // PRODUCT.md §1.2: an agent in groups sees only conversations of those groups; a tab lists what the agent may open.
+    // docs/PRODUCT.md §1.2: an agent in groups sees only conversations of those groups; a tab lists what the agent may open.
     @Test
     void everyConversationInAnAgentsTabsCanBeOpenedAfterTheirGroupsChange() {
         int n = SEQ.incrementAndGet();

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Identity verification (PRODUCT.md §3): only an identity the shop signed with the account's secret
+ * Identity verification (docs/PRODUCT.md §3): only an identity the shop signed with the account's secret
  * (HMAC-SHA256 hex of the user id or email) merges into an existing contact; anyone else who sends that email
  * gets a contact of their own, marked not verified, and the real one stays as it was.
  */

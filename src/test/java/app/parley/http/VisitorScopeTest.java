@@ -14,7 +14,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Visitors and contacts are scoped exactly as their conversations (PRODUCT.md §1.2, §8): a limited agent in group
+ * Visitors and contacts are scoped exactly as their conversations (docs/PRODUCT.md §1.2, §8): a limited agent in group
  * A neither reads nor edits a visitor or contact whose conversations are all in group B, and hears of their
  * changes neither live nor on resume.
  */

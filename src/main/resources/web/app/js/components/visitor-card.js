@@ -61,7 +61,7 @@ export function VisitorCard({ conversationId }) {
   </aside>`;
 }
 
-// Whether the shop signed this identity (PRODUCT.md §3): an unverified email is only what someone typed.
+// Whether the shop signed this identity (docs/PRODUCT.md §3): an unverified email is only what someone typed.
 function IdentityBadge({ verified }) {
   if (typeof verified !== 'boolean') return null;
   return verified

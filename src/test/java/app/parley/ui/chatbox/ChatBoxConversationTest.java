@@ -98,7 +98,7 @@ class ChatBoxConversationTest extends ChatBoxTestBase {
         ChatBox.eventually("the rating is stored", 5000, () -> ChatBox.conversation(owner, id).path("rating_value").asInt() == 5);
         assertThat(ChatBox.conversation(owner, id).path("rating_text").asText()).isEqualTo("Quick and friendly");
 
-        // Writing again reopens the same conversation (PRODUCT.md §1.1).
+        // Writing again reopens the same conversation (docs/PRODUCT.md §1.1).
         box.send("One more thing");
         box.awaitAllAcked();
         ChatBox.eventually("reopened", 5000, () -> "open".equals(ChatBox.conversation(owner, id).path("status").asText()));

@@ -205,7 +205,7 @@ class DashboardInboxTest {
         try (var before = VisitorSocketClient.connect(parley.baseUrl(), parley.accountKey());
              var now = VisitorSocketClient.connect(parley.baseUrl(), parley.accountKey());
              var s = DashboardSession.owner(parley)) {
-            // Only an identity the shop signed joins an existing contact (PRODUCT.md §3).
+            // Only an identity the shop signed joins an existing contact (docs/PRODUCT.md §3).
             String hash = signed("repeat@example.cz");
             before.identify(Map.of("name", "Eva Repeat", "email", "repeat@example.cz", "hash", hash));
             before.say("Last week: my parcel was late");

@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** PRODUCT.md §1.1 and §8: what a limited agent may see and do, compared with an admin. */
+/** docs/PRODUCT.md §1.1 and §8: what a limited agent may see and do, compared with an admin. */
 class DashboardPermissionsTest {
     private static TestParley parley;
 
@@ -81,7 +81,7 @@ class DashboardPermissionsTest {
             assertThat(s.threadHeader().locator("[data-testid=assignment]")).hasText("New — nobody has joined yet");
             s.headerButton("Resolve").click();
             assertThat(s.page.locator(".event-line").last()).hasText("Resolved by Adam Admin");
-            // PRODUCT.md §1.1: an admin who resolves an unassigned conversation becomes its assignee.
+            // docs/PRODUCT.md §1.1: an admin who resolves an unassigned conversation becomes its assignee.
             assertThat(parley.owner().get("/v2/conversations/" + id).path("assigned_ids").toString())
                     .contains(String.valueOf(parley.login("adam@shop.test", "adam-password-1").agentId()));
             assertThat(s.errors).isEmpty();

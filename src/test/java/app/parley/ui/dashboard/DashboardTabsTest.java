@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** PRODUCT.md §1.2: two tabs for a one-agent account, four once there is a team (or a group). */
+/** docs/PRODUCT.md §1.2: two tabs for a one-agent account, four once there is a team (or a group). */
 class DashboardTabsTest {
     private TestParley parley;
 

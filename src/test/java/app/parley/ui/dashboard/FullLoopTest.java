@@ -16,7 +16,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The whole loop in two browsers: a shopper on the demo shop with the chat box, an agent in the dashboard.
- * PRODUCT.md §1.1 (resolve, reopen, assignees kept), §1.2 (New → Mine), §1.4 (rating), §6 (card numbers).
+ * docs/PRODUCT.md §1.1 (resolve, reopen, assignees kept), §1.2 (New → Mine), §1.4 (rating), §6 (card numbers).
  */
 class FullLoopTest {
     private TestParley parley;
