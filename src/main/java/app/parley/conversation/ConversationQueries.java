@@ -40,7 +40,7 @@ public final class ConversationQueries {
     public static Optional<ConversationView> byId(Handle h, long accountId, long id, Viewer viewer) {
         Query q = h.createQuery(SELECT + " WHERE c.id = :id AND c.account_id = :account AND " + SEES);
         bindViewer(q, viewer).bind("id", id).bind("account", accountId);
-        return q.map((rs, ctx) -> map(rs, true)).findOne();
+        return q.map((rs, ctx) -> map(rs, viewer)).findOne();
     }
 
     /** Several conversations in one query, in the order of {@code ids}; those the viewer may not see are left out. */
@@ -49,7 +49,7 @@ public final class ConversationQueries {
         Query q = h.createQuery(SELECT + " WHERE c.id = ANY(:ids) AND c.account_id = :account AND " + SEES);
         bindViewer(q, viewer).bindArray("ids", Long.class, ids).bind("account", viewer.accountId());
         Map<Long, ConversationView> found = new java.util.HashMap<>();
-        q.map((rs, ctx) -> map(rs, true)).forEach(v -> found.put(v.id(), v));
+        q.map((rs, ctx) -> map(rs, viewer)).forEach(v -> found.put(v.id(), v));
         List<ConversationView> ordered = new ArrayList<>();
         for (Long id : ids) if (found.containsKey(id)) ordered.add(found.get(id));
         return ordered;
@@ -58,7 +58,7 @@ public final class ConversationQueries {
     /** For events: the same view without any agent's reading state. */
     public static ConversationView shared(Handle h, long id) {
         return h.createQuery(SELECT + " WHERE c.id = :id").bind("me", -1L).bind("id", id)
-                .map((rs, ctx) -> map(rs, false)).one();
+                .map((rs, ctx) -> map(rs, null)).one();
     }
 
     public static String filter(ConversationTab tab) {
@@ -82,7 +82,7 @@ public final class ConversationQueries {
             q.bind("cursorAt", java.time.Instant.EPOCH.plus(cursor[0], java.time.temporal.ChronoUnit.MICROS)
                     .atOffset(java.time.ZoneOffset.UTC)).bind("cursorId", cursor[1]);
         }
-        List<ConversationView> rows = new ArrayList<>(q.map((rs, ctx) -> map(rs, true)).list());
+        List<ConversationView> rows = new ArrayList<>(q.map((rs, ctx) -> map(rs, viewer)).list());
         String next = null;
         if (rows.size() > limit) {
             rows.removeLast();
@@ -116,25 +116,29 @@ public final class ConversationQueries {
                 .bindArray("groups", Long.class, v.groupIds());
     }
 
-    static ConversationView map(ResultSet rs, boolean withCallerState) throws SQLException {
+    /** {@code viewer} null: the shared view of events, without any agent's own fields. */
+    static ConversationView map(ResultSet rs, Viewer viewer) throws SQLException {
         List<Long> assignees = new ArrayList<>(ConversationRow.longs(rs.getArray("assignee_ids")));
         List<Long> participants = new ArrayList<>(assignees);
         for (Long p : ConversationRow.longs(rs.getArray("participant_ids"))) if (!participants.contains(p)) participants.add(p);
         Integer unread = null;
         Boolean markedUnread = null;
-        if (withCallerState) {
+        if (viewer != null) {
             markedUnread = rs.getBoolean("marked_unread");
             unread = Math.max(0, rs.getInt("contact_message_count") - rs.getInt("read_count"));
         }
         String ip = rs.getString("ip");
+        Long groupId = (Long) rs.getObject("group_id");
+        List<String> tabs = viewer == null ? null : ConversationTab.of(
+                new ConversationTab.Facts("open".equals(rs.getString("status")), groupId, java.util.Set.copyOf(assignees)), viewer);
         return new ConversationView(
                 rs.getLong("id"), rs.getString("status"),
                 rs.getObject("created_at", OffsetDateTime.class), rs.getObject("updated_at", OffsetDateTime.class),
                 rs.getObject("finished_at", OffsetDateTime.class),
                 new ConversationView.Channel(rs.getString("channel"), null),
                 (Long) rs.getObject("contact_id"), rs.getLong("visitor_id"), participants, assignees,
-                (Long) rs.getObject("group_id"), rs.getObject("rating_value", Integer.class), rs.getString("rating_text"),
-                rs.getBoolean("is_offline"), rs.getBoolean("is_served"), rs.getBoolean("important"), unread, markedUnread,
+                groupId, rs.getObject("rating_value", Integer.class), rs.getString("rating_text"),
+                rs.getBoolean("is_offline"), rs.getBoolean("is_served"), rs.getBoolean("important"), unread, markedUnread, tabs,
                 rs.getString("tag_json"), rs.getString("close_type"), (Long) rs.getObject("closed_by"),
                 new ConversationView.VisitorRef(rs.getLong("visitor_id"), rs.getString("v_name"), rs.getString("v_email"),
                         rs.getString("v_phone")),

@@ -1,12 +1,14 @@
 package app.parley.conversation;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonRawValue;
 import java.time.OffsetDateTime;
 import java.util.List;
 
 /**
  * A conversation as the API and the dashboard see it, in Smartsupp's v2 field names (docs/PRODUCT.md §9).
- * {@code unread} and {@code markedUnread} are the caller's own; they are null in events shared by all agents.
+ * {@code unread}, {@code markedUnread} and {@code tabs} are the caller's own; the first two are null in events shared
+ * by all agents, {@code tabs} is left out of the shared payload and added per agent on the way out (Client).
  */
 public record ConversationView(
         long id,
@@ -27,6 +29,7 @@ public record ConversationView(
         boolean important,
         Integer unread,
         Boolean markedUnread,
+        @JsonInclude(JsonInclude.Include.NON_NULL) List<String> tabs,
         @JsonRawValue String tags,
         String closeType,
         Long closedBy,

@@ -53,7 +53,8 @@ final class Timeline {
     static void changed(Tx tx, ConversationRow c, String type) {
         ConversationCache.of(tx).changed(c);
         ConversationView view = ConversationQueries.shared(tx.reader(), c.id);
-        tx.emit(type, c.accountId, c.id, c.groupId, c.visitorId, Json.write(view), Json.write(forVisitor(tx, c)));
+        tx.emit(type, c.accountId, c.id, c.groupId, c.visitorId, Json.write(view), Json.write(forVisitor(tx, c)),
+                ConversationTab.Facts.of(view).placement());
     }
 
     static ConversationView.ForVisitor forVisitor(Tx tx, ConversationRow c) {

@@ -1,5 +1,6 @@
 package app.parley.realtime;
 
+import app.parley.conversation.ConversationTab;
 import app.parley.conversation.Viewer;
 import java.util.ArrayList;
 import java.util.List;
@@ -72,7 +73,15 @@ public final class Client {
         }
         if (e.seq() <= lastSeq) return;
         lastSeq = e.seq();
-        out.send(isAgent() ? e.agentFrame() : e.visitorFrame());
+        out.send(isAgent() ? agentFrame(e, ConversationTab.Facts.of(e.placement())) : e.visitorFrame());
+    }
+
+    /**
+     * A conversation summary names the tabs it is in for this agent (docs/PROTOCOL.md): worked out here from the
+     * event's facts, by the rule the lists use, so the dashboard never keeps a copy of it. No query, no parsing.
+     */
+    private String agentFrame(Event e, ConversationTab.Facts facts) {
+        return facts == null ? e.agentFrame() : e.agentFrame(ConversationTab.member(facts, viewer));
     }
 
     /**
@@ -81,7 +90,8 @@ public final class Client {
      */
     public synchronized void caughtUp(long asOf, List<String> frames, List<Event> backlog) {
         for (String f : frames) out.send(f);
-        for (Event e : backlog) out.send(isAgent() ? e.agentFrame() : e.visitorFrame());
+        // Events read back from the log keep no facts: a summary's own payload holds them (status, group, assignees).
+        for (Event e : backlog) out.send(isAgent() ? agentFrame(e, ConversationTab.Facts.ofLogged(e)) : e.visitorFrame());
         lastSeq = asOf;
         List<Event> held = heldBack;
         heldBack = null;

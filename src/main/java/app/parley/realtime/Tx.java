@@ -83,8 +83,15 @@ public final class Tx {
 
     public long emit(String type, long accountId, Long conversationId, Long groupId, Long visitorId,
                      String agentPayload, String visitorPayload) {
+        return emit(type, accountId, conversationId, groupId, visitorId, agentPayload, visitorPayload, null);
+    }
+
+    /** An event whose agent payload is a conversation summary: {@code placement} lets each agent's frame name its tabs. */
+    public long emit(String type, long accountId, Long conversationId, Long groupId, Long visitorId,
+                     String agentPayload, String visitorPayload, Event.Placement placement) {
         writes++;
-        events.add(new Event(++seq, accountId, type, conversationId, groupId, visitorId, agentPayload, visitorPayload));
+        events.add(new Event(++seq, accountId, type, conversationId, groupId, visitorId, agentPayload, visitorPayload,
+                null, placement));
         return seq;
     }
 
