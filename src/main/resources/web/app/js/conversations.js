@@ -1,6 +1,7 @@
 // Conversations: tab lists (cursor pages), threads (before-cursor pages), live merging of socket events,
-// and the agent's actions. Tab membership is recomputed locally so a live change moves a row at once;
-// the server's `tabs` counts stay the source of truth for the numbers.
+// and the agent's actions. Which tabs a conversation is in comes from the server with every conversation
+// (its `tabs` field, in REST answers and in socket events, worked out for this agent): the dashboard keeps no
+// copy of the rule, it only moves a row where the server says it now belongs.
 import { get, post, patch, put } from './api.js';
 import { state, changed, attempt, toast, isAdmin } from './store.js';
 
@@ -23,19 +24,6 @@ export function assignedIds(c) {
 
 export function isAssignedToMe(c) {
   return !!state.me && assignedIds(c).includes(state.me.id);
-}
-
-export function inTab(c, tab) {
-  if (tab === 'resolved') return !isOpen(c);
-  if (!isOpen(c)) return false;
-  const unassigned = assignedIds(c).length === 0;
-  switch (tab) {
-    case 'all': return true;
-    case 'new': return unassigned;
-    case 'mine': return isAssignedToMe(c);
-    case 'primary': return unassigned || isAssignedToMe(c);
-    default: return false;
-  }
 }
 
 export function canResolve(c) {
@@ -64,7 +52,7 @@ export function listFor(tab) {
 function placeInList(list, tab, c) {
   const idx = list.ids.indexOf(c.id);
   if (idx >= 0) list.ids.splice(idx, 1);
-  if (!inTab(c, tab)) return;
+  if (!Array.isArray(c.tabs) || !c.tabs.includes(tab)) return;
   // Past the last loaded row of an unfinished list it will arrive with its page; don't jump the queue.
   const last = list.ids.length ? state.convs.get(list.ids[list.ids.length - 1]) : null;
   if (!list.done && last && compare(c, last) > 0) return;
