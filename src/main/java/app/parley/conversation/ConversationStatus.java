@@ -2,7 +2,10 @@ package app.parley.conversation;
 
 import com.fasterxml.jackson.annotation.JsonValue;
 
-/** A conversation's status (docs/API.md): open while worked on, closed once resolved; Smartsupp's pending is not used. */
+/**
+ * A conversation's status (docs/API.md): open while worked on, closed once resolved; Smartsupp's pending is not
+ * used.
+ */
 public enum ConversationStatus {
     OPEN("open"), CLOSED("closed");
 

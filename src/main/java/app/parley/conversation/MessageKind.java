@@ -3,7 +3,10 @@ package app.parley.conversation;
 import com.fasterxml.jackson.annotation.JsonValue;
 import java.util.List;
 
-/** What a thread item is (docs/PRODUCT.md §1.3): a message between visitor and agents, an agent-only note, or a timeline event. */
+/**
+ * What a thread item is (docs/PRODUCT.md §1.3): a message between visitor and agents, an agent-only note, or a
+ * timeline event.
+ */
 public enum MessageKind {
     MESSAGE("message"), NOTE("note"), EVENT("event");
 

@@ -4,7 +4,13 @@ import com.fasterxml.jackson.annotation.JsonValue;
 
 /** The timeline events a thread holds (docs/PRODUCT.md §1.3), a message of kind event names one in event_type. */
 public enum TimelineEvent {
-    AGENT_JOIN("agent_join"), AGENT_LEAVE("agent_leave"), AGENT_ASSIGN("agent_assign"), AGENT_UNASSIGN("agent_unassign"), CHAT_CLOSE("chat_close"), CHAT_RATED("chat_rated"), CHAT_REOPEN("chat_reopen");
+    AGENT_JOIN("agent_join"),
+    AGENT_LEAVE("agent_leave"),
+    AGENT_ASSIGN("agent_assign"),
+    AGENT_UNASSIGN("agent_unassign"),
+    CHAT_CLOSE("chat_close"),
+    CHAT_RATED("chat_rated"),
+    CHAT_REOPEN("chat_reopen");
 
     private final String wire;
 
