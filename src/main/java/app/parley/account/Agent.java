@@ -4,7 +4,7 @@ import app.parley.conversation.Viewer;
 import java.util.Set;
 
 /** A member of a shop's support team. */
-public record Agent(long id, long accountId, String email, String name, Role role, boolean active, String status,
+public record Agent(long id, long accountId, String email, String name, Role role, boolean active, AgentStatus status,
                     String avatarUrl, Set<Long> groupIds) {
 
     public Viewer viewer() {
@@ -12,6 +12,6 @@ public record Agent(long id, long accountId, String email, String name, Role rol
     }
 
     public boolean online() {
-        return "online".equals(status);
+        return status == AgentStatus.ONLINE;
     }
 }

@@ -75,7 +75,7 @@ public final class Agents {
         Long[] groups = (Long[]) rs.getArray("group_ids").getArray();
         Set<Long> groupIds = new HashSet<>(Arrays.asList(groups));
         return new Agent(rs.getLong("id"), rs.getLong("account_id"), rs.getString("email"), rs.getString("name"),
-                Role.parse(rs.getString("role")), rs.getBoolean("active"), rs.getString("status"),
+                Role.parse(rs.getString("role")), rs.getBoolean("active"), AgentStatus.fromWire(rs.getString("status")),
                 rs.getString("avatar_url"), Set.copyOf(groupIds));
     }
 }

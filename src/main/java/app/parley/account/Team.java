@@ -4,6 +4,7 @@ import app.parley.conversation.ConversationCache;
 import app.parley.http.ApiException;
 import app.parley.http.Input;
 import app.parley.json.Json;
+import app.parley.realtime.EventType;
 import app.parley.realtime.Hub;
 import app.parley.realtime.Journal;
 import app.parley.realtime.Tx;
@@ -17,6 +18,10 @@ public final class Team {
     public record GroupView(long id, String name, String key) {}
 
     public record TagView(long id, String name, String color, String description) {}
+
+    /** Changes to groups change who is there to answer a group's chat boxes. */
+    private static final java.util.Set<EventType> GROUP_CHANGES =
+            java.util.EnumSet.of(EventType.GROUP_CREATED, EventType.GROUP_UPDATED, EventType.GROUP_DELETED);
 
     private final Journal journal;
     private final Presence presence;
@@ -32,10 +37,8 @@ public final class Team {
 
     /** The agent's own status, name and avatar: all checked first, then written together. */
     public Agent updateMe(Agent agent, String name, String avatarUrl, String status) {
-        if (status != null && !"online".equals(status) && !"offline".equals(status)) {
-            throw ApiException.invalid("status", "status is 'online' or 'offline'.");
-        }
-        if ("online".equals(status) && !agent.active()) throw ApiException.forbidden("An inactive agent cannot go online.");
+        AgentStatus s = status == null ? null : AgentStatus.parse("status", status);
+        if (s == AgentStatus.ONLINE && !agent.active()) throw ApiException.forbidden("An inactive agent cannot go online.");
         String n = Input.name("name", name);
         String avatar = Input.url("avatar_url", avatarUrl);
         if (avatarUrl != null && !avatarUrl.isBlank() && avatar == null) {
@@ -46,7 +49,7 @@ public final class Team {
                             UPDATE agents SET name = coalesce(:n, name), avatar_url = coalesce(:av, avatar_url),
                                    status = coalesce(:s, status)
                             WHERE id = :id""")
-                    .bind("n", n).bind("av", avatar).bind("s", status).bind("id", agent.id()).execute();
+                    .bind("n", n).bind("av", avatar).bind("s", s == null ? null : s.wire()).bind("id", agent.id()).execute();
             return changed(tx, agent.id());
         });
     }
@@ -57,7 +60,7 @@ public final class Team {
         if (e == null) throw ApiException.invalid("email", "email is required.");
         String n = Input.requiredName("name", name);
         Passwords.validate(password);
-        Role r = parseRole(role == null ? "agent" : role);
+        Role r = parseRole(role);
         String hash = Passwords.hash(password);
         return journal.run(tx -> {
             Handle h = tx.handle();
@@ -103,7 +106,7 @@ public final class Team {
             GroupView g = h.createQuery("INSERT INTO groups (account_id, name, key) VALUES (:a, :n, :k) RETURNING id, name, key")
                     .bind("a", by.accountId()).bind("n", n).bind("k", k)
                     .map((rs, ctx) -> new GroupView(rs.getLong(1), rs.getString(2), rs.getString(3))).one();
-            accountChanged(tx, by.accountId(), "group.created", g);
+            accountChanged(tx, by.accountId(), EventType.GROUP_CREATED, g);
             return g;
         });
     }
@@ -116,7 +119,7 @@ public final class Team {
                     .bind("n", n).bind("id", groupId).bind("a", by.accountId())
                     .map((rs, ctx) -> new GroupView(rs.getLong(1), rs.getString(2), rs.getString(3)))
                     .findOne().orElseThrow(() -> ApiException.notFound("The group"));
-            accountChanged(tx, by.accountId(), "group.updated", g);
+            accountChanged(tx, by.accountId(), EventType.GROUP_UPDATED, g);
             return g;
         });
     }
@@ -129,7 +132,7 @@ public final class Team {
             if (n == 0) throw ApiException.notFound("The group");
             // Its conversations are now ungrouped (ON DELETE SET NULL).
             ConversationCache.groupDeleted(tx, groupId);
-            accountChanged(tx, by.accountId(), "group.deleted", Map.of("id", groupId));
+            accountChanged(tx, by.accountId(), EventType.GROUP_DELETED, Map.of("id", groupId));
             return null;
         });
         // Its members' scope changed with it (an agent left in no group sees every group).
@@ -155,7 +158,7 @@ public final class Team {
                             INSERT INTO tags (account_id, name, color, description) VALUES (:a, :n, :c, :d)
                             RETURNING id, name, color, description""")
                     .bind("a", by.accountId()).bind("n", n).bind("c", c).bind("d", d).map(Team::tag).one();
-            accountChanged(tx, by.accountId(), "tag.created", t);
+            accountChanged(tx, by.accountId(), EventType.TAG_CREATED, t);
             return t;
         });
     }
@@ -178,7 +181,7 @@ public final class Team {
                             WHERE id = :id AND account_id = :a RETURNING id, name, color, description""")
                     .bind("n", n).bind("c", c).bind("d", d).bind("id", tagId).bind("a", by.accountId())
                     .map(Team::tag).findOne().orElseThrow(() -> ApiException.notFound("The tag"));
-            accountChanged(tx, by.accountId(), "tag.updated", t);
+            accountChanged(tx, by.accountId(), EventType.TAG_UPDATED, t);
             return t;
         });
     }
@@ -189,7 +192,7 @@ public final class Team {
             int n = tx.handle().createUpdate("DELETE FROM tags WHERE id = :id AND account_id = :a")
                     .bind("id", tagId).bind("a", by.accountId()).execute();
             if (n == 0) throw ApiException.notFound("The tag");
-            accountChanged(tx, by.accountId(), "tag.deleted", Map.of("id", tagId));
+            accountChanged(tx, by.accountId(), EventType.TAG_DELETED, Map.of("id", tagId));
             return null;
         });
     }
@@ -207,7 +210,7 @@ public final class Team {
 
     private Agent changed(Tx tx, long agentId) {
         Agent a = Agents.byId(tx.reader(), agentId).orElseThrow();
-        tx.emit("agent.updated", a.accountId(), null, null, null, Json.write(a), null);
+        tx.emit(EventType.AGENT_UPDATED, a.accountId(), null, null, null, Json.write(a), null);
         tx.afterCommit(() -> {
             presence.update(a);
             announceChatStatus(a.accountId());
@@ -215,9 +218,9 @@ public final class Team {
         return a;
     }
 
-    private void accountChanged(Tx tx, long accountId, String type, Object payload) {
+    private void accountChanged(Tx tx, long accountId, EventType type, Object payload) {
         tx.emit(type, accountId, null, null, null, Json.write(payload), null);
-        if (type.startsWith("group.")) {
+        if (GROUP_CHANGES.contains(type)) {
             tx.afterCommit(() -> {
                 presence.reload(accountId);
                 announceChatStatus(accountId);
@@ -244,13 +247,13 @@ public final class Team {
                 .bindArray("ids", Long.class, ids).bind("id", agentId).execute();
     }
 
+    /** An invitation's role: an agent unless it says admin; nobody is invited as the owner. */
     private static Role parseRole(String role) {
-        return switch (role) {
-            case "admin" -> Role.ADMIN;
-            case "agent" -> Role.AGENT;
-            case "owner" -> throw ApiException.invalid("role", "There is one owner per account; invite admins instead.");
-            default -> throw ApiException.invalid("role", "role is 'admin' or 'agent'.");
-        };
+        if (role == null) return Role.AGENT;
+        Role r = java.util.Arrays.stream(Role.values()).filter(v -> v.wire().equals(role)).findFirst()
+                .orElseThrow(() -> ApiException.invalid("role", "role is 'admin' or 'agent'."));
+        if (r == Role.OWNER) throw ApiException.invalid("role", "There is one owner per account; invite admins instead.");
+        return r;
     }
 
     private static String color(String color) {

@@ -4,6 +4,7 @@ import app.parley.conversation.Viewer;
 import app.parley.http.ApiException;
 import app.parley.http.Input;
 import app.parley.json.Json;
+import app.parley.realtime.EventType;
 import app.parley.realtime.Journal;
 import com.fasterxml.jackson.annotation.JsonRawValue;
 import java.time.OffsetDateTime;
@@ -58,7 +59,7 @@ public final class Contacts {
                     .bind("n", n).bind("e", e).bind("p", p).bind("t", t).bind("id", id).execute();
             Contact c = byId(h, accountId, id);
             CardScope scope = CardScope.ofContact(h, id);
-            tx.emitToGroups("contact.updated", accountId, scope.eventGroup(), scope.otherEventGroups(), Json.write(c));
+            tx.emitToGroups(EventType.CONTACT_UPDATED, accountId, scope.eventGroup(), scope.otherEventGroups(), Json.write(c));
             return c;
         });
     }

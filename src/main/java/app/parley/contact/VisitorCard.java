@@ -6,6 +6,7 @@ import app.parley.http.ApiException;
 import app.parley.http.Input;
 import app.parley.json.Json;
 import app.parley.masking.CardNumberMasker;
+import app.parley.realtime.EventType;
 import app.parley.realtime.Journal;
 import app.parley.realtime.Tx;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -153,7 +154,7 @@ public final class VisitorCard {
     private static Visitor updated(Tx tx, long accountId, long visitorId) {
         Visitor v = Visitors.byId(tx.reader(), accountId, visitorId).orElseThrow(() -> ApiException.notFound("The visitor"));
         CardScope scope = CardScope.ofVisitor(tx.reader(), visitorId);
-        tx.emitToGroups("visitor.updated", accountId, scope.eventGroup(), scope.otherEventGroups(), Json.write(v));
+        tx.emitToGroups(EventType.VISITOR_UPDATED, accountId, scope.eventGroup(), scope.otherEventGroups(), Json.write(v));
         return v;
     }
 

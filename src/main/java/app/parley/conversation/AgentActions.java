@@ -5,6 +5,7 @@ import app.parley.account.Agents;
 import app.parley.http.ApiException;
 import app.parley.http.Input;
 import app.parley.json.Json;
+import app.parley.realtime.EventType;
 import app.parley.realtime.Journal;
 import app.parley.realtime.Tx;
 import java.time.OffsetDateTime;
@@ -26,8 +27,8 @@ public final class AgentActions {
     }
 
     /** {@code kind} is message or note; a reply to a conversation nobody has joined joins the author to it. */
-    public Message write(Agent author, long conversationId, String kind, String text, String clientId) {
-        if (!"message".equals(kind) && !"note".equals(kind)) {
+    public Message write(Agent author, long conversationId, MessageKind kind, String text, String clientId) {
+        if (kind == MessageKind.EVENT) {
             throw ApiException.invalid("type", "type is 'message' or 'note'.");
         }
         String t = Input.messageText("text", text);
@@ -46,17 +47,17 @@ public final class AgentActions {
                 Message earlier = MessageBatch.of(tx).byClientId(c.id, id);
                 if (earlier != null) return earlier;
                 Message.AgentRef me = ref(author);
-                boolean joins = "message".equals(kind) && c.assigneeIds.isEmpty();
+                boolean joins = kind == MessageKind.MESSAGE && c.assigneeIds.isEmpty();
                 if (joins) {
                     c.assigneeIds.add(author.id());
                     c.isServed = true;
-                    Timeline.event(tx, c, me, "agent_join", Map.of("agent_id", author.id()));
+                    Timeline.event(tx, c, me, TimelineEvent.AGENT_JOIN, Map.of("agent_id", author.id()));
                 }
-                Message m = Timeline.append(tx, c, kind, "agent", me, t, null, null, id);
+                Message m = Timeline.append(tx, c, kind, MessageSubType.AGENT, me, t, null, null, id);
                 readAll(tx, c, author.id());
                 // Replying is reading: the visitor sees "Seen" under what they wrote before.
-                if ("message".equals(kind)) agentRead(tx, c, m.id());
-                if (joins) Timeline.changed(tx, c, "conversation.updated");
+                if (kind == MessageKind.MESSAGE) agentRead(tx, c, m.id());
+                if (joins) Timeline.changed(tx, c, EventType.CONVERSATION_UPDATED);
                 return m;
             }
         });
@@ -67,7 +68,7 @@ public final class AgentActions {
         return change(agent, conversationId, (tx, c) -> {
             if (!c.assigneeIds.add(agent.id())) return false;
             c.isServed = true;
-            Timeline.event(tx, c, ref(agent), "agent_join", Map.of("agent_id", agent.id()));
+            Timeline.event(tx, c, ref(agent), TimelineEvent.AGENT_JOIN, Map.of("agent_id", agent.id()));
             return true;
         });
     }
@@ -75,7 +76,7 @@ public final class AgentActions {
     public ConversationView leave(Agent agent, long conversationId) {
         return change(agent, conversationId, (tx, c) -> {
             if (!c.assigneeIds.remove(agent.id())) return false;
-            Timeline.event(tx, c, ref(agent), "agent_leave", Map.of("agent_id", agent.id()));
+            Timeline.event(tx, c, ref(agent), TimelineEvent.AGENT_LEAVE, Map.of("agent_id", agent.id()));
             return true;
         });
     }
@@ -90,7 +91,7 @@ public final class AgentActions {
             }
             if (!c.assigneeIds.add(target.id())) return false;
             c.isServed = true;
-            Timeline.event(tx, c, ref(by), "agent_assign", Map.of("assigned", target.id(), "assigned_by", by.id(),
+            Timeline.event(tx, c, ref(by), TimelineEvent.AGENT_ASSIGN, Map.of("assigned", target.id(), "assigned_by", by.id(),
                     "assigned_name", target.name()));
             return true;
         });
@@ -100,7 +101,7 @@ public final class AgentActions {
         return change(by, conversationId, (tx, c) -> {
             Agent target = colleague(tx, by, agentId);
             if (!c.assigneeIds.remove(target.id())) return false;
-            Timeline.event(tx, c, ref(by), "agent_unassign", Map.of("unassigned", target.id(), "unassigned_by", by.id(),
+            Timeline.event(tx, c, ref(by), TimelineEvent.AGENT_UNASSIGN, Map.of("unassigned", target.id(), "unassigned_by", by.id(),
                     "unassigned_name", target.name()));
             return true;
         });
@@ -116,11 +117,11 @@ public final class AgentActions {
                 c.assigneeIds.add(agent.id());
                 c.isServed = true;
             }
-            c.status = "closed";
-            c.closeType = "agent_close";
+            c.status = ConversationStatus.CLOSED;
+            c.closeType = CloseType.AGENT_CLOSE;
             c.closedBy = agent.id();
             c.finishedAt = OffsetDateTime.now();
-            Timeline.event(tx, c, ref(agent), "chat_close", Map.of("close_type", "agent_close", "agent_id", agent.id()));
+            Timeline.event(tx, c, ref(agent), TimelineEvent.CHAT_CLOSE, Map.of("close_type", CloseType.AGENT_CLOSE, "agent_id", agent.id()));
             return true;
         });
     }
@@ -191,7 +192,7 @@ public final class AgentActions {
                 ConversationRow c = visible(tx, agent, conversationId);
                 if (change.apply(tx, c)) {
                     c.updatedAt = OffsetDateTime.now();
-                    Timeline.changed(tx, c, "conversation.updated");
+                    Timeline.changed(tx, c, EventType.CONVERSATION_UPDATED);
                 }
                 return ConversationQueries.byId(tx.reader(), agent.accountId(), c.id, agent.viewer()).orElseThrow();
             }
@@ -211,8 +212,8 @@ public final class AgentActions {
         if (messageId <= c.agentReadId) return;
         c.agentReadId = messageId;
         ConversationCache.of(tx).changed(c);
-        String payload = Json.write(Map.of("reader", "agent", "message_id", messageId));
-        tx.emit("conversation.read", c.accountId, c.id, c.groupId, c.visitorId, payload, payload);
+        String payload = Json.write(Map.of("reader", Reader.AGENT, "message_id", messageId));
+        tx.emit(EventType.CONVERSATION_READ, c.accountId, c.id, c.groupId, c.visitorId, payload, payload);
     }
 
     private static void readAll(Tx tx, ConversationRow c, long agentId) {

@@ -147,11 +147,11 @@ public final class ConversationCache implements TxPart {
 
     // contact_id and group_id are not written: they change only by direct SQL (a visitor identified), never here.
     private static final List<Written> WRITTEN = List.of(
-            new Written("status", "c_statuses", "text", null, r -> r.status),
+            new Written("status", "c_statuses", "text", null, r -> r.status.wire()),
             new Written("is_offline", "c_offline", "boolean", null, r -> r.isOffline),
             new Written("is_served", "c_served", "boolean", null, r -> r.isServed),
             new Written("important", "c_important", "boolean", null, r -> r.important),
-            new Written("close_type", "c_closeTypes", "text", null, r -> r.closeType),
+            new Written("close_type", "c_closeTypes", "text", null, r -> r.closeType == null ? null : r.closeType.wire()),
             new Written("closed_by", "c_closedBy", "bigint", null, r -> r.closedBy),
             new Written("rating_value", "c_ratings", "int4", null, r -> r.ratingValue),
             new Written("rating_text", "c_ratingTexts", "text", null, r -> r.ratingText),
@@ -160,7 +160,7 @@ public final class ConversationCache implements TxPart {
             new Written("contact_message_count", "c_contactMessages", "int4", null, r -> r.contactMessageCount),
             new Written("last_message_id", "c_lastIds", "bigint", null, r -> r.lastMessageId),
             new Written("last_message_text", "c_lastTexts", "text", null, r -> r.lastMessageText),
-            new Written("last_message_sub_type", "c_lastSubTypes", "text", null, r -> r.lastMessageSubType),
+            new Written("last_message_sub_type", "c_lastSubTypes", "text", null, r -> r.lastMessageSubType == null ? null : r.lastMessageSubType.wire()),
             new Written("last_message_at", "c_lastAt", "text", "timestamptz", r -> text(r.lastMessageAt)),
             new Written("visitor_read_id", "c_visitorRead", "bigint", null, r -> r.visitorReadId),
             new Written("agent_read_id", "c_agentRead", "bigint", null, r -> r.agentReadId),

@@ -130,7 +130,7 @@ public final class ConversationQueries {
         String ip = rs.getString("ip");
         Long groupId = (Long) rs.getObject("group_id");
         List<String> tabs = viewer == null ? null : ConversationTab.of(
-                new ConversationTab.Facts("open".equals(rs.getString("status")), groupId, java.util.Set.copyOf(assignees)), viewer);
+                new ConversationTab.Facts(ConversationStatus.OPEN.wire().equals(rs.getString("status")), groupId, java.util.Set.copyOf(assignees)), viewer);
         return new ConversationView(
                 rs.getLong("id"), rs.getString("status"),
                 rs.getObject("created_at", OffsetDateTime.class), rs.getObject("updated_at", OffsetDateTime.class),

@@ -22,12 +22,12 @@ public final class ConversationRow {
     // (ConversationCache.linkContact, ConversationCache.groupDeleted).
     public Long contactId;
     public Long groupId;
-    public String channel;
-    public String status;
+    public Channel channel;
+    public ConversationStatus status;
     public boolean isOffline;
     public boolean isServed;
     public boolean important;
-    public String closeType;
+    public CloseType closeType;
     public Long closedBy;
     public Integer ratingValue;
     public String ratingText;
@@ -36,7 +36,7 @@ public final class ConversationRow {
     public int contactMessageCount;
     public Long lastMessageId;
     public String lastMessageText;
-    public String lastMessageSubType;
+    public MessageSubType lastMessageSubType;
     public OffsetDateTime lastMessageAt;
     public long visitorReadId;
     public long agentReadId;
@@ -51,7 +51,7 @@ public final class ConversationRow {
     }
 
     public boolean open() {
-        return "open".equals(status);
+        return status == ConversationStatus.OPEN;
     }
 
     public ConversationTab.Facts facts() {
@@ -63,12 +63,13 @@ public final class ConversationRow {
                 rs.getObject("created_at", OffsetDateTime.class));
         c.contactId = (Long) rs.getObject("contact_id");
         c.groupId = (Long) rs.getObject("group_id");
-        c.channel = rs.getString("channel");
-        c.status = rs.getString("status");
+        c.channel = Channel.fromWire(rs.getString("channel"));
+        c.status = ConversationStatus.fromWire(rs.getString("status"));
         c.isOffline = rs.getBoolean("is_offline");
         c.isServed = rs.getBoolean("is_served");
         c.important = rs.getBoolean("important");
-        c.closeType = rs.getString("close_type");
+        String closeType = rs.getString("close_type");
+        c.closeType = closeType == null ? null : CloseType.fromWire(closeType);
         c.closedBy = (Long) rs.getObject("closed_by");
         c.ratingValue = (Integer) rs.getObject("rating_value", Integer.class);
         c.ratingText = rs.getString("rating_text");
@@ -77,7 +78,8 @@ public final class ConversationRow {
         c.contactMessageCount = rs.getInt("contact_message_count");
         c.lastMessageId = (Long) rs.getObject("last_message_id");
         c.lastMessageText = rs.getString("last_message_text");
-        c.lastMessageSubType = rs.getString("last_message_sub_type");
+        String lastSubType = rs.getString("last_message_sub_type");
+        c.lastMessageSubType = lastSubType == null ? null : MessageSubType.fromWire(lastSubType);
         c.lastMessageAt = rs.getObject("last_message_at", OffsetDateTime.class);
         c.visitorReadId = rs.getLong("visitor_read_id");
         c.agentReadId = rs.getLong("agent_read_id");

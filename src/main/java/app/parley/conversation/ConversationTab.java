@@ -3,6 +3,7 @@ package app.parley.conversation;
 import app.parley.json.Json;
 import app.parley.realtime.Event;
 import com.fasterxml.jackson.databind.JsonNode;
+import app.parley.realtime.EventType;
 import java.util.List;
 import java.util.Set;
 
@@ -17,7 +18,7 @@ public enum ConversationTab {
     /** What a conversation is, as far as the tabs care. */
     public record Facts(boolean open, Long groupId, Set<Long> assigneeIds) {
         public static Facts of(ConversationView v) {
-            return new Facts("open".equals(v.status()), v.groupId(), Set.copyOf(v.assignedIds()));
+            return new Facts(ConversationStatus.OPEN.wire().equals(v.status()), v.groupId(), Set.copyOf(v.assignedIds()));
         }
 
         /** Null for null: most events are not about a conversation's state. */
@@ -35,7 +36,7 @@ public enum ConversationTab {
             Set<Long> assignees = new java.util.HashSet<>();
             v.path("assigned_ids").forEach(id -> assignees.add(id.asLong()));
             JsonNode group = v.path("group_id");
-            return new Facts("open".equals(v.path("status").asText()), group.isNumber() ? group.asLong() : null,
+            return new Facts(ConversationStatus.OPEN.wire().equals(v.path("status").asText()), group.isNumber() ? group.asLong() : null,
                     Set.copyOf(assignees));
         }
 
@@ -45,7 +46,8 @@ public enum ConversationTab {
     }
 
     /** The events whose agent payload is a conversation's summary (Timeline.changed). */
-    public static final Set<String> SUMMARIES = Set.of("conversation.created", "conversation.updated");
+    public static final Set<String> SUMMARIES =
+            Set.of(EventType.CONVERSATION_CREATED.wire(), EventType.CONVERSATION_UPDATED.wire());
 
     public boolean contains(Facts c, Viewer viewer) {
         if (this == RESOLVED) return !c.open() && viewer.sees(c.groupId());

@@ -13,12 +13,12 @@ public record Message(
         @JsonIgnore long accountId,
         long conversationId,
         String clientId,
-        String kind,
-        String subType,
-        String channel,
+        MessageKind kind,
+        MessageSubType subType,
+        Channel channel,
         String text,
         AgentRef agent,
-        String eventType,
+        TimelineEvent eventType,
         @JsonRawValue String data,
         OffsetDateTime createdAt) {
 
@@ -26,11 +26,11 @@ public record Message(
     public record AgentRef(long id, String name, String avatarUrl) {}
 
     public boolean visibleToVisitor() {
-        return !"note".equals(kind);
+        return kind != MessageKind.NOTE;
     }
 
     public boolean fromContact() {
-        return "contact".equals(subType) && "message".equals(kind);
+        return subType == MessageSubType.CONTACT && kind == MessageKind.MESSAGE;
     }
 
     @JsonIgnore

@@ -27,10 +27,15 @@ public final class Messages {
             Message.AgentRef agent = rs.wasNull() ? null
                     : new Message.AgentRef(agentId, rs.getString("agent_name"), rs.getString("agent_avatar"));
             return new Message(rs.getLong("id"), rs.getLong("account_id"), rs.getLong("conversation_id"),
-                    rs.getString("client_id"), rs.getString("kind"), rs.getString("sub_type"), rs.getString("channel"),
-                    rs.getString("text"), agent, rs.getString("event_type"), rs.getString("data"),
+                    rs.getString("client_id"), MessageKind.fromWire(rs.getString("kind")),
+                    MessageSubType.fromWire(rs.getString("sub_type")), Channel.fromWire(rs.getString("channel")),
+                    rs.getString("text"), agent, eventType(rs.getString("event_type")), rs.getString("data"),
                     rs.getObject("created_at", OffsetDateTime.class));
         }).list();
+    }
+
+    private static TimelineEvent eventType(String wire) {
+        return wire == null ? null : TimelineEvent.fromWire(wire);
     }
 
     /** A page of a thread, oldest first: the {@code limit} messages before message {@code before} (or the newest). */

@@ -54,7 +54,7 @@ public final class Search {
         }
         if (f.status() != null) {
             where.add("c.status = :status");
-            binds.put("status", "closed".equals(f.status()) ? "closed" : "open");
+            binds.put("status", ConversationStatus.parse("status", f.status()).wire());
         }
         String filter = String.join(" AND ", where);
         Query count = ConversationQueries.bindViewer(h.createQuery("SELECT count(*) FROM conversations c WHERE " + filter), viewer)

@@ -1,6 +1,7 @@
 package app.parley.conversation;
 
 import app.parley.json.Json;
+import app.parley.realtime.EventType;
 import app.parley.realtime.Tx;
 import java.time.OffsetDateTime;
 import java.util.List;
@@ -9,29 +10,29 @@ import java.util.List;
 final class Timeline {
     private Timeline() {}
 
-    static Message append(Tx tx, ConversationRow c, String kind, String subType, Message.AgentRef agent, String text,
-                          String eventType, String data, String clientId) {
+    static Message append(Tx tx, ConversationRow c, MessageKind kind, MessageSubType subType, Message.AgentRef agent,
+                          String text, TimelineEvent eventType, String data, String clientId) {
         Message m = write(tx, c, kind, subType, agent, text, eventType, data, clientId);
         announce(tx, c, m);
         return m;
     }
 
     /** Stores a message without telling anyone yet: for when something must be announced before it. */
-    static Message write(Tx tx, ConversationRow c, String kind, String subType, Message.AgentRef agent, String text,
-                         String eventType, String data, String clientId) {
+    static Message write(Tx tx, ConversationRow c, MessageKind kind, MessageSubType subType, Message.AgentRef agent,
+                         String text, TimelineEvent eventType, String data, String clientId) {
         MessageBatch batch = MessageBatch.of(tx);
         OffsetDateTime now = OffsetDateTime.now();
         Message m = new Message(batch.nextId(), c.accountId, c.id, clientId, kind, subType, c.channel, text, agent,
                 eventType, data, now);
         batch.insert(m);
-        if (!"note".equals(kind) && !"event".equals(kind)) {
+        if (kind == MessageKind.MESSAGE) {
             c.lastMessageId = m.id();
             c.lastMessageText = text;
             c.lastMessageSubType = subType;
             c.lastMessageAt = now;
         }
         if (m.fromContact()) c.contactMessageCount++;
-        if (agent != null && "message".equals(kind)) c.participantIds.add(agent.id());
+        if (agent != null && kind == MessageKind.MESSAGE) c.participantIds.add(agent.id());
         c.updatedAt = now;
         ConversationCache.of(tx).changed(c);
         return m;
@@ -40,17 +41,17 @@ final class Timeline {
     /** Emits {@code message.created}; returns the message's JSON. */
     static String announce(Tx tx, ConversationRow c, Message m) {
         String payload = Json.write(m);
-        tx.emit("message.created", c.accountId, c.id, c.groupId, c.visitorId, payload,
+        tx.emit(EventType.MESSAGE_CREATED, c.accountId, c.id, c.groupId, c.visitorId, payload,
                 m.visibleToVisitor() ? payload : null);
         return payload;
     }
 
-    static Message event(Tx tx, ConversationRow c, Message.AgentRef by, String eventType, Object data) {
-        return append(tx, c, "event", by == null ? "system" : "agent", by, null, eventType, Json.write(data), null);
+    static Message event(Tx tx, ConversationRow c, Message.AgentRef by, TimelineEvent eventType, Object data) {
+        return append(tx, c, MessageKind.EVENT, by == null ? MessageSubType.SYSTEM : MessageSubType.AGENT, by, null, eventType, Json.write(data), null);
     }
 
     /** After a change of state: the full summary to agents, the visitor's projection to the visitor. */
-    static void changed(Tx tx, ConversationRow c, String type) {
+    static void changed(Tx tx, ConversationRow c, EventType type) {
         ConversationCache.of(tx).changed(c);
         ConversationView view = ConversationQueries.shared(tx.reader(), c.id);
         tx.emit(type, c.accountId, c.id, c.groupId, c.visitorId, Json.write(view), Json.write(forVisitor(tx, c)),
@@ -66,7 +67,8 @@ final class Timeline {
                 : h.createQuery("SELECT id, name, avatar_url FROM agents WHERE id = ANY(:ids) ORDER BY id")
                         .bindArray("ids", Long.class, c.assigneeIds)
                         .map((rs, ctx) -> new Message.AgentRef(rs.getLong(1), rs.getString(2), rs.getString(3))).list();
-        return new ConversationView.ForVisitor(c.id, c.status, assignees, c.ratingValue, c.ratingText, c.closeType,
+        return new ConversationView.ForVisitor(c.id, c.status.wire(), assignees, c.ratingValue, c.ratingText,
+                c.closeType == null ? null : c.closeType.wire(),
                 c.visitorReadId, c.agentReadId);
     }
 }

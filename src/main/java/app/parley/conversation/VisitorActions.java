@@ -3,6 +3,7 @@ package app.parley.conversation;
 import app.parley.http.ApiException;
 import app.parley.http.Input;
 import app.parley.json.Json;
+import app.parley.realtime.EventType;
 import app.parley.realtime.Journal;
 import app.parley.realtime.Tx;
 import java.time.OffsetDateTime;
@@ -42,12 +43,12 @@ public final class VisitorActions {
         return journal.submit(tx -> {
             ConversationRow c = own(tx, who);
             if (!c.open()) return Timeline.forVisitor(tx, c);
-            c.status = "closed";
-            c.closeType = "visitor_close";
+            c.status = ConversationStatus.CLOSED;
+            c.closeType = CloseType.VISITOR_CLOSE;
             c.closedBy = null;
             c.finishedAt = OffsetDateTime.now();
-            Timeline.event(tx, c, null, "chat_close", Map.of("close_type", "visitor_close"));
-            Timeline.changed(tx, c, "conversation.updated");
+            Timeline.event(tx, c, null, TimelineEvent.CHAT_CLOSE, Map.of("close_type", CloseType.VISITOR_CLOSE));
+            Timeline.changed(tx, c, EventType.CONVERSATION_UPDATED);
             return Timeline.forVisitor(tx, c);
         });
     }
@@ -65,8 +66,8 @@ public final class VisitorActions {
             Map<String, Object> rating = new java.util.HashMap<>();
             rating.put("value", value);
             rating.put("text", comment);
-            Timeline.event(tx, c, null, "chat_rated", rating);
-            Timeline.changed(tx, c, "conversation.updated");
+            Timeline.event(tx, c, null, TimelineEvent.CHAT_RATED, rating);
+            Timeline.changed(tx, c, EventType.CONVERSATION_UPDATED);
             return Timeline.forVisitor(tx, c);
         });
     }
@@ -78,8 +79,8 @@ public final class VisitorActions {
             if (upTo <= c.visitorReadId) return c.visitorReadId;
             c.visitorReadId = upTo;
             ConversationCache.of(tx).changed(c);
-            String payload = Json.write(Map.of("reader", "visitor", "message_id", upTo));
-            tx.emit("conversation.read", c.accountId, c.id, c.groupId, c.visitorId, payload, payload);
+            String payload = Json.write(Map.of("reader", Reader.VISITOR, "message_id", upTo));
+            tx.emit(EventType.CONVERSATION_READ, c.accountId, c.id, c.groupId, c.visitorId, payload, payload);
             return upTo;
         });
     }
@@ -132,17 +133,17 @@ public final class VisitorActions {
             boolean reopened = !c.open();
             if (reopened) {
                 // docs/PRODUCT.md §1.1: the visitor writing again reopens it; its assignees stay.
-                c.status = "open";
+                c.status = ConversationStatus.OPEN;
                 c.closeType = null;
                 c.closedBy = null;
                 c.finishedAt = null;
             }
-            if (reopened) Timeline.event(tx, c, null, "chat_reopen", Map.of());
-            Message m = Timeline.write(tx, c, "message", "contact", null, text, null, null, clientId);
+            if (reopened) Timeline.event(tx, c, null, TimelineEvent.CHAT_REOPEN, Map.of());
+            Message m = Timeline.write(tx, c, MessageKind.MESSAGE, MessageSubType.CONTACT, null, text, null, null, clientId);
             // Agents learn of a new conversation (with this message as its last) before the message itself.
-            if (created) Timeline.changed(tx, c, "conversation.created");
+            if (created) Timeline.changed(tx, c, EventType.CONVERSATION_CREATED);
             String json = Timeline.announce(tx, c, m);
-            if (reopened) Timeline.changed(tx, c, "conversation.updated");
+            if (reopened) Timeline.changed(tx, c, EventType.CONVERSATION_UPDATED);
             return new Sent(m, json);
         }
 

@@ -1,5 +1,6 @@
 package app.parley.http;
 
+import app.parley.account.AgentStatus;
 import app.parley.account.Auth;
 import app.parley.account.Caller;
 import app.parley.account.Credential;
@@ -72,7 +73,7 @@ public final class AgentSocket extends SocketEndpoint<AgentSocket.Conn> {
             welcome.set("tabs", Json.MAPPER.valueToTree(AgentActions.tabs(h, me.agent())));
             var presenceList = welcome.putArray("presence");
             online.forEach((id, isOnline) ->
-                    presenceList.addObject().put("agent_id", id).put("status", isOnline ? "online" : "offline"));
+                    presenceList.addObject().put("agent_id", id).put("status", (isOnline ? AgentStatus.ONLINE : AgentStatus.OFFLINE).wire()));
             List<app.parley.realtime.Event> missed = backlog == null || backlog.resync() ? List.of()
                     : backlog.events().stream().filter(e -> e.seenBy(me.viewer())).toList();
             client.caughtUp(asOf, List.of(Json.write(welcome)), missed);

@@ -12,6 +12,7 @@ import app.parley.contact.VisitorCard;
 import app.parley.conversation.AgentActions;
 import app.parley.conversation.ConversationQueries;
 import app.parley.conversation.ConversationTab;
+import app.parley.conversation.MessageKind;
 import app.parley.conversation.Messages;
 import app.parley.conversation.Search;
 import io.javalin.config.RoutesConfig;
@@ -394,7 +395,7 @@ public final class Routes {
         } else if (in.agentId() != null && in.agentId() != author.id()) {
             throw ApiException.invalid("agent_id", "You can post only as yourself.");
         }
-        String type = in.type() == null ? "message" : in.type();
-        Http.json(ctx, 201, actions.write(author, Http.pathId(ctx, "conversation_id"), type, in.text(), in.clientId()));
+        MessageKind kind = MessageKind.agentWritten(in.type());
+        Http.json(ctx, 201, actions.write(author, Http.pathId(ctx, "conversation_id"), kind, in.text(), in.clientId()));
     }
 }

@@ -6,6 +6,7 @@ import app.parley.conversation.AgentActions;
 import app.parley.json.Json;
 import app.parley.realtime.Client;
 import app.parley.realtime.Event;
+import app.parley.realtime.EventType;
 import app.parley.realtime.Hub;
 import java.util.List;
 import java.util.Map;
@@ -24,7 +25,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class TabCounts implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(TabCounts.class);
-    private static final Set<String> CHANGES_TABS = Set.of("conversation.created", "conversation.updated", "agent.updated");
+    private static final Set<String> CHANGES_TABS = Set.of(EventType.CONVERSATION_CREATED.wire(),
+            EventType.CONVERSATION_UPDATED.wire(), EventType.AGENT_UPDATED.wire());
 
     private final Jdbi jdbi;
     private final Hub hub;

@@ -81,16 +81,16 @@ public final class Tx {
         writes++;
     }
 
-    public long emit(String type, long accountId, Long conversationId, Long groupId, Long visitorId,
+    public long emit(EventType type, long accountId, Long conversationId, Long groupId, Long visitorId,
                      String agentPayload, String visitorPayload) {
         return emit(type, accountId, conversationId, groupId, visitorId, agentPayload, visitorPayload, null);
     }
 
     /** An event whose agent payload is a conversation summary: {@code placement} lets each agent's frame name its tabs. */
-    public long emit(String type, long accountId, Long conversationId, Long groupId, Long visitorId,
+    public long emit(EventType type, long accountId, Long conversationId, Long groupId, Long visitorId,
                      String agentPayload, String visitorPayload, Event.Placement placement) {
         writes++;
-        events.add(new Event(++seq, accountId, type, conversationId, groupId, visitorId, agentPayload, visitorPayload,
+        events.add(new Event(++seq, accountId, type.wire(), conversationId, groupId, visitorId, agentPayload, visitorPayload,
                 null, placement));
         return seq;
     }
@@ -99,10 +99,10 @@ public final class Tx {
      * An event for agents only, seen by those who see {@code groupId} or any of {@code otherGroupIds} (null or
      * empty: none more): one event, so an agent who sees several of the groups still gets it once.
      */
-    public long emitToGroups(String type, long accountId, Long groupId, List<Long> otherGroupIds, String agentPayload) {
+    public long emitToGroups(EventType type, long accountId, Long groupId, List<Long> otherGroupIds, String agentPayload) {
         writes++;
         List<Long> others = otherGroupIds == null || otherGroupIds.isEmpty() ? null : List.copyOf(otherGroupIds);
-        events.add(new Event(++seq, accountId, type, null, groupId, null, agentPayload, null, others));
+        events.add(new Event(++seq, accountId, type.wire(), null, groupId, null, agentPayload, null, others));
         return seq;
     }
 

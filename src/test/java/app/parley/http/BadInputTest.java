@@ -371,6 +371,15 @@ class BadInputTest {
         assertThat(error.path("field").asText()).isEqualTo("status");
     }
 
+    @Test
+    void aSearchForAStatusThereIsNotIsRefused() {
+        // Smartsupp's "pending" is not a Parley status (docs/API.md): it was searched as open before.
+        JsonNode error = refused(422, "validation_failed", "POST", "/v2/conversations/search", "application/json",
+                "{\"filters\":{\"status\":\"pending\"}}");
+        assertThat(error.path("field").asText()).isEqualTo("status");
+        assertThat(error.path("message").asText()).contains("'open'", "'closed'");
+    }
+
     // --- the visitor socket ---
 
     @Test
