@@ -26,7 +26,10 @@ public record Config(
         String accountName,
         int eventRetentionDays,
         boolean secureCookies,
-        int visitorMessageRate) {
+        int visitorMessageRate,
+        int backbonePollMillis,
+        int webhookRetryBaseMillis,
+        int webhookMaxAttempts) {
 
     public static Config load(Map<String, String> env) {
         Map<String, String> values = new HashMap<>(fileValues(env));
@@ -47,7 +50,11 @@ public record Config(
                     values.getOrDefault("PARLEY_ACCOUNT_NAME", "My shop"),
                     Integer.parseInt(values.getOrDefault("PARLEY_EVENT_RETENTION_DAYS", "7")),
                     Boolean.parseBoolean(values.getOrDefault("PARLEY_SECURE_COOKIES", "false")),
-                    Integer.parseInt(values.getOrDefault("PARLEY_VISITOR_MESSAGE_RATE", "5")));
+                    Integer.parseInt(values.getOrDefault("PARLEY_VISITOR_MESSAGE_RATE", "5")),
+                    // The durable consumers' and jobs' slow poll: wake-ups after each commit make them quick.
+                    Integer.parseInt(values.getOrDefault("PARLEY_BACKBONE_POLL_MS", "5000")),
+                    Integer.parseInt(values.getOrDefault("PARLEY_WEBHOOK_RETRY_BASE_MS", "10000")),
+                    Integer.parseInt(values.getOrDefault("PARLEY_WEBHOOK_MAX_ATTEMPTS", "15")));
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("A numeric setting is not a number: " + e.getMessage(), e);
         }
@@ -63,7 +70,8 @@ public record Config(
 
     public Config withPort(int newPort) {
         return new Config(host, newPort, dataDir, postgresBinaries, databaseUrl, databaseUser, databasePassword, ownerEmail,
-                ownerPassword, accountName, eventRetentionDays, secureCookies, visitorMessageRate);
+                ownerPassword, accountName, eventRetentionDays, secureCookies, visitorMessageRate, backbonePollMillis,
+                webhookRetryBaseMillis, webhookMaxAttempts);
     }
 
     private static Map<String, String> fileValues(Map<String, String> env) {

@@ -21,7 +21,14 @@ import app.parley.http.VisitorSocket;
 import app.parley.realtime.EventLog;
 import app.parley.realtime.Hub;
 import app.parley.realtime.Journal;
+import app.parley.store.EventConsumers;
+import app.parley.store.Jobs;
+import app.parley.webhook.RetrySchedule;
+import app.parley.webhook.WebhookConsumer;
+import app.parley.webhook.WebhookSender;
+import app.parley.webhook.Webhooks;
 import io.javalin.Javalin;
+import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -38,15 +45,25 @@ public final class Parley implements AutoCloseable {
     private final Javalin web;
     private final ScheduledExecutorService housekeeping;
     private final Hub hub;
+    private final EventConsumers consumers;
+    private final Jobs jobs;
 
     private Parley(Config config, Database db) {
         this.db = db;
         var jdbi = db.jdbi();
         this.hub = new Hub();
         this.tabCounts = new TabCounts(jdbi, hub);
+        // The durable backbone: consumers of the event log and the job table (docs/WEBHOOKS.md).
+        Duration poll = Duration.ofMillis(config.backbonePollMillis());
+        this.jobs = new Jobs(jdbi, poll, Duration.ofSeconds(60), 64);
+        this.consumers = new EventConsumers(jdbi, poll);
+        consumers.register(WebhookConsumer.NAME, EventConsumers.StartAt.NOW, new WebhookConsumer(), jobs::wake);
+        jobs.register(WebhookSender.KIND, new WebhookSender(jdbi,
+                RetrySchedule.standard(config.webhookRetryBaseMillis(), config.webhookMaxAttempts())));
         this.journal = new Journal(jdbi, events -> {
             hub.publish(events);
             tabCounts.onCommitted(events);
+            consumers.wake();
         });
         hub.startAt(journal.lastSeq());
         Auth auth = new Auth(jdbi);
@@ -55,7 +72,8 @@ public final class Parley implements AutoCloseable {
         VisitorCard card = new VisitorCard(journal);
         VisitorActions visitorActions = new VisitorActions(journal, presence::chatOnline);
         AgentActions agentActions = new AgentActions(journal);
-        Routes routes = new Routes(jdbi, auth, team, agentActions, card, new Contacts(journal), presence, config.secureCookies());
+        Routes routes = new Routes(jdbi, auth, team, agentActions, card, new Contacts(journal), presence, config.secureCookies(),
+                new Webhooks(jdbi, jobs::wake));
         VisitorSocket visitorSocket = new VisitorSocket(jdbi, hub, visitorActions, card, presence, config.visitorMessageRate());
         AgentSocket agentSocket = new AgentSocket(jdbi, hub, auth, presence);
         this.web = Http.create(auth, config.secureCookies(), r -> {
@@ -66,12 +84,15 @@ public final class Parley implements AutoCloseable {
         this.housekeeping = Executors.newSingleThreadScheduledExecutor(Thread.ofVirtual().name("parley-housekeeping").factory());
         housekeeping.scheduleWithFixedDelay(() -> {
             try {
+                EventConsumers.holdingBackPruning(jdbi, config.eventRetentionDays());
                 int n = EventLog.prune(jdbi, config.eventRetentionDays());
                 if (n > 0) log.info("Forgot {} events older than {} days", n, config.eventRetentionDays());
             } catch (RuntimeException e) {
                 log.error("Pruning the event log failed", e);
             }
         }, 1, 60, TimeUnit.MINUTES);
+        consumers.start();
+        jobs.start();
     }
 
     /** Opens the database, makes sure an account exists, and starts serving. */
@@ -104,6 +125,14 @@ public final class Parley implements AutoCloseable {
 
     public Journal journal() {
         return journal;
+    }
+
+    public EventConsumers consumers() {
+        return consumers;
+    }
+
+    public Jobs jobs() {
+        return jobs;
     }
 
     public Javalin web() {
@@ -147,6 +176,8 @@ public final class Parley implements AutoCloseable {
     public void close() {
         web.stop();
         journal.close();
+        consumers.close();
+        jobs.close();
         tabCounts.close();
         housekeeping.shutdownNow();
         db.close();
