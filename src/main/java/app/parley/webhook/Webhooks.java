@@ -219,6 +219,9 @@ public final class Webhooks {
         if (value.length() < 16 || value.length() > 200 || value.isBlank()) {
             throw ApiException.invalid("secret", "secret has 16 to 200 characters.");
         }
+        if (value.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
+            throw ApiException.invalid("secret", "secret may not contain control characters.");
+        }
         return value;
     }
 }
