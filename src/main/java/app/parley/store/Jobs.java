@@ -60,7 +60,7 @@ public final class Jobs implements AutoCloseable {
     private final String owner = UUID.randomUUID().toString();
     private final Semaphore wake = new Semaphore(0);
     private final Semaphore slots;
-    private final ExecutorService workers = Executors.newVirtualThreadPerTaskExecutor();
+    private final ExecutorService workers = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("parley-job-", 0).factory());
     private Thread loop;
     private volatile boolean running;
 
