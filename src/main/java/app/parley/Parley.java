@@ -55,10 +55,10 @@ public final class Parley implements AutoCloseable {
         this.tabCounts = new TabCounts(jdbi, hub);
         // The durable backbone: consumers of the event log and the job table (docs/WEBHOOKS.md).
         Duration poll = Duration.ofMillis(config.backbonePollMillis());
-        this.jobs = new Jobs(jdbi, poll, Duration.ofSeconds(60), 64);
+        this.jobs = new Jobs(jdbi, poll, Duration.ofSeconds(60), 32);
         this.consumers = new EventConsumers(jdbi, poll);
         consumers.register(WebhookConsumer.NAME, EventConsumers.StartAt.NOW, new WebhookConsumer(), jobs::wake);
-        jobs.register(WebhookSender.KIND, new WebhookSender(jdbi,
+        jobs.register(WebhookSender.KIND, new WebhookSender(jdbi, jobs.gate(),
                 RetrySchedule.standard(config.webhookRetryBaseMillis(), config.webhookMaxAttempts())));
         this.journal = new Journal(jdbi, events -> {
             hub.publish(events);
@@ -87,6 +87,8 @@ public final class Parley implements AutoCloseable {
                 EventConsumers.holdingBackPruning(jdbi, config.eventRetentionDays());
                 int n = EventLog.prune(jdbi, config.eventRetentionDays());
                 if (n > 0) log.info("Forgot {} events older than {} days", n, config.eventRetentionDays());
+                int d = Webhooks.prune(jdbi, config.eventRetentionDays());
+                if (d > 0) log.info("Forgot {} delivered webhook deliveries older than {} days", d, config.eventRetentionDays());
             } catch (RuntimeException e) {
                 log.error("Pruning the event log failed", e);
             }

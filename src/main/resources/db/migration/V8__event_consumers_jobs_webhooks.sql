@@ -12,10 +12,11 @@ CREATE TABLE jobs (
     id            bigserial   PRIMARY KEY,
     kind          text        NOT NULL,
     -- Jobs with the same key run one at a time, in id order (a webhook endpoint's deliveries for one
-    -- conversation); null: no order.
+    -- conversation); null: no order. Only a key's first job is 'pending' (can be picked); the ones behind it are
+    -- 'queued' and the next is made pending when the one ahead is done, so picking never looks past a queue's head.
     queue_key     text,
     payload       text        NOT NULL,
-    state         text        NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'dead')),
+    state         text        NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'queued', 'dead')),
     due_at        timestamptz NOT NULL DEFAULT now(),
     attempts      integer     NOT NULL DEFAULT 0,
     last_error    text,
@@ -25,7 +26,7 @@ CREATE TABLE jobs (
     created_at    timestamptz NOT NULL DEFAULT now()
 );
 CREATE INDEX jobs_due ON jobs (due_at, id) WHERE state = 'pending';
-CREATE INDEX jobs_queue ON jobs (queue_key, id) WHERE state = 'pending' AND queue_key IS NOT NULL;
+CREATE INDEX jobs_queue ON jobs (queue_key, id) WHERE state IN ('pending', 'queued') AND queue_key IS NOT NULL;
 
 CREATE TABLE webhook_endpoints (
     id          bigserial   PRIMARY KEY,

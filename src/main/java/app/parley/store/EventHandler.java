@@ -11,4 +11,12 @@ import org.jdbi.v3.core.Handle;
 @FunctionalInterface
 public interface EventHandler {
     void handle(Handle h, List<LoggedEvent> events);
+
+    /**
+     * False when nothing committed so far could interest the handler (a webhook consumer with no endpoint): the
+     * consumer then moves its cursor to the end of the log without reading the events.
+     */
+    default boolean interested(Handle h) {
+        return true;
+    }
 }

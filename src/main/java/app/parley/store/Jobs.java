@@ -20,7 +20,8 @@ import org.slf4j.LoggerFactory;
  * a row in {@code jobs}; a process takes due jobs with {@code FOR UPDATE SKIP LOCKED} and a lease, runs them
  * outside any transaction, then records the outcome only if it still holds the lease. A process that dies
  * mid-job loses the lease and another runs the job again: at-least-once, so handlers must be idempotent. Jobs
- * with the same queue key run one at a time in id order; a job being retried holds back the later ones of its key.
+ * with the same queue key run one at a time in id order; a job being retried holds back the later ones of its key:
+ * only a key's head is 'pending', the rest wait as 'queued' until the one ahead is done or dead.
  */
 public final class Jobs implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Jobs.class);
@@ -53,7 +54,32 @@ public final class Jobs implements AutoCloseable {
         Outcome run(Job job);
     }
 
+    /**
+     * Bounds how many job threads use the database at once. Jobs wait on the network (a webhook endpoint) far more
+     * than on the database, so many may be in flight, but they share the connection pool with the chat's write
+     * path and must never take most of it.
+     */
+    public static final class Gate {
+        private final Semaphore permits;
+
+        Gate(int permits) {
+            this.permits = new Semaphore(permits);
+        }
+
+        public <T> T call(java.util.function.Supplier<T> work) {
+            permits.acquireUninterruptibly();
+            try {
+                return work.get();
+            } finally {
+                permits.release();
+            }
+        }
+    }
+
+    private static final int DATABASE_PERMITS = 3;
+
     private final Jdbi jdbi;
+    private final Gate gate = new Gate(DATABASE_PERMITS);
     private final Duration poll;
     private final Duration lease;
     private final Map<String, Handler> handlers = new HashMap<>();
@@ -63,6 +89,7 @@ public final class Jobs implements AutoCloseable {
     private final ExecutorService workers = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("parley-job-", 0).factory());
     private Thread loop;
     private volatile boolean running;
+    private long lastRepair = System.nanoTime();
 
     public Jobs(Jdbi jdbi, Duration poll, Duration lease, int concurrency) {
         this.jdbi = jdbi;
@@ -74,7 +101,10 @@ public final class Jobs implements AutoCloseable {
     /** Adds a job in the caller's transaction: it exists exactly when the caller's other writes do. */
     public static long enqueue(Handle h, String kind, String queueKey, String payload, Instant dueAt) {
         return h.createQuery("""
-                        INSERT INTO jobs (kind, queue_key, payload, due_at) VALUES (:k, :q, :p, coalesce(:due, now()))
+                        INSERT INTO jobs (kind, queue_key, payload, due_at, state)
+                        VALUES (:k, :q, :p, coalesce(:due, now()),
+                                CASE WHEN EXISTS (SELECT 1 FROM jobs e WHERE e.queue_key = :q AND e.state IN ('pending', 'queued'))
+                                     THEN 'queued' ELSE 'pending' END)
                         RETURNING id""")
                 .bind("k", kind).bind("q", queueKey).bind("p", payload).bind("due", dueAt == null ? null : java.sql.Timestamp.from(dueAt))
                 .mapTo(Long.class).one();
@@ -83,10 +113,23 @@ public final class Jobs implements AutoCloseable {
     /** Adds many jobs of one kind, due now, in the given order (their ids follow it, and so does a key's queue). */
     public static void enqueueAll(Handle h, String kind, List<String> queueKeys, List<String> payloads) {
         if (payloads.isEmpty()) return;
+        // A key's first job in this batch may be its head; the later ones wait behind it whatever the table holds.
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        List<Boolean> first = queueKeys.stream().map(q -> q == null || seen.add(q)).toList();
         h.createUpdate("""
-                        INSERT INTO jobs (kind, queue_key, payload)
-                        SELECT :k, q, p FROM unnest(:q, :p) WITH ORDINALITY AS t(q, p, n) ORDER BY n""")
-                .bind("k", kind).bindArray("q", String.class, queueKeys).bindArray("p", String.class, payloads).execute();
+                        INSERT INTO jobs (kind, queue_key, payload, state)
+                        SELECT :k, q, p,
+                               CASE WHEN q IS NULL THEN 'pending'
+                                    WHEN NOT f OR EXISTS (SELECT 1 FROM jobs e WHERE e.queue_key = t.q AND e.state IN ('pending', 'queued'))
+                                    THEN 'queued' ELSE 'pending' END
+                        FROM unnest(:q, :p, :f) WITH ORDINALITY AS t(q, p, f, n) ORDER BY n""")
+                .bind("k", kind).bindArray("q", String.class, queueKeys).bindArray("p", String.class, payloads)
+                .bindArray("f", Boolean.class, first).execute();
+    }
+
+    /** For handlers: wrap each database use in it (see {@link Gate}). */
+    public Gate gate() {
+        return gate;
     }
 
     public void register(String kind, Handler handler) {
@@ -106,22 +149,20 @@ public final class Jobs implements AutoCloseable {
     /** Takes up to {@code max} due jobs of the kinds this process runs, leasing them to it. */
     List<Job> pick(int max) {
         if (handlers.isEmpty() || max <= 0) return List.of();
-        return jdbi.inTransaction(h -> h.createQuery("""
+        return gate.call(() -> jdbi.inTransaction(h -> relaxed(h).createQuery("""
                         UPDATE jobs SET locked_by = CAST(:me AS uuid), locked_until = now() + make_interval(secs => :lease),
                                         attempts = attempts + 1
                         WHERE id IN (
                             SELECT j.id FROM jobs j
                             WHERE j.state = 'pending' AND j.due_at <= now() AND j.kind = ANY(:kinds)
                               AND (j.locked_until IS NULL OR j.locked_until < now())
-                              AND (j.queue_key IS NULL OR NOT EXISTS (
-                                    SELECT 1 FROM jobs e WHERE e.queue_key = j.queue_key AND e.state = 'pending' AND e.id < j.id))
                             ORDER BY j.due_at, j.id LIMIT :max
                             FOR UPDATE SKIP LOCKED)
                         RETURNING id, kind, queue_key, payload, attempts""")
                 .bind("me", owner).bind("lease", (double) lease.toMillis() / 1000.0)
                 .bindArray("kinds", String.class, List.copyOf(handlers.keySet())).bind("max", max)
                 .map((rs, ctx) -> new Job(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getInt(5)))
-                .list()).stream().sorted(java.util.Comparator.comparingLong(Job::id)).toList();
+                .list())).stream().sorted(java.util.Comparator.comparingLong(Job::id)).toList();
     }
 
     /** Runs one job and records its outcome; false if the lease was lost meanwhile (another process has it). */
@@ -134,7 +175,8 @@ public final class Jobs implements AutoCloseable {
             outcome = new Outcome.RetryAt(Instant.now().plusSeconds(60), String.valueOf(e.getMessage()), Write.NOTHING);
         }
         Outcome o = outcome;
-        return jdbi.inTransaction(h -> {
+        return gate.call(() -> jdbi.inTransaction(h -> {
+            relaxed(h);
             int n = switch (o) {
                 case Outcome.Done d -> h.createUpdate("DELETE FROM jobs WHERE id = :id AND locked_by = CAST(:me AS uuid)")
                         .bind("id", job.id()).bind("me", owner).execute();
@@ -152,13 +194,45 @@ public final class Jobs implements AutoCloseable {
                 log.warn("Job {} ({}) outlived its lease; another process runs it", job.id(), job.kind());
                 return false;
             }
+            if (job.queueKey() != null && !(o instanceof Outcome.RetryAt)) promoteNext(h, job.queueKey());
             o.write().apply(h);
             return true;
-        });
+        }));
+    }
+
+    /** The key's queue moves on: its next job, if nothing of the key is pending, becomes pickable. */
+    private static void promoteNext(Handle h, String queueKey) {
+        h.createUpdate("""
+                        UPDATE jobs SET state = 'pending'
+                        WHERE id = (SELECT id FROM jobs WHERE queue_key = :q AND state = 'queued' ORDER BY id LIMIT 1)
+                          AND NOT EXISTS (SELECT 1 FROM jobs WHERE queue_key = :q AND state = 'pending')""")
+                .bind("q", queueKey).execute();
+    }
+
+    /**
+     * A key whose head finished while a job was being queued behind it (two transactions that did not see each
+     * other) has no pending job: its first queued one is promoted here, on the slow poll. Order still holds.
+     */
+    int promoteOrphans() {
+        return gate.call(() -> jdbi.withHandle(h -> h.createUpdate("""
+                        UPDATE jobs j SET state = 'pending'
+                        WHERE j.id IN (SELECT DISTINCT ON (queue_key) id FROM jobs WHERE state = 'queued' ORDER BY queue_key, id)
+                          AND NOT EXISTS (SELECT 1 FROM jobs e WHERE e.queue_key = j.queue_key AND e.state = 'pending')""")
+                .execute()));
+    }
+
+    /**
+     * A lease or an outcome lost in a crash only makes a job run again, which at-least-once allows: these commits
+     * need not wait for their own fsync (PostgreSQL still writes them in order, with the next durable commit).
+     */
+    static Handle relaxed(Handle h) {
+        h.execute("SET LOCAL synchronous_commit = off");
+        return h;
     }
 
     /** Picks and runs due jobs on the caller's thread until none is due; how many ran (tests, tools). */
     public int drain() {
+        promoteOrphans();
         int total = 0;
         for (List<Job> jobs = pick(64); !jobs.isEmpty(); jobs = pick(64)) {
             for (Job j : jobs) runJob(j);
@@ -191,15 +265,23 @@ public final class Jobs implements AutoCloseable {
                 });
             }
             if (jobs.isEmpty()) pause(untilNextDue());
+            if (System.nanoTime() - lastRepair > poll.toNanos()) {
+                lastRepair = System.nanoTime();
+                try {
+                    if (promoteOrphans() > 0) wake();
+                } catch (RuntimeException e) {
+                    log.error("Promoting queued jobs failed", e);
+                }
+            }
         }
     }
 
     /** Until the next retry is due, at most the poll interval (other processes' jobs and wake-ups we missed). */
     private long untilNextDue() {
         try {
-            Instant next = jdbi.withHandle(h -> h.createQuery(
+            Instant next = gate.call(() -> jdbi.withHandle(h -> h.createQuery(
                             "SELECT min(due_at) FROM jobs WHERE state = 'pending' AND due_at > now()")
-                    .mapTo(java.sql.Timestamp.class).findOne().map(java.sql.Timestamp::toInstant).orElse(null));
+                    .mapTo(java.sql.Timestamp.class).findOne().map(java.sql.Timestamp::toInstant).orElse(null)));
             if (next == null) return poll.toMillis();
             return Math.max(1, Math.min(poll.toMillis(), Duration.between(Instant.now(), next).toMillis() + 1));
         } catch (RuntimeException e) {

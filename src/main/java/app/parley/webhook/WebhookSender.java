@@ -28,6 +28,7 @@ public final class WebhookSender implements Jobs.Handler {
     private record Target(long deliveryId, String url, String secret, boolean active, String event, String body) {}
 
     private final Jdbi jdbi;
+    private final Jobs.Gate gate;
     private final RetrySchedule schedule;
     private final HttpClient http = HttpClient.newBuilder()
             .connectTimeout(Duration.ofSeconds(5))
@@ -35,8 +36,9 @@ public final class WebhookSender implements Jobs.Handler {
             .version(HttpClient.Version.HTTP_1_1)
             .build();
 
-    public WebhookSender(Jdbi jdbi, RetrySchedule schedule) {
+    public WebhookSender(Jdbi jdbi, Jobs.Gate gate, RetrySchedule schedule) {
         this.jdbi = jdbi;
+        this.gate = gate;
         this.schedule = schedule;
     }
 
@@ -48,16 +50,16 @@ public final class WebhookSender implements Jobs.Handler {
     @Override
     public Jobs.Outcome run(Jobs.Job job) {
         long deliveryId = Long.parseLong(job.payload());
-        Optional<Target> found = jdbi.withHandle(h -> h.createQuery("""
+        Optional<Target> found = gate.call(() -> jdbi.withHandle(h -> h.createQuery("""
                         SELECT d.id, e.url, e.secret, e.active, d.event, d.body
                         FROM webhook_deliveries d JOIN webhook_endpoints e ON e.id = d.endpoint_id WHERE d.id = :id""")
                 .bind("id", deliveryId)
                 .map((rs, ctx) -> new Target(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getBoolean(4),
                         rs.getString(5), rs.getString(6)))
-                .findOne());
+                .findOne()));
         if (found.isEmpty()) return new Jobs.Outcome.Done(Jobs.Write.NOTHING); // the endpoint was deleted
         Target t = found.get();
-        if (!t.active()) return dead(t, job.attempts(), null, "The endpoint is disabled.");
+        if (!t.active()) return dead(t, null, "The endpoint is disabled.");
 
         Integer status = null;
         String error;
@@ -74,7 +76,7 @@ public final class WebhookSender implements Jobs.Handler {
                     .build();
             HttpResponse<Void> response = http.send(request, HttpResponse.BodyHandlers.discarding());
             status = response.statusCode();
-            if (status / 100 == 2) return delivered(t, job.attempts(), status);
+            if (status / 100 == 2) return delivered(t, status);
             error = status / 100 == 3 ? "Answered " + status + " (redirects are not followed)" : "Answered " + status;
         } catch (HttpTimeoutException e) {
             error = "No answer within " + TIMEOUT.toSeconds() + " s";
@@ -87,7 +89,7 @@ public final class WebhookSender implements Jobs.Handler {
         if (schedule.exhausted(job.attempts())) {
             // Said once, without the URL's query or the secret: enough for an operator to look at the settings.
             log.warn("Webhook delivery {} ({}) is dead after {} attempts: {}", t.deliveryId(), t.event(), job.attempts(), error);
-            return dead(t, job.attempts(), status, error);
+            return dead(t, status, error);
         }
         Instant next = Instant.now().plus(schedule.after(job.attempts()));
         String e = clip(error);
@@ -98,14 +100,14 @@ public final class WebhookSender implements Jobs.Handler {
                 .bind("s", s).bind("e", e).bind("next", java.sql.Timestamp.from(next)).bind("id", t.deliveryId()).execute());
     }
 
-    private static Jobs.Outcome delivered(Target t, int attempts, int status) {
+    private static Jobs.Outcome delivered(Target t, int status) {
         return new Jobs.Outcome.Done(h -> h.createUpdate("""
                         UPDATE webhook_deliveries SET state = 'delivered', attempts = attempts + 1, last_status = :s,
                                last_error = NULL, next_attempt_at = NULL, delivered_at = now() WHERE id = :id""")
                 .bind("s", status).bind("id", t.deliveryId()).execute());
     }
 
-    private static Jobs.Outcome dead(Target t, int attempts, Integer status, String error) {
+    private static Jobs.Outcome dead(Target t, Integer status, String error) {
         String e = clip(error);
         // The job row is not needed to resend (that makes a new job): the delivery row is the dead letter.
         return new Jobs.Outcome.Done(h -> h.createUpdate("""

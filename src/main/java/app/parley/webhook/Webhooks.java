@@ -96,6 +96,17 @@ public final class Webhooks {
         if (n == 0) throw ApiException.notFound("The webhook");
     }
 
+    /**
+     * Forgets delivered deliveries older than the retention (the event log's); dead ones stay for the admin
+     * until their endpoint is deleted. Returns how many went.
+     */
+    public static int prune(Jdbi jdbi, int retentionDays) {
+        return jdbi.withHandle(h -> h.createUpdate("""
+                        DELETE FROM webhook_deliveries
+                        WHERE state = 'delivered' AND created_at < now() - make_interval(days => :d)""")
+                .bind("d", retentionDays).execute());
+    }
+
     /** The endpoint's deliveries, newest first. */
     public List<Delivery> deliveries(long accountId, long id, Long before, int limit) {
         return jdbi.withHandle(h -> {
