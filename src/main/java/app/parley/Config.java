@@ -29,7 +29,11 @@ public record Config(
         int visitorMessageRate,
         int newVisitorsPerIpPerMinute,
         int newConversationsPerIpPerMinute,
-        int passwordHashConcurrency) {
+        int passwordHashConcurrency,
+
+        int backbonePollMillis,
+        int webhookRetryBaseMillis,
+        int webhookMaxAttempts) {
 
     public static Config load(Map<String, String> env) {
         Map<String, String> values = new HashMap<>(fileValues(env));
@@ -55,7 +59,12 @@ public record Config(
                     positive(values, "PARLEY_NEW_VISITORS_PER_IP_PER_MINUTE", 30),
                     positive(values, "PARLEY_NEW_CONVERSATIONS_PER_IP_PER_MINUTE", 10),
                     // Each Argon2 check holds 64 MiB; one per core keeps sign-in fast without risking the heap.
-                    positive(values, "PARLEY_PASSWORD_HASH_CONCURRENCY", Math.max(2, Runtime.getRuntime().availableProcessors())));
+                    positive(values, "PARLEY_PASSWORD_HASH_CONCURRENCY", Math.max(2, Runtime.getRuntime().availableProcessors())),
+
+                    // The durable consumers' and jobs' slow poll: wake-ups after each commit make them quick.
+                    Integer.parseInt(values.getOrDefault("PARLEY_BACKBONE_POLL_MS", "5000")),
+                    Integer.parseInt(values.getOrDefault("PARLEY_WEBHOOK_RETRY_BASE_MS", "10000")),
+                    Integer.parseInt(values.getOrDefault("PARLEY_WEBHOOK_MAX_ATTEMPTS", "15")));
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("A numeric setting is not a number: " + e.getMessage(), e);
         }
@@ -78,7 +87,8 @@ public record Config(
     public Config withPort(int newPort) {
         return new Config(host, newPort, dataDir, postgresBinaries, databaseUrl, databaseUser, databasePassword, ownerEmail,
                 ownerPassword, accountName, eventRetentionDays, secureCookies, visitorMessageRate, newVisitorsPerIpPerMinute,
-                newConversationsPerIpPerMinute, passwordHashConcurrency);
+                newConversationsPerIpPerMinute, passwordHashConcurrency, backbonePollMillis, webhookRetryBaseMillis,
+                webhookMaxAttempts);
     }
 
     private static Map<String, String> fileValues(Map<String, String> env) {

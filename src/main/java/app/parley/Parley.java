@@ -22,7 +22,14 @@ import app.parley.http.VisitorSocket;
 import app.parley.realtime.EventLog;
 import app.parley.realtime.Hub;
 import app.parley.realtime.Journal;
+import app.parley.store.EventConsumers;
+import app.parley.store.Jobs;
+import app.parley.webhook.RetrySchedule;
+import app.parley.webhook.WebhookConsumer;
+import app.parley.webhook.WebhookSender;
+import app.parley.webhook.Webhooks;
 import io.javalin.Javalin;
+import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -40,15 +47,25 @@ public final class Parley implements AutoCloseable {
     private final ScheduledExecutorService housekeeping;
     private final Hub hub;
     private final AccessWatch accessWatch;
+    private final EventConsumers consumers;
+    private final Jobs jobs;
 
     private Parley(Config config, Database db) {
         this.db = db;
         var jdbi = db.jdbi();
         this.hub = new Hub();
         this.tabCounts = new TabCounts(jdbi, hub);
+        // The durable backbone: consumers of the event log and the job table (docs/WEBHOOKS.md).
+        Duration poll = Duration.ofMillis(config.backbonePollMillis());
+        this.jobs = new Jobs(jdbi, poll, Duration.ofSeconds(60), 32);
+        this.consumers = new EventConsumers(jdbi, poll);
+        consumers.register(WebhookConsumer.NAME, EventConsumers.StartAt.NOW, new WebhookConsumer(), jobs::wake);
+        jobs.register(WebhookSender.KIND, new WebhookSender(jdbi, jobs.gate(),
+                RetrySchedule.standard(config.webhookRetryBaseMillis(), config.webhookMaxAttempts())));
         this.journal = new Journal(jdbi, events -> {
             hub.publish(events);
             tabCounts.onCommitted(events);
+            consumers.wake();
         });
         hub.startAt(journal.lastSeq());
         this.accessWatch = new AccessWatch(jdbi);
@@ -59,7 +76,7 @@ public final class Parley implements AutoCloseable {
         VisitorActions visitorActions = new VisitorActions(journal, presence::chatOnline);
         AgentActions agentActions = new AgentActions(journal);
         Routes routes = new Routes(jdbi, auth, team, agentActions, card, new Contacts(journal), presence, config.secureCookies(),
-                config.passwordHashConcurrency());
+                config.passwordHashConcurrency(), new Webhooks(jdbi, jobs::wake));
         VisitorSocket visitorSocket = new VisitorSocket(jdbi, hub, visitorActions, card, presence, config.visitorMessageRate(),
                 config.newVisitorsPerIpPerMinute(), config.newConversationsPerIpPerMinute());
         AgentSocket agentSocket = new AgentSocket(jdbi, hub, auth, presence, accessWatch);
@@ -72,12 +89,17 @@ public final class Parley implements AutoCloseable {
         this.housekeeping = Executors.newSingleThreadScheduledExecutor(Thread.ofVirtual().name("parley-housekeeping").factory());
         housekeeping.scheduleWithFixedDelay(() -> {
             try {
+                EventConsumers.holdingBackPruning(jdbi, config.eventRetentionDays());
                 int n = EventLog.prune(jdbi, config.eventRetentionDays());
                 if (n > 0) log.info("Forgot {} events older than {} days", n, config.eventRetentionDays());
+                int d = Webhooks.prune(jdbi, config.eventRetentionDays());
+                if (d > 0) log.info("Forgot {} delivered webhook deliveries older than {} days", d, config.eventRetentionDays());
             } catch (RuntimeException e) {
                 log.error("Pruning the event log failed", e);
             }
         }, 1, 60, TimeUnit.MINUTES);
+        consumers.start();
+        jobs.start();
     }
 
     /** Opens the database, makes sure an account exists, and starts serving. */
@@ -117,6 +139,14 @@ public final class Parley implements AutoCloseable {
 
     public Journal journal() {
         return journal;
+    }
+
+    public EventConsumers consumers() {
+        return consumers;
+    }
+
+    public Jobs jobs() {
+        return jobs;
     }
 
     public Javalin web() {
@@ -161,6 +191,8 @@ public final class Parley implements AutoCloseable {
         web.stop();
         accessWatch.close();
         journal.close();
+        consumers.close();
+        jobs.close();
         tabCounts.close();
         housekeeping.shutdownNow();
         db.close();

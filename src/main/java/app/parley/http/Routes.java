@@ -15,6 +15,7 @@ import app.parley.conversation.ConversationTab;
 import app.parley.conversation.MessageKind;
 import app.parley.conversation.Messages;
 import app.parley.conversation.Search;
+import app.parley.webhook.Webhooks;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.time.Duration;
@@ -55,6 +56,10 @@ public final class Routes {
     record IdentifyRequest(String userId, String email, String name, String phone,
                            com.fasterxml.jackson.databind.JsonNode variables) {}
 
+    record WebhookRequest(String url, List<String> events, String secret, Boolean active) {}
+
+    record WebhookPatch(String url, List<String> events, Boolean active) {}
+
     private final Jdbi jdbi;
     private final Auth auth;
     private final Team team;
@@ -63,15 +68,17 @@ public final class Routes {
     private final Presence presence;
     private final Contacts contacts;
     private final boolean secureCookies;
+    private final Webhooks webhooks;
     // Failed sign-ins per IP address (password guessing); requests per agent or token.
     private final Throttle failedLogins = new Throttle(10, Duration.ofMinutes(1));
     private final Throttle calls = new Throttle(600, Duration.ofSeconds(6));
     private final PasswordSlots passwordSlots;
 
     public Routes(Jdbi jdbi, Auth auth, Team team, AgentActions actions, VisitorCard card, Contacts contacts,
-                  Presence presence, boolean secureCookies, int passwordHashConcurrency) {
+                  Presence presence, boolean secureCookies, int passwordHashConcurrency, Webhooks webhooks) {
         this.passwordSlots = new PasswordSlots(passwordHashConcurrency);
         this.contacts = contacts;
+        this.webhooks = webhooks;
         this.jdbi = jdbi;
         this.auth = auth;
         this.team = team;
@@ -218,6 +225,38 @@ public final class Routes {
             ctx.status(204);
         });
 
+        r.get("/v2/webhooks", ctx -> ctx.json(webhooks.list(admin(ctx).accountId())));
+        r.post("/v2/webhooks", ctx -> {
+            Caller c = admin(ctx);
+            WebhookRequest w = Http.body(ctx, WebhookRequest.class);
+            Http.json(ctx, 201, webhooks.create(c.accountId(), w.url(), w.events(), w.secret(), w.active()));
+        });
+        r.patch("/v2/webhooks/{webhook_id}", ctx -> {
+            Caller c = admin(ctx);
+            WebhookPatch w = Http.body(ctx, WebhookPatch.class);
+            ctx.json(webhooks.update(c.accountId(), Http.pathId(ctx, "webhook_id"), w.url(), w.events(), w.active()));
+        });
+        r.delete("/v2/webhooks/{webhook_id}", ctx -> {
+            webhooks.delete(admin(ctx).accountId(), Http.pathId(ctx, "webhook_id"));
+            ctx.status(204);
+        });
+        r.get("/v2/webhooks/{webhook_id}/deliveries", ctx -> {
+            Caller c = admin(ctx);
+            int limit = Http.limit(ctx, 50, 200);
+            Long before = ctx.queryParam("before") == null ? null : VisitorSocket.parseLong(ctx.queryParam("before"), -1);
+            if (before != null && before < 0) throw ApiException.invalid("before", "before is a delivery id.");
+            ctx.json(Map.of("items", webhooks.deliveries(c.accountId(), Http.pathId(ctx, "webhook_id"), before, limit)));
+        });
+        r.post("/v2/webhooks/{webhook_id}/test", ctx -> {
+            Caller c = admin(ctx);
+            Http.json(ctx, 202, webhooks.sendTest(c.accountId(), Http.pathId(ctx, "webhook_id")));
+        });
+        r.post("/v2/webhooks/{webhook_id}/deliveries/{delivery_id}/resend", ctx -> {
+            Caller c = admin(ctx);
+            Http.json(ctx, 202, webhooks.resend(c.accountId(), Http.pathId(ctx, "webhook_id"),
+                    Http.pathId(ctx, "delivery_id")));
+        });
+
         r.get("/v2/conversations", this::listConversations);
         r.get("/v2/conversations/tabs", ctx -> {
             Caller c = caller(ctx);
@@ -322,6 +361,13 @@ public final class Routes {
     private Caller caller(Context ctx) {
         Caller c = Http.caller(ctx, auth);
         calls.check((c.viaToken() ? "token:" : "agent:") + c.agent().id());
+        return c;
+    }
+
+    /** Account settings: owner or admin. */
+    private Caller admin(Context ctx) {
+        Caller c = caller(ctx);
+        Team.requireFullAccess(c);
         return c;
     }
 

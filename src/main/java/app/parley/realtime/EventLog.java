@@ -91,11 +91,15 @@ public final class EventLog {
         return e.visitorPayload() != null && e.visitorPayload().equals(e.agentPayload());
     }
 
-    /** Deletes events older than the retention; a client further behind is told to resync. */
+    /**
+     * Deletes events older than the retention; a client further behind is told to resync. Events a durable
+     * consumer (store.EventConsumers) has not passed yet are kept whatever their age: it would lose them.
+     */
     public static int prune(Jdbi jdbi, int retentionDays) {
         return jdbi.withHandle(h -> h.createUpdate(
                         "DELETE FROM events WHERE created_at < now() - make_interval(days => :d) "
-                                + "AND seq < (SELECT max(seq) FROM events)")
+                                + "AND seq < (SELECT max(seq) FROM events) "
+                                + "AND seq <= (SELECT coalesce(min(last_seq), 9223372036854775807) FROM event_consumers)")
                 .bind("d", retentionDays).execute());
     }
 }

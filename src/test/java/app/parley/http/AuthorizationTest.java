@@ -77,6 +77,13 @@ class AuthorizationTest {
                 Arguments.of("GET", "/v2/tokens", null),
                 Arguments.of("POST", "/v2/tokens", "{}"),
                 Arguments.of("DELETE", "/v2/tokens/1", null),
+                Arguments.of("GET", "/v2/webhooks", null),
+                Arguments.of("POST", "/v2/webhooks", "{}"),
+                Arguments.of("PATCH", "/v2/webhooks/1", "{}"),
+                Arguments.of("DELETE", "/v2/webhooks/1", null),
+                Arguments.of("GET", "/v2/webhooks/1/deliveries", null),
+                Arguments.of("POST", "/v2/webhooks/1/test", null),
+                Arguments.of("POST", "/v2/webhooks/1/deliveries/1/resend", null),
                 Arguments.of("GET", "/v2/conversations", null),
                 Arguments.of("GET", "/v2/conversations?tab=resolved", null),
                 Arguments.of("GET", "/v2/conversations/tabs", null),
@@ -248,6 +255,13 @@ class AuthorizationTest {
                 Arguments.of("GET", "/v2/tokens", null),
                 Arguments.of("POST", "/v2/tokens", Map.of("name", "Lena's token")),
                 Arguments.of("DELETE", "/v2/tokens/1", null),
+                Arguments.of("GET", "/v2/webhooks", null),
+                Arguments.of("POST", "/v2/webhooks", Map.of("url", "https://lena.example.com/", "events", List.of("conversation.opened"))),
+                Arguments.of("PATCH", "/v2/webhooks/1", Map.of("active", false)),
+                Arguments.of("DELETE", "/v2/webhooks/1", null),
+                Arguments.of("GET", "/v2/webhooks/1/deliveries", null),
+                Arguments.of("POST", "/v2/webhooks/1/test", null),
+                Arguments.of("POST", "/v2/webhooks/1/deliveries/1/resend", null),
                 Arguments.of("GET", "/v2/account/install", null));
     }
 
@@ -266,6 +280,10 @@ class AuthorizationTest {
     void adminMayUseTheSettingsALimitedAgentMayNot() {
         adam.expect(200, "GET", "/v2/tokens", null);
         adam.expect(201, "POST", "/v2/tokens", Map.of("name", "Adam's token"));
+        long hook = adam.expect(201, "POST", "/v2/webhooks", Map.of("url", "https://adam.example.com/hook",
+                "events", List.of("conversation.opened"))).path("id").asLong();
+        adam.expect(200, "GET", "/v2/webhooks/" + hook + "/deliveries", null);
+        adam.expect(204, "DELETE", "/v2/webhooks/" + hook, null);
         long group = adam.expect(201, "POST", "/v2/groups", Map.of("name", "Adam's group")).path("id").asLong();
         assertThat(adam.expect(200, "PATCH", "/v2/groups/" + group, Map.of("name", "Adam's team")).path("name").asText())
                 .isEqualTo("Adam's team");
@@ -351,6 +369,23 @@ class AuthorizationTest {
     }
 
     // --- cross-account isolation ---
+
+    @Test
+    void anotherAccountsOwnerCannotReachThisAccountsWebhooks() {
+        long hook = owner.expect(201, "POST", "/v2/webhooks", Map.of("url", "https://shop.example.com/hook",
+                "events", List.of("conversation.opened"))).path("id").asLong();
+        Api other = otherAccountOwner().api;
+        String w = "/v2/webhooks/" + hook;
+        RowCounts.unchangedBy(app, () -> {
+            for (Object[] call : new Object[][] {{"PATCH", w, Map.of("active", false)}, {"DELETE", w, null},
+                    {"GET", w + "/deliveries", null}, {"POST", w + "/test", null}, {"POST", w + "/deliveries/1/resend", null}}) {
+                JsonNode r = other.expect(404, (String) call[0], (String) call[1], call[2]);
+                assertThat(r.path("error").path("code").asText()).as(call[0] + " " + call[1]).isEqualTo("not_found");
+            }
+        });
+        assertThat(ConversationRulesApiTest.ids(other.expect(200, "GET", "/v2/webhooks", null), "id")).doesNotContain(hook);
+        owner.expect(204, "DELETE", w, null);
+    }
 
     @Test
     void anotherAccountsOwnerCannotReachThisAccountsConversationsVisitorsOrContacts() {

@@ -499,6 +499,8 @@ class BadInputTest {
                 Arguments.of("POST", "/v2/tags", List.of("name", "color", "description")),
                 Arguments.of("PATCH", "/v2/tags/{tag}", List.of("name", "color", "description")),
                 Arguments.of("POST", "/v2/tokens", List.of("name")),
+                Arguments.of("POST", "/v2/webhooks", List.of("url", "events", "secret", "active")),
+                Arguments.of("PATCH", "/v2/webhooks/{w}", List.of("url", "events", "active")),
                 Arguments.of("POST", "/v2/conversations/search", List.of("size", "after", "sort", "filters", "query")),
                 Arguments.of("POST", "/v2/conversations/{c}/messages", List.of("type", "text", "client_id", "agent_id")),
                 Arguments.of("POST", "/v2/conversations/{c}/join", List.of()),
@@ -543,6 +545,10 @@ class BadInputTest {
                     .replace("{agent}", String.valueOf(agent))
                     .replace("{tag}", String.valueOf(tag))
                     .replace("{v}", String.valueOf(visitor));
+            if (path.contains("{w}")) {
+                path = path.replace("{w}", shopOwner.expect(201, "POST", "/v2/webhooks", Map.of("url", "https://corpus.example.com/",
+                        "events", List.of("conversation.opened"))).path("id").asText());
+            }
             List<String> bodies = new ArrayList<>(ODD_BODIES);
             for (String field : fields) {
                 for (String value : ODD_VALUES) bodies.add("{\"" + field + "\":" + value + "}");

@@ -39,7 +39,8 @@ class QueryCountTest {
         @Override
         public void logBeforeExecution(StatementContext context) {
             String thread = Thread.currentThread().getName();
-            if (!thread.startsWith("parley-housekeeping") && !thread.startsWith("parley-tabs")) {
+            if (!thread.startsWith("parley-housekeeping") && !thread.startsWith("parley-tabs")
+                    && !thread.startsWith("parley-consumer") && !thread.startsWith("parley-job")) {
                 synchronized (seen) {
                     seen.add(context.getRawSql().strip().replaceAll("\\s+", " "));
                 }

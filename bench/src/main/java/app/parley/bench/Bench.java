@@ -58,6 +58,8 @@ public final class Bench {
     private String chatKey;
     private AgentConn agent;
     private final AtomicInteger visitorSeq = new AtomicInteger();
+    /** --webhook 1: a local endpoint subscribed to the chat's events; null when not asked for. */
+    private WebhookSink webhooks;
 
     private Bench(Map<String, String> opt) {
         this.opt = opt;
@@ -153,6 +155,7 @@ public final class Bench {
         row("  send→ack p50 / p99 (no-retry msgs)", ms(a.rtt, 50) + " / " + ms(a.rtt, 99), "");
         row("  CPU cores: server / PG / load client", cores(a.cpu), others(a.cpu));
         row("  CPU per message: server + PG / load client", perMessage(a.cpu, a.acked), projection(a.cpu, a.acked));
+        if (webhooks != null) row("  webhook events delivered /s", fmt(a.webhooksDelivered), "signed, to a local endpoint (--webhook 1)");
         }
 
         // 3. Closed loop with enough visitors that none passes its 5 msg/s limit: what the server can carry.
@@ -168,6 +171,7 @@ public final class Bench {
             row("  CPU cores: server / PG / load client", cores(b.cpu), others(b.cpu));
             row("  CPU per message: server + PG / load client", perMessage(b.cpu, b.acked), projection(b.cpu, b.acked));
             row("  new conversations /s (each visitor's 1st message)", fmt(b.conversationsPerSec), "timed before the loop");
+            if (webhooks != null) row("  webhook events delivered /s", fmt(b.webhooksDelivered), "signed, to a local endpoint (--webhook 1)");
         }
 
         // 4. Open loop: 1,000 msg/s at fixed times, latency from the scheduled time to the agent socket.
@@ -198,6 +202,7 @@ public final class Bench {
         if (idle > 0) idlePhase(idle, latVisitors, latRate, latWarmup);
 
         drain("end"); // so the server can stop cleanly
+        if (webhooks != null) webhookBacklog(pgPort);
         agent.close();
         printTable();
     }
@@ -227,6 +232,7 @@ public final class Bench {
         if (online.statusCode() != 200 || !online.body().contains("\"status\":\"online\"")) {
             throw new IOException("going online: " + online.statusCode() + " " + online.body());
         }
+        if ("1".equals(opt.get("webhook"))) registerWebhook(http, base, cookie, csrf);
         Ws ws = Ws.connect(HOST, port, null, "/ws/agent", Map.of("Cookie", cookie, "Origin", base), 15_000, 65_536);
         ws.setReadTimeout(15_000);
         // The welcome should come first; an ephemeral "tabs" frame can overtake it (noted in the report).
@@ -239,6 +245,45 @@ public final class Bench {
         ws.setReadTimeout(0);
         agent = new AgentConn(ws);
         log("agent signed in, online, connected to /ws/agent; chat key %s", chatKey);
+    }
+
+    /** Subscribes a local endpoint to every event a chat makes, so each message is also a signed delivery. */
+    private void registerWebhook(HttpClient http, String base, String cookie, String csrf) throws Exception {
+        webhooks = new WebhookSink();
+        String body = "{\"url\":\"" + webhooks.url() + "\",\"secret\":\"" + WebhookSink.SECRET + "\",\"events\":["
+                + "\"conversation.opened\",\"conversation.contact_replied\",\"conversation.agent_replied\","
+                + "\"conversation.closed\",\"conversation.closed_by_contact\"]}";
+        HttpResponse<String> created = http.send(HttpRequest.newBuilder(URI.create(base + "/v2/webhooks"))
+                .timeout(Duration.ofSeconds(30)).header("Content-Type", "application/json")
+                .header("Cookie", cookie).header("X-CSRF-Token", csrf)
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        if (created.statusCode() != 201) throw new IOException("webhook: " + created.statusCode() + " " + created.body());
+        log("webhook endpoint %s registered: every message is also a signed delivery", webhooks.url());
+    }
+
+    /** After the load: how many deliveries were made, and how long the endpoint took to get the rest. */
+    private void webhookBacklog(int pgPort) throws Exception {
+        String url = "jdbc:postgresql://" + HOST + ":" + pgPort + "/postgres?ApplicationName=parley-bench";
+        long started = System.nanoTime();
+        long made = 0;
+        long done = 0;
+        try (var c = java.sql.DriverManager.getConnection(url, "postgres", "")) {
+            for (int i = 0; i < 1200; i++) {
+                try (var st = c.createStatement(); var rs = st.executeQuery(
+                        "SELECT count(*), count(*) FILTER (WHERE state = 'delivered') FROM webhook_deliveries")) {
+                    rs.next();
+                    made = rs.getLong(1);
+                    done = rs.getLong(2);
+                }
+                if (done >= made) break;
+                Thread.sleep(100);
+            }
+        }
+        double secs = (System.nanoTime() - started) / 1e9;
+        row("webhook deliveries made / delivered after the load", made + " / " + done,
+                String.format("the rest delivered %.1f s after the last phase; %d bad signatures; endpoint received %d",
+                        secs, webhooks.badSignatures.sum(), webhooks.delivered.sum()));
+        webhooks.close();
     }
 
     private static String jsonString(String json, String field) throws IOException {
@@ -412,7 +457,7 @@ public final class Bench {
     // ------------------------------------------------------------------------------------------------ closed loop
 
     record LoopResult(double acked, double delivered, double rateLimited, Histogram rtt, Procs.Usage cpu,
-                      double conversationsPerSec) {}
+                      double conversationsPerSec, double webhooksDelivered) {}
 
     /**
      * {@code n} visitors each send a message, wait for its ack, and send the next (no sooner than 1/rate s after
@@ -523,6 +568,7 @@ public final class Bench {
         long ack0 = acked.sum();
         long del0 = agent.delivered.sum();
         long rl0 = rateLimited.sum();
+        long wh0 = webhooks == null ? 0 : webhooks.delivered.sum();
         rtt.getIntervalHistogram(); // drop the warm-up
         Procs.Cpu cpu0 = procs.cpu();
         StringBuilder perSecond = new StringBuilder();
@@ -537,11 +583,12 @@ public final class Bench {
         long ack1 = acked.sum();
         long del1 = agent.delivered.sum();
         long rl1 = rateLimited.sum();
+        long wh1 = webhooks == null ? 0 : webhooks.delivered.sum();
         Histogram h = rtt.getIntervalHistogram();
         for (Thread t : threads) t.join(Duration.ofSeconds(40));
         closeAll(vs);
         LoopResult r = new LoopResult((ack1 - ack0) / (double) window, (del1 - del0) / (double) window,
-                (rl1 - rl0) / (double) window, h, usage, conversationsPerSec);
+                (rl1 - rl0) / (double) window, h, usage, conversationsPerSec, (wh1 - wh0) / (double) window);
         log("%s: acked %,.0f/s, delivered to agent %,.0f/s, rate-limited %,.0f/s, errors %d, timeouts %d, sockets lost %d%s",
                 label, r.acked, r.delivered, r.rateLimited, errors.sum(), timeouts.sum(), closed.sum(),
                 samples.isEmpty() ? "" : "; e.g. " + samples);

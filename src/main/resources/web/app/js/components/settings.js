@@ -1,4 +1,4 @@
-// Settings for owners and admins: agents, groups, tags, chat-box installation, API tokens.
+// Settings for owners and admins: agents, groups, tags, chat-box installation, API tokens, webhooks.
 import { useEffect, useState } from 'preact/hooks';
 import { html } from '../html.js';
 import { get, post, patch, del } from '../api.js';
@@ -8,8 +8,9 @@ import { loadTabs } from '../conversations.js';
 import { fullTime, ago } from '../format.js';
 import { Avatar, EmptyState, Spinner, TagChip, Popover } from './common.js';
 import { roleLabel } from './topbar.js';
+import { Webhooks } from './webhooks.js';
 import {
-  UsersIcon, TagIcon, CodeIcon, KeyIcon, CopyIcon, TrashIcon, LockIcon, PlusIcon, ChevronDownIcon,
+  UsersIcon, TagIcon, CodeIcon, KeyIcon, CopyIcon, TrashIcon, LockIcon, PlusIcon, ChevronDownIcon, SendIcon,
 } from '../icons.js';
 
 const SECTIONS = [
@@ -18,12 +19,13 @@ const SECTIONS = [
   ['tags', 'Tags', TagIcon],
   ['install', 'Chat box', CodeIcon],
   ['tokens', 'API tokens', KeyIcon],
+  ['webhooks', 'Webhooks', SendIcon],
 ];
 
 export function Settings({ section }) {
   const s = useStore();
   if (!isAdmin(s.me)) return html`<${NotAllowed}/>`;
-  const Section = { agents: Agents, groups: Groups, tags: Tags, install: Install, tokens: Tokens }[section] || Agents;
+  const Section = { agents: Agents, groups: Groups, tags: Tags, install: Install, tokens: Tokens, webhooks: Webhooks }[section] || Agents;
   return html`<div class="settings">
     <nav class="settings-nav" aria-label="Settings">
       <h1>Settings</h1>

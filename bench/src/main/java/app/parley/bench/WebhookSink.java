@@ -1,0 +1,65 @@
+package app.parley.bench;
+
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.LongAdder;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * A shop's webhook endpoint on loopback for {@code --webhook 1}: answers 204 to every delivery whose
+ * X-Parley-Signature verifies (401 otherwise, which Parley retries), and counts them. It runs in the load
+ * client's JVM, so its CPU shows in the "load client" column.
+ */
+final class WebhookSink implements AutoCloseable {
+    static final String SECRET = "bench-webhook-secret-0123456789";
+    final LongAdder delivered = new LongAdder();
+    final LongAdder badSignatures = new LongAdder();
+    private final HttpServer server;
+
+    WebhookSink() throws IOException {
+        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 1024);
+        server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
+        server.createContext("/hook", exchange -> {
+            byte[] body;
+            try (InputStream in = exchange.getRequestBody()) {
+                body = in.readAllBytes();
+            }
+            String sent = exchange.getRequestHeaders().getFirst("X-Parley-Signature");
+            boolean ok = sent != null && MessageDigest.isEqual(sent.getBytes(StandardCharsets.US_ASCII),
+                    sign(body).getBytes(StandardCharsets.US_ASCII));
+            if (ok) delivered.increment();
+            else badSignatures.increment();
+            exchange.sendResponseHeaders(ok ? 204 : 401, -1);
+            exchange.close();
+        });
+        server.start();
+    }
+
+    String url() {
+        return "http://127.0.0.1:" + server.getAddress().getPort() + "/hook";
+    }
+
+    private static String sign(byte[] body) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(SECRET.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+            return "sha256=" + HexFormat.of().formatHex(mac.doFinal(body));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+    }
+}

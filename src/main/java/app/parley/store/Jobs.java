@@ -1,0 +1,315 @@
+package app.parley.store;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Delayed and retried work that survives restarts ("2 minutes later, unless…", "retry with back-off"). A job is
+ * a row in {@code jobs}; a process takes due jobs with {@code FOR UPDATE SKIP LOCKED} and a lease, runs them
+ * outside any transaction, then records the outcome only if it still holds the lease. A process that dies
+ * mid-job loses the lease and another runs the job again: at-least-once, so handlers must be idempotent. Jobs
+ * with the same queue key run one at a time in id order; a job being retried holds back the later ones of its key:
+ * only a key's head is 'pending', the rest wait as 'queued' until the one ahead is done or dead.
+ */
+public final class Jobs implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Jobs.class);
+
+    /** A job as a handler sees it; {@code attempts} counts this run. */
+    public record Job(long id, String kind, String queueKey, String payload, int attempts) {}
+
+    /** Writes that commit together with a job's outcome (a delivery's log line). */
+    @FunctionalInterface
+    public interface Write {
+        void apply(Handle h);
+
+        Write NOTHING = h -> {};
+    }
+
+    /** What became of a run: done (the row goes), again at a time, or dead (kept, with its error, for people). */
+    public sealed interface Outcome {
+        Write write();
+
+        record Done(Write write) implements Outcome {}
+
+        record RetryAt(Instant at, String error, Write write) implements Outcome {}
+
+        record Dead(String error, Write write) implements Outcome {}
+    }
+
+    @FunctionalInterface
+    public interface Handler {
+        /** Runs one job, outside any transaction; an exception counts as a retry in a minute. */
+        Outcome run(Job job);
+    }
+
+    /**
+     * Bounds how many job threads use the database at once. Jobs wait on the network (a webhook endpoint) far more
+     * than on the database, so many may be in flight, but they share the connection pool with the chat's write
+     * path and must never take most of it.
+     */
+    public static final class Gate {
+        private final Semaphore permits;
+
+        Gate(int permits) {
+            this.permits = new Semaphore(permits);
+        }
+
+        public <T> T call(java.util.function.Supplier<T> work) {
+            permits.acquireUninterruptibly();
+            try {
+                return work.get();
+            } finally {
+                permits.release();
+            }
+        }
+    }
+
+    private static final int DATABASE_PERMITS = 3;
+
+    private final Jdbi jdbi;
+    private final Gate gate = new Gate(DATABASE_PERMITS);
+    private final Duration poll;
+    private final Duration lease;
+    private final Map<String, Handler> handlers = new HashMap<>();
+    private final String owner = UUID.randomUUID().toString();
+    private final Semaphore wake = new Semaphore(0);
+    private final Semaphore slots;
+    private final ExecutorService workers = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("parley-job-", 0).factory());
+    private Thread loop;
+    private volatile boolean running;
+    private long lastRepair = System.nanoTime();
+
+    public Jobs(Jdbi jdbi, Duration poll, Duration lease, int concurrency) {
+        this.jdbi = jdbi;
+        this.poll = poll;
+        this.lease = lease;
+        this.slots = new Semaphore(concurrency);
+    }
+
+    /** Adds a job in the caller's transaction: it exists exactly when the caller's other writes do. */
+    public static long enqueue(Handle h, String kind, String queueKey, String payload, Instant dueAt) {
+        return h.createQuery("""
+                        INSERT INTO jobs (kind, queue_key, payload, due_at, state)
+                        VALUES (:k, :q, :p, coalesce(:due, now()),
+                                CASE WHEN EXISTS (SELECT 1 FROM jobs e WHERE e.queue_key = :q AND e.state IN ('pending', 'queued'))
+                                     THEN 'queued' ELSE 'pending' END)
+                        RETURNING id""")
+                .bind("k", kind).bind("q", queueKey).bind("p", payload).bind("due", dueAt == null ? null : java.sql.Timestamp.from(dueAt))
+                .mapTo(Long.class).one();
+    }
+
+    /** Adds many jobs of one kind, due now, in the given order (their ids follow it, and so does a key's queue). */
+    public static void enqueueAll(Handle h, String kind, List<String> queueKeys, List<String> payloads) {
+        if (payloads.isEmpty()) return;
+        // A key's first job in this batch may be its head; the later ones wait behind it whatever the table holds.
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        List<Boolean> first = queueKeys.stream().map(q -> q == null || seen.add(q)).toList();
+        h.createUpdate("""
+                        INSERT INTO jobs (kind, queue_key, payload, state)
+                        SELECT :k, q, p,
+                               CASE WHEN q IS NULL THEN 'pending'
+                                    WHEN NOT f OR EXISTS (SELECT 1 FROM jobs e WHERE e.queue_key = t.q AND e.state IN ('pending', 'queued'))
+                                    THEN 'queued' ELSE 'pending' END
+                        FROM unnest(:q, :p, :f) WITH ORDINALITY AS t(q, p, f, n) ORDER BY n""")
+                .bind("k", kind).bindArray("q", String.class, queueKeys).bindArray("p", String.class, payloads)
+                .bindArray("f", Boolean.class, first).execute();
+    }
+
+    /** For handlers: wrap each database use in it (see {@link Gate}). */
+    public Gate gate() {
+        return gate;
+    }
+
+    public void register(String kind, Handler handler) {
+        handlers.put(kind, handler);
+    }
+
+    public void start() {
+        running = true;
+        loop = Thread.ofVirtual().name("parley-jobs").start(this::loop);
+    }
+
+    /** Something was enqueued or finished: look for due jobs now rather than at the next poll. Never blocks. */
+    public void wake() {
+        if (wake.availablePermits() == 0) wake.release();
+    }
+
+    /** Takes up to {@code max} due jobs of the kinds this process runs, leasing them to it. */
+    List<Job> pick(int max) {
+        if (handlers.isEmpty() || max <= 0) return List.of();
+        return gate.call(() -> jdbi.inTransaction(h -> relaxed(h).createQuery("""
+                        UPDATE jobs SET locked_by = CAST(:me AS uuid), locked_until = now() + make_interval(secs => :lease),
+                                        attempts = attempts + 1
+                        WHERE id IN (
+                            SELECT j.id FROM jobs j
+                            WHERE j.state = 'pending' AND j.due_at <= now() AND j.kind = ANY(:kinds)
+                              AND (j.locked_until IS NULL OR j.locked_until < now())
+                            ORDER BY j.due_at, j.id LIMIT :max
+                            FOR UPDATE SKIP LOCKED)
+                        RETURNING id, kind, queue_key, payload, attempts""")
+                .bind("me", owner).bind("lease", (double) lease.toMillis() / 1000.0)
+                .bindArray("kinds", String.class, List.copyOf(handlers.keySet())).bind("max", max)
+                .map((rs, ctx) -> new Job(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getInt(5)))
+                .list())).stream().sorted(java.util.Comparator.comparingLong(Job::id)).toList();
+    }
+
+    /** Runs one job and records its outcome; false if the lease was lost meanwhile (another process has it). */
+    boolean runJob(Job job) {
+        Outcome outcome;
+        try {
+            outcome = handlers.get(job.kind()).run(job);
+        } catch (RuntimeException e) {
+            log.error("Job {} ({}) failed; trying again in a minute", job.id(), job.kind(), e);
+            outcome = new Outcome.RetryAt(Instant.now().plusSeconds(60), String.valueOf(e.getMessage()), Write.NOTHING);
+        }
+        Outcome o = outcome;
+        return gate.call(() -> jdbi.inTransaction(h -> {
+            relaxed(h);
+            int n = switch (o) {
+                case Outcome.Done d -> h.createUpdate("DELETE FROM jobs WHERE id = :id AND locked_by = CAST(:me AS uuid)")
+                        .bind("id", job.id()).bind("me", owner).execute();
+                case Outcome.RetryAt r -> h.createUpdate("""
+                                UPDATE jobs SET due_at = :at, last_error = :e, locked_by = NULL, locked_until = NULL
+                                WHERE id = :id AND locked_by = CAST(:me AS uuid)""")
+                        .bind("at", java.sql.Timestamp.from(r.at())).bind("e", r.error())
+                        .bind("id", job.id()).bind("me", owner).execute();
+                case Outcome.Dead d -> h.createUpdate("""
+                                UPDATE jobs SET state = 'dead', last_error = :e, locked_by = NULL, locked_until = NULL
+                                WHERE id = :id AND locked_by = CAST(:me AS uuid)""")
+                        .bind("e", d.error()).bind("id", job.id()).bind("me", owner).execute();
+            };
+            if (n == 0) {
+                log.warn("Job {} ({}) outlived its lease; another process runs it", job.id(), job.kind());
+                return false;
+            }
+            if (job.queueKey() != null && !(o instanceof Outcome.RetryAt)) promoteNext(h, job.queueKey());
+            o.write().apply(h);
+            return true;
+        }));
+    }
+
+    /** The key's queue moves on: its next job, if nothing of the key is pending, becomes pickable. */
+    private static void promoteNext(Handle h, String queueKey) {
+        h.createUpdate("""
+                        UPDATE jobs SET state = 'pending'
+                        WHERE id = (SELECT id FROM jobs WHERE queue_key = :q AND state = 'queued' ORDER BY id LIMIT 1)
+                          AND NOT EXISTS (SELECT 1 FROM jobs WHERE queue_key = :q AND state = 'pending')""")
+                .bind("q", queueKey).execute();
+    }
+
+    /**
+     * A key whose head finished while a job was being queued behind it (two transactions that did not see each
+     * other) has no pending job: its first queued one is promoted here, on the slow poll. Order still holds.
+     */
+    int promoteOrphans() {
+        return gate.call(() -> jdbi.withHandle(h -> h.createUpdate("""
+                        UPDATE jobs j SET state = 'pending'
+                        WHERE j.id IN (SELECT DISTINCT ON (queue_key) id FROM jobs WHERE state = 'queued' ORDER BY queue_key, id)
+                          AND NOT EXISTS (SELECT 1 FROM jobs e WHERE e.queue_key = j.queue_key AND e.state = 'pending')""")
+                .execute()));
+    }
+
+    /**
+     * A lease or an outcome lost in a crash only makes a job run again, which at-least-once allows: these commits
+     * need not wait for their own fsync (PostgreSQL still writes them in order, with the next durable commit).
+     */
+    static Handle relaxed(Handle h) {
+        h.execute("SET LOCAL synchronous_commit = off");
+        return h;
+    }
+
+    /** Picks and runs due jobs on the caller's thread until none is due; how many ran (tests, tools). */
+    public int drain() {
+        promoteOrphans();
+        int total = 0;
+        for (List<Job> jobs = pick(64); !jobs.isEmpty(); jobs = pick(64)) {
+            for (Job j : jobs) runJob(j);
+            total += jobs.size();
+        }
+        return total;
+    }
+
+    private void loop() {
+        while (running) {
+            List<Job> jobs;
+            try {
+                jobs = pick(slots.availablePermits());
+            } catch (RuntimeException e) {
+                log.error("Picking jobs failed; trying again", e);
+                pause(poll.toMillis());
+                continue;
+            }
+            for (Job job : jobs) {
+                slots.acquireUninterruptibly();
+                workers.execute(() -> {
+                    try {
+                        runJob(job);
+                    } catch (RuntimeException e) {
+                        log.error("Recording the outcome of job {} failed; it runs again after its lease", job.id(), e);
+                    } finally {
+                        slots.release();
+                        wake();
+                    }
+                });
+            }
+            if (jobs.isEmpty()) pause(untilNextDue());
+            if (System.nanoTime() - lastRepair > poll.toNanos()) {
+                lastRepair = System.nanoTime();
+                try {
+                    if (promoteOrphans() > 0) wake();
+                } catch (RuntimeException e) {
+                    log.error("Promoting queued jobs failed", e);
+                }
+            }
+        }
+    }
+
+    /** Until the next retry is due, at most the poll interval (other processes' jobs and wake-ups we missed). */
+    private long untilNextDue() {
+        try {
+            Instant next = gate.call(() -> jdbi.withHandle(h -> h.createQuery(
+                            "SELECT min(due_at) FROM jobs WHERE state = 'pending' AND due_at > now()")
+                    .mapTo(java.sql.Timestamp.class).findOne().map(java.sql.Timestamp::toInstant).orElse(null)));
+            if (next == null) return poll.toMillis();
+            return Math.max(1, Math.min(poll.toMillis(), Duration.between(Instant.now(), next).toMillis() + 1));
+        } catch (RuntimeException e) {
+            log.error("Reading the next due job failed", e);
+            return poll.toMillis();
+        }
+    }
+
+    private void pause(long millis) {
+        try {
+            if (wake.tryAcquire(millis, TimeUnit.MILLISECONDS)) wake.drainPermits();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            running = false;
+        }
+    }
+
+    /** Stops picking, lets running jobs finish and record their outcome; the rest waits in the table. */
+    @Override
+    public void close() {
+        running = false;
+        wake();
+        try {
+            if (loop != null && !loop.join(Duration.ofSeconds(15))) log.warn("The job loop did not stop in time");
+            workers.shutdown();
+            if (!workers.awaitTermination(20, TimeUnit.SECONDS)) log.warn("Jobs still running at shutdown; their leases will expire");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

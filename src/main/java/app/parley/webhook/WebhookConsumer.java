@@ -1,0 +1,84 @@
+package app.parley.webhook;
+
+import app.parley.store.EventHandler;
+import app.parley.store.Jobs;
+import app.parley.store.LoggedEvent;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.jdbi.v3.core.Handle;
+
+/**
+ * The event-log consumer that turns committed events into deliveries: one row in {@code webhook_deliveries} and
+ * one job per (event, subscribed endpoint), written in the consumer's transaction, so each event becomes each
+ * delivery exactly once. Deliveries of one conversation to one endpoint share a queue key: they go out in order.
+ */
+public final class WebhookConsumer implements EventHandler {
+    public static final String NAME = "webhooks";
+
+    private record Endpoint(long id, long accountId, Set<String> events, java.time.Instant createdAt) {}
+
+    @Override
+    public boolean interested(Handle h) {
+        return h.createQuery("SELECT EXISTS (SELECT 1 FROM webhook_endpoints WHERE active)").mapTo(Boolean.class).one();
+    }
+
+    @Override
+    public void handle(Handle h, List<LoggedEvent> events) {
+        Set<Long> accounts = new HashSet<>();
+        for (LoggedEvent e : events) accounts.add(e.event().accountId());
+        Map<Long, List<Endpoint>> byAccount = new HashMap<>();
+        h.createQuery("SELECT id, account_id, events, created_at FROM webhook_endpoints WHERE active AND account_id = ANY(:a) ORDER BY id")
+                .bindArray("a", Long.class, List.copyOf(accounts))
+                .map((rs, ctx) -> new Endpoint(rs.getLong(1), rs.getLong(2),
+                        Set.of((String[]) rs.getArray(3).getArray()), rs.getTimestamp(4).toInstant()))
+                .forEach(ep -> byAccount.computeIfAbsent(ep.accountId(), a -> new ArrayList<>()).add(ep));
+        if (byAccount.isEmpty()) return;
+
+        List<Long> endpointIds = new ArrayList<>();
+        List<Long> accountIds = new ArrayList<>();
+        List<String> names = new ArrayList<>();
+        List<Long> seqs = new ArrayList<>();
+        List<Long> conversations = new ArrayList<>();
+        List<String> bodies = new ArrayList<>();
+        for (LoggedEvent e : events) {
+            List<Endpoint> endpoints = byAccount.get(e.event().accountId());
+            if (endpoints == null) continue;
+            Optional<WebhookPayloads.Outgoing> out = WebhookPayloads.of(e);
+            if (out.isEmpty()) continue;
+            for (Endpoint ep : endpoints) {
+                // A consumer that lags must not hand a new endpoint what happened before it existed.
+                if (!ep.events().contains(out.get().event().wire()) || e.at().isBefore(ep.createdAt())) continue;
+                endpointIds.add(ep.id());
+                accountIds.add(ep.accountId());
+                names.add(out.get().event().wire());
+                seqs.add(e.seq());
+                conversations.add(out.get().conversationId());
+                bodies.add(out.get().body());
+            }
+        }
+        if (bodies.isEmpty()) return;
+        // A batch handled twice (another process took over after a crash) finds its deliveries already there.
+        record Made(long id, long endpointId, Long conversationId) {}
+        List<Made> made = h.createQuery("""
+                        INSERT INTO webhook_deliveries (endpoint_id, account_id, event, event_seq, conversation_id, body)
+                        SELECT ep, acc, ev, seq, conv, body
+                        FROM unnest(:ep, :acc, :ev, :seq, :conv, :body) WITH ORDINALITY AS t(ep, acc, ev, seq, conv, body, n)
+                        ORDER BY n
+                        ON CONFLICT (endpoint_id, event_seq, event) WHERE event_seq IS NOT NULL DO NOTHING
+                        RETURNING id, endpoint_id, conversation_id""")
+                .bindArray("ep", Long.class, endpointIds).bindArray("acc", Long.class, accountIds)
+                .bindArray("ev", String.class, names).bindArray("seq", Long.class, seqs)
+                .bindArray("conv", Long.class, conversations).bindArray("body", String.class, bodies)
+                .map((rs, ctx) -> new Made(rs.getLong(1), rs.getLong(2), (Long) rs.getObject(3)))
+                .list();
+        List<Made> ordered = made.stream().sorted(java.util.Comparator.comparingLong(Made::id)).toList();
+        Jobs.enqueueAll(h, WebhookSender.KIND,
+                ordered.stream().map(m -> WebhookSender.queueKey(m.endpointId(), m.conversationId())).toList(),
+                ordered.stream().map(m -> Long.toString(m.id())).toList());
+    }
+}

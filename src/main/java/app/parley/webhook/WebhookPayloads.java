@@ -1,0 +1,113 @@
+package app.parley.webhook;
+
+import app.parley.conversation.CloseType;
+import app.parley.conversation.MessageKind;
+import app.parley.conversation.MessageSubType;
+import app.parley.conversation.TimelineEvent;
+import app.parley.json.Json;
+import app.parley.realtime.Event;
+import app.parley.realtime.EventType;
+import app.parley.store.LoggedEvent;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * Turns Parley's committed events into webhook envelopes. The data comes only from the event's stored agent
+ * payload, which was built from already masked rows: a card number typed into a chat never reaches a webhook.
+ */
+public final class WebhookPayloads {
+    /** One webhook event made from one committed event; {@code conversationId} orders deliveries. */
+    public record Outgoing(WebhookEvent event, Long conversationId, String body) {}
+
+    private WebhookPayloads() {}
+
+    public static Optional<Outgoing> of(LoggedEvent logged) {
+        Event e = logged.event();
+        if (e.agentPayload() == null) return Optional.empty();
+        return switch (known(EventType::fromWire, e.type())) {
+            case MESSAGE_CREATED -> fromMessage(logged);
+            case CONVERSATION_CREATED -> {
+                ObjectNode data = Json.object();
+                data.put("conversation_id", e.conversationId());
+                data.set("conversation", parse(e.agentPayload()));
+                yield Optional.of(outgoing(WebhookEvent.CONVERSATION_OPENED, logged, e.conversationId(), data));
+            }
+            case CONTACT_UPDATED -> {
+                ObjectNode data = Json.object();
+                data.set("contact", parse(e.agentPayload()));
+                yield Optional.of(outgoing(WebhookEvent.CONTACT_UPDATED, logged, null, data));
+            }
+            case null, default -> Optional.empty();
+        };
+    }
+
+    /**
+     * A stored name as its enum, or null for one this version does not know (written by a newer Parley, say): such
+     * an event is not sent, rather than stopping the consumer on it for ever.
+     */
+    private static <E extends Enum<E>> E known(Function<String, E> fromWire, String wire) {
+        try {
+            return fromWire.apply(wire);
+        } catch (IllegalArgumentException unknown) {
+            return null;
+        }
+    }
+
+    private static Optional<Outgoing> fromMessage(LoggedEvent logged) {
+        Event e = logged.event();
+        JsonNode message = parse(e.agentPayload());
+        WebhookEvent event = switch (known(MessageKind::fromWire, message.path("kind").asText())) {
+            case MESSAGE -> switch (known(MessageSubType::fromWire, message.path("sub_type").asText())) {
+                case AGENT -> WebhookEvent.CONVERSATION_AGENT_REPLIED;
+                case CONTACT -> WebhookEvent.CONVERSATION_CONTACT_REPLIED;
+                case null, default -> null;
+            };
+            case EVENT -> switch (known(TimelineEvent::fromWire, message.path("event_type").asText())) {
+                case CHAT_CLOSE -> CloseType.VISITOR_CLOSE.wire().equals(message.path("data").path("close_type").asText())
+                        ? WebhookEvent.CONVERSATION_CLOSED_BY_CONTACT : WebhookEvent.CONVERSATION_CLOSED;
+                case CHAT_REOPEN -> WebhookEvent.CONVERSATION_OPENED;
+                case CHAT_RATED -> WebhookEvent.CONVERSATION_RATED;
+                case AGENT_ASSIGN -> WebhookEvent.CONVERSATION_AGENT_ASSIGNED;
+                case AGENT_UNASSIGN -> WebhookEvent.CONVERSATION_AGENT_UNASSIGNED;
+                case AGENT_JOIN -> WebhookEvent.CONVERSATION_AGENT_JOINED;
+                case AGENT_LEAVE -> WebhookEvent.CONVERSATION_AGENT_LEFT;
+                case null -> null;
+            };
+            case NOTE -> null; // notes stay inside the team
+            case null -> null;
+        };
+        if (event == null) return Optional.empty();
+        ObjectNode data = Json.object();
+        data.put("conversation_id", e.conversationId());
+        data.set("message", message);
+        return Optional.of(outgoing(event, logged, e.conversationId(), data));
+    }
+
+    private static Outgoing outgoing(WebhookEvent event, LoggedEvent logged, Long conversationId, JsonNode data) {
+        return new Outgoing(event, conversationId, envelope(event.wire(), logged.at(), logged.event().accountId(), data));
+    }
+
+    /** The envelope Smartsupp uses: {@code {type: "event_callback", event, timestamp, account_id, data}}. */
+    static String envelope(String event, Instant at, long accountId, JsonNode data) {
+        ObjectNode o = Json.object();
+        o.put("type", "event_callback");
+        o.put("event", event);
+        o.put("timestamp", at.toString());
+        o.put("account_id", accountId);
+        o.set("data", data);
+        return Json.write(o);
+    }
+
+    private static JsonNode parse(String json) {
+        try {
+            return Json.MAPPER.readTree(json);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,238 @@
+package app.parley.webhook;
+
+import app.parley.account.Tokens;
+import app.parley.http.ApiException;
+import app.parley.json.Json;
+import app.parley.store.Jobs;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonRawValue;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+
+/**
+ * An account's webhook endpoints and their delivery log (docs/WEBHOOKS.md). Callers check full access first.
+ * The secret is shown once, in the answer to the creation; it is kept only to sign.
+ */
+public final class Webhooks {
+    public static final int MAX_ENDPOINTS = 20;
+    private static final int MAX_URL = 2048;
+
+    public record Endpoint(long id, String url, List<String> events, boolean active, long deadDeliveries,
+                           OffsetDateTime createdAt, OffsetDateTime updatedAt) {}
+
+    /** The answer to a creation: the only time the secret leaves Parley. */
+    public record Created(long id, String url, List<String> events, boolean active, long deadDeliveries,
+                          OffsetDateTime createdAt, OffsetDateTime updatedAt, String secret) {}
+
+    @JsonInclude(JsonInclude.Include.ALWAYS)
+    public record Delivery(long id, long webhookId, String event, Long conversationId, String state, int attempts,
+                           Integer lastStatus, String lastError, OffsetDateTime nextAttemptAt, OffsetDateTime createdAt,
+                           OffsetDateTime deliveredAt, @JsonRawValue String body) {}
+
+    private final Jdbi jdbi;
+    private final Runnable wakeJobs;
+
+    public Webhooks(Jdbi jdbi, Runnable wakeJobs) {
+        this.jdbi = jdbi;
+        this.wakeJobs = wakeJobs;
+    }
+
+    public List<Endpoint> list(long accountId) {
+        return jdbi.withHandle(h -> h.createQuery(SELECT + " WHERE e.account_id = :a ORDER BY e.id")
+                .bind("a", accountId).map((rs, ctx) -> endpoint(rs)).list());
+    }
+
+    public Created create(long accountId, String url, List<String> events, String secret, Boolean active) {
+        String u = url(url);
+        if (u == null) throw ApiException.invalid("url", "url is required.");
+        List<String> ev = events(events, true);
+        String s = secret == null ? "whsec_" + Tokens.random(24) : secret(secret);
+        return jdbi.inTransaction(h -> {
+            // One account's endpoints change one at a time, so the limit holds under concurrent creations.
+            h.createQuery("SELECT id FROM accounts WHERE id = :a FOR UPDATE").bind("a", accountId).mapTo(Long.class).one();
+            long n = h.createQuery("SELECT count(*) FROM webhook_endpoints WHERE account_id = :a").bind("a", accountId)
+                    .mapTo(Long.class).one();
+            if (n >= MAX_ENDPOINTS) throw ApiException.conflict("An account has at most " + MAX_ENDPOINTS + " webhooks.");
+            long id = h.createQuery("""
+                            INSERT INTO webhook_endpoints (account_id, url, secret, events, active)
+                            VALUES (:a, :u, :s, :ev, :act) RETURNING id""")
+                    .bind("a", accountId).bind("u", u).bind("s", s).bindArray("ev", String.class, ev)
+                    .bind("act", active == null || active).mapTo(Long.class).one();
+            Endpoint e = byId(h, accountId, id);
+            return new Created(e.id(), e.url(), e.events(), e.active(), e.deadDeliveries(), e.createdAt(), e.updatedAt(), s);
+        });
+    }
+
+    public Endpoint update(long accountId, long id, String url, List<String> events, Boolean active) {
+        String u = url(url);
+        if (url != null && u == null) throw ApiException.invalid("url", "url cannot be empty.");
+        List<String> ev = events == null ? null : events(events, true);
+        return jdbi.inTransaction(h -> {
+            byId(h, accountId, id);
+            var update = h.createUpdate("""
+                            UPDATE webhook_endpoints SET url = coalesce(:u, url), events = coalesce(CAST(:ev AS text[]), events),
+                                   active = coalesce(:act, active), updated_at = now()
+                            WHERE id = :id AND account_id = :a""")
+                    .bind("u", u).bind("act", active).bind("id", id).bind("a", accountId);
+            if (ev == null) update.bindNull("ev", java.sql.Types.ARRAY);
+            else update.bindArray("ev", String.class, ev);
+            update.execute();
+            return byId(h, accountId, id);
+        });
+    }
+
+    public void delete(long accountId, long id) {
+        int n = jdbi.withHandle(h -> h.createUpdate("DELETE FROM webhook_endpoints WHERE id = :id AND account_id = :a")
+                .bind("id", id).bind("a", accountId).execute());
+        if (n == 0) throw ApiException.notFound("The webhook");
+    }
+
+    /**
+     * Forgets delivered deliveries older than the retention (the event log's); dead ones stay for the admin
+     * until their endpoint is deleted. Returns how many went.
+     */
+    public static int prune(Jdbi jdbi, int retentionDays) {
+        return jdbi.withHandle(h -> h.createUpdate("""
+                        DELETE FROM webhook_deliveries
+                        WHERE state = 'delivered' AND created_at < now() - make_interval(days => :d)""")
+                .bind("d", retentionDays).execute());
+    }
+
+    /** The endpoint's deliveries, newest first. */
+    public List<Delivery> deliveries(long accountId, long id, Long before, int limit) {
+        return jdbi.withHandle(h -> {
+            byId(h, accountId, id);
+            return h.createQuery(DELIVERIES + " WHERE endpoint_id = :id AND (CAST(:before AS bigint) IS NULL OR id < :before) ORDER BY id DESC LIMIT :n")
+                    .bind("id", id).bind("before", before).bind("n", limit).map((rs, ctx) -> delivery(rs)).list();
+        });
+    }
+
+    /** Queues a {@code webhook.test} delivery to this endpoint, whatever events it subscribed to. */
+    public Delivery sendTest(long accountId, long id) {
+        Delivery d = jdbi.inTransaction(h -> {
+            byId(h, accountId, id);
+            var data = Json.object();
+            data.put("webhook_id", id);
+            data.put("message", "This is a test event from Parley.");
+            String body = WebhookPayloads.envelope(WebhookEvent.TEST, Instant.now(), accountId, data);
+            long deliveryId = h.createQuery("""
+                            INSERT INTO webhook_deliveries (endpoint_id, account_id, event, body)
+                            VALUES (:e, :a, :ev, :b) RETURNING id""")
+                    .bind("e", id).bind("a", accountId).bind("ev", WebhookEvent.TEST).bind("b", body)
+                    .mapTo(Long.class).one();
+            Jobs.enqueue(h, WebhookSender.KIND, null, Long.toString(deliveryId), null);
+            return deliveryById(h, deliveryId);
+        });
+        wakeJobs.run();
+        return d;
+    }
+
+    /**
+     * Sends a delivery again with the same body and delivery id (receivers that keep ids ignore a repeat), with
+     * a fresh round of retries. It jumps the conversation's queue: an admin's explicit request.
+     */
+    public Delivery resend(long accountId, long id, long deliveryId) {
+        Delivery d = jdbi.inTransaction(h -> {
+            byId(h, accountId, id);
+            int n = h.createUpdate("""
+                            UPDATE webhook_deliveries SET state = 'pending', next_attempt_at = now()
+                            WHERE id = :d AND endpoint_id = :e AND state <> 'pending'""")
+                    .bind("d", deliveryId).bind("e", id).execute();
+            if (n == 0) {
+                boolean exists = h.createQuery("SELECT count(*) > 0 FROM webhook_deliveries WHERE id = :d AND endpoint_id = :e")
+                        .bind("d", deliveryId).bind("e", id).mapTo(Boolean.class).one();
+                if (!exists) throw ApiException.notFound("The delivery");
+                throw ApiException.conflict("This delivery is already waiting to be sent.");
+            }
+            Jobs.enqueue(h, WebhookSender.KIND, null, Long.toString(deliveryId), null);
+            return deliveryById(h, deliveryId);
+        });
+        wakeJobs.run();
+        return d;
+    }
+
+    private static final String SELECT = """
+            SELECT e.id, e.url, e.events, e.active,
+                   (SELECT count(*) FROM webhook_deliveries d WHERE d.endpoint_id = e.id AND d.state = 'dead'),
+                   e.created_at, e.updated_at
+            FROM webhook_endpoints e""";
+
+    private static final String DELIVERIES = """
+            SELECT id, endpoint_id, event, conversation_id, state, attempts, last_status, last_error, next_attempt_at,
+                   created_at, delivered_at, body
+            FROM webhook_deliveries""";
+
+    private static Endpoint byId(Handle h, long accountId, long id) {
+        return h.createQuery(SELECT + " WHERE e.id = :id AND e.account_id = :a").bind("id", id).bind("a", accountId)
+                .map((rs, ctx) -> endpoint(rs)).findOne().orElseThrow(() -> ApiException.notFound("The webhook"));
+    }
+
+    private static Delivery deliveryById(Handle h, long id) {
+        return h.createQuery(DELIVERIES + " WHERE id = :id").bind("id", id).map((rs, ctx) -> delivery(rs)).one();
+    }
+
+    private static Endpoint endpoint(java.sql.ResultSet rs) throws java.sql.SQLException {
+        return new Endpoint(rs.getLong(1), rs.getString(2), List.of((String[]) rs.getArray(3).getArray()),
+                rs.getBoolean(4), rs.getLong(5), rs.getObject(6, OffsetDateTime.class), rs.getObject(7, OffsetDateTime.class));
+    }
+
+    private static Delivery delivery(java.sql.ResultSet rs) throws java.sql.SQLException {
+        return new Delivery(rs.getLong(1), rs.getLong(2), rs.getString(3), (Long) rs.getObject(4), rs.getString(5),
+                rs.getInt(6), (Integer) rs.getObject(7), rs.getString(8), rs.getObject(9, OffsetDateTime.class),
+                rs.getObject(10, OffsetDateTime.class), rs.getObject(11, OffsetDateTime.class), rs.getString(12));
+    }
+
+    /** An absolute http(s) address with a host; null for null or blank. */
+    static String url(String value) {
+        if (value == null || value.isBlank()) return null;
+        String u = value.strip();
+        if (u.length() > MAX_URL) throw ApiException.invalid("url", "url may have at most " + MAX_URL + " characters.");
+        URI uri;
+        try {
+            uri = new URI(u);
+        } catch (URISyntaxException e) {
+            throw ApiException.invalid("url", "url is not a valid address.");
+        }
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+        if (!scheme.equals("http") && !scheme.equals("https")) {
+            throw ApiException.invalid("url", "url must start with http:// or https://.");
+        }
+        if (uri.getHost() == null || uri.getHost().isBlank()) throw ApiException.invalid("url", "url needs a host name.");
+        if (uri.getRawUserInfo() != null) throw ApiException.invalid("url", "url may not carry a user name or password.");
+        return u;
+    }
+
+    static List<String> events(List<String> events, boolean required) {
+        if (events == null || events.isEmpty()) {
+            if (required) throw ApiException.invalid("events", "Choose at least one event.");
+            return null;
+        }
+        LinkedHashSet<String> out = new LinkedHashSet<>();
+        for (String e : events) {
+            if (e == null || WebhookEvent.parse(e).isEmpty()) {
+                throw ApiException.invalid("events", "Unknown event '" + e + "'; see docs/WEBHOOKS.md for the names.");
+            }
+            out.add(e);
+        }
+        return new ArrayList<>(out);
+    }
+
+    static String secret(String value) {
+        if (value.length() < 16 || value.length() > 200 || value.isBlank()) {
+            throw ApiException.invalid("secret", "secret has 16 to 200 characters.");
+        }
+        if (value.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
+            throw ApiException.invalid("secret", "secret may not contain control characters.");
+        }
+        return value;
+    }
+}
