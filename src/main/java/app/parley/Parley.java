@@ -12,16 +12,16 @@ import app.parley.contact.Contacts;
 import app.parley.contact.VisitorCard;
 import app.parley.conversation.AgentActions;
 import app.parley.conversation.VisitorActions;
-import app.parley.db.Database;
+import app.parley.store.Database;
 import app.parley.http.AccessWatch;
 import app.parley.http.AgentSocket;
 import app.parley.http.Http;
 import app.parley.http.Routes;
 import app.parley.http.TabCounts;
 import app.parley.http.VisitorSocket;
-import app.parley.realtime.EventLog;
+import app.parley.store.EventLog;
 import app.parley.realtime.Hub;
-import app.parley.realtime.Journal;
+import app.parley.store.Journal;
 import app.parley.store.EventConsumers;
 import app.parley.store.Jobs;
 import app.parley.webhook.RetrySchedule;
@@ -105,7 +105,8 @@ public final class Parley implements AutoCloseable {
     /** Opens the database, makes sure an account exists, and starts serving. */
     public static Parley start(Config config) {
         long started = System.nanoTime();
-        Database db = Database.open(config);
+        Database db = config.embeddedDatabase() ? Database.embedded(config.dataDir(), config.postgresBinaries())
+                : Database.connect(config.databaseUrl(), config.databaseUser(), config.databasePassword());
         try {
             ensureAccount(db, config);
             Parley parley = new Parley(config, db);
@@ -238,7 +239,7 @@ public final class Parley implements AutoCloseable {
             if (t instanceof java.net.BindException || t instanceof io.javalin.util.JavalinBindException) {
                 return "port " + config.port() + " is in use";
             }
-            if (t instanceof app.parley.db.DataFolderInUse) return t.getMessage();
+            if (t instanceof app.parley.store.DataFolderInUse) return t.getMessage();
         }
         return null;
     }

@@ -11,7 +11,7 @@ import app.parley.conversation.MessageKind;
 import app.parley.conversation.MessageSubType;
 import app.parley.conversation.Reader;
 import app.parley.conversation.TimelineEvent;
-import app.parley.realtime.EventType;
+import app.parley.store.EventType;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -70,7 +70,7 @@ class TypedNamesSourceTest {
         Set<String> enumFiles = Set.of("conversation/ConversationStatus.java", "conversation/CloseType.java",
                 "conversation/MessageKind.java", "conversation/MessageSubType.java", "conversation/TimelineEvent.java",
                 "conversation/Channel.java", "conversation/Reader.java", "account/AgentStatus.java",
-                "realtime/EventType.java", "account/Role.java");
+                "store/EventType.java", "account/Role.java");
 
         List<String> found = new ArrayList<>();
         try (Stream<Path> files = Files.walk(MAIN)) {

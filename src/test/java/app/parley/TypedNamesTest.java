@@ -11,9 +11,9 @@ import app.parley.conversation.MessageKind;
 import app.parley.conversation.MessageSubType;
 import app.parley.conversation.Reader;
 import app.parley.conversation.TimelineEvent;
-import app.parley.http.ApiException;
-import app.parley.json.Json;
-import app.parley.realtime.EventType;
+import app.parley.core.Refusal;
+import app.parley.core.Json;
+import app.parley.store.EventType;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -75,13 +75,13 @@ class TypedNamesTest {
 
     @Test
     void anUnknownValueFromAClientIsRefusedNamingItsField() {
-        assertThatThrownBy(() -> AgentStatus.parse("status", "away")).isInstanceOfSatisfying(ApiException.class, e -> {
+        assertThatThrownBy(() -> AgentStatus.parse("status", "away")).isInstanceOfSatisfying(Refusal.class, e -> {
             assertThat(e.code()).isEqualTo("validation_failed");
             assertThat(e.field()).isEqualTo("status");
             assertThat(e.getMessage()).contains("'online'", "'offline'");
         });
-        assertThatThrownBy(() -> ConversationStatus.parse("status", "pending")).isInstanceOf(ApiException.class);
-        assertThatThrownBy(() -> MessageKind.agentWritten("event")).isInstanceOfSatisfying(ApiException.class,
+        assertThatThrownBy(() -> ConversationStatus.parse("status", "pending")).isInstanceOf(Refusal.class);
+        assertThatThrownBy(() -> MessageKind.agentWritten("event")).isInstanceOfSatisfying(Refusal.class,
                 e -> assertThat(e.field()).isEqualTo("type"));
         assertThat(MessageKind.agentWritten(null)).isEqualTo(MessageKind.MESSAGE);
         assertThat(MessageKind.agentWritten("note")).isEqualTo(MessageKind.NOTE);

@@ -27,6 +27,6 @@ public enum AgentStatus {
     /** Reads a client's value: an unknown one is refused, naming the field and the values it takes. */
     public static AgentStatus parse(String field, String wire) {
         for (AgentStatus v : values()) if (v.wire.equals(wire)) return v;
-        throw app.parley.http.ApiException.invalid(field, field + " is one of 'online', 'offline'.");
+        throw app.parley.core.Refusal.invalid(field, field + " is one of 'online', 'offline'.");
     }
 }

@@ -1,6 +1,6 @@
 package app.parley.account;
 
-import app.parley.http.ApiException;
+import app.parley.core.Refusal;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.Optional;
@@ -31,7 +31,7 @@ public final class Auth {
         String hash = agent.flatMap(a -> jdbi.withHandle(h -> Agents.passwordHash(h, a.id()))).orElse(null);
         boolean ok = Passwords.matches(password == null ? "" : password, hash);
         if (!ok || agent.isEmpty()) {
-            throw new ApiException(401, "invalid_credentials", "The email or password is not right.");
+            throw new Refusal(Refusal.Kind.UNAUTHENTICATED, "invalid_credentials", "The email or password is not right.");
         }
         // Said only to whoever knows the password: a guesser learns nothing about the account.
         if (!agent.get().active()) throw inactive();
@@ -46,8 +46,8 @@ public final class Auth {
     }
 
     /** The refusal for an agent an admin has deactivated, at sign-in and on every request. */
-    public static ApiException inactive() {
-        return new ApiException(403, "account_inactive",
+    public static Refusal inactive() {
+        return new Refusal(Refusal.Kind.FORBIDDEN, "account_inactive",
                 "Your access to this account has been turned off. Ask an admin to turn it back on.");
     }
 

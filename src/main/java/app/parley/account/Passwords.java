@@ -26,10 +26,10 @@ public final class Passwords {
 
     public static void validate(String password) {
         if (password == null || password.length() < 8) {
-            throw app.parley.http.ApiException.invalid("password", "The password must have at least 8 characters.");
+            throw app.parley.core.Refusal.invalid("password", "The password must have at least 8 characters.");
         }
         if (password.length() > 200) {
-            throw app.parley.http.ApiException.invalid("password", "The password must have at most 200 characters.");
+            throw app.parley.core.Refusal.invalid("password", "The password must have at most 200 characters.");
         }
     }
 }

@@ -1,13 +1,13 @@
 package app.parley.account;
 
 import app.parley.conversation.ConversationCache;
-import app.parley.http.ApiException;
-import app.parley.http.Input;
-import app.parley.json.Json;
-import app.parley.realtime.EventType;
+import app.parley.core.Refusal;
+import app.parley.core.Input;
+import app.parley.core.Json;
+import app.parley.store.EventType;
 import app.parley.realtime.Hub;
-import app.parley.realtime.Journal;
-import app.parley.realtime.Tx;
+import app.parley.store.Journal;
+import app.parley.store.Tx;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -38,11 +38,11 @@ public final class Team {
     /** The agent's own status, name and avatar: all checked first, then written together. */
     public Agent updateMe(Agent agent, String name, String avatarUrl, String status) {
         AgentStatus s = status == null ? null : AgentStatus.parse("status", status);
-        if (s == AgentStatus.ONLINE && !agent.active()) throw ApiException.forbidden("An inactive agent cannot go online.");
+        if (s == AgentStatus.ONLINE && !agent.active()) throw Refusal.forbidden("An inactive agent cannot go online.");
         String n = Input.name("name", name);
         String avatar = Input.url("avatar_url", avatarUrl);
         if (avatarUrl != null && !avatarUrl.isBlank() && avatar == null) {
-            throw ApiException.invalid("avatar_url", "avatar_url must be an http(s) address.");
+            throw Refusal.invalid("avatar_url", "avatar_url must be an http(s) address.");
         }
         return journal.run(tx -> {
             tx.handle().createUpdate("""
@@ -57,14 +57,14 @@ public final class Team {
     public Agent invite(Caller by, String email, String name, String password, String role, List<Long> groupIds) {
         requireFullAccess(by);
         String e = Input.email("email", email);
-        if (e == null) throw ApiException.invalid("email", "email is required.");
+        if (e == null) throw Refusal.invalid("email", "email is required.");
         String n = Input.requiredName("name", name);
         Passwords.validate(password);
         Role r = parseRole(role);
         String hash = Passwords.hash(password);
         return journal.run(tx -> {
             Handle h = tx.handle();
-            if (Agents.byEmail(h, e).isPresent()) throw ApiException.conflict("An agent with this email already exists.");
+            if (Agents.byEmail(h, e).isPresent()) throw Refusal.conflict("An agent with this email already exists.");
             long id = Agents.insert(h, by.accountId(), e, n, r, hash);
             setGroups(h, by.accountId(), id, groupIds);
             return changed(tx, id);
@@ -77,9 +77,9 @@ public final class Team {
         Role r = role == null ? null : parseRole(role);
         Agent updated = journal.run(tx -> {
             Handle h = tx.handle();
-            Agent target = Agents.inAccount(h, by.accountId(), agentId).orElseThrow(() -> ApiException.notFound("The agent"));
+            Agent target = Agents.inAccount(h, by.accountId(), agentId).orElseThrow(() -> Refusal.notFound("The agent"));
             if (target.role() == Role.OWNER && (r != null && r != Role.OWNER || Boolean.FALSE.equals(active))) {
-                throw ApiException.forbidden("The account owner's role and access cannot change.");
+                throw Refusal.forbidden("The account owner's role and access cannot change.");
             }
             h.createUpdate("""
                             UPDATE agents SET name = coalesce(:n, name), role = coalesce(:r, role), active = coalesce(:act, active),
@@ -102,7 +102,7 @@ public final class Team {
             Handle h = tx.handle();
             boolean taken = h.createQuery("SELECT count(*) > 0 FROM groups WHERE account_id = :a AND key = :k")
                     .bind("a", by.accountId()).bind("k", k).mapTo(Boolean.class).one();
-            if (taken) throw ApiException.conflict("A group with this key already exists.");
+            if (taken) throw Refusal.conflict("A group with this key already exists.");
             GroupView g = h.createQuery("INSERT INTO groups (account_id, name, key) VALUES (:a, :n, :k) RETURNING id, name, key")
                     .bind("a", by.accountId()).bind("n", n).bind("k", k)
                     .map((rs, ctx) -> new GroupView(rs.getLong(1), rs.getString(2), rs.getString(3))).one();
@@ -118,7 +118,7 @@ public final class Team {
             GroupView g = tx.handle().createQuery("UPDATE groups SET name = :n WHERE id = :id AND account_id = :a RETURNING id, name, key")
                     .bind("n", n).bind("id", groupId).bind("a", by.accountId())
                     .map((rs, ctx) -> new GroupView(rs.getLong(1), rs.getString(2), rs.getString(3)))
-                    .findOne().orElseThrow(() -> ApiException.notFound("The group"));
+                    .findOne().orElseThrow(() -> Refusal.notFound("The group"));
             accountChanged(tx, by.accountId(), EventType.GROUP_UPDATED, g);
             return g;
         });
@@ -129,7 +129,7 @@ public final class Team {
         journal.run(tx -> {
             int n = tx.handle().createUpdate("DELETE FROM groups WHERE id = :id AND account_id = :a")
                     .bind("id", groupId).bind("a", by.accountId()).execute();
-            if (n == 0) throw ApiException.notFound("The group");
+            if (n == 0) throw Refusal.notFound("The group");
             // Its conversations are now ungrouped (ON DELETE SET NULL).
             ConversationCache.groupDeleted(tx, groupId);
             accountChanged(tx, by.accountId(), EventType.GROUP_DELETED, Map.of("id", groupId));
@@ -153,7 +153,7 @@ public final class Team {
             Handle h = tx.handle();
             boolean taken = h.createQuery("SELECT count(*) > 0 FROM tags WHERE account_id = :a AND lower(name) = lower(:n)")
                     .bind("a", by.accountId()).bind("n", n).mapTo(Boolean.class).one();
-            if (taken) throw ApiException.conflict("A tag with this name already exists.");
+            if (taken) throw Refusal.conflict("A tag with this name already exists.");
             TagView t = h.createQuery("""
                             INSERT INTO tags (account_id, name, color, description) VALUES (:a, :n, :c, :d)
                             RETURNING id, name, color, description""")
@@ -173,14 +173,14 @@ public final class Team {
                 boolean taken = tx.reader().createQuery(
                                 "SELECT count(*) > 0 FROM tags WHERE account_id = :a AND lower(name) = lower(:n) AND id <> :id")
                         .bind("a", by.accountId()).bind("n", n).bind("id", tagId).mapTo(Boolean.class).one();
-                if (taken) throw ApiException.conflict("A tag with this name already exists.");
+                if (taken) throw Refusal.conflict("A tag with this name already exists.");
             }
             TagView t = tx.handle().createQuery("""
                             UPDATE tags SET name = coalesce(:n, name), color = coalesce(:c, color),
                                    description = coalesce(:d, description)
                             WHERE id = :id AND account_id = :a RETURNING id, name, color, description""")
                     .bind("n", n).bind("c", c).bind("d", d).bind("id", tagId).bind("a", by.accountId())
-                    .map(Team::tag).findOne().orElseThrow(() -> ApiException.notFound("The tag"));
+                    .map(Team::tag).findOne().orElseThrow(() -> Refusal.notFound("The tag"));
             accountChanged(tx, by.accountId(), EventType.TAG_UPDATED, t);
             return t;
         });
@@ -191,7 +191,7 @@ public final class Team {
         journal.run(tx -> {
             int n = tx.handle().createUpdate("DELETE FROM tags WHERE id = :id AND account_id = :a")
                     .bind("id", tagId).bind("a", by.accountId()).execute();
-            if (n == 0) throw ApiException.notFound("The tag");
+            if (n == 0) throw Refusal.notFound("The tag");
             accountChanged(tx, by.accountId(), EventType.TAG_DELETED, Map.of("id", tagId));
             return null;
         });
@@ -204,7 +204,7 @@ public final class Team {
 
     public static void requireFullAccess(Caller caller) {
         if (!caller.agent().role().fullAccess()) {
-            throw ApiException.forbidden("Only the owner and admins may change settings.");
+            throw Refusal.forbidden("Only the owner and admins may change settings.");
         }
     }
 
@@ -237,11 +237,11 @@ public final class Team {
 
     private static void setGroups(Handle h, long accountId, long agentId, List<Long> groupIds) {
         if (groupIds == null) return;
-        if (groupIds.contains(null)) throw ApiException.invalid("group_ids", "group_ids holds group ids only.");
+        if (groupIds.contains(null)) throw Refusal.invalid("group_ids", "group_ids holds group ids only.");
         Set<Long> ids = Set.copyOf(groupIds);
         int known = h.createQuery("SELECT count(*) FROM groups WHERE account_id = :a AND id = ANY(:ids)")
                 .bind("a", accountId).bindArray("ids", Long.class, ids).mapTo(Integer.class).one();
-        if (known != ids.size()) throw ApiException.invalid("group_ids", "One of the groups does not exist.");
+        if (known != ids.size()) throw Refusal.invalid("group_ids", "One of the groups does not exist.");
         h.createUpdate("DELETE FROM group_members WHERE agent_id = :id").bind("id", agentId).execute();
         h.createUpdate("INSERT INTO group_members (group_id, agent_id) SELECT unnest(:ids), :id")
                 .bindArray("ids", Long.class, ids).bind("id", agentId).execute();
@@ -251,14 +251,14 @@ public final class Team {
     private static Role parseRole(String role) {
         if (role == null) return Role.AGENT;
         Role r = java.util.Arrays.stream(Role.values()).filter(v -> v.wire().equals(role)).findFirst()
-                .orElseThrow(() -> ApiException.invalid("role", "role is 'admin' or 'agent'."));
-        if (r == Role.OWNER) throw ApiException.invalid("role", "There is one owner per account; invite admins instead.");
+                .orElseThrow(() -> Refusal.invalid("role", "role is 'admin' or 'agent'."));
+        if (r == Role.OWNER) throw Refusal.invalid("role", "There is one owner per account; invite admins instead.");
         return r;
     }
 
     private static String color(String color) {
         if (color == null) return "#6b7280";
-        if (!color.matches("^#[0-9a-fA-F]{6}$")) throw ApiException.invalid("color", "A colour is written #rrggbb.");
+        if (!color.matches("^#[0-9a-fA-F]{6}$")) throw Refusal.invalid("color", "A colour is written #rrggbb.");
         return color;
     }
 

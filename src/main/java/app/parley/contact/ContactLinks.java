@@ -1,7 +1,7 @@
 package app.parley.contact;
 
 import app.parley.conversation.ConversationCache;
-import app.parley.realtime.Tx;
+import app.parley.store.Tx;
 import org.jdbi.v3.core.Handle;
 
 /**

@@ -1,11 +1,11 @@
 package app.parley.contact;
 
 import app.parley.conversation.Viewer;
-import app.parley.http.ApiException;
-import app.parley.http.Input;
-import app.parley.json.Json;
-import app.parley.realtime.EventType;
-import app.parley.realtime.Journal;
+import app.parley.core.Refusal;
+import app.parley.core.Input;
+import app.parley.core.Json;
+import app.parley.store.EventType;
+import app.parley.store.Journal;
 import com.fasterxml.jackson.annotation.JsonRawValue;
 import java.time.OffsetDateTime;
 import org.jdbi.v3.core.Handle;
@@ -32,13 +32,13 @@ public final class Contacts {
                         rs.getString("phone"), rs.getString("note"), rs.getString("variables"),
                         rs.getBoolean("verified"), rs.getString("user_id"),
                         rs.getObject("created_at", OffsetDateTime.class), rs.getObject("updated_at", OffsetDateTime.class)))
-                .findOne().orElseThrow(() -> ApiException.notFound("The contact"));
+                .findOne().orElseThrow(() -> Refusal.notFound("The contact"));
     }
 
     /** The contact, if the agent sees one of its conversations; else not found, as for a conversation. */
     public static Contact byId(Handle h, Viewer viewer, long id) {
         Contact c = byId(h, viewer.accountId(), id);
-        if (!CardScope.ofContact(h, id).seenBy(viewer)) throw ApiException.notFound("The contact");
+        if (!CardScope.ofContact(h, id).seenBy(viewer)) throw Refusal.notFound("The contact");
         return c;
     }
 

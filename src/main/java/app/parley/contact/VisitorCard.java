@@ -2,13 +2,13 @@ package app.parley.contact;
 
 import app.parley.account.IdentitySecret;
 import app.parley.conversation.Viewer;
-import app.parley.http.ApiException;
-import app.parley.http.Input;
-import app.parley.json.Json;
-import app.parley.masking.CardNumberMasker;
-import app.parley.realtime.EventType;
-import app.parley.realtime.Journal;
-import app.parley.realtime.Tx;
+import app.parley.core.Refusal;
+import app.parley.core.Input;
+import app.parley.core.Json;
+import app.parley.core.CardNumberMasker;
+import app.parley.store.EventType;
+import app.parley.store.Journal;
+import app.parley.store.Tx;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Iterator;
@@ -104,7 +104,7 @@ public final class VisitorCard {
      * {@code in} without the fields identify would refuse, each refusal handed to {@code refused}: a page that
      * sends a bad email (a card number typed into it) still records the name and phone that came with it.
      */
-    public static Identity withoutRefusedFields(Identity in, java.util.function.Consumer<ApiException> refused) {
+    public static Identity withoutRefusedFields(Identity in, java.util.function.Consumer<Refusal> refused) {
         return new Identity(
                 kept(in.name(), v -> Input.name("name", v), refused),
                 kept(in.email(), v -> Input.email("email", v), refused),
@@ -115,12 +115,12 @@ public final class VisitorCard {
                 kept(in.note(), v -> Input.longText("note", v, 10_000), refused));
     }
 
-    private static <T> T kept(T value, java.util.function.Function<T, ?> check, java.util.function.Consumer<ApiException> refused) {
+    private static <T> T kept(T value, java.util.function.Function<T, ?> check, java.util.function.Consumer<Refusal> refused) {
         if (value == null) return null;
         try {
             check.apply(value);
             return value;
-        } catch (ApiException e) {
+        } catch (Refusal e) {
             refused.accept(e);
             return null;
         }
@@ -144,7 +144,7 @@ public final class VisitorCard {
     public Visitor get(Handle h, Viewer viewer, long visitorId) {
         return Visitors.byId(h, viewer.accountId(), visitorId)
                 .filter(v -> CardScope.ofVisitor(h, v.id()).seenBy(viewer))
-                .orElseThrow(() -> ApiException.notFound("The visitor"));
+                .orElseThrow(() -> Refusal.notFound("The visitor"));
     }
 
     private static boolean cleared(String value) {
@@ -152,7 +152,7 @@ public final class VisitorCard {
     }
 
     private static Visitor updated(Tx tx, long accountId, long visitorId) {
-        Visitor v = Visitors.byId(tx.reader(), accountId, visitorId).orElseThrow(() -> ApiException.notFound("The visitor"));
+        Visitor v = Visitors.byId(tx.reader(), accountId, visitorId).orElseThrow(() -> Refusal.notFound("The visitor"));
         CardScope scope = CardScope.ofVisitor(tx.reader(), visitorId);
         tx.emitToGroups(EventType.VISITOR_UPDATED, accountId, scope.eventGroup(), scope.otherEventGroups(), Json.write(v));
         return v;
@@ -160,15 +160,15 @@ public final class VisitorCard {
 
     /** Stores every variable as {label, value}: the flat form gets its key as label. */
     static String normalizeVariables(JsonNode vars) {
-        if (!vars.isObject()) throw ApiException.invalid("variables", "variables must be an object.");
-        if (vars.size() > MAX_VARIABLES) throw ApiException.invalid("variables", "At most " + MAX_VARIABLES + " variables.");
+        if (!vars.isObject()) throw Refusal.invalid("variables", "variables must be an object.");
+        if (vars.size() > MAX_VARIABLES) throw Refusal.invalid("variables", "At most " + MAX_VARIABLES + " variables.");
         ObjectNode out = Json.object();
         for (Iterator<Map.Entry<String, JsonNode>> it = vars.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();
             Input.refuseControlCharacters("variables", e.getKey(), false);
             // The name is shown to agents and stored, like the value: masked as well.
             String key = CardNumberMasker.mask(e.getKey().strip());
-            if (key.isBlank() || key.length() > 100) throw ApiException.invalid("variables", "A variable name has 1 to 100 characters.");
+            if (key.isBlank() || key.length() > 100) throw Refusal.invalid("variables", "A variable name has 1 to 100 characters.");
             JsonNode value = e.getValue();
             String label = key;
             if (value.isObject()) {
@@ -186,7 +186,7 @@ public final class VisitorCard {
                 else entry.set("value", value);
             }
             else if (value.isTextual()) entry.put("value", CardNumberMasker.mask(clip(checked(value.asText()))));
-            else throw ApiException.invalid("variables", "A variable is a string, a number or a boolean.");
+            else throw Refusal.invalid("variables", "A variable is a string, a number or a boolean.");
         }
         return Json.write(out);
     }
@@ -197,7 +197,7 @@ public final class VisitorCard {
     }
 
     private static String clip(String s) {
-        if (s.length() > 1000) throw ApiException.invalid("variables", "A variable's value may have at most 1000 characters.");
+        if (s.length() > 1000) throw Refusal.invalid("variables", "A variable's value may have at most 1000 characters.");
         return s;
     }
 }

@@ -2,12 +2,12 @@ package app.parley.conversation;
 
 import app.parley.account.Agent;
 import app.parley.account.Agents;
-import app.parley.http.ApiException;
-import app.parley.http.Input;
-import app.parley.json.Json;
-import app.parley.realtime.EventType;
-import app.parley.realtime.Journal;
-import app.parley.realtime.Tx;
+import app.parley.core.Refusal;
+import app.parley.core.Input;
+import app.parley.core.Json;
+import app.parley.store.EventType;
+import app.parley.store.Journal;
+import app.parley.store.Tx;
 import java.time.OffsetDateTime;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -29,7 +29,7 @@ public final class AgentActions {
     /** {@code kind} is message or note; a reply to a conversation nobody has joined joins the author to it. */
     public Message write(Agent author, long conversationId, MessageKind kind, String text, String clientId) {
         if (kind == MessageKind.EVENT) {
-            throw ApiException.invalid("type", "type is 'message' or 'note'.");
+            throw Refusal.invalid("type", "type is 'message' or 'note'.");
         }
         String t = Input.messageText("text", text);
         String id = Input.clientId(clientId);
@@ -85,9 +85,9 @@ public final class AgentActions {
         requireActive(by);
         return change(by, conversationId, (tx, c) -> {
             Agent target = colleague(tx, by, agentId);
-            if (!target.active()) throw ApiException.invalid("agent_id", "An inactive agent cannot be assigned.");
+            if (!target.active()) throw Refusal.invalid("agent_id", "An inactive agent cannot be assigned.");
             if (!target.viewer().sees(c.groupId)) {
-                throw ApiException.invalid("agent_id", target.name() + " is not in this conversation's group.");
+                throw Refusal.invalid("agent_id", target.name() + " is not in this conversation's group.");
             }
             if (!c.assigneeIds.add(target.id())) return false;
             c.isServed = true;
@@ -111,7 +111,7 @@ public final class AgentActions {
         return change(agent, conversationId, (tx, c) -> {
             if (!c.open()) return false;
             if (!ResolvePolicy.mayResolve(agent.viewer(), c.assigneeIds)) {
-                throw ApiException.forbidden("Only an assigned agent, an admin or the owner may resolve this conversation.");
+                throw Refusal.forbidden("Only an assigned agent, an admin or the owner may resolve this conversation.");
             }
             if (ResolvePolicy.resolverBecomesAssignee(c.assigneeIds)) {
                 c.assigneeIds.add(agent.id());
@@ -135,13 +135,13 @@ public final class AgentActions {
     }
 
     public ConversationView setTags(Agent agent, long conversationId, List<Long> tagIds) {
-        if (tagIds.contains(null)) throw ApiException.invalid("tag_ids", "tag_ids holds tag ids only.");
+        if (tagIds.contains(null)) throw Refusal.invalid("tag_ids", "tag_ids holds tag ids only.");
         Set<Long> wanted = Set.copyOf(tagIds);
         return change(agent, conversationId, (tx, c) -> {
             var h = tx.handle();
             int known = h.createQuery("SELECT count(*) FROM tags WHERE account_id = :a AND id = ANY(:ids)")
                     .bind("a", agent.accountId()).bindArray("ids", Long.class, wanted).mapTo(Integer.class).one();
-            if (known != wanted.size()) throw ApiException.invalid("tag_ids", "One of the tags does not exist.");
+            if (known != wanted.size()) throw Refusal.invalid("tag_ids", "One of the tags does not exist.");
             h.createUpdate("DELETE FROM conversation_tags WHERE conversation_id = :c AND NOT (tag_id = ANY(:ids))")
                     .bind("c", c.id).bindArray("ids", Long.class, wanted).execute();
             h.createUpdate("""
@@ -202,7 +202,7 @@ public final class AgentActions {
     private static ConversationRow visible(Tx tx, Agent agent, long conversationId) {
         ConversationRow c = ConversationCache.of(tx).get(conversationId);
         if (c == null || c.accountId != agent.accountId() || !agent.viewer().sees(c.groupId)) {
-            throw ApiException.notFound("The conversation");
+            throw Refusal.notFound("The conversation");
         }
         return c;
     }
@@ -225,13 +225,13 @@ public final class AgentActions {
     }
 
     private static Agent colleague(Tx tx, Agent by, Long agentId) {
-        if (agentId == null) throw ApiException.invalid("agent_id", "agent_id is required.");
+        if (agentId == null) throw Refusal.invalid("agent_id", "agent_id is required.");
         return Agents.inAccount(tx.reader(), by.accountId(), agentId)
-                .orElseThrow(() -> ApiException.invalid("agent_id", "No such agent in this account."));
+                .orElseThrow(() -> Refusal.invalid("agent_id", "No such agent in this account."));
     }
 
     private static void requireActive(Agent agent) {
-        if (!agent.active()) throw ApiException.forbidden("An inactive agent cannot chat.");
+        if (!agent.active()) throw Refusal.forbidden("An inactive agent cannot chat.");
     }
 
     static Message.AgentRef ref(Agent a) {

@@ -158,12 +158,12 @@ public final class ConversationQueries {
         if (cursor == null || cursor.isBlank()) return null;
         try {
             String[] parts = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8).split(":");
-            long at = app.parley.http.Input.asciiNumber(parts[0]);
-            long id = app.parley.http.Input.asciiNumber(parts[1]);
+            long at = app.parley.core.Input.asciiNumber(parts[0]);
+            long id = app.parley.core.Input.asciiNumber(parts[1]);
             if (parts.length != 2 || at < 0 || id < 0) throw new IllegalArgumentException("not a cursor");
             return new long[] {at, id};
         } catch (RuntimeException e) {
-            throw app.parley.http.ApiException.invalid("after", "The cursor is not one this API gave out.");
+            throw app.parley.core.Refusal.invalid("after", "The cursor is not one this API gave out.");
         }
     }
 }

@@ -30,6 +30,6 @@ public enum ConversationStatus {
     /** Reads a client's value: an unknown one is refused, naming the field and the values it takes. */
     public static ConversationStatus parse(String field, String wire) {
         for (ConversationStatus v : values()) if (v.wire.equals(wire)) return v;
-        throw app.parley.http.ApiException.invalid(field, field + " is one of 'open', 'closed'.");
+        throw app.parley.core.Refusal.invalid(field, field + " is one of 'open', 'closed'.");
     }
 }

@@ -1,9 +1,9 @@
 package app.parley.conversation;
 
-import app.parley.json.Json;
-import app.parley.realtime.Event;
+import app.parley.core.Json;
+import app.parley.store.Event;
 import com.fasterxml.jackson.databind.JsonNode;
-import app.parley.realtime.EventType;
+import app.parley.store.EventType;
 import java.util.List;
 import java.util.Set;
 

@@ -1,8 +1,8 @@
 package app.parley.conversation;
 
-import app.parley.realtime.Flush;
-import app.parley.realtime.Tx;
-import app.parley.realtime.TxPart;
+import app.parley.store.Flush;
+import app.parley.store.Tx;
+import app.parley.store.TxPart;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;

@@ -35,6 +35,6 @@ public enum MessageKind {
     public static MessageKind agentWritten(String type) {
         if (type == null) return MESSAGE;
         for (MessageKind v : List.of(MESSAGE, NOTE)) if (v.wire.equals(type)) return v;
-        throw app.parley.http.ApiException.invalid("type", "type is 'message' or 'note'.");
+        throw app.parley.core.Refusal.invalid("type", "type is 'message' or 'note'.");
     }
 }

@@ -1,6 +1,6 @@
 package app.parley.conversation;
 
-import app.parley.http.ApiException;
+import app.parley.core.Refusal;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -22,7 +22,7 @@ public final class Search {
 
     public static Map<String, Object> run(Handle h, Viewer viewer, Request r) {
         int size = r.size() == null ? 50 : r.size();
-        if (size < 1 || size > 200) throw ApiException.invalid("size", "size is from 1 to 200.");
+        if (size < 1 || size > 200) throw Refusal.invalid("size", "size is from 1 to 200.");
         boolean ascending = ascending(r.sort());
         Filters f = r.filters() == null ? new Filters(null, null, null, null, null, null, null) : r.filters();
         List<String> where = new ArrayList<>(List.of("c.account_id = :account",
@@ -64,8 +64,8 @@ public final class Search {
 
         Long afterId = null;
         if (r.after() != null) {
-            afterId = app.parley.http.Input.asciiNumber(r.after());
-            if (afterId < 0) throw ApiException.invalid("after", "after is a cursor this API gave out.");
+            afterId = app.parley.core.Input.asciiNumber(r.after());
+            if (afterId < 0) throw Refusal.invalid("after", "after is a cursor this API gave out.");
         }
         String page = filter + (afterId == null ? "" : ascending ? " AND c.id > :afterId" : " AND c.id < :afterId");
         Query q = ConversationQueries.bindViewer(h.createQuery("SELECT id FROM conversations c WHERE " + page
@@ -86,9 +86,9 @@ public final class Search {
     private static boolean ascending(List<Map<String, String>> sort) {
         if (sort == null || sort.isEmpty()) return false;
         Map<String, String> first = sort.getFirst();
-        if (first == null || first.size() != 1) throw ApiException.invalid("sort", "sort is a list like [{\"created_at\": \"desc\"}].");
+        if (first == null || first.size() != 1) throw Refusal.invalid("sort", "sort is a list like [{\"created_at\": \"desc\"}].");
         String direction = first.values().iterator().next();
-        if (!"asc".equals(direction) && !"desc".equals(direction)) throw ApiException.invalid("sort", "A sort direction is asc or desc.");
+        if (!"asc".equals(direction) && !"desc".equals(direction)) throw Refusal.invalid("sort", "A sort direction is asc or desc.");
         return "asc".equals(direction);
     }
 
@@ -96,7 +96,7 @@ public final class Search {
         try {
             return LocalDate.parse(value.length() > 10 ? value.substring(0, 10) : value);
         } catch (RuntimeException e) {
-            throw ApiException.invalid(field, field + " is a date like 2026-11-21.");
+            throw Refusal.invalid(field, field + " is a date like 2026-11-21.");
         }
     }
 }

@@ -1,8 +1,8 @@
 package app.parley.conversation;
 
-import app.parley.json.Json;
-import app.parley.realtime.EventType;
-import app.parley.realtime.Tx;
+import app.parley.core.Json;
+import app.parley.store.EventType;
+import app.parley.store.Tx;
 import java.time.OffsetDateTime;
 import java.util.List;
 

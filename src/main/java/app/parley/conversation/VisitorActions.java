@@ -1,11 +1,11 @@
 package app.parley.conversation;
 
-import app.parley.http.ApiException;
-import app.parley.http.Input;
-import app.parley.json.Json;
-import app.parley.realtime.EventType;
-import app.parley.realtime.Journal;
-import app.parley.realtime.Tx;
+import app.parley.core.Refusal;
+import app.parley.core.Input;
+import app.parley.core.Json;
+import app.parley.store.EventType;
+import app.parley.store.Journal;
+import app.parley.store.Tx;
 import java.time.OffsetDateTime;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -55,12 +55,12 @@ public final class VisitorActions {
 
     public CompletableFuture<ConversationView.ForVisitor> rate(Who who, Integer value, String text) {
         if (value == null || !(value == 1 || value == 3 || value == 5)) {
-            throw ApiException.invalid("value", "A rating is 5 (good), 3 (normal) or 1 (bad).");
+            throw Refusal.invalid("value", "A rating is 5 (good), 3 (normal) or 1 (bad).");
         }
         String comment = Input.longText("text", text, 1000);
         return journal.submit(tx -> {
             ConversationRow c = own(tx, who);
-            if (c.open()) throw ApiException.conflict("A conversation can be rated once it is resolved.");
+            if (c.open()) throw Refusal.conflict("A conversation can be rated once it is resolved.");
             c.ratingValue = value;
             c.ratingText = comment;
             Map<String, Object> rating = new java.util.HashMap<>();
@@ -89,7 +89,7 @@ public final class VisitorActions {
         ConversationRow c = who.conversationId() == null ? latest(tx, who) : ConversationCache.of(tx).get(who.conversationId());
         // Someone else's conversation looks exactly like a missing one.
         if (c == null || c.visitorId != who.visitorId() || c.accountId != who.accountId()) {
-            throw ApiException.notFound("The conversation");
+            throw Refusal.notFound("The conversation");
         }
         return c;
     }

@@ -1,15 +1,17 @@
 package app.parley.http;
 
+import app.parley.core.Refusal;
 import app.parley.account.AgentStatus;
 import app.parley.account.Auth;
 import app.parley.account.Caller;
 import app.parley.account.Credential;
 import app.parley.account.Presence;
 import app.parley.conversation.AgentActions;
-import app.parley.json.Json;
+import app.parley.core.Json;
 import app.parley.realtime.Client;
-import app.parley.realtime.EventLog;
+import app.parley.store.EventLog;
 import app.parley.realtime.Hub;
+import app.parley.realtime.Visibility;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.websocket.WsContext;
@@ -74,8 +76,8 @@ public final class AgentSocket extends SocketEndpoint<AgentSocket.Conn> {
             var presenceList = welcome.putArray("presence");
             online.forEach((id, isOnline) ->
                     presenceList.addObject().put("agent_id", id).put("status", (isOnline ? AgentStatus.ONLINE : AgentStatus.OFFLINE).wire()));
-            List<app.parley.realtime.Event> missed = backlog == null || backlog.resync() ? List.of()
-                    : backlog.events().stream().filter(e -> e.seenBy(me.viewer())).toList();
+            List<app.parley.store.Event> missed = backlog == null || backlog.resync() ? List.of()
+                    : backlog.events().stream().filter(e -> Visibility.sees(me.viewer(), e)).toList();
             client.caughtUp(asOf, List.of(Json.write(welcome)), missed);
             return null;
         });
@@ -122,7 +124,7 @@ public final class AgentSocket extends SocketEndpoint<AgentSocket.Conn> {
         JsonNode frame;
         try {
             frame = Json.tree(text);
-        } catch (ApiException e) {
+        } catch (Refusal e) {
             c.client().sendNow(VisitorSocket.error(e.code(), e.getMessage(), null));
             return;
         }

@@ -1,9 +1,11 @@
 package app.parley.http;
 
+import app.parley.core.Input;
+import app.parley.core.Refusal;
 import app.parley.account.Auth;
 import app.parley.account.Caller;
-import app.parley.json.Json;
-import app.parley.masking.CardNumberMasker;
+import app.parley.core.Json;
+import app.parley.core.CardNumberMasker;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.Cookie;
@@ -55,7 +57,7 @@ public final class Http {
             cfg.startup.showJavalinBanner = false;
             cfg.http.maxRequestSize = MAX_BODY;
             cfg.router.ignoreTrailingSlashes = true;
-            cfg.jsonMapper(new Json());
+            cfg.jsonMapper(new JsonBodies());
             cfg.jetty.modifyWebSocketServletFactory(f -> {
                 // Frames over 64 KiB are refused by the sockets with an error frame; past 1 MiB Jetty closes (1009).
                 f.setMaxTextMessageSize(1024 * 1024);
@@ -99,9 +101,9 @@ public final class Http {
                 String path = ctx.path();
                 if (!path.startsWith("/app") && !path.startsWith("/demo")) ctx.header("Content-Security-Policy", PagePolicy.NOTHING);
             });
-            cfg.routes.exception(ApiException.class, (e, ctx) -> {
-                if (e.status() == 503) ctx.header("Retry-After", "2");
-                error(ctx, e.status(), e.code(), e.getMessage(), e.field());
+            cfg.routes.exception(Refusal.class, (e, ctx) -> {
+                if (e.retryAfterSeconds() > 0) ctx.header("Retry-After", String.valueOf(e.retryAfterSeconds()));
+                error(ctx, status(e.kind()), e.code(), e.getMessage(), e.field());
             });
             cfg.routes.exception(Throttle.RetryLater.class, (e, ctx) -> {
                 ctx.header("Retry-After", String.valueOf(e.seconds));
@@ -123,7 +125,7 @@ public final class Http {
                     error(ctx, 409, "conflict", "That already exists.", null);
                     return;
                 }
-                if (app.parley.db.Database.unreachable(e)) {
+                if (app.parley.store.Database.unreachable(e)) {
                     // The database is down or restarting: the caller may try again, not a bug to log with a trace.
                     log.warn("{} {}: the database is not reachable", ctx.method(), ctx.path());
                     ctx.header("Retry-After", "2");
@@ -148,11 +150,11 @@ public final class Http {
     private static void refuseControlCharacters(Context ctx) {
         Input.refuseControlCharacters("User-Agent", ctx.header("User-Agent"), false);
         if (Input.hasControlCharacters(ctx.path())) {
-            throw new ApiException(400, "invalid_characters", "The path may not contain control characters.", null);
+            throw new Refusal(Refusal.Kind.BAD_REQUEST, "invalid_characters", "The path may not contain control characters.", null);
         }
         ctx.queryParamMap().forEach((name, values) -> {
             if (Input.hasControlCharacters(name)) {
-                throw new ApiException(400, "invalid_characters", "A query parameter's name may not contain control characters.", null);
+                throw new Refusal(Refusal.Kind.BAD_REQUEST, "invalid_characters", "A query parameter's name may not contain control characters.", null);
             }
             for (String value : values) Input.refuseControlCharacters(CardNumberMasker.mask(name), value, false);
         });
@@ -168,6 +170,21 @@ public final class Http {
     private static boolean isJson(Context ctx) {
         String type = ctx.res().getContentType();
         return type != null && type.startsWith("application/json");
+    }
+
+    /** The one place a refusal's kind becomes an HTTP status. */
+    static int status(Refusal.Kind kind) {
+        return switch (kind) {
+            case BAD_REQUEST -> 400;
+            case UNAUTHENTICATED -> 401;
+            case FORBIDDEN -> 403;
+            case NOT_FOUND -> 404;
+            case CONFLICT -> 409;
+            case UNSUPPORTED_MEDIA_TYPE -> 415;
+            case INVALID -> 422;
+            case RATE_LIMITED -> 429;
+            case UNAVAILABLE -> 503;
+        };
     }
 
     static void error(Context ctx, int status, String code, String message, String field) {
@@ -187,19 +204,19 @@ public final class Http {
         Caller caller;
         if (authorization != null) {
             if (!authorization.startsWith("Bearer ")) {
-                throw new ApiException(401, "unauthenticated", "Use 'Authorization: Bearer <token>'.");
+                throw new Refusal(Refusal.Kind.UNAUTHENTICATED, "unauthenticated", "Use 'Authorization: Bearer <token>'.");
             }
             caller = auth.byApiToken(authorization.substring(7).trim())
-                    .orElseThrow(() -> new ApiException(401, "unauthenticated", "The API token is not valid."));
+                    .orElseThrow(() -> new Refusal(Refusal.Kind.UNAUTHENTICATED, "unauthenticated", "The API token is not valid."));
         } else {
             caller = auth.bySession(ctx.cookie(SESSION_COOKIE))
-                    .orElseThrow(() -> new ApiException(401, "unauthenticated", "Please sign in."));
+                    .orElseThrow(() -> new Refusal(Refusal.Kind.UNAUTHENTICATED, "unauthenticated", "Please sign in."));
             // Reads too: a deactivated agent may see nothing, even through a session that outlived the change.
             if (!caller.agent().active()) throw Auth.inactive();
             if (!SAFE_METHODS.contains(ctx.method().name())) {
                 String sent = ctx.header("X-CSRF-Token");
                 if (sent == null || !java.security.MessageDigest.isEqual(sent.getBytes(), caller.csrfToken().getBytes())) {
-                    throw new ApiException(403, "csrf_failed", "The request is missing its X-CSRF-Token header.");
+                    throw new Refusal(Refusal.Kind.FORBIDDEN, "csrf_failed", "The request is missing its X-CSRF-Token header.");
                 }
             }
         }
@@ -228,7 +245,7 @@ public final class Http {
 
     static <T> T body(Context ctx, Class<T> type) {
         if (!isJsonMediaType(ctx.contentType())) {
-            throw new ApiException(415, "unsupported_media_type", "Send JSON with 'Content-Type: application/json'.");
+            throw new Refusal(Refusal.Kind.UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type", "Send JSON with 'Content-Type: application/json'.");
         }
         return Json.read(ctx.body(), type);
     }
@@ -256,7 +273,7 @@ public final class Http {
     // Ids in ASCII digits only: Long.parseLong read "+1", "01", "١" and "１" as 1, and one such call deleted token 1.
     static long pathId(Context ctx, String name) {
         long id = Input.asciiNumber(ctx.pathParam(name));
-        if (id <= 0) throw ApiException.notFound("The " + name.replace('_', ' '));
+        if (id <= 0) throw Refusal.notFound("The " + name.replace('_', ' '));
         return id;
     }
 
@@ -264,7 +281,7 @@ public final class Http {
         String s = ctx.queryParam("limit");
         if (s == null) return fallback;
         long n = Input.asciiNumber(s);
-        if (n < 1 || n > max) throw ApiException.invalid("limit", "limit is a number from 1 to " + max + ".");
+        if (n < 1 || n > max) throw Refusal.invalid("limit", "limit is a number from 1 to " + max + ".");
         return (int) n;
     }
 

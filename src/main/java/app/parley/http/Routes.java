@@ -1,5 +1,7 @@
 package app.parley.http;
 
+import app.parley.core.Input;
+import app.parley.core.Refusal;
 import app.parley.account.Agent;
 import app.parley.account.Agents;
 import app.parley.account.Auth;
@@ -221,7 +223,7 @@ public final class Routes {
         r.delete("/v2/tokens/{token_id}", ctx -> {
             Caller c = caller(ctx);
             Team.requireFullAccess(c);
-            if (!auth.revokeApiToken(c.accountId(), Http.pathId(ctx, "token_id"))) throw ApiException.notFound("The token");
+            if (!auth.revokeApiToken(c.accountId(), Http.pathId(ctx, "token_id"))) throw Refusal.notFound("The token");
             ctx.status(204);
         });
 
@@ -244,7 +246,7 @@ public final class Routes {
             Caller c = admin(ctx);
             int limit = Http.limit(ctx, 50, 200);
             Long before = ctx.queryParam("before") == null ? null : VisitorSocket.parseLong(ctx.queryParam("before"), -1);
-            if (before != null && before < 0) throw ApiException.invalid("before", "before is a delivery id.");
+            if (before != null && before < 0) throw Refusal.invalid("before", "before is a delivery id.");
             ctx.json(Map.of("items", webhooks.deliveries(c.accountId(), Http.pathId(ctx, "webhook_id"), before, limit)));
         });
         r.post("/v2/webhooks/{webhook_id}/test", ctx -> {
@@ -270,7 +272,7 @@ public final class Routes {
             Caller c = caller(ctx);
             long id = Http.pathId(ctx, "conversation_id");
             ctx.json(jdbi.withHandle(h -> ConversationQueries.byId(h, c.accountId(), id, c.viewer()))
-                    .orElseThrow(() -> ApiException.notFound("The conversation")));
+                    .orElseThrow(() -> Refusal.notFound("The conversation")));
         });
         r.get("/v2/conversations/{conversation_id}/messages", this::listMessages);
         r.post("/v2/conversations/{conversation_id}/messages", this::postMessage);
@@ -297,13 +299,13 @@ public final class Routes {
         r.patch("/v2/conversations/{conversation_id}", ctx -> {
             Caller c = caller(ctx);
             ConversationPatch p = Http.body(ctx, ConversationPatch.class);
-            if (p.important() == null) throw ApiException.invalid("important", "Nothing to change: send 'important'.");
+            if (p.important() == null) throw Refusal.invalid("important", "Nothing to change: send 'important'.");
             ctx.json(actions.setImportant(c.agent(), Http.pathId(ctx, "conversation_id"), p.important()));
         });
         r.put("/v2/conversations/{conversation_id}/tags", ctx -> {
             Caller c = caller(ctx);
             TagIdsRequest t = Http.body(ctx, TagIdsRequest.class);
-            if (t.tagIds() == null) throw ApiException.invalid("tag_ids", "tag_ids is required.");
+            if (t.tagIds() == null) throw Refusal.invalid("tag_ids", "tag_ids is required.");
             ctx.json(actions.setTags(c.agent(), Http.pathId(ctx, "conversation_id"), t.tagIds()));
         });
 
@@ -326,7 +328,7 @@ public final class Routes {
             IdentifyRequest p = Http.body(ctx, IdentifyRequest.class);
             long id = Http.pathId(ctx, "visitor_id");
             if (Input.shortText("user_id", p.userId(), 255) == null && Input.email("email", p.email()) == null) {
-                throw ApiException.invalid("email", "Send the customer's email or user_id.");
+                throw Refusal.invalid("email", "Send the customer's email or user_id.");
             }
             jdbi.withHandle(h -> card.get(h, c.viewer(), id));
             ctx.json(card.identify(c.accountId(), id,
@@ -348,7 +350,7 @@ public final class Routes {
             ctx.header("Access-Control-Allow-Origin", "*");
             String key = ctx.queryParam("key");
             var account = jdbi.withHandle(h -> Agents.accountByKey(h, key == null ? "" : key))
-                    .orElseThrow(() -> ApiException.notFound("The chat box key"));
+                    .orElseThrow(() -> Refusal.notFound("The chat box key"));
             Map<String, Object> out = new LinkedHashMap<>();
             out.put("account_name", account.name());
             out.put("online", presence.chatOnline(account.id(), null));
@@ -400,7 +402,7 @@ public final class Routes {
         Caller c = caller(ctx);
         String tabName = ctx.queryParam("tab") == null ? "all" : ctx.queryParam("tab");
         ConversationTab tab = ConversationTab.parse(tabName);
-        if (tab == null) throw ApiException.invalid("tab", "tab is all, primary, new, mine or resolved.");
+        if (tab == null) throw Refusal.invalid("tab", "tab is all, primary, new, mine or resolved.");
         int limit = Http.limit(ctx, 50, 200);
         ctx.json(jdbi.withHandle(h -> {
             var page = ConversationQueries.list(h, c.viewer(), tab, ctx.queryParam("after"), limit);
@@ -417,10 +419,10 @@ public final class Routes {
         long id = Http.pathId(ctx, "conversation_id");
         int limit = Http.limit(ctx, 50, 200);
         Long before = ctx.queryParam("before") == null ? null : VisitorSocket.parseLong(ctx.queryParam("before"), -1);
-        if (before != null && before < 0) throw ApiException.invalid("before", "before is a message id.");
+        if (before != null && before < 0) throw Refusal.invalid("before", "before is a message id.");
         ctx.json(jdbi.withHandle(h -> {
             ConversationQueries.byId(h, c.accountId(), id, c.viewer())
-                    .orElseThrow(() -> ApiException.notFound("The conversation"));
+                    .orElseThrow(() -> Refusal.notFound("The conversation"));
             var items = Messages.page(h, id, before, limit, true);
             Map<String, Object> out = new LinkedHashMap<>();
             out.put("items", items);
@@ -435,11 +437,11 @@ public final class Routes {
         Agent author = c.agent();
         if (c.viaToken()) {
             // Smartsupp's API: posting as an agent names the agent.
-            if (in.agentId() == null) throw ApiException.invalid("agent_id", "agent_id is required when posting with an API token.");
+            if (in.agentId() == null) throw Refusal.invalid("agent_id", "agent_id is required when posting with an API token.");
             author = jdbi.withHandle(h -> Agents.inAccount(h, c.accountId(), in.agentId()))
-                    .orElseThrow(() -> ApiException.invalid("agent_id", "No such agent in this account."));
+                    .orElseThrow(() -> Refusal.invalid("agent_id", "No such agent in this account."));
         } else if (in.agentId() != null && in.agentId() != author.id()) {
-            throw ApiException.invalid("agent_id", "You can post only as yourself.");
+            throw Refusal.invalid("agent_id", "You can post only as yourself.");
         }
         MessageKind kind = MessageKind.agentWritten(in.type());
         Http.json(ctx, 201, actions.write(author, Http.pathId(ctx, "conversation_id"), kind, in.text(), in.clientId()));

@@ -1,5 +1,7 @@
 package app.parley.http;
 
+import app.parley.core.Input;
+import app.parley.core.Refusal;
 import app.parley.account.Account;
 import app.parley.account.Agents;
 import app.parley.account.Presence;
@@ -10,10 +12,10 @@ import app.parley.contact.Visitors;
 import app.parley.conversation.Message;
 import app.parley.conversation.VisitorActions;
 import app.parley.conversation.VisitorThread;
-import app.parley.json.Json;
-import app.parley.masking.CardNumberMasker;
+import app.parley.core.Json;
+import app.parley.core.CardNumberMasker;
 import app.parley.realtime.Client;
-import app.parley.realtime.EventLog;
+import app.parley.store.EventLog;
 import app.parley.realtime.Hub;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -226,8 +228,8 @@ public final class VisitorSocket extends SocketEndpoint<VisitorSocket.Conn> {
         JsonNode frame;
         try {
             frame = Json.tree(text);
-            if (!frame.isObject()) throw ApiException.badRequest("malformed_json", "A frame is a JSON object.");
-        } catch (ApiException e) {
+            if (!frame.isObject()) throw Refusal.badRequest("malformed_json", "A frame is a JSON object.");
+        } catch (Refusal e) {
             c.client.sendNow(error(e.code(), e.getMessage(), null));
             return;
         }
@@ -246,7 +248,7 @@ public final class VisitorSocket extends SocketEndpoint<VisitorSocket.Conn> {
             switch (frame.path("type").asText("")) {
                 case "ping" -> c.client.sendNow("{\"type\":\"pong\"}");
                 case "message" -> {
-                    if (!c.messages.take()) throw new ApiException(429, "rate_limited", "Too many messages; slow down.");
+                    if (!c.messages.take()) throw new Refusal(Refusal.Kind.RATE_LIMITED, "rate_limited", "Too many messages; slow down.");
                     reply(c, clientId, actions.send(c.who(), clientId, textField(frame, "text")));
                 }
                 case "contact_form" -> contactForm(c, clientId, frame);
@@ -261,9 +263,9 @@ public final class VisitorSocket extends SocketEndpoint<VisitorSocket.Conn> {
                 case "close" -> answer(c, clientId, actions.close(c.who()), v -> {});
                 case "rate" -> answer(c, clientId, actions.rate(c.who(),
                         frame.path("value").isInt() ? frame.get("value").asInt() : null, textField(frame, "text")), v -> {});
-                default -> throw ApiException.badRequest("unknown_type", "Unknown frame type.");
+                default -> throw Refusal.badRequest("unknown_type", "Unknown frame type.");
             }
-        } catch (ApiException e) {
+        } catch (Refusal e) {
             c.client.sendNow(error(e, clientId));
         }
     }
@@ -271,7 +273,7 @@ public final class VisitorSocket extends SocketEndpoint<VisitorSocket.Conn> {
     // Each refused field is dropped with its own error frame, sent once the rest is stored: a card number typed
     // into the email field must not throw away the name and phone that came with it.
     private void identify(Conn c, String clientId, JsonNode frame) {
-        List<ApiException> refused = new java.util.ArrayList<>();
+        List<Refusal> refused = new java.util.ArrayList<>();
         VisitorCard.Identity kept = VisitorCard.withoutRefusedFields(identity(frame), refused::add);
         if (!refused.isEmpty() && kept.isEmpty()) {
             refused.forEach(e -> c.client.sendNow(error(e, clientId)));
@@ -293,7 +295,7 @@ public final class VisitorSocket extends SocketEndpoint<VisitorSocket.Conn> {
     private void contactForm(Conn c, String clientId, JsonNode frame) {
         Input.clientId(clientId);
         String email = Input.email("email", textField(frame, "email"));
-        if (email == null) throw ApiException.invalid("email", "Please enter your email so we can reply.");
+        if (email == null) throw Refusal.invalid("email", "Please enter your email so we can reply.");
         String text = Input.messageText("text", textField(frame, "text"));
         VisitorCard.Identity identity = new VisitorCard.Identity(textField(frame, "name"), email, textField(frame, "phone"),
                 textField(frame, "group"), null, null, null);
@@ -353,7 +355,7 @@ public final class VisitorSocket extends SocketEndpoint<VisitorSocket.Conn> {
     private static long messageId(JsonNode f) {
         JsonNode n = f.get("message_id");
         if (n == null || !n.isIntegralNumber() || !n.canConvertToLong() || n.asLong() <= 0) {
-            throw ApiException.invalid("message_id", "message_id is the id of a message (a number).");
+            throw Refusal.invalid("message_id", "message_id is the id of a message (a number).");
         }
         return n.asLong();
     }
@@ -361,7 +363,7 @@ public final class VisitorSocket extends SocketEndpoint<VisitorSocket.Conn> {
     static String textField(JsonNode f, String name) {
         JsonNode n = f.get(name);
         if (n == null || n.isNull()) return null;
-        if (!n.isTextual()) throw ApiException.invalid(name, "'" + name + "' must be a string.");
+        if (!n.isTextual()) throw Refusal.invalid(name, "'" + name + "' must be a string.");
         // Line breaks and tabs may be legitimate (a message); one-line fields refuse them where they are read (Input).
         Input.refuseControlCharacters(name, n.asText(), true);
         return n.asText();
@@ -371,7 +373,7 @@ public final class VisitorSocket extends SocketEndpoint<VisitorSocket.Conn> {
         return error(code, message, null, clientId);
     }
 
-    static String error(ApiException e, String clientId) {
+    static String error(Refusal e, String clientId) {
         return error(e.code(), e.getMessage(), e.field(), clientId);
     }
 
@@ -387,8 +389,8 @@ public final class VisitorSocket extends SocketEndpoint<VisitorSocket.Conn> {
 
     static String errorFor(Throwable failure, String clientId) {
         Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
-        if (cause instanceof ApiException api) return error(api, clientId);
-        if (app.parley.db.Database.unreachable(cause)) {
+        if (cause instanceof Refusal api) return error(api, clientId);
+        if (app.parley.store.Database.unreachable(cause)) {
             return error("unavailable", "The database is not reachable right now; try again in a moment.", clientId);
         }
         log.error("A visitor frame failed", cause);

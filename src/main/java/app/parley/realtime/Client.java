@@ -1,5 +1,6 @@
 package app.parley.realtime;
 
+import app.parley.store.Event;
 import app.parley.conversation.ConversationTab;
 import app.parley.conversation.Viewer;
 import java.util.ArrayList;
@@ -62,7 +63,7 @@ public final class Client {
     /** Whether this client may see the event at all. */
     boolean maySee(Event e) {
         if (e.accountId() != accountId) return false;
-        if (isAgent()) return e.agentPayload() != null && e.seenBy(viewer);
+        if (isAgent()) return e.agentPayload() != null && Visibility.sees(viewer, e);
         return e.visitorPayload() != null && visitorId.equals(e.visitorId());
     }
 

@@ -1,5 +1,6 @@
 package app.parley.realtime;
 
+import app.parley.store.Event;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;

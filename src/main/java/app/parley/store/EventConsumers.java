@@ -1,6 +1,5 @@
 package app.parley.store;
 
-import app.parley.realtime.Event;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

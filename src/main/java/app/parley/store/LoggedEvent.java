@@ -1,6 +1,5 @@
 package app.parley.store;
 
-import app.parley.realtime.Event;
 import java.time.Instant;
 
 /** An event as read back from the log by a consumer: the committed event and when it was committed. */

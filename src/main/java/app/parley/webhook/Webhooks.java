@@ -1,8 +1,8 @@
 package app.parley.webhook;
 
 import app.parley.account.Tokens;
-import app.parley.http.ApiException;
-import app.parley.json.Json;
+import app.parley.core.Refusal;
+import app.parley.core.Json;
 import app.parley.store.Jobs;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonRawValue;
@@ -53,7 +53,7 @@ public final class Webhooks {
 
     public Created create(long accountId, String url, List<String> events, String secret, Boolean active) {
         String u = url(url);
-        if (u == null) throw ApiException.invalid("url", "url is required.");
+        if (u == null) throw Refusal.invalid("url", "url is required.");
         List<String> ev = events(events, true);
         String s = secret == null ? "whsec_" + Tokens.random(24) : secret(secret);
         return jdbi.inTransaction(h -> {
@@ -61,7 +61,7 @@ public final class Webhooks {
             h.createQuery("SELECT id FROM accounts WHERE id = :a FOR UPDATE").bind("a", accountId).mapTo(Long.class).one();
             long n = h.createQuery("SELECT count(*) FROM webhook_endpoints WHERE account_id = :a").bind("a", accountId)
                     .mapTo(Long.class).one();
-            if (n >= MAX_ENDPOINTS) throw ApiException.conflict("An account has at most " + MAX_ENDPOINTS + " webhooks.");
+            if (n >= MAX_ENDPOINTS) throw Refusal.conflict("An account has at most " + MAX_ENDPOINTS + " webhooks.");
             long id = h.createQuery("""
                             INSERT INTO webhook_endpoints (account_id, url, secret, events, active)
                             VALUES (:a, :u, :s, :ev, :act) RETURNING id""")
@@ -74,7 +74,7 @@ public final class Webhooks {
 
     public Endpoint update(long accountId, long id, String url, List<String> events, Boolean active) {
         String u = url(url);
-        if (url != null && u == null) throw ApiException.invalid("url", "url cannot be empty.");
+        if (url != null && u == null) throw Refusal.invalid("url", "url cannot be empty.");
         List<String> ev = events == null ? null : events(events, true);
         return jdbi.inTransaction(h -> {
             byId(h, accountId, id);
@@ -93,7 +93,7 @@ public final class Webhooks {
     public void delete(long accountId, long id) {
         int n = jdbi.withHandle(h -> h.createUpdate("DELETE FROM webhook_endpoints WHERE id = :id AND account_id = :a")
                 .bind("id", id).bind("a", accountId).execute());
-        if (n == 0) throw ApiException.notFound("The webhook");
+        if (n == 0) throw Refusal.notFound("The webhook");
     }
 
     /**
@@ -150,8 +150,8 @@ public final class Webhooks {
             if (n == 0) {
                 boolean exists = h.createQuery("SELECT count(*) > 0 FROM webhook_deliveries WHERE id = :d AND endpoint_id = :e")
                         .bind("d", deliveryId).bind("e", id).mapTo(Boolean.class).one();
-                if (!exists) throw ApiException.notFound("The delivery");
-                throw ApiException.conflict("This delivery is already waiting to be sent.");
+                if (!exists) throw Refusal.notFound("The delivery");
+                throw Refusal.conflict("This delivery is already waiting to be sent.");
             }
             Jobs.enqueue(h, WebhookSender.KIND, null, Long.toString(deliveryId), null);
             return deliveryById(h, deliveryId);
@@ -173,7 +173,7 @@ public final class Webhooks {
 
     private static Endpoint byId(Handle h, long accountId, long id) {
         return h.createQuery(SELECT + " WHERE e.id = :id AND e.account_id = :a").bind("id", id).bind("a", accountId)
-                .map((rs, ctx) -> endpoint(rs)).findOne().orElseThrow(() -> ApiException.notFound("The webhook"));
+                .map((rs, ctx) -> endpoint(rs)).findOne().orElseThrow(() -> Refusal.notFound("The webhook"));
     }
 
     private static Delivery deliveryById(Handle h, long id) {
@@ -195,31 +195,31 @@ public final class Webhooks {
     static String url(String value) {
         if (value == null || value.isBlank()) return null;
         String u = value.strip();
-        if (u.length() > MAX_URL) throw ApiException.invalid("url", "url may have at most " + MAX_URL + " characters.");
+        if (u.length() > MAX_URL) throw Refusal.invalid("url", "url may have at most " + MAX_URL + " characters.");
         URI uri;
         try {
             uri = new URI(u);
         } catch (URISyntaxException e) {
-            throw ApiException.invalid("url", "url is not a valid address.");
+            throw Refusal.invalid("url", "url is not a valid address.");
         }
         String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
         if (!scheme.equals("http") && !scheme.equals("https")) {
-            throw ApiException.invalid("url", "url must start with http:// or https://.");
+            throw Refusal.invalid("url", "url must start with http:// or https://.");
         }
-        if (uri.getHost() == null || uri.getHost().isBlank()) throw ApiException.invalid("url", "url needs a host name.");
-        if (uri.getRawUserInfo() != null) throw ApiException.invalid("url", "url may not carry a user name or password.");
+        if (uri.getHost() == null || uri.getHost().isBlank()) throw Refusal.invalid("url", "url needs a host name.");
+        if (uri.getRawUserInfo() != null) throw Refusal.invalid("url", "url may not carry a user name or password.");
         return u;
     }
 
     static List<String> events(List<String> events, boolean required) {
         if (events == null || events.isEmpty()) {
-            if (required) throw ApiException.invalid("events", "Choose at least one event.");
+            if (required) throw Refusal.invalid("events", "Choose at least one event.");
             return null;
         }
         LinkedHashSet<String> out = new LinkedHashSet<>();
         for (String e : events) {
             if (e == null || WebhookEvent.parse(e).isEmpty()) {
-                throw ApiException.invalid("events", "Unknown event '" + e + "'; see docs/WEBHOOKS.md for the names.");
+                throw Refusal.invalid("events", "Unknown event '" + e + "'; see docs/WEBHOOKS.md for the names.");
             }
             out.add(e);
         }
@@ -228,10 +228,10 @@ public final class Webhooks {
 
     static String secret(String value) {
         if (value.length() < 16 || value.length() > 200 || value.isBlank()) {
-            throw ApiException.invalid("secret", "secret has 16 to 200 characters.");
+            throw Refusal.invalid("secret", "secret has 16 to 200 characters.");
         }
         if (value.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
-            throw ApiException.invalid("secret", "secret may not contain control characters.");
+            throw Refusal.invalid("secret", "secret may not contain control characters.");
         }
         return value;
     }

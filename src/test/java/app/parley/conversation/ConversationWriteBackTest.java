@@ -2,7 +2,7 @@ package app.parley.conversation;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import app.parley.realtime.Flush;
+import app.parley.store.Flush;
 import app.parley.testing.TestParley;
 import app.parley.testing.TestSocket;
 import java.util.List;

@@ -2,7 +2,7 @@ package app.parley.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import app.parley.json.Json;
+import app.parley.core.Json;
 import app.parley.testing.TestParley;
 import app.parley.testing.TestParley.Api;
 import com.fasterxml.jackson.databind.JsonNode;

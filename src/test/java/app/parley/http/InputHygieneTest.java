@@ -2,8 +2,8 @@ package app.parley.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import app.parley.json.Json;
-import app.parley.masking.CardNumberMasker;
+import app.parley.core.Json;
+import app.parley.core.CardNumberMasker;
 import app.parley.testing.TestParley;
 import app.parley.testing.TestParley.Api;
 import ch.qos.logback.classic.Logger;

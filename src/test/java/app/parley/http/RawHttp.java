@@ -1,6 +1,6 @@
 package app.parley.http;
 
-import app.parley.json.Json;
+import app.parley.core.Json;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.net.URI;

@@ -3,7 +3,7 @@ package app.parley.http;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import app.parley.json.Json;
+import app.parley.core.Json;
 import app.parley.testing.TestParley;
 import java.net.InetAddress;
 import java.net.UnknownHostException;

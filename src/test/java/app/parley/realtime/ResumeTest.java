@@ -35,10 +35,6 @@ class ResumeTest {
         app.close();
     }
 
-    static List<JsonNode> durable(List<JsonNode> frames) {
-        return frames.stream().filter(f -> f.has("seq") && !f.path("ephemeral").asBoolean() && !"welcome".equals(f.path("type").asText())).toList();
-    }
-
     static long lastSeq(List<JsonNode> frames) {
         long last = 0;
         for (JsonNode f : frames) if (f.has("seq") && !f.path("ephemeral").asBoolean()) last = Math.max(last, f.get("seq").asLong());
@@ -74,7 +70,7 @@ class ResumeTest {
             assertThat(welcome.get("resync").asBoolean()).isFalse();
             owner.expect(201, "POST", "/v2/conversations/" + conversationId + "/messages", Map.of("text", "live"));
             agent.await(f -> "message.created".equals(f.path("type").asText()) && "live".equals(f.path("data").path("text").asText()));
-            List<JsonNode> events = durable(agent.frames(300));
+            List<JsonNode> events = TestSocket.durable(agent.frames(300));
 
             List<Long> seqs = events.stream().map(f -> f.get("seq").asLong()).toList();
             assertThat(seqs).isSorted().doesNotHaveDuplicates().allMatch(s -> s > before);
@@ -167,7 +163,7 @@ class ResumeTest {
             try (TestSocket agent = TestSocket.agent(app, owner, after)) {
                 agent.await("welcome");
                 done = senders.stream().allMatch(Future::isDone);
-                for (JsonNode f : durable(agent.frames(done ? 800 : 150))) {
+                for (JsonNode f : TestSocket.durable(agent.frames(done ? 800 : 150))) {
                     seqs.add(f.get("seq").asLong());
                     if ("message.created".equals(f.path("type").asText())) {
                         assertThat(received.add(f.path("data").path("text").asText())).as("delivered twice").isTrue();

@@ -2,7 +2,6 @@ package app.parley.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import app.parley.realtime.EventLog;
 import app.parley.testing.TestParley;
 import app.parley.testing.TestParley.Api;
 import java.time.Duration;

@@ -2,7 +2,7 @@ package app.parley.testing;
 
 import app.parley.Config;
 import app.parley.Parley;
-import app.parley.json.Json;
+import app.parley.core.Json;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;

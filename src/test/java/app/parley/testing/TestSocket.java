@@ -1,6 +1,6 @@
 package app.parley.testing;
 
-import app.parley.json.Json;
+import app.parley.core.Json;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -111,6 +111,11 @@ public final class TestSocket implements AutoCloseable {
 
     public void send(Object frame) {
         ws.sendText(frame instanceof String s ? s : Json.write(frame), true).join();
+    }
+
+    /** The frames that are events of the log (numbered, not ephemeral, not the welcome). */
+    public static List<JsonNode> durable(List<JsonNode> frames) {
+        return frames.stream().filter(f -> f.has("seq") && !f.path("ephemeral").asBoolean() && !"welcome".equals(f.path("type").asText())).toList();
     }
 
     /** The next frame that matches, skipping (but keeping) others; fails after 10 s. */

@@ -1,6 +1,6 @@
 package app.parley.webhook;
 
-import app.parley.json.Json;
+import app.parley.core.Json;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;

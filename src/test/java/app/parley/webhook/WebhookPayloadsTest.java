@@ -2,8 +2,8 @@ package app.parley.webhook;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import app.parley.json.Json;
-import app.parley.realtime.Event;
+import app.parley.core.Json;
+import app.parley.store.Event;
 import app.parley.store.LoggedEvent;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Instant;

@@ -1,4 +1,4 @@
-package app.parley.realtime;
+package app.parley.store;
 
 import com.fasterxml.jackson.annotation.JsonValue;
 

@@ -1,4 +1,4 @@
-package app.parley.masking;
+package app.parley.core;
 
 /**
  * Replaces payment card numbers in free text with {@code **** **** **** 1234}, keeping only the last four

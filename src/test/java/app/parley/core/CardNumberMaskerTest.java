@@ -1,8 +1,8 @@
-package app.parley.masking;
+package app.parley.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import app.parley.masking.CardNumberMasker.CardScheme;
+import app.parley.core.CardNumberMasker.CardScheme;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;

@@ -1,4 +1,4 @@
-package app.parley.realtime;
+package app.parley.store;
 
 import java.util.List;
 import org.jdbi.v3.core.Handle;

@@ -1,4 +1,4 @@
-package app.parley.db;
+package app.parley.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,6 +1,5 @@
-package app.parley.db;
+package app.parley.store;
 
-import app.parley.Config;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import java.lang.management.ManagementFactory;
@@ -39,14 +38,12 @@ public final class Database implements AutoCloseable {
                 .setMessageRendering(org.jdbi.v3.core.statement.StatementExceptions.MessageRendering.NONE);
     }
 
-    public static Database open(Config config) {
-        if (config.embeddedDatabase()) {
-            EmbeddedServer server = startEmbedded(config.dataDir(), config.postgresBinaries());
-            HikariConfig hc = poolConfig();
-            hc.setDataSource(server.dataSource("postgres"));
-            return connect(server, hc);
-        }
-        return connect(config.databaseUrl(), config.databaseUser(), config.databasePassword());
+    /** Starts (or reuses) the PostgreSQL embedded in {@code dataDir} and opens a pool on it. */
+    public static Database embedded(Path dataDir, Path postgresBinaries) {
+        EmbeddedServer server = startEmbedded(dataDir, postgresBinaries);
+        HikariConfig hc = poolConfig();
+        hc.setDataSource(server.dataSource("postgres"));
+        return connect(server, hc);
     }
 
     /** For tests and an external server: a pool on a database of an already running server. */

@@ -1,4 +1,4 @@
-package app.parley.realtime;
+package app.parley.store;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

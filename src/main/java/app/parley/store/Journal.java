@@ -1,7 +1,6 @@
-package app.parley.realtime;
+package app.parley.store;
 
-import app.parley.db.Database;
-import app.parley.http.ApiException;
+import app.parley.core.Refusal;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
@@ -74,14 +73,14 @@ public final class Journal implements AutoCloseable {
     public <T> CompletableFuture<T> submit(Command<T> command) {
         CompletableFuture<T> future = new CompletableFuture<>();
         if (!accepting) {
-            future.completeExceptionally(new ApiException(503, "shutting_down", "Parley is restarting; try again in a moment."));
+            future.completeExceptionally(Refusal.unavailable("shutting_down", "Parley is restarting; try again in a moment."));
             return future;
         }
         queue.add(new Pending<>(command, future));
         return future;
     }
 
-    /** Submits and waits; a command's {@link ApiException} is thrown as it was. */
+    /** Submits and waits; a command's {@link Refusal} is thrown as it was. */
     public <T> T run(Command<T> command) {
         try {
             return submit(command).join();
@@ -189,12 +188,12 @@ public final class Journal implements AutoCloseable {
         resync = false;
     }
 
-    static ApiException unavailable() {
-        return new ApiException(503, "unavailable", "The database is not reachable right now; try again in a moment.");
+    static Refusal unavailable() {
+        return Refusal.unavailable("unavailable", "The database is not reachable right now; try again in a moment.");
     }
 
     private static void fail(Pending<?> p, RuntimeException e) {
-        if (!(e instanceof ApiException)) log.error("Command failed", e);
+        if (!(e instanceof Refusal)) log.error("Command failed", e);
         p.future().completeExceptionally(e);
     }
 
@@ -227,7 +226,7 @@ public final class Journal implements AutoCloseable {
                     try {
                         results.add(p.command().execute(tx));
                         refusals.add(null);
-                    } catch (ApiException refused) {
+                    } catch (Refusal refused) {
                         // A command that refused before writing anything fails alone; the batch goes on.
                         if (tx.writes() != before || batch.size() == 1) throw refused;
                         results.add(null);

@@ -1,4 +1,4 @@
-package app.parley.realtime;
+package app.parley.store;
 
 /** Writes a command buffers in a batch, sent together with the other parts' in one round trip. */
 public interface TxPart {

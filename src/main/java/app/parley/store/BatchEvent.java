@@ -1,4 +1,4 @@
-package app.parley.realtime;
+package app.parley.store;
 
 import jdk.jfr.Category;
 import jdk.jfr.Description;

@@ -1,4 +1,4 @@
-package app.parley.db;
+package app.parley.store;
 
 import io.zonky.test.db.postgres.embedded.DefaultPostgresBinaryResolver;
 import java.io.BufferedInputStream;

@@ -1,6 +1,6 @@
-package app.parley.http;
+package app.parley.core;
 
-import app.parley.masking.CardNumberMasker;
+import app.parley.core.CardNumberMasker;
 import java.util.regex.Pattern;
 
 /**
@@ -17,11 +17,11 @@ public final class Input {
 
     /** Required message text: trimmed, not empty, ≤ 10,000 characters, line breaks and tabs allowed, masked. */
     public static String messageText(String field, String text) {
-        if (text == null || text.isBlank()) throw ApiException.invalid(field, "The message is empty.");
+        if (text == null || text.isBlank()) throw Refusal.invalid(field, "The message is empty.");
         refuseControlCharacters(field, text, true);
         String t = text.strip();
         if (t.length() > MAX_TEXT) {
-            throw ApiException.invalid(field, "A message may have at most " + MAX_TEXT + " characters.");
+            throw Refusal.invalid(field, "A message may have at most " + MAX_TEXT + " characters.");
         }
         return CardNumberMasker.mask(t);
     }
@@ -41,7 +41,7 @@ public final class Input {
         refuseControlCharacters(field, value, lines);
         String t = value.strip();
         if (t.isEmpty()) return null;
-        if (t.length() > max) throw ApiException.invalid(field, "'" + field + "' may have at most " + max + " characters.");
+        if (t.length() > max) throw Refusal.invalid(field, "'" + field + "' may have at most " + max + " characters.");
         return CardNumberMasker.mask(t);
     }
 
@@ -51,20 +51,20 @@ public final class Input {
 
     public static String email(String field, String value) {
         String e = shortText(field, value, MAX_NAME);
-        if (e != null && !EMAIL.matcher(e).matches()) throw ApiException.invalid(field, "This is not an email address.");
+        if (e != null && !EMAIL.matcher(e).matches()) throw Refusal.invalid(field, "This is not an email address.");
         return e;
     }
 
     public static String requiredName(String field, String value) {
         String n = name(field, value);
-        if (n == null) throw ApiException.invalid(field, "'" + field + "' is required.");
+        if (n == null) throw Refusal.invalid(field, "'" + field + "' is required.");
         return n;
     }
 
     /** A client-chosen id for idempotent sends: stored and echoed, so masked like everything a client writes. */
     public static String clientId(String value) {
         if (value == null) return null;
-        if (value.isBlank() || value.length() > 100) throw ApiException.invalid("client_id", "client_id must have 1 to 100 characters.");
+        if (value.isBlank() || value.length() > 100) throw Refusal.invalid("client_id", "client_id must have 1 to 100 characters.");
         refuseControlCharacters("client_id", value, false);
         return echoedClientId(value);
     }
@@ -106,7 +106,7 @@ public final class Input {
         if (value == null) return;
         for (int i = 0; i < value.length(); i++) {
             if (isControl(value.charAt(i), lines)) {
-                throw new ApiException(400, "invalid_characters",
+                throw new Refusal(Refusal.Kind.BAD_REQUEST, "invalid_characters",
                         "'" + field + "' may not contain control characters" + (lines ? " other than line breaks and tabs." : "."),
                         field);
             }

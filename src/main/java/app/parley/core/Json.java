@@ -1,7 +1,7 @@
-package app.parley.json;
+package app.parley.core;
 
-import app.parley.http.ApiException;
-import app.parley.http.Input;
+import app.parley.core.Refusal;
+import app.parley.core.Input;
 import com.fasterxml.jackson.core.exc.StreamReadException;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -16,12 +16,10 @@ import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
-import io.javalin.json.JsonMapper;
-import java.lang.reflect.Type;
 import java.util.stream.Collectors;
 
 /** The one JSON configuration of Parley: snake_case, ISO dates, unknown fields refused. */
-public final class Json implements JsonMapper {
+public final class Json {
     public static final ObjectMapper MAPPER = createMapper();
 
     private static ObjectMapper createMapper() {
@@ -80,23 +78,23 @@ public final class Json implements JsonMapper {
     /** Reads a client's JSON, turning every kind of bad input into a 400/422 with a stable code. */
     public static <T> T read(String body, Class<T> type) {
         if (body == null || body.isBlank()) {
-            throw ApiException.badRequest("malformed_json", "The request body must be a JSON object.");
+            throw Refusal.badRequest("malformed_json", "The request body must be a JSON object.");
         }
         try {
             T value = MAPPER.readValue(body, type);
-            if (value == null) throw ApiException.badRequest("malformed_json", "The request body must be a JSON object.");
+            if (value == null) throw Refusal.badRequest("malformed_json", "The request body must be a JSON object.");
             return value;
         } catch (UnrecognizedPropertyException e) {
             throw unknownField(e.getPropertyName());
         } catch (MismatchedInputException e) {
             String field = path(e);
-            if (field.isEmpty()) throw ApiException.badRequest("malformed_json", "The request body must be a JSON object.");
-            throw new ApiException(422, "validation_failed", "Field '" + field + "' has the wrong type.", field);
+            if (field.isEmpty()) throw Refusal.badRequest("malformed_json", "The request body must be a JSON object.");
+            throw new Refusal(Refusal.Kind.INVALID, "validation_failed", "Field '" + field + "' has the wrong type.", field);
         } catch (JsonMappingException e) {
             Throwable cause = e.getCause();
-            if (cause instanceof ApiException api) throw api;
+            if (cause instanceof Refusal api) throw api;
             String field = path(e);
-            throw new ApiException(422, "validation_failed",
+            throw new Refusal(Refusal.Kind.INVALID, "validation_failed",
                     field.isEmpty() ? "The request body is not valid." : "Field '" + field + "' is not valid.", field.isEmpty() ? null : field);
         } catch (JsonProcessingException e) {
             throw refusal(e, "The request body is not valid JSON.");
@@ -114,18 +112,18 @@ public final class Json implements JsonMapper {
     private static final String DUPLICATE = "Duplicate field '";
 
     // A key is the client's text too: echoed masked.
-    private static ApiException unknownField(String name) {
-        String field = app.parley.masking.CardNumberMasker.mask(name);
-        return new ApiException(400, "unknown_field", "Unknown field '" + field + "'.", field);
+    private static Refusal unknownField(String name) {
+        String field = app.parley.core.CardNumberMasker.mask(name);
+        return new Refusal(Refusal.Kind.BAD_REQUEST, "unknown_field", "Unknown field '" + field + "'.", field);
     }
 
-    private static ApiException refusal(JsonProcessingException e, String malformed) {
+    private static Refusal refusal(JsonProcessingException e, String malformed) {
         String said = e.getOriginalMessage();
         if (e instanceof StreamReadException && said != null && said.startsWith(DUPLICATE)) {
-            String field = app.parley.masking.CardNumberMasker.mask(said.substring(DUPLICATE.length(), said.lastIndexOf('\'')));
-            return new ApiException(400, "duplicate_key", "The key '" + field + "' appears twice; send each key once.", field);
+            String field = app.parley.core.CardNumberMasker.mask(said.substring(DUPLICATE.length(), said.lastIndexOf('\'')));
+            return new Refusal(Refusal.Kind.BAD_REQUEST, "duplicate_key", "The key '" + field + "' appears twice; send each key once.", field);
         }
-        return ApiException.badRequest("malformed_json", malformed);
+        return Refusal.badRequest("malformed_json", malformed);
     }
 
     public static <T> T convert(JsonNode node, Class<T> type) {
@@ -135,11 +133,11 @@ public final class Json implements JsonMapper {
             throw unknownField(e.getPropertyName());
         } catch (JsonMappingException e) {
             Throwable cause = e.getCause();
-            if (cause instanceof ApiException api) throw api;
+            if (cause instanceof Refusal api) throw api;
             String field = path(e);
-            throw new ApiException(422, "validation_failed", "Field '" + field + "' has the wrong type.", field);
+            throw new Refusal(Refusal.Kind.INVALID, "validation_failed", "Field '" + field + "' has the wrong type.", field);
         } catch (JsonProcessingException e) {
-            throw ApiException.badRequest("malformed_json", "The message is not valid JSON.");
+            throw Refusal.badRequest("malformed_json", "The message is not valid JSON.");
         }
     }
 
@@ -147,16 +145,5 @@ public final class Json implements JsonMapper {
         return e.getPath().stream()
                 .map(ref -> ref.getFieldName() != null ? ref.getFieldName() : String.valueOf(ref.getIndex()))
                 .collect(Collectors.joining("."));
-    }
-
-    @Override
-    public String toJsonString(Object obj, Type type) {
-        return write(obj);
-    }
-
-    @Override
-    @SuppressWarnings("unchecked")
-    public <T> T fromJsonString(String json, Type targetType) {
-        return read(json, (Class<T>) targetType);
     }
 }

@@ -1,4 +1,4 @@
-package app.parley.realtime;
+package app.parley.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -202,7 +202,7 @@ class JournalBatchTest {
             assertThat(stored).containsExactly("a1", "a2", "b1", "b2");
             agent.await(f -> "second from a".equals(f.path("data").path("text").asText()));
             agent.await(f -> "second from b".equals(f.path("data").path("text").asText()));
-            List<JsonNode> frames = ResumeTest.durable(agent.frames(300));
+            List<JsonNode> frames = TestSocket.durable(agent.frames(300));
             assertThat(frames.stream().filter(f -> "message.created".equals(f.path("type").asText())
                     && "first from a".equals(f.path("data").path("text").asText()))).hasSize(1);
             List<Long> received = new ArrayList<>();

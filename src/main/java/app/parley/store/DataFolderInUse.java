@@ -1,4 +1,4 @@
-package app.parley.db;
+package app.parley.store;
 
 import java.nio.file.Path;
 

@@ -1,4 +1,4 @@
-package app.parley.realtime;
+package app.parley.store;
 
 import java.sql.SQLException;
 import java.util.ArrayList;

@@ -1,6 +1,5 @@
-package app.parley.realtime;
+package app.parley.store;
 
-import app.parley.conversation.Viewer;
 import java.util.List;
 import java.util.Set;
 
@@ -34,11 +33,6 @@ public record Event(
     public Event(long seq, long accountId, String type, Long conversationId, Long groupId, Long visitorId,
                  String agentPayload, String visitorPayload, List<Long> otherGroupIds) {
         this(seq, accountId, type, conversationId, groupId, visitorId, agentPayload, visitorPayload, otherGroupIds, null);
-    }
-
-    /** Whether the agent sees the event: they see its group or one of its other groups. */
-    public boolean seenBy(Viewer viewer) {
-        return viewer.sees(groupId) || otherGroupIds != null && otherGroupIds.stream().anyMatch(viewer::sees);
     }
 
     public String agentFrame() {
