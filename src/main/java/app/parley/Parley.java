@@ -11,6 +11,7 @@ import app.parley.account.Tokens;
 import app.parley.contact.Contacts;
 import app.parley.contact.VisitorCard;
 import app.parley.conversation.AgentActions;
+import app.parley.conversation.ConversationLinks;
 import app.parley.conversation.VisitorActions;
 import app.parley.store.Database;
 import app.parley.http.AccessWatch;
@@ -20,6 +21,7 @@ import app.parley.http.Routes;
 import app.parley.http.TabCounts;
 import app.parley.http.VisitorSocket;
 import app.parley.store.EventLog;
+import app.parley.realtime.ChatStatus;
 import app.parley.realtime.Hub;
 import app.parley.store.Journal;
 import app.parley.store.EventConsumers;
@@ -62,16 +64,18 @@ public final class Parley implements AutoCloseable {
         consumers.register(WebhookConsumer.NAME, EventConsumers.StartAt.NOW, new WebhookConsumer(), jobs::wake);
         jobs.register(WebhookSender.KIND, new WebhookSender(jdbi, jobs.gate(),
                 RetrySchedule.standard(config.webhookRetryBaseMillis(), config.webhookMaxAttempts())));
+        Presence presence = new Presence(accountId -> jdbi.withHandle(h -> Agents.ofAccount(h, accountId)));
+        ChatStatus chatStatus = new ChatStatus(hub, presence);
         this.journal = new Journal(jdbi, events -> {
             hub.publish(events);
             tabCounts.onCommitted(events);
+            chatStatus.onCommitted(events);
             consumers.wake();
         });
         hub.startAt(journal.lastSeq());
         this.accessWatch = new AccessWatch(jdbi);
         Auth auth = new Auth(jdbi, accessWatch);
-        Presence presence = new Presence(accountId -> jdbi.withHandle(h -> Agents.ofAccount(h, accountId)));
-        Team team = new Team(journal, presence, hub, auth);
+        Team team = new Team(journal, auth, ConversationLinks::groupDeleted);
         VisitorCard card = new VisitorCard(journal);
         VisitorActions visitorActions = new VisitorActions(journal, presence::chatOnline);
         AgentActions agentActions = new AgentActions(journal);

@@ -1,6 +1,5 @@
 package app.parley.account;
 
-import app.parley.conversation.Viewer;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;

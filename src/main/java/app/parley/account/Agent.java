@@ -1,6 +1,5 @@
 package app.parley.account;
 
-import app.parley.conversation.Viewer;
 import java.util.Set;
 
 /** A member of a shop's support team. */

@@ -1,6 +1,5 @@
 package app.parley.account;
 
-import app.parley.conversation.Viewer;
 
 /** Who is making a request: an agent signed in to the dashboard, or an integration with an API token. */
 public record Caller(Agent agent, boolean viaToken, String csrfToken) {

@@ -1,11 +1,9 @@
 package app.parley.account;
 
-import app.parley.conversation.ConversationCache;
 import app.parley.core.Refusal;
 import app.parley.core.Input;
 import app.parley.core.Json;
 import app.parley.store.EventType;
-import app.parley.realtime.Hub;
 import app.parley.store.Journal;
 import app.parley.store.Tx;
 import java.util.List;
@@ -19,20 +17,14 @@ public final class Team {
 
     public record TagView(long id, String name, String color, String description) {}
 
-    /** Changes to groups change who is there to answer a group's chat boxes. */
-    private static final java.util.Set<EventType> GROUP_CHANGES =
-            java.util.EnumSet.of(EventType.GROUP_CREATED, EventType.GROUP_UPDATED, EventType.GROUP_DELETED);
-
     private final Journal journal;
-    private final Presence presence;
-    private final Hub hub;
     private final Auth auth;
+    private final GroupCleanup groupCleanup;
 
-    public Team(Journal journal, Presence presence, Hub hub, Auth auth) {
+    public Team(Journal journal, Auth auth, GroupCleanup groupCleanup) {
         this.journal = journal;
-        this.presence = presence;
-        this.hub = hub;
         this.auth = auth;
+        this.groupCleanup = groupCleanup;
     }
 
     /** The agent's own status, name and avatar: all checked first, then written together. */
@@ -131,7 +123,7 @@ public final class Team {
                     .bind("id", groupId).bind("a", by.accountId()).execute();
             if (n == 0) throw Refusal.notFound("The group");
             // Its conversations are now ungrouped (ON DELETE SET NULL).
-            ConversationCache.groupDeleted(tx, groupId);
+            groupCleanup.groupDeleted(tx, groupId);
             accountChanged(tx, by.accountId(), EventType.GROUP_DELETED, Map.of("id", groupId));
             return null;
         });
@@ -208,31 +200,15 @@ public final class Team {
         }
     }
 
-    private Agent changed(Tx tx, long agentId) {
+    // Who is there to answer a chat box follows from these events once committed (realtime.ChatStatus).
+    private static Agent changed(Tx tx, long agentId) {
         Agent a = Agents.byId(tx.reader(), agentId).orElseThrow();
         tx.emit(EventType.AGENT_UPDATED, a.accountId(), null, null, null, Json.write(a), null);
-        tx.afterCommit(() -> {
-            presence.update(a);
-            announceChatStatus(a.accountId());
-        });
         return a;
     }
 
-    private void accountChanged(Tx tx, long accountId, EventType type, Object payload) {
+    private static void accountChanged(Tx tx, long accountId, EventType type, Object payload) {
         tx.emit(type, accountId, null, null, null, Json.write(payload), null);
-        if (GROUP_CHANGES.contains(type)) {
-            tx.afterCommit(() -> {
-                presence.reload(accountId);
-                announceChatStatus(accountId);
-            });
-        }
-    }
-
-    /** Tells every connected chat box of the account whether someone is there to answer. */
-    private void announceChatStatus(long accountId) {
-        for (var c : hub.visitors(accountId)) {
-            c.signal(hub.chatStatusFrame(presence.chatOnline(accountId, c.groupId())));
-        }
     }
 
     private static void setGroups(Handle h, long accountId, long agentId, List<Long> groupIds) {

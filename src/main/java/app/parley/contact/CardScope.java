@@ -1,6 +1,6 @@
 package app.parley.contact;
 
-import app.parley.conversation.Viewer;
+import app.parley.account.Viewer;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;

@@ -1,6 +1,6 @@
 package app.parley.contact;
 
-import app.parley.conversation.ConversationCache;
+import app.parley.conversation.ConversationLinks;
 import app.parley.store.Tx;
 import org.jdbi.v3.core.Handle;
 
@@ -34,7 +34,7 @@ final class ContactLinks {
         h.createUpdate("UPDATE contacts SET verified = true, user_id = coalesce(:u, user_id) WHERE id = :c")
                 .bind("u", userId).bind("c", target).execute();
         link(tx, visitorId, target);
-        if (own != null && !own.verified() && own.id() != target) ConversationCache.moveContact(tx, visitorId, own.id(), target);
+        if (own != null && !own.verified() && own.id() != target) ConversationLinks.moveContact(tx, visitorId, own.id(), target);
     }
 
     /**
@@ -83,6 +83,6 @@ final class ContactLinks {
                         FROM visitors v WHERE v.id = :v AND c.id = :c""")
                 .bind("v", visitorId).bind("c", contactId).execute();
         h.createUpdate("UPDATE visitors SET contact_id = :c WHERE id = :v").bind("c", contactId).bind("v", visitorId).execute();
-        ConversationCache.linkContact(tx, visitorId, contactId);
+        ConversationLinks.linkContact(tx, visitorId, contactId);
     }
 }

@@ -1,6 +1,6 @@
 package app.parley.contact;
 
-import app.parley.conversation.Viewer;
+import app.parley.account.Viewer;
 import app.parley.core.Refusal;
 import app.parley.core.Input;
 import app.parley.core.Json;

@@ -1,7 +1,7 @@
 package app.parley.contact;
 
 import app.parley.account.IdentitySecret;
-import app.parley.conversation.Viewer;
+import app.parley.account.Viewer;
 import app.parley.core.Refusal;
 import app.parley.core.Input;
 import app.parley.core.Json;

@@ -22,7 +22,7 @@ import org.jdbi.v3.core.Handle;
  * holds: a visitor writing on in a known conversation costs no read. Commands change working copies; a copy
  * becomes the committed row only when the batch that wrote it commits (a rolled-back batch drops the whole cache).
  * Changes made by direct SQL go through here too: a contact linked to a visitor ({@link #linkContact}), a group
- * deleted ({@link #groupDeleted}).
+ * deleted ({@link #groupDeleted}); other features reach them through {@link ConversationLinks}.
  */
 public final class ConversationCache implements TxPart {
     /** The committed rows, most recently used last; the journal keeps it across batches. */
@@ -90,7 +90,7 @@ public final class ConversationCache implements TxPart {
      * Links the visitor's conversations that have no contact yet to {@code contactId}, in PostgreSQL and in the
      * rows the journal holds.
      */
-    public static void linkContact(Tx tx, long visitorId, long contactId) {
+    static void linkContact(Tx tx, long visitorId, long contactId) {
         tx.handle().createUpdate("UPDATE conversations SET contact_id = :c WHERE visitor_id = :v AND contact_id IS NULL")
                 .bind("c", contactId).bind("v", visitorId).execute();
         of(tx).changedBySql(r -> r.visitorId == visitorId && r.contactId == null, r -> r.contactId = contactId);
@@ -100,14 +100,14 @@ public final class ConversationCache implements TxPart {
      * The visitor proved to be a verified contact: their conversations linked to the contact they had of their own
      * ({@code from}) move to it.
      */
-    public static void moveContact(Tx tx, long visitorId, long from, long to) {
+    static void moveContact(Tx tx, long visitorId, long from, long to) {
         tx.handle().createUpdate("UPDATE conversations SET contact_id = :to WHERE visitor_id = :v AND contact_id = :from")
                 .bind("to", to).bind("v", visitorId).bind("from", from).execute();
         of(tx).changedBySql(r -> r.visitorId == visitorId && Long.valueOf(from).equals(r.contactId), r -> r.contactId = to);
     }
 
     /** A group was deleted in this transaction: PostgreSQL set its conversations' group to null, so must the rows held. */
-    public static void groupDeleted(Tx tx, long groupId) {
+    static void groupDeleted(Tx tx, long groupId) {
         of(tx).changedBySql(r -> Long.valueOf(groupId).equals(r.groupId), r -> r.groupId = null);
     }
 

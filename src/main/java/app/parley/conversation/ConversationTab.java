@@ -1,5 +1,6 @@
 package app.parley.conversation;
 
+import app.parley.account.Viewer;
 import app.parley.core.Json;
 import app.parley.store.Event;
 import com.fasterxml.jackson.databind.JsonNode;

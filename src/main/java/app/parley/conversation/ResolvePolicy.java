@@ -1,5 +1,6 @@
 package app.parley.conversation;
 
+import app.parley.account.Viewer;
 import java.util.Set;
 
 /**

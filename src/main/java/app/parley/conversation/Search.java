@@ -1,5 +1,6 @@
 package app.parley.conversation;
 
+import app.parley.account.Viewer;
 import app.parley.core.Refusal;
 import java.time.LocalDate;
 import java.time.ZoneOffset;

@@ -2,7 +2,7 @@ package app.parley.realtime;
 
 import app.parley.store.Event;
 import app.parley.conversation.ConversationTab;
-import app.parley.conversation.Viewer;
+import app.parley.account.Viewer;
 import java.util.ArrayList;
 import java.util.List;
 import org.eclipse.jetty.websocket.api.Session;

@@ -1,6 +1,6 @@
 package app.parley.realtime;
 
-import app.parley.conversation.Viewer;
+import app.parley.account.Viewer;
 import app.parley.store.Event;
 
 /** Which committed events reach which agent: the agent's scope (docs/PRODUCT.md §1.2) applied to an event's groups. */

@@ -1,5 +1,6 @@
 package app.parley.conversation;
 
+import app.parley.account.Viewer;
 import static app.parley.conversation.ConversationTab.ALL;
 import static app.parley.conversation.ConversationTab.MINE;
 import static app.parley.conversation.ConversationTab.NEW;

@@ -1,5 +1,6 @@
 package app.parley.conversation;
 
+import app.parley.account.Viewer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import app.parley.account.Role;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import app.parley.account.Role;
 import app.parley.conversation.ConversationTab;
-import app.parley.conversation.Viewer;
+import app.parley.account.Viewer;
 import app.parley.testing.TestParley;
 import app.parley.testing.TestSocket;
 import com.fasterxml.jackson.databind.JsonNode;

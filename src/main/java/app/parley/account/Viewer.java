@@ -1,6 +1,5 @@
-package app.parley.conversation;
+package app.parley.account;
 
-import app.parley.account.Role;
 import java.util.Set;
 
 /** The agent looking at conversations: who they are, their role and their groups. */
