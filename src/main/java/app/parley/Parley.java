@@ -1,6 +1,7 @@
 package app.parley;
 
 import app.parley.account.Account;
+import app.parley.account.AccountQueries;
 import app.parley.account.Agents;
 import app.parley.account.Auth;
 import app.parley.account.Passwords;
@@ -8,24 +9,27 @@ import app.parley.account.Presence;
 import app.parley.account.Role;
 import app.parley.account.Team;
 import app.parley.account.Tokens;
+import app.parley.contact.Arrivals;
 import app.parley.contact.Contacts;
 import app.parley.contact.VisitorCard;
 import app.parley.conversation.AgentActions;
 import app.parley.conversation.ConversationLinks;
+import app.parley.conversation.Inbox;
 import app.parley.conversation.VisitorActions;
-import app.parley.store.Database;
-import app.parley.http.AccessWatch;
+import app.parley.conversation.VisitorThread;
 import app.parley.http.AgentSocket;
 import app.parley.http.Http;
 import app.parley.http.Routes;
-import app.parley.http.TabCounts;
 import app.parley.http.VisitorSocket;
-import app.parley.store.EventLog;
+import app.parley.realtime.AccessWatch;
 import app.parley.realtime.ChatStatus;
 import app.parley.realtime.Hub;
-import app.parley.store.Journal;
+import app.parley.realtime.TabCounts;
+import app.parley.store.Database;
 import app.parley.store.EventConsumers;
+import app.parley.store.EventLog;
 import app.parley.store.Jobs;
+import app.parley.store.Journal;
 import app.parley.webhook.RetrySchedule;
 import app.parley.webhook.WebhookConsumer;
 import app.parley.webhook.WebhookSender;
@@ -56,7 +60,8 @@ public final class Parley implements AutoCloseable {
         this.db = db;
         var jdbi = db.jdbi();
         this.hub = new Hub();
-        this.tabCounts = new TabCounts(jdbi, hub);
+        Inbox inbox = new Inbox(jdbi);
+        this.tabCounts = new TabCounts(inbox, hub);
         // The durable backbone: consumers of the event log and the job table (docs/WEBHOOKS.md).
         Duration poll = Duration.ofMillis(config.backbonePollMillis());
         this.jobs = new Jobs(jdbi, poll, Duration.ofSeconds(60), 32);
@@ -76,14 +81,16 @@ public final class Parley implements AutoCloseable {
         this.accessWatch = new AccessWatch(jdbi);
         Auth auth = new Auth(jdbi, accessWatch);
         Team team = new Team(journal, auth, ConversationLinks::groupDeleted);
-        VisitorCard card = new VisitorCard(journal);
+        VisitorCard card = new VisitorCard(journal, jdbi);
+        AccountQueries accounts = new AccountQueries(jdbi);
         VisitorActions visitorActions = new VisitorActions(journal, presence::chatOnline);
         AgentActions agentActions = new AgentActions(journal);
-        Routes routes = new Routes(jdbi, auth, team, agentActions, card, new Contacts(journal), presence, config.secureCookies(),
-                config.passwordHashConcurrency(), new Webhooks(jdbi, jobs::wake));
-        VisitorSocket visitorSocket = new VisitorSocket(jdbi, hub, visitorActions, card, presence, config.visitorMessageRate(),
-                config.newVisitorsPerIpPerMinute(), config.newConversationsPerIpPerMinute());
-        AgentSocket agentSocket = new AgentSocket(jdbi, hub, auth, presence, accessWatch);
+        Routes routes = new Routes(accounts, inbox, auth, team, agentActions, card, new Contacts(journal, jdbi), presence,
+                config.secureCookies(), config.passwordHashConcurrency(), new Webhooks(jdbi, jobs::wake));
+        VisitorSocket visitorSocket = new VisitorSocket(accounts, new Arrivals(jdbi), new VisitorThread(jdbi), hub,
+                visitorActions, card, presence, config.visitorMessageRate(), config.newVisitorsPerIpPerMinute(),
+                config.newConversationsPerIpPerMinute());
+        AgentSocket agentSocket = new AgentSocket(inbox, hub, auth, presence, accessWatch);
         routes.reportHealth(db::available);
         this.web = Http.create(auth, config.secureCookies(), r -> {
             routes.register(r);

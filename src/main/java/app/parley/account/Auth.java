@@ -3,6 +3,8 @@ package app.parley.account;
 import app.parley.core.Refusal;
 import java.time.Duration;
 import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.jdbi.v3.core.Jdbi;
 
@@ -58,6 +60,14 @@ public final class Auth {
                         WHERE s.token_hash = :hash AND a.id = s.agent_id RETURNING a.account_id""")
                 .bind("hash", Tokens.sha256(sessionToken)).mapTo(Long.class).findOne())
                 .ifPresent(accessChanges::recheck);
+    }
+
+    /** The account's live API tokens (never the token itself: only its hash is stored). */
+    public List<Map<String, Object>> tokens(long accountId) {
+        return jdbi.withHandle(h -> h.createQuery("""
+                        SELECT id, name, created_at, last_used_at FROM api_tokens
+                        WHERE account_id = :a AND revoked_at IS NULL ORDER BY id""")
+                .bind("a", accountId).mapToMap().list());
     }
 
     /** Revokes one of the account's API tokens; false when there is no such live token. */

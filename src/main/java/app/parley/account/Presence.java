@@ -26,16 +26,6 @@ public final class Presence {
                 && (groupId == null || s.groupIds().isEmpty() || s.groupIds().contains(groupId)));
     }
 
-    /** The same, inside an open transaction: a missing account is read through that transaction's connection. */
-    public boolean chatOnline(long accountId, Long groupId, org.jdbi.v3.core.Handle h) {
-        if (!accounts.containsKey(accountId)) {
-            Map<Long, State> m = new ConcurrentHashMap<>();
-            for (Agent a : Agents.ofAccount(h, accountId)) m.put(a.id(), new State(a.online(), a.active(), a.groupIds()));
-            accounts.putIfAbsent(accountId, m);
-        }
-        return chatOnline(accountId, groupId);
-    }
-
     public void update(Agent agent) {
         agents(agent.accountId()).put(agent.id(), new State(agent.online(), agent.active(), agent.groupIds()));
     }

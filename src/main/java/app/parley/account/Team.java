@@ -1,8 +1,8 @@
 package app.parley.account;
 
-import app.parley.core.Refusal;
 import app.parley.core.Input;
 import app.parley.core.Json;
+import app.parley.core.Refusal;
 import app.parley.store.EventType;
 import app.parley.store.Journal;
 import app.parley.store.Tx;
@@ -134,6 +134,12 @@ public final class Team {
     public static List<GroupView> groups(Handle h, long accountId) {
         return h.createQuery("SELECT id, name, key FROM groups WHERE account_id = :a ORDER BY lower(name)")
                 .bind("a", accountId).map((rs, ctx) -> new GroupView(rs.getLong(1), rs.getString(2), rs.getString(3))).list();
+    }
+
+    /** The id of the account's group with this key, or null. */
+    public static Long groupId(Handle h, long accountId, String key) {
+        return h.createQuery("SELECT id FROM groups WHERE account_id = :a AND key = :k")
+                .bind("a", accountId).bind("k", key).mapTo(Long.class).findOne().orElse(null);
     }
 
     /** Any agent may create a tag while chatting (docs/PRODUCT.md §1.4); changing or deleting one needs full access. */

@@ -1,14 +1,15 @@
 package app.parley.contact;
 
 import app.parley.account.Viewer;
-import app.parley.core.Refusal;
 import app.parley.core.Input;
 import app.parley.core.Json;
+import app.parley.core.Refusal;
 import app.parley.store.EventType;
 import app.parley.store.Journal;
 import com.fasterxml.jackson.annotation.JsonRawValue;
 import java.time.OffsetDateTime;
 import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
 
 /** The person behind one or more visitors (docs/PRODUCT.md §3), as {@code GET|PATCH /v2/contacts/{id}} shows it. */
 public final class Contacts {
@@ -18,8 +19,11 @@ public final class Contacts {
 
     private final Journal journal;
 
-    public Contacts(Journal journal) {
+    private final Jdbi jdbi;
+
+    public Contacts(Journal journal, Jdbi jdbi) {
         this.journal = journal;
+        this.jdbi = jdbi;
     }
 
     public static Contact byId(Handle h, long accountId, long id) {
@@ -36,7 +40,11 @@ public final class Contacts {
     }
 
     /** The contact, if the agent sees one of its conversations; else not found, as for a conversation. */
-    public static Contact byId(Handle h, Viewer viewer, long id) {
+    public Contact get(Viewer viewer, long id) {
+        return jdbi.withHandle(h -> visible(h, viewer, id));
+    }
+
+    private static Contact visible(Handle h, Viewer viewer, long id) {
         Contact c = byId(h, viewer.accountId(), id);
         if (!CardScope.ofContact(h, id).seenBy(viewer)) throw Refusal.notFound("The contact");
         return c;
@@ -51,7 +59,7 @@ public final class Contacts {
         String t = Input.longText("note", note, 10_000);
         return journal.run(tx -> {
             Handle h = tx.handle();
-            byId(h, viewer, id);
+            visible(h, viewer, id);
             h.createUpdate("""
                             UPDATE contacts SET name = coalesce(:n, name), email = coalesce(:e, email),
                                    phone = coalesce(:p, phone), note = coalesce(:t, note), updated_at = now()

@@ -2,10 +2,10 @@ package app.parley.contact;
 
 import app.parley.account.IdentitySecret;
 import app.parley.account.Viewer;
-import app.parley.core.Refusal;
+import app.parley.core.CardNumberMasker;
 import app.parley.core.Input;
 import app.parley.core.Json;
-import app.parley.core.CardNumberMasker;
+import app.parley.core.Refusal;
 import app.parley.store.EventType;
 import app.parley.store.Journal;
 import app.parley.store.Tx;
@@ -14,6 +14,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Iterator;
 import java.util.Map;
 import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
 
 /**
  * Changes to what the visitor card shows (docs/PRODUCT.md §3): the shop or the visitor identifying themselves, the
@@ -32,9 +33,11 @@ public final class VisitorCard {
     private static final int MAX_VARIABLES = 50;
 
     private final Journal journal;
+    private final Jdbi jdbi;
 
-    public VisitorCard(Journal journal) {
+    public VisitorCard(Journal journal, Jdbi jdbi) {
         this.journal = journal;
+        this.jdbi = jdbi;
     }
 
     /**
@@ -141,10 +144,10 @@ public final class VisitorCard {
     }
 
     /** The visitor, if the agent sees one of their conversations; else not found, as for a conversation. */
-    public Visitor get(Handle h, Viewer viewer, long visitorId) {
-        return Visitors.byId(h, viewer.accountId(), visitorId)
+    public Visitor get(Viewer viewer, long visitorId) {
+        return jdbi.withHandle(h -> Visitors.byId(h, viewer.accountId(), visitorId)
                 .filter(v -> CardScope.ofVisitor(h, v.id()).seenBy(viewer))
-                .orElseThrow(() -> Refusal.notFound("The visitor"));
+                .orElseThrow(() -> Refusal.notFound("The visitor")));
     }
 
     private static boolean cleared(String value) {

@@ -2,9 +2,9 @@ package app.parley.conversation;
 
 import app.parley.account.Agent;
 import app.parley.account.Agents;
-import app.parley.core.Refusal;
 import app.parley.core.Input;
 import app.parley.core.Json;
+import app.parley.core.Refusal;
 import app.parley.store.EventType;
 import app.parley.store.Journal;
 import app.parley.store.Tx;

@@ -3,8 +3,8 @@ package app.parley.conversation;
 import app.parley.account.Viewer;
 import app.parley.core.Json;
 import app.parley.store.Event;
-import com.fasterxml.jackson.databind.JsonNode;
 import app.parley.store.EventType;
+import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
 import java.util.Set;
 

@@ -1,8 +1,8 @@
 package app.parley.conversation;
 
-import app.parley.core.Refusal;
 import app.parley.core.Input;
 import app.parley.core.Json;
+import app.parley.core.Refusal;
 import app.parley.store.EventType;
 import app.parley.store.Journal;
 import app.parley.store.Tx;

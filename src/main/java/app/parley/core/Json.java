@@ -1,11 +1,11 @@
 package app.parley.core;
 
-import app.parley.core.Refusal;
 import app.parley.core.Input;
-import com.fasterxml.jackson.core.exc.StreamReadException;
+import app.parley.core.Refusal;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.exc.StreamReadException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;

@@ -1,17 +1,18 @@
 package app.parley.http;
 
-import app.parley.core.Refusal;
 import app.parley.account.AgentStatus;
 import app.parley.account.Auth;
 import app.parley.account.Caller;
 import app.parley.account.Credential;
 import app.parley.account.Presence;
-import app.parley.conversation.AgentActions;
+import app.parley.conversation.Inbox;
 import app.parley.core.Json;
+import app.parley.core.Refusal;
+import app.parley.realtime.AccessWatch;
 import app.parley.realtime.Client;
-import app.parley.store.EventLog;
 import app.parley.realtime.Hub;
 import app.parley.realtime.Visibility;
+import app.parley.store.Event;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.websocket.WsContext;
@@ -19,7 +20,6 @@ import java.net.URI;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.jdbi.v3.core.Jdbi;
 
 /** The dashboard's socket (docs/PROTOCOL.md): everything an agent may see, live, resumable. */
 public final class AgentSocket extends SocketEndpoint<AgentSocket.Conn> {
@@ -28,14 +28,14 @@ public final class AgentSocket extends SocketEndpoint<AgentSocket.Conn> {
     /** Who signed in, and with what: the socket keeps the credential to check it again later. */
     private record SignedIn(Caller caller, Credential credential) {}
 
-    private final Jdbi jdbi;
+    private final Inbox inbox;
     private final Auth auth;
     private final Presence presence;
     private final AccessWatch access;
 
-    public AgentSocket(Jdbi jdbi, Hub hub, Auth auth, Presence presence, AccessWatch access) {
+    public AgentSocket(Inbox inbox, Hub hub, Auth auth, Presence presence, AccessWatch access) {
         super(hub);
-        this.jdbi = jdbi;
+        this.inbox = inbox;
         this.auth = auth;
         this.presence = presence;
         this.access = access;
@@ -65,22 +65,20 @@ public final class AgentSocket extends SocketEndpoint<AgentSocket.Conn> {
         register(ctx, new Conn(client, me, new RateLimit(20, 60)));
         // Read outside the snapshot: loading presence takes its own pooled connection.
         Map<Long, Boolean> online = presence.onlineByAgent(me.accountId());
-        EventLog.asOf(jdbi, (h, asOf) -> {
-            EventLog.Backlog backlog = after >= 0 ? EventLog.since(h, asOf, after, me.accountId(), null) : null;
-            ObjectNode welcome = Json.object();
-            welcome.put("type", "welcome");
-            welcome.put("seq", asOf);
-            welcome.put("resync", backlog != null && backlog.resync());
-            welcome.set("agent", Json.MAPPER.valueToTree(me.agent()));
-            welcome.set("tabs", Json.MAPPER.valueToTree(AgentActions.tabs(h, me.agent())));
-            var presenceList = welcome.putArray("presence");
-            online.forEach((id, isOnline) ->
-                    presenceList.addObject().put("agent_id", id).put("status", (isOnline ? AgentStatus.ONLINE : AgentStatus.OFFLINE).wire()));
-            List<app.parley.store.Event> missed = backlog == null || backlog.resync() ? List.of()
-                    : backlog.events().stream().filter(e -> Visibility.sees(me.viewer(), e)).toList();
-            client.caughtUp(asOf, List.of(Json.write(welcome)), missed);
-            return null;
-        });
+        Inbox.AgentStart start = inbox.agentStart(me.agent(), after);
+        var backlog = start.backlog();
+        ObjectNode welcome = Json.object();
+        welcome.put("type", "welcome");
+        welcome.put("seq", start.asOf());
+        welcome.put("resync", backlog != null && backlog.resync());
+        welcome.set("agent", Json.MAPPER.valueToTree(me.agent()));
+        welcome.set("tabs", Json.MAPPER.valueToTree(start.tabs()));
+        var presenceList = welcome.putArray("presence");
+        online.forEach((id, isOnline) ->
+                presenceList.addObject().put("agent_id", id).put("status", (isOnline ? AgentStatus.ONLINE : AgentStatus.OFFLINE).wire()));
+        List<Event> missed = backlog == null || backlog.resync() ? List.of()
+                : backlog.events().stream().filter(e -> Visibility.sees(me.viewer(), e)).toList();
+        client.caughtUp(start.asOf(), List.of(Json.write(welcome)), missed);
     }
 
     /** The session cookie, from the dashboard's own origin only (no cross-site socket hijacking), or an API token. */
@@ -138,12 +136,9 @@ public final class AgentSocket extends SocketEndpoint<AgentSocket.Conn> {
     /** An agent typing: shown to the conversation's visitor and to the other agents who see it. */
     private void typing(Conn c, JsonNode frame) {
         long conversationId = frame.path("conversation_id").asLong(0);
-        var target = jdbi.withHandle(h -> h.createQuery(
-                        "SELECT visitor_id, group_id FROM conversations WHERE id = :id AND account_id = :a")
-                .bind("id", conversationId).bind("a", c.caller().accountId())
-                .map((rs, ctx) -> new long[] {rs.getLong(1), rs.getObject(2) == null ? -1 : rs.getLong(2)}).findOne());
+        var target = inbox.typingTarget(c.caller().accountId(), conversationId);
         if (target.isEmpty()) return;
-        Long group = target.get()[1] == -1 ? null : target.get()[1];
+        Long group = target.get().groupId();
         if (!c.caller().viewer().sees(group)) return;
         ObjectNode f = Json.object();
         f.put("type", "typing");
@@ -154,7 +149,7 @@ public final class AgentSocket extends SocketEndpoint<AgentSocket.Conn> {
         data.putObject("agent").put("id", c.caller().agent().id()).put("name", c.caller().agent().name());
         data.put("typing", frame.path("typing").asBoolean(false));
         String json = Json.write(f);
-        long visitorId = target.get()[0];
+        long visitorId = target.get().visitorId();
         hub.signalAgents(c.caller().accountId(),
                 cl -> cl.viewer().agentId() != c.caller().agent().id() && cl.viewer().sees(group), json);
         hub.signalVisitor(visitorId, json);

@@ -1,11 +1,12 @@
 package app.parley.http;
 
-import app.parley.core.Input;
-import app.parley.core.Refusal;
 import app.parley.account.Auth;
 import app.parley.account.Caller;
-import app.parley.core.Json;
 import app.parley.core.CardNumberMasker;
+import app.parley.core.Input;
+import app.parley.core.Json;
+import app.parley.core.Refusal;
+import app.parley.store.Database;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.Cookie;
@@ -120,12 +121,12 @@ public final class Http {
                 error(ctx, status, code, status == 413 ? "The request body is too large (at most 64 KiB)." : e.getMessage(), null);
             });
             cfg.routes.exception(Exception.class, (e, ctx) -> {
-                if (isUniqueViolation(e)) {
+                if (Database.uniqueViolation(e)) {
                     // A race two requests lost against a unique index: the caller's conflict, not our failure.
                     error(ctx, 409, "conflict", "That already exists.", null);
                     return;
                 }
-                if (app.parley.store.Database.unreachable(e)) {
+                if (Database.unreachable(e)) {
                     // The database is down or restarting: the caller may try again, not a bug to log with a trace.
                     log.warn("{} {}: the database is not reachable", ctx.method(), ctx.path());
                     ctx.header("Retry-After", "2");
@@ -158,13 +159,6 @@ public final class Http {
             }
             for (String value : values) Input.refuseControlCharacters(CardNumberMasker.mask(name), value, false);
         });
-    }
-
-    static boolean isUniqueViolation(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof java.sql.SQLException sql && "23505".equals(sql.getSQLState())) return true;
-        }
-        return false;
     }
 
     private static boolean isJson(Context ctx) {

@@ -1,22 +1,20 @@
 package app.parley.http;
 
-import app.parley.core.Input;
-import app.parley.core.Refusal;
+import app.parley.account.AccountQueries;
 import app.parley.account.Agent;
-import app.parley.account.Agents;
 import app.parley.account.Auth;
 import app.parley.account.Caller;
-import app.parley.account.IdentitySecret;
 import app.parley.account.Presence;
 import app.parley.account.Team;
 import app.parley.contact.Contacts;
 import app.parley.contact.VisitorCard;
 import app.parley.conversation.AgentActions;
-import app.parley.conversation.ConversationQueries;
 import app.parley.conversation.ConversationTab;
+import app.parley.conversation.Inbox;
 import app.parley.conversation.MessageKind;
-import app.parley.conversation.Messages;
 import app.parley.conversation.Search;
+import app.parley.core.Input;
+import app.parley.core.Refusal;
 import app.parley.webhook.Webhooks;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
@@ -24,7 +22,6 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.jdbi.v3.core.Jdbi;
 
 /**
  * Every REST route (docs/API.md): parse, authorise for the caller's account and role, call one use case, render.
@@ -62,7 +59,8 @@ public final class Routes {
 
     record WebhookPatch(String url, List<String> events, Boolean active) {}
 
-    private final Jdbi jdbi;
+    private final AccountQueries accounts;
+    private final Inbox inbox;
     private final Auth auth;
     private final Team team;
     private final AgentActions actions;
@@ -76,12 +74,13 @@ public final class Routes {
     private final Throttle calls = new Throttle(600, Duration.ofSeconds(6));
     private final PasswordSlots passwordSlots;
 
-    public Routes(Jdbi jdbi, Auth auth, Team team, AgentActions actions, VisitorCard card, Contacts contacts,
-                  Presence presence, boolean secureCookies, int passwordHashConcurrency, Webhooks webhooks) {
+    public Routes(AccountQueries accounts, Inbox inbox, Auth auth, Team team, AgentActions actions, VisitorCard card,
+                  Contacts contacts, Presence presence, boolean secureCookies, int passwordHashConcurrency, Webhooks webhooks) {
         this.passwordSlots = new PasswordSlots(passwordHashConcurrency);
         this.contacts = contacts;
         this.webhooks = webhooks;
-        this.jdbi = jdbi;
+        this.accounts = accounts;
+        this.inbox = inbox;
         this.auth = auth;
         this.team = team;
         this.actions = actions;
@@ -130,12 +129,12 @@ public final class Routes {
 
         r.get("/v2/account", ctx -> {
             Caller c = caller(ctx);
-            ctx.json(jdbi.withHandle(h -> Agents.account(h, c.accountId()).orElseThrow()));
+            ctx.json(accounts.account(c.accountId()));
         });
         r.get("/v2/account/install", ctx -> {
             Caller c = caller(ctx);
             Team.requireFullAccess(c);
-            var account = jdbi.withHandle(h -> Agents.account(h, c.accountId()).orElseThrow());
+            var account = accounts.account(c.accountId());
             String origin = ctx.scheme() + "://" + ctx.host();
             ctx.json(Map.of("key", account.chatKey(), "snippet", Snippet.html(account.chatKey(), origin)));
         });
@@ -143,17 +142,17 @@ public final class Routes {
         r.get("/v2/account/identity-secret", ctx -> {
             Caller c = caller(ctx);
             Team.requireFullAccess(c);
-            ctx.json(Map.of("secret", jdbi.withHandle(h -> IdentitySecret.of(h, c.accountId()))));
+            ctx.json(Map.of("secret", accounts.identitySecret(c.accountId())));
         });
         r.post("/v2/account/identity-secret/rotate", ctx -> {
             Caller c = caller(ctx);
             Team.requireFullAccess(c);
-            ctx.json(Map.of("secret", jdbi.withHandle(h -> IdentitySecret.rotate(h, c.accountId()))));
+            ctx.json(Map.of("secret", accounts.rotateIdentitySecret(c.accountId())));
         });
 
         r.get("/v2/agents", ctx -> {
             Caller c = caller(ctx);
-            ctx.json(jdbi.withHandle(h -> Agents.ofAccount(h, c.accountId())));
+            ctx.json(accounts.agents(c.accountId()));
         });
         r.post("/v2/agents", ctx -> {
             Caller c = caller(ctx);
@@ -170,7 +169,7 @@ public final class Routes {
 
         r.get("/v2/groups", ctx -> {
             Caller c = caller(ctx);
-            ctx.json(jdbi.withHandle(h -> Team.groups(h, c.accountId())));
+            ctx.json(accounts.groups(c.accountId()));
         });
         r.post("/v2/groups", ctx -> {
             Caller c = caller(ctx);
@@ -189,7 +188,7 @@ public final class Routes {
 
         r.get("/v2/tags", ctx -> {
             Caller c = caller(ctx);
-            ctx.json(jdbi.withHandle(h -> Team.tags(h, c.accountId())));
+            ctx.json(accounts.tags(c.accountId()));
         });
         r.post("/v2/tags", ctx -> {
             Caller c = caller(ctx);
@@ -209,10 +208,7 @@ public final class Routes {
         r.get("/v2/tokens", ctx -> {
             Caller c = caller(ctx);
             Team.requireFullAccess(c);
-            ctx.json(jdbi.withHandle(h -> h.createQuery("""
-                            SELECT id, name, created_at, last_used_at FROM api_tokens
-                            WHERE account_id = :a AND revoked_at IS NULL ORDER BY id""")
-                    .bind("a", c.accountId()).mapToMap().list()));
+            ctx.json(auth.tokens(c.accountId()));
         });
         r.post("/v2/tokens", ctx -> {
             Caller c = caller(ctx);
@@ -262,17 +258,16 @@ public final class Routes {
         r.get("/v2/conversations", this::listConversations);
         r.get("/v2/conversations/tabs", ctx -> {
             Caller c = caller(ctx);
-            ctx.json(jdbi.withHandle(h -> AgentActions.tabs(h, c.agent())));
+            ctx.json(inbox.tabs(c.agent()));
         });
         r.post("/v2/conversations/search", ctx -> {
             Caller c = caller(ctx);
-            ctx.json(jdbi.withHandle(h -> Search.run(h, c.viewer(), Http.body(ctx, Search.Request.class))));
+            ctx.json(inbox.search(c.viewer(), Http.body(ctx, Search.Request.class)));
         });
         r.get("/v2/conversations/{conversation_id}", ctx -> {
             Caller c = caller(ctx);
             long id = Http.pathId(ctx, "conversation_id");
-            ctx.json(jdbi.withHandle(h -> ConversationQueries.byId(h, c.accountId(), id, c.viewer()))
-                    .orElseThrow(() -> Refusal.notFound("The conversation")));
+            ctx.json(inbox.conversation(c.viewer(), id));
         });
         r.get("/v2/conversations/{conversation_id}/messages", this::listMessages);
         r.post("/v2/conversations/{conversation_id}/messages", this::postMessage);
@@ -311,13 +306,13 @@ public final class Routes {
 
         r.get("/v2/visitors/{visitor_id}", ctx -> {
             Caller c = caller(ctx);
-            ctx.json(jdbi.withHandle(h -> card.get(h, c.viewer(), Http.pathId(ctx, "visitor_id"))));
+            ctx.json(card.get(c.viewer(), Http.pathId(ctx, "visitor_id")));
         });
         r.patch("/v2/visitors/{visitor_id}", ctx -> {
             Caller c = caller(ctx);
             VisitorPatch p = Http.body(ctx, VisitorPatch.class);
             long id = Http.pathId(ctx, "visitor_id");
-            jdbi.withHandle(h -> card.get(h, c.viewer(), id));
+            card.get(c.viewer(), id);
             ctx.json(card.identify(c.accountId(), id,
                     new VisitorCard.Identity(p.name(), p.email(), p.phone(), null, null, null, p.note()),
                     VisitorCard.Claim.agent()).join());
@@ -330,7 +325,7 @@ public final class Routes {
             if (Input.shortText("user_id", p.userId(), 255) == null && Input.email("email", p.email()) == null) {
                 throw Refusal.invalid("email", "Send the customer's email or user_id.");
             }
-            jdbi.withHandle(h -> card.get(h, c.viewer(), id));
+            card.get(c.viewer(), id);
             ctx.json(card.identify(c.accountId(), id,
                     new VisitorCard.Identity(p.name(), p.email(), p.phone(), null, null, p.variables(), null),
                     VisitorCard.Claim.server(p.userId())).join());
@@ -338,7 +333,7 @@ public final class Routes {
         r.get("/v2/contacts/{contact_id}", ctx -> {
             Caller c = caller(ctx);
             long id = Http.pathId(ctx, "contact_id");
-            ctx.json(jdbi.withHandle(h -> Contacts.byId(h, c.viewer(), id)));
+            ctx.json(contacts.get(c.viewer(), id));
         });
         r.patch("/v2/contacts/{contact_id}", ctx -> {
             Caller c = caller(ctx);
@@ -349,12 +344,12 @@ public final class Routes {
         r.get("/widget/config", ctx -> {
             ctx.header("Access-Control-Allow-Origin", "*");
             String key = ctx.queryParam("key");
-            var account = jdbi.withHandle(h -> Agents.accountByKey(h, key == null ? "" : key))
+            var account = accounts.byChatKey(key == null ? "" : key)
                     .orElseThrow(() -> Refusal.notFound("The chat box key"));
             Map<String, Object> out = new LinkedHashMap<>();
             out.put("account_name", account.name());
             out.put("online", presence.chatOnline(account.id(), null));
-            out.put("groups", jdbi.withHandle(h -> Team.groups(h, account.id())).stream()
+            out.put("groups", accounts.groups(account.id()).stream()
                     .map(g -> Map.of("key", g.key(), "name", g.name())).toList());
             ctx.json(out);
         });
@@ -376,7 +371,7 @@ public final class Routes {
     private Map<String, Object> me(Caller c) {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("agent", c.agent());
-        out.put("account", jdbi.withHandle(h -> Agents.account(h, c.accountId()).orElseThrow()));
+        out.put("account", accounts.account(c.accountId()));
         out.put("csrf_token", c.csrfToken());
         return out;
     }
@@ -404,14 +399,12 @@ public final class Routes {
         ConversationTab tab = ConversationTab.parse(tabName);
         if (tab == null) throw Refusal.invalid("tab", "tab is all, primary, new, mine or resolved.");
         int limit = Http.limit(ctx, 50, 200);
-        ctx.json(jdbi.withHandle(h -> {
-            var page = ConversationQueries.list(h, c.viewer(), tab, ctx.queryParam("after"), limit);
-            Map<String, Object> out = new LinkedHashMap<>();
-            out.put("items", page.items());
-            out.put("after", page.after());
-            out.put("tabs", AgentActions.tabs(h, c.agent()));
-            return out;
-        }));
+        Inbox.Listing listing = inbox.list(c.agent(), tab, ctx.queryParam("after"), limit);
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("items", listing.page().items());
+        out.put("after", listing.page().after());
+        out.put("tabs", listing.tabs());
+        ctx.json(out);
     }
 
     private void listMessages(Context ctx) {
@@ -420,15 +413,11 @@ public final class Routes {
         int limit = Http.limit(ctx, 50, 200);
         Long before = ctx.queryParam("before") == null ? null : VisitorSocket.parseLong(ctx.queryParam("before"), -1);
         if (before != null && before < 0) throw Refusal.invalid("before", "before is a message id.");
-        ctx.json(jdbi.withHandle(h -> {
-            ConversationQueries.byId(h, c.accountId(), id, c.viewer())
-                    .orElseThrow(() -> Refusal.notFound("The conversation"));
-            var items = Messages.page(h, id, before, limit, true);
-            Map<String, Object> out = new LinkedHashMap<>();
-            out.put("items", items);
-            out.put("before", items.size() == limit ? items.getFirst().id() : null);
-            return out;
-        }));
+        var items = inbox.messages(c.viewer(), id, before, limit);
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("items", items);
+        out.put("before", items.size() == limit ? items.getFirst().id() : null);
+        ctx.json(out);
     }
 
     private void postMessage(Context ctx) {
@@ -438,7 +427,7 @@ public final class Routes {
         if (c.viaToken()) {
             // Smartsupp's API: posting as an agent names the agent.
             if (in.agentId() == null) throw Refusal.invalid("agent_id", "agent_id is required when posting with an API token.");
-            author = jdbi.withHandle(h -> Agents.inAccount(h, c.accountId(), in.agentId()))
+            author = accounts.agent(c.accountId(), in.agentId())
                     .orElseThrow(() -> Refusal.invalid("agent_id", "No such agent in this account."));
         } else if (in.agentId() != null && in.agentId() != author.id()) {
             throw Refusal.invalid("agent_id", "You can post only as yourself.");

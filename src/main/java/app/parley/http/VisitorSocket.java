@@ -1,22 +1,20 @@
 package app.parley.http;
 
-import app.parley.core.Input;
-import app.parley.core.Refusal;
 import app.parley.account.Account;
-import app.parley.account.Agents;
+import app.parley.account.AccountQueries;
 import app.parley.account.Presence;
+import app.parley.contact.Arrivals;
 import app.parley.contact.Visitor;
 import app.parley.contact.VisitorCard;
-import app.parley.contact.VisitorKeys;
-import app.parley.contact.Visitors;
-import app.parley.conversation.Message;
 import app.parley.conversation.VisitorActions;
 import app.parley.conversation.VisitorThread;
-import app.parley.core.Json;
 import app.parley.core.CardNumberMasker;
+import app.parley.core.Input;
+import app.parley.core.Json;
+import app.parley.core.Refusal;
 import app.parley.realtime.Client;
-import app.parley.store.EventLog;
 import app.parley.realtime.Hub;
+import app.parley.store.Database;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.websocket.WsContext;
@@ -24,11 +22,9 @@ import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.time.Duration;
 import java.util.List;
-import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.function.Consumer;
-import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -74,8 +70,9 @@ public final class VisitorSocket extends SocketEndpoint<VisitorSocket.Conn> {
     // connects, pings or reports its page is not, so a script opening thousands of sockets leaves nothing.
     private static final java.util.Set<String> KEEPS_VISITOR = java.util.Set.of("message", "contact_form", "identify");
 
-    private final Jdbi jdbi;
-    private final VisitorKeys keys;
+    private final AccountQueries accounts;
+    private final Arrivals arrivals;
+    private final VisitorThread threads;
     private final Throttle newVisitors;
     private final Throttle newConversations;
     private final VisitorActions actions;
@@ -84,14 +81,16 @@ public final class VisitorSocket extends SocketEndpoint<VisitorSocket.Conn> {
     private final int messageRate;
 
     /** {@code messageRate}: messages a second one chat box may send on average (bursts of four times that). */
-    public VisitorSocket(Jdbi jdbi, Hub hub, VisitorActions actions, VisitorCard card, Presence presence, int messageRate,
-                         int newVisitorsPerIpPerMinute, int newConversationsPerIpPerMinute) {
+    public VisitorSocket(AccountQueries accounts, Arrivals arrivals, VisitorThread threads, Hub hub, VisitorActions actions,
+                         VisitorCard card, Presence presence, int messageRate, int newVisitorsPerIpPerMinute,
+                         int newConversationsPerIpPerMinute) {
         super(hub);
-        this.keys = VisitorKeys.load(jdbi);
+        this.accounts = accounts;
+        this.arrivals = arrivals;
+        this.threads = threads;
         this.newVisitors = new Throttle(newVisitorsPerIpPerMinute, Duration.ofMinutes(1));
         this.newConversations = new Throttle(newConversationsPerIpPerMinute, Duration.ofMinutes(1));
         this.messageRate = messageRate;
-        this.jdbi = jdbi;
         this.actions = actions;
         this.card = card;
         this.presence = presence;
@@ -105,7 +104,7 @@ public final class VisitorSocket extends SocketEndpoint<VisitorSocket.Conn> {
 
     @Override
     protected void connect(WsContext ctx) {
-        Account account = jdbi.withHandle(h -> Agents.accountByKey(h, String.valueOf(ctx.queryParam("key")))).orElse(null);
+        Account account = accounts.byChatKey(String.valueOf(ctx.queryParam("key"))).orElse(null);
         if (account == null) {
             ctx.closeSession(4404, "Unknown chat box key");
             return;
@@ -114,11 +113,7 @@ public final class VisitorSocket extends SocketEndpoint<VisitorSocket.Conn> {
         String ua = CardNumberMasker.mask(ctx.header("User-Agent"));
         String ip = ip(ctx.session.getRemoteSocketAddress());
         String key = ctx.queryParam("visitor");
-        Visitor stored = jdbi.inTransaction(h -> {
-            var known = Visitors.byKey(h, account.id(), key);
-            known.ifPresent(v -> Visitors.seen(h, v.id(), ua, ip));
-            return known.orElse(null);
-        });
+        Visitor stored = arrivals.returning(account.id(), key, ua, ip).orElse(null);
         Visitor visitor = stored != null ? stored : unsaved(ctx, account.id(), key, ua, ip);
         if (visitor == null) return;
         if (visitor.blocked()) {
@@ -132,34 +127,29 @@ public final class VisitorSocket extends SocketEndpoint<VisitorSocket.Conn> {
         conn.ip = ip;
         if (stored == null) conn.unsaved = visitor;
         register(ctx, conn);
-        EventLog.asOf(jdbi, (h, asOf) -> {
-            VisitorThread.State state = VisitorThread.latest(h, visitor.id());
-            if (state != null) {
-                conn.conversationId = state.conversation().id();
-                conn.groupId = state.groupId();
-                client.groupId(state.groupId());
-            }
-            EventLog.Backlog backlog = after >= 0 ? EventLog.since(h, asOf, after, account.id(), visitor.id()) : null;
-            boolean resync = backlog != null && backlog.resync();
-            List<Message> messages = state == null ? List.of()
-                    : (after >= 0 && !resync) ? List.of() : state.messages(h, WELCOME_MESSAGES);
-            ObjectNode welcome = Json.object();
-            welcome.put("type", "welcome");
-            welcome.put("visitor_id", visitor.visitorKey());
-            welcome.put("seq", asOf);
-            welcome.put("resync", resync);
-            ObjectNode acc = welcome.putObject("account");
-            acc.put("name", account.name());
-            acc.put("online", presence.chatOnline(account.id(), state == null ? groupOf(h, visitor) : state.groupId(), h));
-            welcome.set("conversation", state == null ? null : Json.MAPPER.valueToTree(state.conversation()));
-            welcome.set("messages", Json.MAPPER.valueToTree(messages));
-            ObjectNode me = welcome.putObject("visitor");
-            me.put("name", visitor.name());
-            me.put("email", visitor.email());
-            client.caughtUp(asOf, List.of(Json.write(welcome)),
-                    backlog == null || resync ? List.of() : backlog.events());
-            return null;
-        });
+        VisitorThread.Opening opening = threads.open(account.id(), visitor.id(), visitor.groupKey(), after, WELCOME_MESSAGES);
+        VisitorThread.State state = opening.state();
+        if (state != null) {
+            conn.conversationId = state.conversation().id();
+            conn.groupId = state.groupId();
+            client.groupId(state.groupId());
+        }
+        ObjectNode welcome = Json.object();
+        welcome.put("type", "welcome");
+        welcome.put("visitor_id", visitor.visitorKey());
+        welcome.put("seq", opening.asOf());
+        welcome.put("resync", opening.resync());
+        ObjectNode acc = welcome.putObject("account");
+        acc.put("name", account.name());
+        // Read after the snapshot: loading presence takes its own pooled connection.
+        acc.put("online", presence.chatOnline(account.id(), opening.groupId()));
+        welcome.set("conversation", state == null ? null : Json.MAPPER.valueToTree(state.conversation()));
+        welcome.set("messages", Json.MAPPER.valueToTree(opening.messages()));
+        ObjectNode me = welcome.putObject("visitor");
+        me.put("name", visitor.name());
+        me.put("email", visitor.email());
+        client.caughtUp(opening.asOf(), List.of(Json.write(welcome)),
+                opening.backlog() == null || opening.resync() ? List.of() : opening.backlog().events());
     }
 
     /**
@@ -167,15 +157,14 @@ public final class VisitorSocket extends SocketEndpoint<VisitorSocket.Conn> {
      * the address's budget of new visitors. Null when refused (the socket is closed).
      */
     private Visitor unsaved(WsContext ctx, long accountId, String key, String ua, String ip) {
-        OptionalLong issued = keys.idOf(accountId, key);
-        if (issued.isPresent()) return Visitors.unsaved(issued.getAsLong(), accountId, key, ua, ip);
+        var issued = arrivals.issued(accountId, key, ua, ip);
+        if (issued.isPresent()) return issued.get();
         if (!newVisitors.tryTake(ip == null ? "unknown" : ip)) {
             ctx.send(networkLimited(null));
             ctx.closeSession(RATE_LIMITED_CLOSE, "rate_limited");
             return null;
         }
-        long id = VisitorKeys.nextId(jdbi);
-        return Visitors.unsaved(id, accountId, keys.issue(accountId, id), ua, ip);
+        return arrivals.newVisitor(accountId, ua, ip);
     }
 
     /** Close code for a socket refused by a per-address limit; the chat box waits before it tries again. */
@@ -196,7 +185,7 @@ public final class VisitorSocket extends SocketEndpoint<VisitorSocket.Conn> {
     private void keep(Conn c) {
         Visitor v = c.unsaved;
         if (v == null) return;
-        jdbi.useHandle(h -> Visitors.keep(h, v));
+        arrivals.keep(v);
         c.unsaved = null;
         PageView page = c.page;
         if (page != null) answer(c, null, card.page(c.accountId, c.visitorId, page.url(), page.title(), page.referrer()), x -> {});
@@ -205,12 +194,6 @@ public final class VisitorSocket extends SocketEndpoint<VisitorSocket.Conn> {
     /** Whether a frame of this type from this socket starts a conversation (its first message). */
     private boolean opensConversation(Conn c, String type) {
         return c.conversationId == null && !c.openingConversation && (type.equals("message") || type.equals("contact_form"));
-    }
-
-    private static Long groupOf(org.jdbi.v3.core.Handle h, Visitor v) {
-        if (v.groupKey() == null) return null;
-        return h.createQuery("SELECT id FROM groups WHERE account_id = :a AND key = :k")
-                .bind("a", v.accountId()).bind("k", v.groupKey()).mapTo(Long.class).findOne().orElse(null);
     }
 
     static final int MAX_FRAME = 64 * 1024;
@@ -284,7 +267,7 @@ public final class VisitorSocket extends SocketEndpoint<VisitorSocket.Conn> {
             refused.forEach(e -> c.client.sendNow(error(e, clientId)));
             // A visitor routed to a group now: the chat box is online when someone of that group is.
             if (v.groupKey() != null && c.conversationId == null) {
-                Long group = jdbi.withHandle(h -> groupOf(h, v));
+                Long group = accounts.groupId(v.accountId(), v.groupKey());
                 c.groupId = group;
                 c.client.groupId(group);
                 c.client.signal(hub.chatStatusFrame(presence.chatOnline(c.accountId, group)));
@@ -390,7 +373,7 @@ public final class VisitorSocket extends SocketEndpoint<VisitorSocket.Conn> {
     static String errorFor(Throwable failure, String clientId) {
         Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
         if (cause instanceof Refusal api) return error(api, clientId);
-        if (app.parley.store.Database.unreachable(cause)) {
+        if (Database.unreachable(cause)) {
             return error("unavailable", "The database is not reachable right now; try again in a moment.", clientId);
         }
         log.error("A visitor frame failed", cause);

@@ -1,8 +1,8 @@
 package app.parley.realtime;
 
-import app.parley.store.Event;
-import app.parley.conversation.ConversationTab;
 import app.parley.account.Viewer;
+import app.parley.conversation.ConversationTab;
+import app.parley.store.Event;
 import java.util.ArrayList;
 import java.util.List;
 import org.eclipse.jetty.websocket.api.Session;

@@ -187,6 +187,14 @@ public final class Database implements AutoCloseable {
         return false;
     }
 
+    /** Whether a failure is a unique index refusing a row that already exists (a race two writers lost). */
+    public static boolean uniqueViolation(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLException sql && "23505".equals(sql.getSQLState())) return true;
+        }
+        return false;
+    }
+
     @Override
     public void close() {
         pool.close();

@@ -1,8 +1,8 @@
 package app.parley.webhook;
 
 import app.parley.account.Tokens;
-import app.parley.core.Refusal;
 import app.parley.core.Json;
+import app.parley.core.Refusal;
 import app.parley.store.Jobs;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonRawValue;

@@ -1,6 +1,6 @@
 package app.parley.conversation;
 
-import app.parley.account.Viewer;
+import app.parley.account.Role;
 import static app.parley.conversation.ConversationTab.ALL;
 import static app.parley.conversation.ConversationTab.MINE;
 import static app.parley.conversation.ConversationTab.NEW;
@@ -8,7 +8,7 @@ import static app.parley.conversation.ConversationTab.PRIMARY;
 import static app.parley.conversation.ConversationTab.RESOLVED;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import app.parley.account.Role;
+import app.parley.account.Viewer;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;

@@ -1,9 +1,9 @@
 package app.parley.conversation;
 
-import app.parley.account.Viewer;
+import app.parley.account.Role;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import app.parley.account.Role;
+import app.parley.account.Viewer;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 

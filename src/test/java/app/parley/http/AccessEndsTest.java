@@ -3,8 +3,8 @@ package app.parley.http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import app.parley.core.Json;
-import app.parley.testing.TestParley;
 import app.parley.testing.TestParley.Api;
+import app.parley.testing.TestParley;
 import app.parley.testing.TestSocket;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;

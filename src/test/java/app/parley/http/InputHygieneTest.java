@@ -1,11 +1,12 @@
 package app.parley.http;
 
+import app.parley.core.CardNumberMasker;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import app.parley.core.Json;
-import app.parley.core.CardNumberMasker;
-import app.parley.testing.TestParley;
+import app.parley.store.Database;
 import app.parley.testing.TestParley.Api;
+import app.parley.testing.TestParley;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
@@ -229,7 +230,7 @@ class InputHygieneTest {
             failure = e;
         }
         assertThat(failure).as("the second insert breaks the unique index").isNotNull();
-        assertThat(Http.isUniqueViolation(failure)).as("the conflict is still recognised").isTrue();
+        assertThat(Database.uniqueViolation(failure)).as("the conflict is still recognised").isTrue();
         for (Throwable t = failure; t != null; t = t.getCause()) {
             assertThat(String.valueOf(t.getMessage())).as(t.getClass().getName()).doesNotContain(typed);
         }

@@ -3,8 +3,8 @@ package app.parley.http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import app.parley.account.Role;
-import app.parley.conversation.ConversationTab;
 import app.parley.account.Viewer;
+import app.parley.conversation.ConversationTab;
 import app.parley.testing.TestParley;
 import app.parley.testing.TestSocket;
 import com.fasterxml.jackson.databind.JsonNode;

@@ -2,8 +2,8 @@ package app.parley.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import app.parley.testing.TestParley;
 import app.parley.testing.TestParley.Api;
+import app.parley.testing.TestParley;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

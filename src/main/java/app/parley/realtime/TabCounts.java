@@ -1,13 +1,9 @@
-package app.parley.http;
+package app.parley.realtime;
 
-import app.parley.account.Agent;
-import app.parley.account.Agents;
-import app.parley.conversation.AgentActions;
+import app.parley.conversation.Inbox;
 import app.parley.core.Json;
-import app.parley.realtime.Client;
 import app.parley.store.Event;
 import app.parley.store.EventType;
-import app.parley.realtime.Hub;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -15,7 +11,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,14 +23,14 @@ public final class TabCounts implements AutoCloseable {
     private static final Set<String> CHANGES_TABS = Set.of(EventType.CONVERSATION_CREATED.wire(),
             EventType.CONVERSATION_UPDATED.wire(), EventType.AGENT_UPDATED.wire());
 
-    private final Jdbi jdbi;
+    private final Inbox inbox;
     private final Hub hub;
     private final Set<Long> scheduled = ConcurrentHashMap.newKeySet();
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
             Thread.ofVirtual().name("parley-tabs").factory());
 
-    public TabCounts(Jdbi jdbi, Hub hub) {
-        this.jdbi = jdbi;
+    public TabCounts(Inbox inbox, Hub hub) {
+        this.inbox = inbox;
         this.hub = hub;
     }
 
@@ -51,11 +46,8 @@ public final class TabCounts implements AutoCloseable {
         scheduled.remove(accountId);
         try {
             for (Client c : hub.agents(accountId)) {
-                Map<String, Object> tabs = jdbi.withHandle(h -> Agents.byId(h, c.viewer().agentId())
-                        .map((Agent a) -> AgentActions.tabs(h, a)).orElse(null));
-                if (tabs != null) {
-                    c.signal(Json.write(Map.of("type", "tabs", "ephemeral", true, "seq", hub.lastSeq(), "data", tabs)));
-                }
+                inbox.tabsOf(c.viewer().agentId()).ifPresent(tabs ->
+                        c.signal(Json.write(Map.of("type", "tabs", "ephemeral", true, "seq", hub.lastSeq(), "data", tabs))));
             }
         } catch (RuntimeException e) {
             log.error("Counting tabs for account {} failed", accountId, e);

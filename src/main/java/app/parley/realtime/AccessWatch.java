@@ -1,9 +1,8 @@
-package app.parley.http;
+package app.parley.realtime;
 
 import app.parley.account.AccessChanges;
 import app.parley.account.AccessReview;
 import app.parley.account.Credential;
-import app.parley.realtime.Client;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -43,11 +42,11 @@ public final class AccessWatch implements AccessChanges, AutoCloseable {
         sweeper.scheduleWithFixedDelay(this::sweep, 1, 1, TimeUnit.SECONDS);
     }
 
-    void watch(Client client, Credential credential) {
+    public void watch(Client client, Credential credential) {
         open.put(client, credential);
     }
 
-    void forget(Client client) {
+    public void forget(Client client) {
         open.remove(client);
     }
 
