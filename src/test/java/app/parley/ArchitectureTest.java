@@ -1,0 +1,113 @@
+package app.parley;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import app.parley.conversation.ConversationCache;
+import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.junit.AnalyzeClasses;
+import com.tngtech.archunit.junit.ArchTest;
+import com.tngtech.archunit.lang.ArchRule;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The layers of docs/ARCHITECTURE.md, kept by the build: core < store < features < realtime < http < Parley, no
+ * package cycles, features side by side in a fixed order, no SQL in http, and the conversations table written only
+ * by the journal's commands (the conversation package), whose cache would otherwise overwrite other writes.
+ */
+@AnalyzeClasses(packages = "app.parley", importOptions = ImportOption.DoNotIncludeTests.class)
+class ArchitectureTest {
+    private static final String[] FEATURES = {"app.parley.account..", "app.parley.conversation..", "app.parley.contact..",
+            "app.parley.webhook.."};
+
+    @ArchTest
+    static final ArchRule eachLayerUsesOnlyTheLayersBelowIt = layeredArchitecture().consideringOnlyDependenciesInLayers()
+            .layer("core").definedBy("app.parley.core..")
+            .layer("store").definedBy("app.parley.store..")
+            .layer("features").definedBy(FEATURES)
+            .layer("realtime").definedBy("app.parley.realtime..")
+            .layer("http").definedBy("app.parley.http..")
+            .layer("root").definedBy("app.parley")
+            .whereLayer("root").mayNotBeAccessedByAnyLayer()
+            .whereLayer("http").mayOnlyBeAccessedByLayers("root")
+            .whereLayer("realtime").mayOnlyBeAccessedByLayers("http", "root")
+            .whereLayer("features").mayOnlyBeAccessedByLayers("realtime", "http", "root")
+            .whereLayer("store").mayOnlyBeAccessedByLayers("features", "realtime", "http", "root")
+            .whereLayer("core").mayOnlyBeAccessedByLayers("store", "features", "realtime", "http", "root");
+
+    @ArchTest
+    static final ArchRule storeAndCoreImportNoFeature = noClasses().that().resideInAnyPackage("app.parley.core..", "app.parley.store..")
+            .should().dependOnClassesThat().resideInAnyPackage(FEATURES);
+
+    @ArchTest
+    static final ArchRule noPackageCycles = slices().matching("app.parley.(*)..").should().beFreeOfCycles();
+
+    @ArchTest
+    static final ArchRule featuresImportNeitherHttpNorRealtime = noClasses().that().resideInAnyPackage(FEATURES)
+            .should().dependOnClassesThat().resideInAnyPackage("app.parley.http..", "app.parley.realtime..");
+
+    // account -> conversation -> contact, webhook last: a feature uses only those before it.
+    @ArchTest
+    static final ArchRule accountUsesNoOtherFeature = noClasses().that().resideInAPackage("app.parley.account..")
+            .should().dependOnClassesThat().resideInAnyPackage("app.parley.conversation..", "app.parley.contact..",
+                    "app.parley.webhook..");
+
+    @ArchTest
+    static final ArchRule conversationUsesOnlyAccount = noClasses().that().resideInAPackage("app.parley.conversation..")
+            .should().dependOnClassesThat().resideInAnyPackage("app.parley.contact..", "app.parley.webhook..");
+
+    @ArchTest
+    static final ArchRule contactDoesNotUseWebhooks = noClasses().that().resideInAPackage("app.parley.contact..")
+            .should().dependOnClassesThat().resideInAPackage("app.parley.webhook..");
+
+    @ArchTest
+    static final ArchRule httpRunsNoSql = noClasses().that().resideInAPackage("app.parley.http..")
+            .should().dependOnClassesThat().resideInAnyPackage("org.jdbi..", "java.sql..", "javax.sql..");
+
+    @ArchTest
+    static final ArchRule coreKnowsNothingOfTheWebOrSql = noClasses().that().resideInAPackage("app.parley.core..")
+            .should().dependOnClassesThat().resideInAnyPackage("io.javalin..", "org.eclipse.jetty..", "jakarta.servlet..",
+                    "org.jdbi..", "java.sql..", "javax.sql..");
+
+    // The journal's cache of committed conversation rows is only true while nothing else changes them.
+    @ArchTest
+    static final ArchRule onlyConversationAndStoreUseTheConversationCache = noClasses()
+            .that().resideOutsideOfPackages("app.parley.conversation..", "app.parley.store..")
+            .should().dependOnClassesThat().belongToAnyOf(ConversationCache.class);
+
+    private static final Path MAIN = Path.of("src/main/java");
+    private static final Pattern WRITES_CONVERSATIONS =
+            Pattern.compile("(?i)\\b(UPDATE\\s+conversations|INSERT\\s+INTO\\s+conversations|DELETE\\s+FROM\\s+conversations)\\b");
+
+    /** ArchUnit sees no string constants: SQL that writes the conversations table is looked for in the sources. */
+    @Test
+    void onlyTheConversationPackageHoldsSqlThatWritesConversations() throws IOException {
+        List<String> found = new ArrayList<>();
+        try (Stream<Path> files = Files.walk(MAIN)) {
+            for (Path file : files.filter(f -> f.toString().endsWith(".java")).sorted().toList()) {
+                String rel = MAIN.relativize(file).toString().replace('\\', '/');
+                if (rel.startsWith("app/parley/conversation/")) continue;
+                String code = Files.readString(file);
+                Matcher m = WRITES_CONVERSATIONS.matcher(code);
+                while (m.find()) found.add(rel + ":" + (code.substring(0, m.start()).split("\n", -1).length) + " " + m.group());
+            }
+        }
+        assertThat(found).as("SQL writing conversations outside app/parley/conversation").isEmpty();
+    }
+
+    @Test
+    void theSourceScanFindsWhatItLooksFor() {
+        assertThat(WRITES_CONVERSATIONS.matcher("h.createUpdate(\"update  conversations SET x = 1\")").find()).isTrue();
+        assertThat(WRITES_CONVERSATIONS.matcher("INSERT INTO conversations_archive").find()).isFalse();
+    }
+}
