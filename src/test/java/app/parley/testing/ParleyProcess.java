@@ -168,6 +168,22 @@ public final class ParleyProcess implements AutoCloseable {
         pm.onExit().join();
     }
 
+    /**
+     * Kills every postmaster Parley starts again until /health answers 503, and says how long that took. Parley
+     * restarts its PostgreSQL in a fraction of a second, often between two looks at /health: killing each new one
+     * keeps the database down long enough to see what /health says meanwhile.
+     */
+    public Duration keepPostgresDownUntilHealthSaysSo(Duration within) {
+        long start = System.nanoTime();
+        long deadline = start + within.toNanos();
+        while (System.nanoTime() < deadline) {
+            postmaster().filter(ProcessHandle::isAlive).ifPresent(ProcessHandle::destroyForcibly);
+            if (health() == 503) return Duration.ofNanos(System.nanoTime() - start);
+            if (!process.isAlive()) throw new AssertionError("Parley exited (" + process.exitValue() + "): " + output());
+        }
+        throw new AssertionError("/health did not answer 503 within " + within + ": " + output());
+    }
+
     /** SIGKILL for Parley and for every PostgreSQL process of its data folder: no shutdown of any kind. */
     public void killEverything() {
         killJvm();

@@ -87,6 +87,19 @@ public final class TestParley implements AutoCloseable {
         return postgres;
     }
 
+    /**
+     * A superuser connection to the test JVM's PostgreSQL (its maintenance database), for tests that act on the
+     * server from outside Parley: refuse a database's connections, end its sessions.
+     */
+    public static java.sql.Connection serverAdmin() throws java.sql.SQLException {
+        return postgres().getPostgresDatabase().getConnection();
+    }
+
+    /** The name of this Parley's own database on the test server. */
+    public String databaseName() {
+        return parley.database().jdbi().withHandle(h -> h.createQuery("SELECT current_database()").mapTo(String.class).one());
+    }
+
     public int port() {
         return parley.port();
     }

@@ -120,7 +120,12 @@ public final class TestSocket implements AutoCloseable {
 
     /** The next frame that matches, skipping (but keeping) others; fails after 10 s. */
     public JsonNode await(Predicate<JsonNode> match) {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        return await(match, Duration.ofSeconds(10));
+    }
+
+    /** The next frame that matches, skipping (but keeping) others; fails after {@code within}. */
+    public JsonNode await(Predicate<JsonNode> match, Duration within) {
+        long deadline = System.nanoTime() + within.toNanos();
         while (true) {
             for (JsonNode n : seen) {
                 if (!n.has("_taken") && match.test(n)) {
@@ -129,7 +134,7 @@ public final class TestSocket implements AutoCloseable {
                 }
             }
             long left = deadline - System.nanoTime();
-            if (left <= 0) throw new AssertionError("No matching frame within 10 s; got " + seen);
+            if (left <= 0) throw new AssertionError("No matching frame within " + within + "; got " + seen);
             try {
                 JsonNode n = inbox.poll(left, TimeUnit.NANOSECONDS);
                 if (n != null) seen.add(n);
