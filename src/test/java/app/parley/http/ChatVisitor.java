@@ -4,7 +4,6 @@ import app.parley.testing.TestParley;
 import app.parley.testing.TestSocket;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.Map;
-import java.util.UUID;
 
 /** A visitor in the chat box for API tests: a real visitor socket that writes and waits for the server's answer. */
 final class ChatVisitor implements AutoCloseable {
@@ -46,7 +45,7 @@ final class ChatVisitor implements AutoCloseable {
 
     /** Sends a chat message and waits for its ack; returns the stored message. */
     JsonNode say(String text) {
-        String clientId = "c-" + UUID.randomUUID();
+        String clientId = TestSocket.clientId();
         socket.send(Map.of("type", "message", "client_id", clientId, "text", text));
         JsonNode answer = socket.await(f -> ("ack".equals(f.path("type").asText()) || "error".equals(f.path("type").asText()))
                 && clientId.equals(f.path("client_id").asText()));

@@ -113,6 +113,18 @@ public final class TestSocket implements AutoCloseable {
         ws.sendText(frame instanceof String s ? s : Json.write(frame), true).join();
     }
 
+    /**
+     * A fresh client id of letters only, as Parley's own clients make them: a random UUID's digits can pass for a
+     * card number (Luhn and all), and the id then comes back masked and matches no ack.
+     */
+    public static String clientId() {
+        StringBuilder s = new StringBuilder("c-");
+        for (char ch : java.util.UUID.randomUUID().toString().replace("-", "").toCharArray()) {
+            s.append(Character.isDigit(ch) ? (char) ('g' + ch - '0') : ch);
+        }
+        return s.toString();
+    }
+
     /** The frames that are events of the log (numbered, not ephemeral, not the welcome). */
     public static List<JsonNode> durable(List<JsonNode> frames) {
         return frames.stream().filter(f -> f.has("seq") && !f.path("ephemeral").asBoolean() && !"welcome".equals(f.path("type").asText())).toList();

@@ -13,7 +13,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -220,7 +219,7 @@ class WebhookDeliveryTest {
     }
 
     private static long say(TestSocket visitor, String text) {
-        String clientId = "c-" + UUID.randomUUID();
+        String clientId = TestSocket.clientId();
         visitor.send(Map.of("type", "message", "client_id", clientId, "text", text));
         JsonNode ack = visitor.await(f -> "ack".equals(f.path("type").asText()) && clientId.equals(f.path("client_id").asText()));
         return ack.path("message").path("conversation_id").asLong();

@@ -10,7 +10,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -77,7 +76,7 @@ class WebhookRestartTest {
     }
 
     private static long say(TestSocket visitor, String text) {
-        String clientId = "c-" + UUID.randomUUID();
+        String clientId = TestSocket.clientId();
         visitor.send(Map.of("type", "message", "client_id", clientId, "text", text));
         JsonNode ack = visitor.await(f -> "ack".equals(f.path("type").asText()) && clientId.equals(f.path("client_id").asText()));
         return ack.path("message").path("conversation_id").asLong();
