@@ -322,9 +322,9 @@ public final class Bench {
                     int i = f.indexOf("\"client_id\":\"L");
                     if (i < 0) continue;
                     int from = i + 14;
-                    int to = f.indexOf('-', from);
-                    long sched = ORIGIN + Long.parseLong(f, from, to, 10);
-                    int kFrom = f.indexOf('-', to + 1) + 1;
+                    int to = f.indexOf('V', from);
+                    long sched = ORIGIN + Long.parseLong(f, from, to, 36);
+                    int kFrom = f.indexOf('K', to + 1) + 1;
                     int kTo = f.indexOf('"', kFrom);
                     int k = Integer.parseInt(f, kFrom, kTo, 10);
                     var seen = arrived;
@@ -666,7 +666,9 @@ public final class Bench {
             }
             Visitor v = vs.get((int) (k % vs.size()));
             try {
-                v.ws.sendText("{\"type\":\"message\",\"client_id\":\"L" + (sched - ORIGIN) + "-" + v.idx + "-" + k
+                // The schedule in base 36 and capital letters between the numbers: a run of 13 or more digits could
+                // be taken for a card number, and the server masks those in client ids.
+                v.ws.sendText("{\"type\":\"message\",\"client_id\":\"L" + Long.toString(sched - ORIGIN, 36) + "V" + v.idx + "K" + k
                         + "\",\"text\":\"Do you ship to Brno? (" + k + ")\"}");
             } catch (IOException e) {
                 sendFailures++;
