@@ -124,7 +124,7 @@ public final class Bench {
         int pgSeconds = intOpt("pg-seconds", 5);
         log("PostgreSQL reference: single-row INSERT commits, 1 then 8 connections, %d s each…", pgSeconds);
         Procs.Cpu c0 = procs.cpu();
-        PgReference.Result pg = pgSeconds > 0 ? new PgReference(pgPort).run(1, pgSeconds)
+        PgReference.Result pg = pgSeconds > 0 ? new PgReference(pgPort, pgPassword()).run(1, pgSeconds)
                 : new PgReference.Result(Double.NaN, Double.NaN, "skipped");
         log("  1 connection %,.0f/s, 8 connections %,.0f/s (%s); %s", pg.oneConnection(), pg.eightConnections(),
                 pg.settings(), procs.cpu().since(c0));
@@ -261,13 +261,21 @@ public final class Bench {
         log("webhook endpoint %s registered: every message is also a signed delivery", webhooks.url());
     }
 
+    /**
+     * The embedded PostgreSQL's password: Parley makes it at its first start and keeps it in the data folder,
+     * owner-only (README, "Configuration"); the server accepts nobody without it.
+     */
+    private String pgPassword() throws IOException {
+        return Files.readString(dataDir.resolve("postgres-password")).strip();
+    }
+
     /** After the load: how many deliveries were made, and how long the endpoint took to get the rest. */
     private void webhookBacklog(int pgPort) throws Exception {
         String url = "jdbc:postgresql://" + HOST + ":" + pgPort + "/postgres?ApplicationName=parley-bench";
         long started = System.nanoTime();
         long made = 0;
         long done = 0;
-        try (var c = java.sql.DriverManager.getConnection(url, "postgres", "")) {
+        try (var c = java.sql.DriverManager.getConnection(url, "postgres", pgPassword())) {
             for (int i = 0; i < 1200; i++) {
                 try (var st = c.createStatement(); var rs = st.executeQuery(
                         "SELECT count(*), count(*) FILTER (WHERE state = 'delivered') FROM webhook_deliveries")) {

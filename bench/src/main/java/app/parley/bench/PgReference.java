@@ -18,9 +18,11 @@ final class PgReference {
     record Result(double oneConnection, double eightConnections, String settings) {}
 
     private final String url;
+    private final String password;
 
-    PgReference(int port) {
+    PgReference(int port, String password) {
         this.url = "jdbc:postgresql://127.0.0.1:" + port + "/postgres?ApplicationName=parley-bench";
+        this.password = password;
     }
 
     Result run(int warmupSeconds, int seconds) throws Exception {
@@ -44,7 +46,7 @@ final class PgReference {
     }
 
     private Connection connect() throws SQLException {
-        Connection c = DriverManager.getConnection(url, "postgres", "");
+        Connection c = DriverManager.getConnection(url, "postgres", password);
         c.setAutoCommit(true);
         return c;
     }
