@@ -245,13 +245,6 @@ public final class Journal implements AutoCloseable {
         List<Pending<?>> done = List.copyOf(batch);
         Runnable deliver = () -> {
             publish(tx.events());
-            for (Runnable action : tx.afterCommitActions()) {
-                try {
-                    action.run();
-                } catch (RuntimeException e) {
-                    log.error("After-commit action failed", e);
-                }
-            }
             for (int i = 0; i < done.size(); i++) complete(done.get(i), results.get(i), refusals.get(i));
         };
         boolean inline = done.size() <= DELIVER_INLINE && delivering.get() == 0;

@@ -23,7 +23,6 @@ public final class Tx {
     private final boolean careful;
     private final Map<Class<?>, TxPart> parts = new LinkedHashMap<>();
     private final List<Event> events = new ArrayList<>();
-    private final List<Runnable> afterCommit = new ArrayList<>();
     private boolean begun;
     private long seq;
     private int writes;
@@ -106,10 +105,6 @@ public final class Tx {
         return seq;
     }
 
-    public void afterCommit(Runnable action) {
-        afterCommit.add(action);
-    }
-
     /** Sends every buffered write and the events, then commits: one round trip, two if a transaction is open. */
     void commit() {
         Flush f = new Flush();
@@ -134,9 +129,5 @@ public final class Tx {
 
     List<Event> events() {
         return events;
-    }
-
-    List<Runnable> afterCommitActions() {
-        return afterCommit;
     }
 }
