@@ -64,10 +64,10 @@ public final class Parley implements AutoCloseable {
         this.tabCounts = new TabCounts(inbox, hub);
         // The durable backbone: consumers of the event log and the job table (docs/WEBHOOKS.md).
         Duration poll = Duration.ofMillis(config.backbonePollMillis());
-        this.jobs = new Jobs(jdbi, poll, Duration.ofSeconds(60), 32);
+        this.jobs = new Jobs(jdbi, poll, Duration.ofSeconds(60), 256);
         this.consumers = new EventConsumers(jdbi, poll);
         consumers.register(WebhookConsumer.NAME, EventConsumers.StartAt.NOW, new WebhookConsumer(), jobs::wake);
-        jobs.register(WebhookSender.KIND, new WebhookSender(jdbi, jobs.gate(),
+        jobs.registerBatch(WebhookSender.KIND, new WebhookSender(jdbi, jobs.gate(),
                 RetrySchedule.standard(config.webhookRetryBaseMillis(), config.webhookMaxAttempts())));
         Presence presence = new Presence(accountId -> jdbi.withHandle(h -> Agents.ofAccount(h, accountId)));
         ChatStatus chatStatus = new ChatStatus(hub, presence);

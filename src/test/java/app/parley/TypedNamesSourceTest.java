@@ -45,11 +45,12 @@ class TypedNamesSourceTest {
     /**
      * Literals that spell a wire name but mean another set of names: the visitor socket's frame types
      * (docs/PROTOCOL.md, {@code {"type":"message"}}), the fields of its frames ({@code "email"}), and the webhook
-     * event of the same name as Parley's own (Smartsupp's {@code contact.updated}, docs/WEBHOOKS.md).
+     * events of the same names as Parley's own (Smartsupp's {@code contact.created} and {@code contact.updated}, docs/WEBHOOKS.md).
      */
     private static final Set<String> ELSEWHERE = Set.of(
             "http/VisitorSocket.java:\"message\"",
             "http/VisitorSocket.java:\"email\"",
+            "webhook/WebhookEvent.java:\"contact.created\"",
             "webhook/WebhookEvent.java:\"contact.updated\"");
 
     private static final Pattern STRING = Pattern.compile("\"(?:[^\"\\\\\\n]|\\\\.)*\"");

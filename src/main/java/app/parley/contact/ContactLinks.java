@@ -1,6 +1,8 @@
 package app.parley.contact;
 
 import app.parley.conversation.ConversationLinks;
+import app.parley.core.Json;
+import app.parley.store.EventType;
 import app.parley.store.Tx;
 import org.jdbi.v3.core.Handle;
 
@@ -30,11 +32,13 @@ final class ContactLinks {
                         .bind("a", accountId).bind("k", email).mapTo(Long.class).findOne().orElse(null);
         // No such person yet: what this visitor told of themselves becomes theirs, now verified.
         if (target == null && own != null && !own.verified()) target = own.id();
-        if (target == null) target = create(h, accountId);
+        boolean fresh = target == null;
+        if (fresh) target = create(h, accountId);
         h.createUpdate("UPDATE contacts SET verified = true, user_id = coalesce(:u, user_id) WHERE id = :c")
                 .bind("u", userId).bind("c", target).execute();
         link(tx, visitorId, target);
         if (own != null && !own.verified() && own.id() != target) ConversationLinks.moveContact(tx, visitorId, own.id(), target);
+        if (fresh) announce(tx, accountId, target);
     }
 
     /**
@@ -45,7 +49,9 @@ final class ContactLinks {
         Handle h = tx.handle();
         Own own = own(h, visitorId);
         boolean keep = own != null && (!own.verified() || !contradicts(own, userId, email));
-        link(tx, visitorId, keep ? own.id() : create(h, accountId));
+        long target = keep ? own.id() : create(h, accountId);
+        link(tx, visitorId, target);
+        if (!keep) announce(tx, accountId, target);
     }
 
     /** An agent edits the card: the visitor's contact takes it whatever its state; an email given links as verified. */
@@ -72,6 +78,13 @@ final class ContactLinks {
 
     private static long create(Handle h, long accountId) {
         return h.createQuery("INSERT INTO contacts (account_id) VALUES (:a) RETURNING id").bind("a", accountId).mapTo(Long.class).one();
+    }
+
+    /** A contact came to be (Smartsupp's {@code contact.created}): told with its fields, once linked to its visitor. */
+    private static void announce(Tx tx, long accountId, long contactId) {
+        CardScope scope = CardScope.ofContact(tx.handle(), contactId);
+        tx.emitToGroups(EventType.CONTACT_CREATED, accountId, scope.eventGroup(), scope.otherEventGroups(),
+                Json.write(Contacts.byId(tx.handle(), accountId, contactId)));
     }
 
     /** The visitor's name, email, phone and variables go to the contact, and the visitor (and their chats) to it. */

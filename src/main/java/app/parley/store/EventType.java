@@ -13,6 +13,7 @@ public enum EventType {
     CONVERSATION_READ("conversation.read"),
     AGENT_UPDATED("agent.updated"),
     VISITOR_UPDATED("visitor.updated"),
+    CONTACT_CREATED("contact.created"),
     CONTACT_UPDATED("contact.updated"),
     GROUP_CREATED("group.created"),
     GROUP_UPDATED("group.updated"),

@@ -55,6 +55,23 @@ public final class Jobs implements AutoCloseable {
     }
 
     /**
+     * Runs several due jobs of its kind together, for work done at a high rate (a webhook delivery per chat
+     * message) where a job's own reads and writes would cost more than its work: the handler reads what the jobs
+     * need in one query, and their outcomes are recorded in one transaction with the batch's {@link Batch#write}.
+     */
+    @FunctionalInterface
+    public interface BatchHandler {
+        /** One outcome per job, in the jobs' order; outside any transaction. An exception retries them all in a minute. */
+        Batch runAll(List<Job> jobs);
+    }
+
+    /** The outcomes of a batch, and one write that records them all (it commits with them, like {@link Outcome#write}). */
+    public record Batch(List<Outcome> outcomes, Write write) {}
+
+    /** How many jobs a batch handler is given at once. */
+    static final int BATCH = 64;
+
+    /**
      * Bounds how many job threads use the database at once. Jobs wait on the network (a webhook endpoint) far more
      * than on the database, so many may be in flight, but they share the connection pool with the chat's write
      * path and must never take most of it.
@@ -83,6 +100,7 @@ public final class Jobs implements AutoCloseable {
     private final Duration poll;
     private final Duration lease;
     private final Map<String, Handler> handlers = new HashMap<>();
+    private final Map<String, BatchHandler> batchHandlers = new HashMap<>();
     private final String owner = UUID.randomUUID().toString();
     private final Semaphore wake = new Semaphore(0);
     private final Semaphore slots;
@@ -136,6 +154,16 @@ public final class Jobs implements AutoCloseable {
         handlers.put(kind, handler);
     }
 
+    public void registerBatch(String kind, BatchHandler handler) {
+        batchHandlers.put(kind, handler);
+    }
+
+    private List<String> kinds() {
+        List<String> kinds = new java.util.ArrayList<>(handlers.keySet());
+        kinds.addAll(batchHandlers.keySet());
+        return kinds;
+    }
+
     public void start() {
         running = true;
         loop = Thread.ofVirtual().name("parley-jobs").start(this::loop);
@@ -148,7 +176,7 @@ public final class Jobs implements AutoCloseable {
 
     /** Takes up to {@code max} due jobs of the kinds this process runs, leasing them to it. */
     List<Job> pick(int max) {
-        if (handlers.isEmpty() || max <= 0) return List.of();
+        if ((handlers.isEmpty() && batchHandlers.isEmpty()) || max <= 0) return List.of();
         return gate.call(() -> jdbi.inTransaction(h -> relaxed(h).createQuery("""
                         UPDATE jobs SET locked_by = CAST(:me AS uuid), locked_until = now() + make_interval(secs => :lease),
                                         attempts = attempts + 1
@@ -160,7 +188,7 @@ public final class Jobs implements AutoCloseable {
                             FOR UPDATE SKIP LOCKED)
                         RETURNING id, kind, queue_key, payload, attempts""")
                 .bind("me", owner).bind("lease", (double) lease.toMillis() / 1000.0)
-                .bindArray("kinds", String.class, List.copyOf(handlers.keySet())).bind("max", max)
+                .bindArray("kinds", String.class, kinds()).bind("max", max)
                 .map((rs, ctx) -> new Job(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getInt(5)))
                 .list())).stream().sorted(java.util.Comparator.comparingLong(Job::id)).toList();
     }
@@ -172,41 +200,99 @@ public final class Jobs implements AutoCloseable {
             outcome = handlers.get(job.kind()).run(job);
         } catch (RuntimeException e) {
             log.error("Job {} ({}) failed; trying again in a minute", job.id(), job.kind(), e);
-            outcome = new Outcome.RetryAt(Instant.now().plusSeconds(60), String.valueOf(e.getMessage()), Write.NOTHING);
+            outcome = retryInAMinute(e);
         }
-        Outcome o = outcome;
+        return record(List.of(job), List.of(outcome), Write.NOTHING) == 1;
+    }
+
+    /** Runs jobs of one batch kind together and records their outcomes; how many were still this process's. */
+    int runBatch(List<Job> jobs) {
+        Batch batch;
+        try {
+            batch = batchHandlers.get(jobs.getFirst().kind()).runAll(jobs);
+            if (batch.outcomes().size() != jobs.size()) throw new IllegalStateException(
+                    "A batch of " + jobs.size() + " jobs gave " + batch.outcomes().size() + " outcomes");
+        } catch (RuntimeException e) {
+            log.error("A batch of {} jobs ({}) failed; trying them again in a minute", jobs.size(), jobs.getFirst().kind(), e);
+            Outcome again = retryInAMinute(e);
+            batch = new Batch(jobs.stream().map(j -> again).toList(), Write.NOTHING);
+        }
+        return record(jobs, batch.outcomes(), batch.write());
+    }
+
+    private static Outcome retryInAMinute(RuntimeException e) {
+        return new Outcome.RetryAt(Instant.now().plusSeconds(60), String.valueOf(e.getMessage()), Write.NOTHING);
+    }
+
+    /**
+     * Records outcomes in one transaction, a statement per kind of outcome whatever the number of jobs: jobs whose
+     * lease this process lost are left to the one that has them (their own writes are skipped); the batch's write
+     * is applied whatever, as it records what did happen. Returns how many jobs were still this process's.
+     */
+    private int record(List<Job> jobs, List<Outcome> outcomes, Write batchWrite) {
+        List<Long> done = new java.util.ArrayList<>();
+        List<Long> retry = new java.util.ArrayList<>();
+        List<Long> retryAt = new java.util.ArrayList<>(); // epoch milliseconds: Jdbi binds no arrays of timestamps
+        List<String> retryError = new java.util.ArrayList<>();
+        List<Long> dead = new java.util.ArrayList<>();
+        List<String> deadError = new java.util.ArrayList<>();
+        for (int i = 0; i < jobs.size(); i++) {
+            long id = jobs.get(i).id();
+            switch (outcomes.get(i)) {
+                case Outcome.Done d -> done.add(id);
+                case Outcome.RetryAt r -> {
+                    retry.add(id);
+                    retryAt.add(r.at().toEpochMilli());
+                    retryError.add(r.error());
+                }
+                case Outcome.Dead d -> {
+                    dead.add(id);
+                    deadError.add(d.error());
+                }
+            }
+        }
         return gate.call(() -> jdbi.inTransaction(h -> {
             relaxed(h);
-            int n = switch (o) {
-                case Outcome.Done d -> h.createUpdate("DELETE FROM jobs WHERE id = :id AND locked_by = CAST(:me AS uuid)")
-                        .bind("id", job.id()).bind("me", owner).execute();
-                case Outcome.RetryAt r -> h.createUpdate("""
-                                UPDATE jobs SET due_at = :at, last_error = :e, locked_by = NULL, locked_until = NULL
-                                WHERE id = :id AND locked_by = CAST(:me AS uuid)""")
-                        .bind("at", java.sql.Timestamp.from(r.at())).bind("e", r.error())
-                        .bind("id", job.id()).bind("me", owner).execute();
-                case Outcome.Dead d -> h.createUpdate("""
-                                UPDATE jobs SET state = 'dead', last_error = :e, locked_by = NULL, locked_until = NULL
-                                WHERE id = :id AND locked_by = CAST(:me AS uuid)""")
-                        .bind("e", d.error()).bind("id", job.id()).bind("me", owner).execute();
-            };
-            if (n == 0) {
-                log.warn("Job {} ({}) outlived its lease; another process runs it", job.id(), job.kind());
-                return false;
+            java.util.Set<Long> mine = new java.util.HashSet<>();
+            if (!done.isEmpty()) mine.addAll(h.createQuery(
+                            "DELETE FROM jobs WHERE id = ANY(:ids) AND locked_by = CAST(:me AS uuid) RETURNING id")
+                    .bindArray("ids", Long.class, done).bind("me", owner).mapTo(Long.class).list());
+            if (!retry.isEmpty()) mine.addAll(h.createQuery("""
+                            UPDATE jobs j SET due_at = to_timestamp(t.at / 1000.0), last_error = t.e, locked_by = NULL, locked_until = NULL
+                            FROM unnest(:ids, :at, :e) AS t(id, at, e)
+                            WHERE j.id = t.id AND j.locked_by = CAST(:me AS uuid) RETURNING j.id""")
+                    .bindArray("ids", Long.class, retry).bindArray("at", Long.class, retryAt)
+                    .bindArray("e", String.class, retryError).bind("me", owner).mapTo(Long.class).list());
+            if (!dead.isEmpty()) mine.addAll(h.createQuery("""
+                            UPDATE jobs j SET state = 'dead', last_error = t.e, locked_by = NULL, locked_until = NULL
+                            FROM unnest(:ids, :e) AS t(id, e)
+                            WHERE j.id = t.id AND j.locked_by = CAST(:me AS uuid) RETURNING j.id""")
+                    .bindArray("ids", Long.class, dead).bindArray("e", String.class, deadError).bind("me", owner)
+                    .mapTo(Long.class).list());
+            java.util.Set<String> moveOn = new java.util.LinkedHashSet<>();
+            for (int i = 0; i < jobs.size(); i++) {
+                Job job = jobs.get(i);
+                if (!mine.contains(job.id())) {
+                    log.warn("Job {} ({}) outlived its lease; another process runs it", job.id(), job.kind());
+                    continue;
+                }
+                if (job.queueKey() != null && !(outcomes.get(i) instanceof Outcome.RetryAt)) moveOn.add(job.queueKey());
             }
-            if (job.queueKey() != null && !(o instanceof Outcome.RetryAt)) promoteNext(h, job.queueKey());
-            o.write().apply(h);
-            return true;
+            if (!moveOn.isEmpty()) promoteNext(h, List.copyOf(moveOn));
+            for (int i = 0; i < jobs.size(); i++) if (mine.contains(jobs.get(i).id())) outcomes.get(i).write().apply(h);
+            batchWrite.apply(h);
+            return mine.size();
         }));
     }
 
-    /** The key's queue moves on: its next job, if nothing of the key is pending, becomes pickable. */
-    private static void promoteNext(Handle h, String queueKey) {
+    /** The keys' queues move on: each key's next job, if nothing of the key is pending, becomes pickable. */
+    private static void promoteNext(Handle h, List<String> queueKeys) {
         h.createUpdate("""
-                        UPDATE jobs SET state = 'pending'
-                        WHERE id = (SELECT id FROM jobs WHERE queue_key = :q AND state = 'queued' ORDER BY id LIMIT 1)
-                          AND NOT EXISTS (SELECT 1 FROM jobs WHERE queue_key = :q AND state = 'pending')""")
-                .bind("q", queueKey).execute();
+                        UPDATE jobs j SET state = 'pending'
+                        WHERE j.id IN (SELECT DISTINCT ON (queue_key) id FROM jobs
+                                       WHERE queue_key = ANY(:q) AND state = 'queued' ORDER BY queue_key, id)
+                          AND NOT EXISTS (SELECT 1 FROM jobs e WHERE e.queue_key = j.queue_key AND e.state = 'pending')""")
+                .bindArray("q", String.class, queueKeys).execute();
     }
 
     /**
@@ -234,8 +320,9 @@ public final class Jobs implements AutoCloseable {
     public int drain() {
         promoteOrphans();
         int total = 0;
-        for (List<Job> jobs = pick(64); !jobs.isEmpty(); jobs = pick(64)) {
-            for (Job j : jobs) runJob(j);
+        for (List<Job> jobs = pick(BATCH); !jobs.isEmpty(); jobs = pick(BATCH)) {
+            for (List<Job> batch : batches(jobs)) runBatch(batch);
+            for (Job j : jobs) if (handlers.containsKey(j.kind())) runJob(j);
             total += jobs.size();
         }
         return total;
@@ -251,7 +338,21 @@ public final class Jobs implements AutoCloseable {
                 pause(poll.toMillis());
                 continue;
             }
+            for (List<Job> batch : batches(jobs)) {
+                slots.acquireUninterruptibly(batch.size());
+                workers.execute(() -> {
+                    try {
+                        runBatch(batch);
+                    } catch (RuntimeException e) {
+                        log.error("Recording the outcomes of {} jobs failed; they run again after their lease", batch.size(), e);
+                    } finally {
+                        slots.release(batch.size());
+                        wake();
+                    }
+                });
+            }
             for (Job job : jobs) {
+                if (!handlers.containsKey(job.kind())) continue;
                 slots.acquireUninterruptibly();
                 workers.execute(() -> {
                     try {
@@ -274,6 +375,16 @@ public final class Jobs implements AutoCloseable {
                 }
             }
         }
+    }
+
+    /** The picked jobs of batch kinds, by kind, in chunks of at most {@link #BATCH}, each in id order. */
+    private List<List<Job>> batches(List<Job> jobs) {
+        Map<String, List<Job>> byKind = new java.util.LinkedHashMap<>();
+        for (Job j : jobs) if (batchHandlers.containsKey(j.kind())) byKind.computeIfAbsent(j.kind(), k -> new java.util.ArrayList<>()).add(j);
+        List<List<Job>> chunks = new java.util.ArrayList<>();
+        for (List<Job> ofKind : byKind.values())
+            for (int i = 0; i < ofKind.size(); i += BATCH) chunks.add(ofKind.subList(i, Math.min(ofKind.size(), i + BATCH)));
+        return chunks;
     }
 
     /** Until the next retry is due, at most the poll interval (other processes' jobs and wake-ups we missed). */

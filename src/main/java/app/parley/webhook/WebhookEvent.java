@@ -21,7 +21,7 @@ public enum WebhookEvent {
     CONVERSATION_CONTACT_REPLIED("conversation.contact_replied", true),
     CONVERSATION_MESSAGE_DELIVERED("conversation.message_delivered", false),
     CONVERSATION_MESSAGE_DELIVERY_FAILED("conversation.message_delivery_failed", false),
-    CONTACT_CREATED("contact.created", false),
+    CONTACT_CREATED("contact.created", true),
     CONTACT_UPDATED("contact.updated", true),
     VISITOR_CONNECTED("visitor.connected", false),
     VISITOR_DISCONNECTED("visitor.disconnected", false);

@@ -37,10 +37,11 @@ public final class WebhookPayloads {
                 data.set("conversation", parse(e.agentPayload()));
                 yield Optional.of(outgoing(WebhookEvent.CONVERSATION_OPENED, logged, e.conversationId(), data));
             }
-            case CONTACT_UPDATED -> {
+            case CONTACT_CREATED, CONTACT_UPDATED -> {
                 ObjectNode data = Json.object();
                 data.set("contact", parse(e.agentPayload()));
-                yield Optional.of(outgoing(WebhookEvent.CONTACT_UPDATED, logged, null, data));
+                WebhookEvent event = e.type().equals(EventType.CONTACT_CREATED.wire()) ? WebhookEvent.CONTACT_CREATED : WebhookEvent.CONTACT_UPDATED;
+                yield Optional.of(outgoing(event, logged, null, data));
             }
             case null, default -> Optional.empty();
         };

@@ -212,6 +212,65 @@ class BackboneTest {
         assertThat(order).hasSize(2);
     }
 
+    @Test
+    void batchRunnersRecordEachOutcomeOnceKeepAQueueKeyInOrderAndCommitTheBatchWrite() {
+        String kind = "test.batch." + NAMES.incrementAndGet();
+        jdbi.useHandle(h -> h.execute("CREATE TABLE IF NOT EXISTS test_batch_log (kind text, payload int)"));
+        Map<Long, Integer> runs = new ConcurrentHashMap<>();
+        Map<String, List<Integer>> order = new ConcurrentHashMap<>();
+        List<Integer> biggest = new CopyOnWriteArrayList<>();
+        List<Jobs> runners = new ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            Jobs j = new Jobs(jdbi, Duration.ofMillis(20), Duration.ofSeconds(30), 64);
+            j.registerBatch(kind, batch -> {
+                biggest.add(batch.size());
+                List<Jobs.Outcome> outcomes = new ArrayList<>();
+                List<Integer> done = new ArrayList<>();
+                for (Jobs.Job job : batch) {
+                    int p = Integer.parseInt(job.payload());
+                    runs.merge(job.id(), 1, Integer::sum);
+                    if (job.queueKey() != null) order.computeIfAbsent(job.queueKey(),
+                            k -> Collections.synchronizedList(new ArrayList<>())).add(p);
+                    // Every tenth job fails once and comes back; every 25th is dead at once; the rest are done.
+                    if (p % 25 == 0) outcomes.add(new Jobs.Outcome.Dead("given up", Jobs.Write.NOTHING));
+                    else if (p % 10 == 0 && job.attempts() == 1)
+                        outcomes.add(new Jobs.Outcome.RetryAt(Instant.now(), "once more", Jobs.Write.NOTHING));
+                    else {
+                        outcomes.add(new Jobs.Outcome.Done(Jobs.Write.NOTHING));
+                        done.add(p);
+                    }
+                }
+                return new Jobs.Batch(outcomes, h -> h.createUpdate(
+                                "INSERT INTO test_batch_log SELECT :k, unnest(:p)")
+                        .bind("k", kind).bindArray("p", Integer.class, done).execute());
+            });
+            runners.add(j);
+        }
+        int n = 300;
+        List<String> keys = new ArrayList<>();
+        List<String> payloads = new ArrayList<>();
+        for (int i = 1; i <= n; i++) {
+            keys.add(i % 4 == 0 ? null : kind + ":q" + (i % 4));
+            payloads.add(Integer.toString(i));
+        }
+        jdbi.useTransaction(h -> Jobs.enqueueAll(h, kind, keys, payloads));
+        runners.forEach(Jobs::start);
+        await("every job done or dead", () -> jdbi.withHandle(h -> h.createQuery(
+                "SELECT count(*) FROM jobs WHERE kind = :k AND state <> 'dead'").bind("k", kind).mapTo(Long.class).one()) == 0);
+        runners.forEach(Jobs::close);
+        long dead = n / 25;
+        assertThat(count("SELECT count(*) FROM jobs WHERE state = 'dead' AND kind = '" + kind + "'")).isEqualTo(dead);
+        // Each job ran once, but those that failed once ran twice; the batch writes hold each done job once.
+        long retried = java.util.stream.IntStream.rangeClosed(1, n).filter(p -> p % 10 == 0 && p % 25 != 0).count();
+        assertThat(runs.values().stream().mapToInt(Integer::intValue).sum()).isEqualTo(n + retried);
+        assertThat(count("SELECT count(*) FROM test_batch_log WHERE kind = '" + kind + "'")).isEqualTo(n - dead);
+        assertThat(count("SELECT count(DISTINCT payload) FROM test_batch_log WHERE kind = '" + kind + "'")).isEqualTo(n - dead);
+        // A key's jobs ran in order: a retried job ran again before any later job of its key.
+        for (List<Integer> q : order.values()) assertThat(q).isSorted();
+        assertThat(order).hasSize(3);
+        assertThat(biggest).as("jobs were handed over several at a time").anyMatch(size -> size > 1);
+    }
+
     private static void makeEvents(int n) {
         for (int i = 0; i < n; i++) owner.expect(201, "POST", "/v2/tags", Map.of("name", "backbone-" + NAMES.incrementAndGet()));
     }

@@ -2,6 +2,7 @@ package app.parley.webhook;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import app.parley.store.EventConsumers;
 import app.parley.testing.TestParley;
 import app.parley.testing.TestParley.Api;
 import app.parley.testing.TestSocket;
@@ -164,6 +165,36 @@ class WebhookDeliveryTest {
             assertThat(receiver.acceptedFor(c).getFirst().deliveryId()).isEqualTo(dead.path("id").asText());
             Receiver.await("the delivered state", WITHIN, () -> stateOf(
                     owner.get("/v2/webhooks/" + hook + "/deliveries").path("items"), c).equals(List.of("delivered")));
+            owner.expect(204, "DELETE", "/v2/webhooks/" + hook, null);
+        }
+    }
+
+    @Test
+    void aVisitorWhoGivesTheirDetailsMakesOneContactCreated() {
+        try (Receiver receiver = new Receiver("contact-secret-0123456789")) {
+            long hook = register(receiver, List.of("contact.created"));
+            try (TestSocket visitor = TestSocket.visitor(app, null, null)) {
+                visitor.await("welcome");
+                say(visitor, "Where is my order?");
+                visitor.send(Map.of("type", "identify", "name", "Jana Nováková", "email", "jana@example.com"));
+                Receiver.await("contact.created", WITHIN, () -> !receiver.accepted().isEmpty());
+                // Giving more details later updates the same contact: no second contact.created.
+                visitor.send(Map.of("type", "identify", "phone", "+420 777 123 456"));
+                say(visitor, "Thanks");
+            }
+            Receiver.Hit hit = receiver.accepted().getFirst();
+            assertThat(hit.signatureValid()).isTrue();
+            assertThat(hit.event()).isEqualTo("contact.created");
+            JsonNode contact = hit.envelope().path("data").path("contact");
+            assertThat(contact.path("email").asText()).isEqualTo("jana@example.com");
+            assertThat(contact.path("name").asText()).isEqualTo("Jana Nováková");
+            assertThat(contact.path("id").asLong()).isPositive();
+            // The consumer makes deliveries in the transaction that moves its cursor: once it has passed everything,
+            // the log holds every delivery there will be.
+            long last = app.parley().journal().lastSeq();
+            Receiver.await("the webhook consumer to pass the last event", WITHIN, () -> app.parley().database().jdbi()
+                    .withHandle(EventConsumers::cursors).get(WebhookConsumer.NAME) >= last);
+            assertThat(owner.get("/v2/webhooks/" + hook + "/deliveries").path("items")).hasSize(1);
             owner.expect(204, "DELETE", "/v2/webhooks/" + hook, null);
         }
     }

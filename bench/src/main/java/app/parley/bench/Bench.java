@@ -60,6 +60,15 @@ public final class Bench {
     private final AtomicInteger visitorSeq = new AtomicInteger();
     /** --webhook 1: a local endpoint subscribed to the chat's events; null when not asked for. */
     private WebhookSink webhooks;
+    /** --webhook 1: registers the endpoint, after the reference loops that run without it. */
+    private Registration webhookRegistration;
+    private LoopResult webhookReference;
+    private LatResult webhookLatencyReference;
+
+    @FunctionalInterface
+    private interface Registration {
+        void run() throws Exception;
+    }
 
     private Bench(Map<String, String> opt) {
         this.opt = opt;
@@ -146,6 +155,29 @@ public final class Bench {
         int window = intOpt("window", 20);
         row("PostgreSQL single-row commits/s: 1 conn / 8 conns", fmt(pg.oneConnection()) + " / " + fmt(pg.eightConnections()),
                 "reference, same PostgreSQL, same run; " + pg.settings());
+        int latVisitors = intOpt("lat-visitors", 250);
+        double latRate = doubleOpt("lat-rate", 1000);
+        int latWindow = intOpt("lat-window", 20);
+        if (webhookRegistration != null) {
+            // The reference for "the chat figures unchanged": the same loops on the same server, before any endpoint.
+            if (visitors > 0) {
+                LoopResult ref = closedLoop("A0", visitors, 0, warmup, window);
+                webhookReference = ref;
+                row(String.format("msg/s end to end, %d visitors, NO webhook (reference)", visitors), fmt(ref.acked),
+                        "same server, same run, before the endpoint is registered");
+                row("  CPU per message: server + PG / load client", perMessage(ref.cpu, ref.acked), projection(ref.cpu, ref.acked));
+            }
+            if (latWindow > 0) {
+                List<Visitor> lv = openVisitors("latency-ref", latVisitors, false, 64, 8192);
+                LatResult ref = openLoop("latency-ref", lv, latRate, latWarmup, latWindow);
+                closeAll(lv);
+                webhookLatencyReference = ref;
+                row(String.format("delivery latency p50 / p99 @ %,.0f msg/s, NO webhook (reference)", latRate),
+                        ms(ref.latency, 50) + " / " + ms(ref.latency, 99), "same server, same run");
+            }
+            drain("reference");
+            webhookRegistration.run();
+        }
         if (visitors > 0) {
         LoopResult a = closedLoop("A", visitors, 0, warmup, window);
         row(String.format("msg/s end to end, %d visitors closed loop", visitors), fmt(a.acked),
@@ -156,6 +188,8 @@ public final class Bench {
         row("  CPU cores: server / PG / load client", cores(a.cpu), others(a.cpu));
         row("  CPU per message: server + PG / load client", perMessage(a.cpu, a.acked), projection(a.cpu, a.acked));
         if (webhooks != null) row("  webhook events delivered /s", fmt(a.webhooksDelivered), "signed, to a local endpoint (--webhook 1)");
+        if (webhookReference != null) row("  msg/s with webhook ÷ without (reference)", String.format("%.2f", a.acked / webhookReference.acked),
+                "1.00 = unchanged");
         }
 
         // 3. Closed loop with enough visitors that none passes its 5 msg/s limit: what the server can carry.
@@ -175,9 +209,6 @@ public final class Bench {
         }
 
         // 4. Open loop: 1,000 msg/s at fixed times, latency from the scheduled time to the agent socket.
-        int latVisitors = intOpt("lat-visitors", 250);
-        double latRate = doubleOpt("lat-rate", 1000);
-        int latWindow = intOpt("lat-window", 20);
         if (latWindow > 0) {
         List<Visitor> lv = openVisitors("latency", latVisitors, false, 64, 8192);
         double lowRate = doubleOpt("lat-low-rate", 100);
@@ -191,6 +222,10 @@ public final class Bench {
         closeAll(lv);
         row(String.format("delivery latency p50 @ %,.0f msg/s open loop", latRate), ms(lat.latency, 50), "");
         row("  p99", ms(lat.latency, 99), "goal ≤ 2.5 ms; " + diskRef);
+        if (webhookLatencyReference != null) row("  p50 / p99 with webhook ÷ without (reference)",
+                String.format("%.2f / %.2f", lat.latency.getValueAtPercentile(50) / (double) webhookLatencyReference.latency.getValueAtPercentile(50),
+                        lat.latency.getValueAtPercentile(99) / (double) webhookLatencyReference.latency.getValueAtPercentile(99)),
+                "webhook events delivered during the window: " + fmt(lat.webhooksDelivered) + "/s");
         row("  p99.9 / max", ms(lat.latency, 99.9) + " / " + ms(lat.latency, 100), "");
         row("  not delivered in 10 s / sent in window", lat.missing + " / " + lat.scheduled,
                 (lat.missing > 0 ? "undelivered counted at their lower bound; " : "") + "client send lag p99 " + ms(lat.lateness, 99));
@@ -232,7 +267,7 @@ public final class Bench {
         if (online.statusCode() != 200 || !online.body().contains("\"status\":\"online\"")) {
             throw new IOException("going online: " + online.statusCode() + " " + online.body());
         }
-        if ("1".equals(opt.get("webhook"))) registerWebhook(http, base, cookie, csrf);
+        if ("1".equals(opt.get("webhook"))) webhookRegistration = () -> registerWebhook(http, base, cookie, csrf);
         Ws ws = Ws.connect(HOST, port, null, "/ws/agent", Map.of("Cookie", cookie, "Origin", base), 15_000, 65_536);
         ws.setReadTimeout(15_000);
         // The welcome should come first; an ephemeral "tabs" frame can overtake it (noted in the report).
@@ -608,7 +643,7 @@ public final class Bench {
 
     // ------------------------------------------------------------------------------------------------ open loop
 
-    record LatResult(Histogram latency, Histogram lateness, long scheduled, long missing, Procs.Usage cpu) {}
+    record LatResult(Histogram latency, Histogram lateness, long scheduled, long missing, Procs.Usage cpu, double webhooksDelivered) {}
 
     /**
      * Sends {@code rate} msg/s in total, spread evenly over the visitors, each message at a fixed time
@@ -657,10 +692,14 @@ public final class Bench {
         long scheduled = 0;
         long sendFailures = 0;
         Procs.Cpu cpu0 = null;
+        long wh0 = 0;
         for (long k = 0; k < total; k++) {
             long sched = t0 + k * gap;
             if (sched >= windowEnd) break;
-            if (cpu0 == null && sched >= windowStart) cpu0 = procs.cpu();
+            if (cpu0 == null && sched >= windowStart) {
+                cpu0 = procs.cpu();
+                wh0 = webhooks == null ? 0 : webhooks.delivered.sum();
+            }
             while (true) {
                 long d = sched - System.nanoTime();
                 if (d <= 0) break;
@@ -683,6 +722,7 @@ public final class Bench {
             }
         }
         Procs.Usage usage = procs.cpu().since(cpu0);
+        double whRate = ((webhooks == null ? 0 : webhooks.delivered.sum()) - wh0) / (double) window;
         long graceEnd = System.nanoTime() + 10 * SEC;
         while (agent.inWindow.sum() < scheduled && System.nanoTime() < graceEnd) Thread.sleep(20);
         agent.windowStart = Long.MAX_VALUE;
@@ -707,7 +747,7 @@ public final class Bench {
         log("%s: sender lag behind schedule p50 %s p99 %s max %s; %s", label, ms(lateness, 50), ms(lateness, 99),
                 ms(lateness, 100), usage);
         if (agent.lost != null) notes.add("The agent socket was lost during " + label + ": " + agent.lost);
-        return new LatResult(h, lateness, scheduled, missing, usage);
+        return new LatResult(h, lateness, scheduled, missing, usage, whRate);
     }
 
     /**
