@@ -31,6 +31,7 @@ import app.parley.store.EventLog;
 import app.parley.store.Jobs;
 import app.parley.store.Journal;
 import app.parley.webhook.RetrySchedule;
+import app.parley.webhook.VisitorPresence;
 import app.parley.webhook.WebhookConsumer;
 import app.parley.webhook.WebhookSender;
 import app.parley.webhook.Webhooks;
@@ -55,6 +56,7 @@ public final class Parley implements AutoCloseable {
     private final AccessWatch accessWatch;
     private final EventConsumers consumers;
     private final Jobs jobs;
+    private final VisitorPresence visitorPresence;
 
     private Parley(Config config, Database db) {
         this.db = db;
@@ -69,6 +71,8 @@ public final class Parley implements AutoCloseable {
         consumers.register(WebhookConsumer.NAME, EventConsumers.StartAt.NOW, new WebhookConsumer(), jobs::wake);
         jobs.registerBatch(WebhookSender.KIND, new WebhookSender(jdbi, jobs.gate(),
                 RetrySchedule.standard(config.webhookRetryBaseMillis(), config.webhookMaxAttempts())));
+        this.visitorPresence = new VisitorPresence(jdbi, jobs.gate(), Duration.ofMillis(config.visitorLeftGraceMillis()), jobs::wake);
+        jobs.register(VisitorPresence.LEFT, visitorPresence::left);
         Presence presence = new Presence(accountId -> jdbi.withHandle(h -> Agents.ofAccount(h, accountId)));
         ChatStatus chatStatus = new ChatStatus(hub, presence);
         this.journal = new Journal(jdbi, events -> {
@@ -86,10 +90,10 @@ public final class Parley implements AutoCloseable {
         VisitorActions visitorActions = new VisitorActions(journal, presence::chatOnline);
         AgentActions agentActions = new AgentActions(journal);
         Routes routes = new Routes(accounts, inbox, auth, team, agentActions, card, new Contacts(journal, jdbi), presence,
-                config.secureCookies(), config.passwordHashConcurrency(), new Webhooks(jdbi, jobs::wake));
+                config.secureCookies(), config.passwordHashConcurrency(), new Webhooks(jdbi, jobs::wake, visitorPresence::subscriptionsChanged));
         VisitorSocket visitorSocket = new VisitorSocket(accounts, new Arrivals(jdbi), new VisitorThread(jdbi), hub,
                 visitorActions, card, presence, config.visitorMessageRate(), config.newVisitorsPerIpPerMinute(),
-                config.newConversationsPerIpPerMinute());
+                config.newConversationsPerIpPerMinute(), visitorPresence);
         AgentSocket agentSocket = new AgentSocket(inbox, hub, auth, presence, accessWatch);
         routes.reportHealth(db::available);
         this.web = Http.create(auth, config.secureCookies(), r -> {
@@ -205,6 +209,7 @@ public final class Parley implements AutoCloseable {
         journal.close();
         consumers.close();
         jobs.close();
+        visitorPresence.close();
         tabCounts.close();
         housekeeping.shutdownNow();
         db.close();

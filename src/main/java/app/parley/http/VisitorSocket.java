@@ -15,6 +15,7 @@ import app.parley.core.Refusal;
 import app.parley.realtime.Client;
 import app.parley.realtime.Hub;
 import app.parley.store.Database;
+import app.parley.webhook.VisitorPresence;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.websocket.WsContext;
@@ -79,12 +80,14 @@ public final class VisitorSocket extends SocketEndpoint<VisitorSocket.Conn> {
     private final VisitorCard card;
     private final Presence presence;
     private final int messageRate;
+    private final VisitorPresence visitorPresence;
 
     /** {@code messageRate}: messages a second one chat box may send on average (bursts of four times that). */
     public VisitorSocket(AccountQueries accounts, Arrivals arrivals, VisitorThread threads, Hub hub, VisitorActions actions,
                          VisitorCard card, Presence presence, int messageRate, int newVisitorsPerIpPerMinute,
-                         int newConversationsPerIpPerMinute) {
+                         int newConversationsPerIpPerMinute, VisitorPresence visitorPresence) {
         super(hub);
+        this.visitorPresence = visitorPresence;
         this.accounts = accounts;
         this.arrivals = arrivals;
         this.threads = threads;
@@ -100,6 +103,11 @@ public final class VisitorSocket extends SocketEndpoint<VisitorSocket.Conn> {
     @Override
     protected Client client(Conn conn) {
         return conn.client;
+    }
+
+    @Override
+    protected void dropped(Conn conn) {
+        visitorPresence.closed(conn.accountId, conn.visitorId);
     }
 
     @Override
@@ -127,6 +135,7 @@ public final class VisitorSocket extends SocketEndpoint<VisitorSocket.Conn> {
         conn.ip = ip;
         if (stored == null) conn.unsaved = visitor;
         register(ctx, conn);
+        visitorPresence.opened(account.id(), visitor.id());
         VisitorThread.Opening opening = threads.open(account.id(), visitor.id(), visitor.groupKey(), after, WELCOME_MESSAGES);
         VisitorThread.State state = opening.state();
         if (state != null) {

@@ -61,8 +61,17 @@ public final class WebhookConsumer implements EventHandler {
                 bodies.add(out.get().body());
             }
         }
+        insert(h, endpointIds, accountIds, names, seqs, conversations, bodies);
+    }
+
+    /**
+     * Writes deliveries and their jobs in the caller's transaction (one query each, whatever their number); those
+     * of an event already delivered to an endpoint ({@code seq} given) are skipped, so a batch handled twice makes
+     * nothing twice. Deliveries of one conversation to one endpoint queue behind each other.
+     */
+    static void insert(Handle h, List<Long> endpointIds, List<Long> accountIds, List<String> names, List<Long> seqs,
+                       List<Long> conversations, List<String> bodies) {
         if (bodies.isEmpty()) return;
-        // A batch handled twice (another process took over after a crash) finds its deliveries already there.
         record Made(long id, long endpointId, Long conversationId) {}
         List<Made> made = h.createQuery("""
                         INSERT INTO webhook_deliveries (endpoint_id, account_id, event, event_seq, conversation_id, body)

@@ -23,8 +23,8 @@ public enum WebhookEvent {
     CONVERSATION_MESSAGE_DELIVERY_FAILED("conversation.message_delivery_failed", false),
     CONTACT_CREATED("contact.created", true),
     CONTACT_UPDATED("contact.updated", true),
-    VISITOR_CONNECTED("visitor.connected", false),
-    VISITOR_DISCONNECTED("visitor.disconnected", false);
+    VISITOR_CONNECTED("visitor.connected", true),
+    VISITOR_DISCONNECTED("visitor.disconnected", true);
 
     /** Sent by "send test event"; nobody subscribes to it. */
     public static final String TEST = "webhook.test";

@@ -40,10 +40,13 @@ public final class Webhooks {
 
     private final Jdbi jdbi;
     private final Runnable wakeJobs;
+    private final Runnable subscriptionsChanged;
 
-    public Webhooks(Jdbi jdbi, Runnable wakeJobs) {
+    /** {@code subscriptionsChanged}: told after an endpoint is made, changed or deleted (VisitorPresence's cache). */
+    public Webhooks(Jdbi jdbi, Runnable wakeJobs, Runnable subscriptionsChanged) {
         this.jdbi = jdbi;
         this.wakeJobs = wakeJobs;
+        this.subscriptionsChanged = subscriptionsChanged;
     }
 
     public List<Endpoint> list(long accountId) {
@@ -56,7 +59,7 @@ public final class Webhooks {
         if (u == null) throw Refusal.invalid("url", "url is required.");
         List<String> ev = events(events, true);
         String s = secret == null ? "whsec_" + Tokens.random(24) : secret(secret);
-        return jdbi.inTransaction(h -> {
+        Created made = jdbi.inTransaction(h -> {
             // One account's endpoints change one at a time, so the limit holds under concurrent creations.
             h.createQuery("SELECT id FROM accounts WHERE id = :a FOR UPDATE").bind("a", accountId).mapTo(Long.class).one();
             long n = h.createQuery("SELECT count(*) FROM webhook_endpoints WHERE account_id = :a").bind("a", accountId)
@@ -70,13 +73,15 @@ public final class Webhooks {
             Endpoint e = byId(h, accountId, id);
             return new Created(e.id(), e.url(), e.events(), e.active(), e.deadDeliveries(), e.createdAt(), e.updatedAt(), s);
         });
+        subscriptionsChanged.run();
+        return made;
     }
 
     public Endpoint update(long accountId, long id, String url, List<String> events, Boolean active) {
         String u = url(url);
         if (url != null && u == null) throw Refusal.invalid("url", "url cannot be empty.");
         List<String> ev = events == null ? null : events(events, true);
-        return jdbi.inTransaction(h -> {
+        Endpoint updated = jdbi.inTransaction(h -> {
             byId(h, accountId, id);
             var update = h.createUpdate("""
                             UPDATE webhook_endpoints SET url = coalesce(:u, url), events = coalesce(CAST(:ev AS text[]), events),
@@ -88,12 +93,15 @@ public final class Webhooks {
             update.execute();
             return byId(h, accountId, id);
         });
+        subscriptionsChanged.run();
+        return updated;
     }
 
     public void delete(long accountId, long id) {
         int n = jdbi.withHandle(h -> h.createUpdate("DELETE FROM webhook_endpoints WHERE id = :id AND account_id = :a")
                 .bind("id", id).bind("a", accountId).execute());
         if (n == 0) throw Refusal.notFound("The webhook");
+        subscriptionsChanged.run();
     }
 
     /**

@@ -37,7 +37,7 @@ class WebhookDeliveryTest {
     static void start() {
         // Quick retries and a quick poll, so failures and restarts play out in a test's time.
         app = TestParley.start(Map.of("PARLEY_BACKBONE_POLL_MS", "200", "PARLEY_WEBHOOK_RETRY_BASE_MS", "50",
-                "PARLEY_WEBHOOK_MAX_ATTEMPTS", "6"));
+                "PARLEY_WEBHOOK_MAX_ATTEMPTS", "6", "PARLEY_VISITOR_LEFT_GRACE_MS", "4000"));
         owner = app.owner();
     }
 
@@ -195,6 +195,35 @@ class WebhookDeliveryTest {
             Receiver.await("the webhook consumer to pass the last event", WITHIN, () -> app.parley().database().jdbi()
                     .withHandle(EventConsumers::cursors).get(WebhookConsumer.NAME) >= last);
             assertThat(owner.get("/v2/webhooks/" + hook + "/deliveries").path("items")).hasSize(1);
+            owner.expect(204, "DELETE", "/v2/webhooks/" + hook, null);
+        }
+    }
+
+    @Test
+    void aVisitorConnectsOnceGoesThroughPagesAndDisconnectsOnceAfterTheGrace() {
+        try (Receiver receiver = new Receiver("presence-secret-012345678")) {
+            long hook = register(receiver, List.of("visitor.connected", "visitor.disconnected"));
+            String key;
+            try (TestSocket first = TestSocket.visitor(app, null, null)) {
+                key = first.await("welcome").path("visitor_id").asText();
+                Receiver.await("visitor.connected", WITHIN, () -> !receiver.accepted().isEmpty());
+            }
+            // The next page of the shop opens a new chat box for the same visitor within the grace: not a departure.
+            try (TestSocket next = TestSocket.visitor(app, key, null); TestSocket otherTab = TestSocket.visitor(app, key, null)) {
+                next.await("welcome");
+                otherTab.await("welcome");
+            }
+            Receiver.await("visitor.disconnected", WITHIN, () -> receiver.accepted().size() >= 2);
+            List<Receiver.Hit> hits = receiver.accepted();
+            assertThat(hits.stream().map(Receiver.Hit::event).toList()).containsExactly("visitor.connected", "visitor.disconnected");
+            assertThat(hits).allMatch(Receiver.Hit::signatureValid);
+            long visitor = hits.getFirst().envelope().path("data").path("visitor_id").asLong();
+            assertThat(visitor).isPositive();
+            assertThat(hits.getLast().envelope().path("data").path("visitor").path("id").asLong()).isEqualTo(visitor);
+            // Nothing else is pending for this visitor: a third event could only come from a job still waiting.
+            long waiting = app.parley().database().jdbi().withHandle(h -> h.createQuery(
+                    "SELECT count(*) FROM jobs WHERE kind = 'webhook.visitor_left'").mapTo(Long.class).one());
+            assertThat(waiting).isZero();
             owner.expect(204, "DELETE", "/v2/webhooks/" + hook, null);
         }
     }
