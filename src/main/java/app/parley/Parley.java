@@ -69,8 +69,10 @@ public final class Parley implements AutoCloseable {
         this.jobs = new Jobs(jdbi, poll, Duration.ofSeconds(60), 256);
         this.consumers = new EventConsumers(jdbi, poll);
         consumers.register(WebhookConsumer.NAME, EventConsumers.StartAt.NOW, new WebhookConsumer(), jobs::wake);
-        jobs.registerBatch(WebhookSender.KIND, new WebhookSender(jdbi, jobs.gate(),
-                RetrySchedule.standard(config.webhookRetryBaseMillis(), config.webhookMaxAttempts())));
+        WebhookSender webhookSender = new WebhookSender(jdbi, jobs.gate(),
+                RetrySchedule.standard(config.webhookRetryBaseMillis(), config.webhookMaxAttempts()));
+        jobs.registerBatch(WebhookSender.KIND, webhookSender);
+        jobs.registerCoalescing(WebhookSender.BATCH, webhookSender);
         this.visitorPresence = new VisitorPresence(jdbi, jobs.gate(), Duration.ofMillis(config.visitorLeftGraceMillis()), jobs::wake);
         jobs.register(VisitorPresence.LEFT, visitorPresence::left);
         Presence presence = new Presence(accountId -> jdbi.withHandle(h -> Agents.ofAccount(h, accountId)));

@@ -101,9 +101,11 @@ public final class Jobs implements AutoCloseable {
     private final Duration lease;
     private final Map<String, Handler> handlers = new HashMap<>();
     private final Map<String, BatchHandler> batchHandlers = new HashMap<>();
+    private final java.util.Set<String> coalescing = new java.util.HashSet<>();
     private final String owner = UUID.randomUUID().toString();
     private final Semaphore wake = new Semaphore(0);
     private final Semaphore slots;
+    private final int concurrency;
     private final ExecutorService workers = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("parley-job-", 0).factory());
     private Thread loop;
     private volatile boolean running;
@@ -114,6 +116,7 @@ public final class Jobs implements AutoCloseable {
         this.poll = poll;
         this.lease = lease;
         this.slots = new Semaphore(concurrency);
+        this.concurrency = concurrency;
     }
 
     /** Adds a job in the caller's transaction: it exists exactly when the caller's other writes do. */
@@ -158,6 +161,16 @@ public final class Jobs implements AutoCloseable {
         batchHandlers.put(kind, handler);
     }
 
+    /**
+     * A batch kind whose jobs of one queue key are handed over together: when a key's head is due, the jobs queued
+     * behind it come with it, in order, in the same call. Work that arrives while a key's job runs then goes out
+     * in one batch after it rather than one job at a time.
+     */
+    public void registerCoalescing(String kind, BatchHandler handler) {
+        registerBatch(kind, handler);
+        coalescing.add(kind);
+    }
+
     private List<String> kinds() {
         List<String> kinds = new java.util.ArrayList<>(handlers.keySet());
         kinds.addAll(batchHandlers.keySet());
@@ -177,20 +190,41 @@ public final class Jobs implements AutoCloseable {
     /** Takes up to {@code max} due jobs of the kinds this process runs, leasing them to it. */
     List<Job> pick(int max) {
         if ((handlers.isEmpty() && batchHandlers.isEmpty()) || max <= 0) return List.of();
-        return gate.call(() -> jdbi.inTransaction(h -> relaxed(h).createQuery("""
-                        UPDATE jobs SET locked_by = CAST(:me AS uuid), locked_until = now() + make_interval(secs => :lease),
-                                        attempts = attempts + 1
-                        WHERE id IN (
-                            SELECT j.id FROM jobs j
-                            WHERE j.state = 'pending' AND j.due_at <= now() AND j.kind = ANY(:kinds)
-                              AND (j.locked_until IS NULL OR j.locked_until < now())
-                            ORDER BY j.due_at, j.id LIMIT :max
-                            FOR UPDATE SKIP LOCKED)
-                        RETURNING id, kind, queue_key, payload, attempts""")
-                .bind("me", owner).bind("lease", (double) lease.toMillis() / 1000.0)
-                .bindArray("kinds", String.class, kinds()).bind("max", max)
-                .map((rs, ctx) -> new Job(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getInt(5)))
-                .list())).stream().sorted(java.util.Comparator.comparingLong(Job::id)).toList();
+        return gate.call(() -> jdbi.inTransaction(h -> {
+            List<Job> picked = new java.util.ArrayList<>(relaxed(h).createQuery("""
+                            UPDATE jobs SET locked_by = CAST(:me AS uuid), locked_until = now() + make_interval(secs => :lease),
+                                            attempts = attempts + 1
+                            WHERE id IN (
+                                SELECT j.id FROM jobs j
+                                WHERE j.state = 'pending' AND j.due_at <= now() AND j.kind = ANY(:kinds)
+                                  AND (j.locked_until IS NULL OR j.locked_until < now())
+                                ORDER BY j.due_at, j.id LIMIT :max
+                                FOR UPDATE SKIP LOCKED)
+                            RETURNING id, kind, queue_key, payload, attempts""")
+                    .bind("me", owner).bind("lease", (double) lease.toMillis() / 1000.0)
+                    .bindArray("kinds", String.class, kinds()).bind("max", max)
+                    .map(Jobs::job).list());
+            List<String> keys = picked.stream().filter(j -> coalescing.contains(j.kind()) && j.queueKey() != null)
+                    .map(Job::queueKey).distinct().toList();
+            // The jobs queued behind a coalescing head are leased with it (they stay 'queued', so nothing promotes them).
+            if (!keys.isEmpty()) picked.addAll(h.createQuery("""
+                            UPDATE jobs SET locked_by = CAST(:me AS uuid), locked_until = now() + make_interval(secs => :lease),
+                                            attempts = attempts + 1
+                            WHERE id IN (
+                                SELECT j.id FROM jobs j
+                                WHERE j.state = 'queued' AND j.queue_key = ANY(:keys) AND j.kind = ANY(:kinds)
+                                  AND (j.locked_until IS NULL OR j.locked_until < now())
+                                ORDER BY j.id FOR UPDATE SKIP LOCKED)
+                            RETURNING id, kind, queue_key, payload, attempts""")
+                    .bind("me", owner).bind("lease", (double) lease.toMillis() / 1000.0)
+                    .bindArray("keys", String.class, keys).bindArray("kinds", String.class, List.copyOf(coalescing))
+                    .map(Jobs::job).list());
+            return picked;
+        })).stream().sorted(java.util.Comparator.comparingLong(Job::id)).toList();
+    }
+
+    private static Job job(java.sql.ResultSet rs, org.jdbi.v3.core.statement.StatementContext ctx) throws java.sql.SQLException {
+        return new Job(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getInt(5));
     }
 
     /** Runs one job and records its outcome; false if the lease was lost meanwhile (another process has it). */
@@ -339,14 +373,16 @@ public final class Jobs implements AutoCloseable {
                 continue;
             }
             for (List<Job> batch : batches(jobs)) {
-                slots.acquireUninterruptibly(batch.size());
+                // A coalesced key may bring more jobs than there are slots: it counts as at most all of them.
+                int permits = Math.min(batch.size(), concurrency);
+                slots.acquireUninterruptibly(permits);
                 workers.execute(() -> {
                     try {
                         runBatch(batch);
                     } catch (RuntimeException e) {
                         log.error("Recording the outcomes of {} jobs failed; they run again after their lease", batch.size(), e);
                     } finally {
-                        slots.release(batch.size());
+                        slots.release(permits);
                         wake();
                     }
                 });
@@ -377,13 +413,31 @@ public final class Jobs implements AutoCloseable {
         }
     }
 
-    /** The picked jobs of batch kinds, by kind, in chunks of at most {@link #BATCH}, each in id order. */
+    /**
+     * The picked jobs of batch kinds, by kind, in chunks of about {@link #BATCH}, each in id order. Jobs of one queue
+     * key stay in one chunk, whatever its size: chunks run side by side, and a key's jobs must not.
+     */
     private List<List<Job>> batches(List<Job> jobs) {
-        Map<String, List<Job>> byKind = new java.util.LinkedHashMap<>();
-        for (Job j : jobs) if (batchHandlers.containsKey(j.kind())) byKind.computeIfAbsent(j.kind(), k -> new java.util.ArrayList<>()).add(j);
+        Map<String, Map<String, List<Job>>> byKind = new java.util.LinkedHashMap<>();
+        for (Job j : jobs) {
+            if (!batchHandlers.containsKey(j.kind())) continue;
+            String unit = j.queueKey() == null ? "job:" + j.id() : j.queueKey();
+            byKind.computeIfAbsent(j.kind(), k -> new java.util.LinkedHashMap<>())
+                    .computeIfAbsent(unit, u -> new java.util.ArrayList<>()).add(j);
+        }
         List<List<Job>> chunks = new java.util.ArrayList<>();
-        for (List<Job> ofKind : byKind.values())
-            for (int i = 0; i < ofKind.size(); i += BATCH) chunks.add(ofKind.subList(i, Math.min(ofKind.size(), i + BATCH)));
+        for (Map<String, List<Job>> units : byKind.values()) {
+            List<Job> chunk = new java.util.ArrayList<>();
+            for (List<Job> unit : units.values()) {
+                if (!chunk.isEmpty() && chunk.size() + unit.size() > BATCH) {
+                    chunks.add(chunk);
+                    chunk = new java.util.ArrayList<>();
+                }
+                chunk.addAll(unit);
+            }
+            if (!chunk.isEmpty()) chunks.add(chunk);
+        }
+        for (List<Job> c : chunks) c.sort(java.util.Comparator.comparingLong(Job::id));
         return chunks;
     }
 

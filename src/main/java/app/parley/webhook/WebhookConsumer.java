@@ -85,9 +85,12 @@ public final class WebhookConsumer implements EventHandler {
                 .bindArray("conv", Long.class, conversations).bindArray("body", String.class, bodies)
                 .map((rs, ctx) -> new Made(rs.getLong(1), rs.getLong(2), (Long) rs.getObject(3)))
                 .list();
-        List<Made> ordered = made.stream().sorted(java.util.Comparator.comparingLong(Made::id)).toList();
-        Jobs.enqueueAll(h, WebhookSender.KIND,
-                ordered.stream().map(m -> WebhookSender.queueKey(m.endpointId(), m.conversationId())).toList(),
-                ordered.stream().map(m -> Long.toString(m.id())).toList());
+        // One job per endpoint for the whole batch, its deliveries in event order (WebhookSender.BATCH).
+        Map<Long, List<String>> byEndpoint = new java.util.LinkedHashMap<>();
+        made.stream().sorted(java.util.Comparator.comparingLong(Made::id))
+                .forEach(m -> byEndpoint.computeIfAbsent(m.endpointId(), e -> new ArrayList<>()).add(Long.toString(m.id())));
+        Jobs.enqueueAll(h, WebhookSender.BATCH,
+                byEndpoint.keySet().stream().map(WebhookSender::batchKey).toList(),
+                byEndpoint.values().stream().map(ids -> String.join(",", ids)).toList());
     }
 }

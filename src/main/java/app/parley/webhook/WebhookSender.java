@@ -13,6 +13,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.HashSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import org.jdbi.v3.core.Handle;
@@ -21,17 +23,29 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The job that posts one delivery to its endpoint: a 2xx is delivered; anything else (an error status, a
- * redirect, a timeout, a refused connection) is retried on the {@link RetrySchedule} until it is dead. Redirects
- * are never followed: a signed body goes only to the address the admin entered.
+ * The jobs that post deliveries to their endpoints: a 2xx is delivered; anything else (an error status, a redirect,
+ * a timeout, a refused connection) is retried on the {@link RetrySchedule} until it is dead. Redirects are never
+ * followed: a signed body goes only to the address the admin entered.
+ *
+ * <p>Two kinds of job, so that the common case costs one job per endpoint and consumer batch, not one per event:
+ * <ul>
+ * <li>{@link #BATCH}: an endpoint's deliveries made from one batch of events, in event order; an endpoint's batches
+ * run one after the other. A conversation's deliveries in it go one after the other, conversations side by side.
+ * When one fails, it and the rest of its conversation move to that conversation's own queue of {@link #KIND} jobs,
+ * and the batch goes on: a failing conversation holds back only itself. A later batch finding a conversation's
+ * queue still there puts that conversation's deliveries behind it.
+ * <li>{@link #KIND}: one delivery: a retry in its conversation's queue, a test event, an admin's resend.
+ * </ul>
  */
 public final class WebhookSender implements Jobs.BatchHandler {
     private static final Logger log = LoggerFactory.getLogger(WebhookSender.class);
     public static final String KIND = "webhook.deliver";
+    public static final String BATCH = "webhook.deliver_batch";
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
     private static final int MAX_ERROR = 500;
 
-    private record Target(long deliveryId, String url, String secret, boolean active, String event, String body) {}
+    private record Target(long deliveryId, long endpointId, Long conversationId, int attempts, String url, String secret,
+                          boolean active, String event, String body) {}
 
     private final Jdbi jdbi;
     private final Jobs.Gate gate;
@@ -53,49 +67,117 @@ public final class WebhookSender implements Jobs.BatchHandler {
         return conversationId == null ? null : "webhook:" + endpointId + ":" + conversationId;
     }
 
+    /** An endpoint's batches run in order. */
+    static String batchKey(long endpointId) {
+        return "webhook:" + endpointId;
+    }
+
     /** What a delivery attempt came to, recorded on its row with the others of its batch. */
     private record Attempt(long deliveryId, String state, Integer status, String error, Instant next) {}
 
+    /** A delivery that goes to its conversation's queue: after a failure (due at its retry), or behind one. */
+    private record Moved(long deliveryId, String queueKey, Instant due, int attempts) {}
+
+    /** A conversation's part of a batch: what was attempted, and what moved to its queue. */
+    private record Part(List<Attempt> attempts, List<Moved> moved) {
+        static final Part NONE = new Part(List.of(), List.of());
+    }
+
     /**
-     * Posts a batch of deliveries at once: their rows are read in one query, the posts go out concurrently (a slow
-     * endpoint delays only the recording of its batch, not the other posts), and the rows are updated in one
-     * statement that commits with the jobs' outcomes.
+     * Runs jobs of one kind together: the deliveries' rows are read in one query, posts go out concurrently, and
+     * the rows are updated (and failed deliveries queued) in a few statements that commit with the jobs' outcomes.
      */
     @Override
     public Jobs.Batch runAll(List<Jobs.Job> jobs) {
-        List<Long> ids = jobs.stream().map(j -> Long.parseLong(j.payload())).toList();
+        List<List<Long>> idsOfJob = jobs.stream().map(j -> java.util.Arrays.stream(j.payload().split(","))
+                .map(Long::parseLong).toList()).toList();
+        List<Long> all = idsOfJob.stream().flatMap(List::stream).toList();
         Map<Long, Target> targets = new HashMap<>();
-        gate.call(() -> jdbi.withHandle(h -> h.createQuery("""
-                        SELECT d.id, e.url, e.secret, e.active, d.event, d.body
-                        FROM webhook_deliveries d JOIN webhook_endpoints e ON e.id = d.endpoint_id WHERE d.id = ANY(:ids)""")
-                .bindArray("ids", Long.class, ids)
-                .map((rs, ctx) -> new Target(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getBoolean(4),
-                        rs.getString(5), rs.getString(6)))
-                .list())).forEach(t -> targets.put(t.deliveryId(), t));
+        Set<String> waiting = new HashSet<>();
+        gate.call(() -> jdbi.withHandle(h -> {
+            h.createQuery("""
+                            SELECT d.id, d.endpoint_id, d.conversation_id, d.attempts, e.url, e.secret, e.active, d.event, d.body
+                            FROM webhook_deliveries d JOIN webhook_endpoints e ON e.id = d.endpoint_id WHERE d.id = ANY(:ids)""")
+                    .bindArray("ids", Long.class, all)
+                    .map((rs, ctx) -> new Target(rs.getLong(1), rs.getLong(2), (Long) rs.getObject(3), rs.getInt(4),
+                            rs.getString(5), rs.getString(6), rs.getBoolean(7), rs.getString(8), rs.getString(9)))
+                    .forEach(t -> targets.put(t.deliveryId(), t));
+            if (jobs.getFirst().kind().equals(BATCH)) {
+                List<String> keys = targets.values().stream().map(t -> queueKey(t.endpointId(), t.conversationId()))
+                        .filter(java.util.Objects::nonNull).distinct().toList();
+                waiting.addAll(h.createQuery("""
+                                SELECT DISTINCT queue_key FROM jobs WHERE queue_key = ANY(:k) AND state IN ('pending', 'queued')""")
+                        .bindArray("k", String.class, keys).mapTo(String.class).list());
+            }
+            return null;
+        }));
 
-        List<CompletableFuture<Attempt>> attempts = new ArrayList<>(jobs.size());
+        List<CompletableFuture<Jobs.Outcome>> outcomes = new ArrayList<>(jobs.size());
+        List<CompletableFuture<Part>> parts = new ArrayList<>();
+        Map<String, List<Target>> byConversation = new java.util.LinkedHashMap<>();
         for (int i = 0; i < jobs.size(); i++) {
-            Target t = targets.get(ids.get(i));
             Jobs.Job job = jobs.get(i);
-            if (t == null) attempts.add(CompletableFuture.completedFuture(null)); // the endpoint was deleted
-            else if (!t.active()) attempts.add(CompletableFuture.completedFuture(
-                    new Attempt(t.deliveryId(), "dead", null, "The endpoint is disabled.", null)));
-            else attempts.add(post(t).handle((status, failure) -> attempt(t, job.attempts(), status, failure)));
-        }
-        List<Jobs.Outcome> outcomes = new ArrayList<>(jobs.size());
-        List<Attempt> made = new ArrayList<>(jobs.size());
-        for (CompletableFuture<Attempt> f : attempts) {
-            Attempt a = f.join();
-            if (a == null) {
-                outcomes.add(new Jobs.Outcome.Done(Jobs.Write.NOTHING));
+            List<Target> mine = idsOfJob.get(i).stream().map(targets::get).filter(java.util.Objects::nonNull).toList(); // gone: endpoint deleted
+            if (job.kind().equals(KIND)) {
+                CompletableFuture<Attempt> one = mine.isEmpty() ? CompletableFuture.completedFuture(null) : attempt(mine.getFirst(), job.attempts());
+                parts.add(one.thenApply(a -> a == null ? Part.NONE : new Part(List.of(a), List.of())));
+                // A dead delivery's job row is not needed to resend (that makes a new job): the delivery row is the dead letter.
+                outcomes.add(one.thenApply(a -> a == null || a.next() == null ? new Jobs.Outcome.Done(Jobs.Write.NOTHING)
+                        : new Jobs.Outcome.RetryAt(a.next(), a.error(), Jobs.Write.NOTHING)));
                 continue;
             }
-            made.add(a);
-            // A dead delivery's job row is not needed to resend (that makes a new job): the delivery row is the dead letter.
-            outcomes.add(a.next() == null ? new Jobs.Outcome.Done(Jobs.Write.NOTHING)
-                    : new Jobs.Outcome.RetryAt(a.next(), a.error(), Jobs.Write.NOTHING));
+            for (Target t : mine) {
+                String key = queueKey(t.endpointId(), t.conversationId());
+                byConversation.computeIfAbsent(key == null ? "delivery:" + t.deliveryId() : key, k -> new ArrayList<>()).add(t);
+            }
+            outcomes.add(CompletableFuture.completedFuture(new Jobs.Outcome.Done(Jobs.Write.NOTHING)));
         }
-        return new Jobs.Batch(outcomes, h -> record(h, made));
+        // Across the call's batches (an endpoint's, coalesced, in id order): a conversation's deliveries one after
+        // the other, conversations side by side.
+        byConversation.forEach((key, ts) -> parts.add(waiting.contains(key)
+                ? CompletableFuture.completedFuture(new Part(List.of(), ts.stream()
+                        .map(t -> new Moved(t.deliveryId(), key, null, t.attempts())).toList()))
+                : inOrder(ts, 0, new ArrayList<>())));
+        List<Attempt> made = new ArrayList<>();
+        List<Moved> moved = new ArrayList<>();
+        for (CompletableFuture<Part> p : parts) {
+            Part part = p.join();
+            made.addAll(part.attempts());
+            moved.addAll(part.moved());
+        }
+        return new Jobs.Batch(outcomes.stream().map(CompletableFuture::join).toList(), h -> {
+            record(h, made);
+            for (Moved m : moved) {
+                long id = Jobs.enqueue(h, KIND, m.queueKey(), Long.toString(m.deliveryId()), m.due());
+                // The job counts the attempts already made, so the schedule goes on where the batch left it.
+                if (m.attempts() > 0) h.createUpdate("UPDATE jobs SET attempts = :n WHERE id = :id")
+                        .bind("n", m.attempts()).bind("id", id).execute();
+            }
+        });
+    }
+
+    /**
+     * A conversation's deliveries of a batch, one after the other from {@code from}; the first that fails takes
+     * its retry in the conversation's queue, and the ones after it wait there behind it.
+     */
+    private CompletableFuture<Part> inOrder(List<Target> ts, int from, List<Attempt> done) {
+        if (from == ts.size()) return CompletableFuture.completedFuture(new Part(done, List.of()));
+        Target t = ts.get(from);
+        return attempt(t, t.attempts() + 1).thenCompose(a -> {
+            done.add(a);
+            if (!"pending".equals(a.state())) return inOrder(ts, from + 1, done);
+            List<Moved> moved = new ArrayList<>();
+            String key = queueKey(t.endpointId(), t.conversationId());
+            moved.add(new Moved(t.deliveryId(), key, a.next(), t.attempts() + 1));
+            for (Target later : ts.subList(from + 1, ts.size())) moved.add(new Moved(later.deliveryId(), key, null, later.attempts()));
+            return CompletableFuture.completedFuture(new Part(done, moved));
+        });
+    }
+
+    /** Posts one delivery; its attempt number decides between a retry and the dead letter. */
+    private CompletableFuture<Attempt> attempt(Target t, int attemptNo) {
+        if (!t.active()) return CompletableFuture.completedFuture(new Attempt(t.deliveryId(), "dead", null, "The endpoint is disabled.", null));
+        return post(t).handle((status, failure) -> attempt(t, attemptNo, status, failure));
     }
 
     private CompletableFuture<Integer> post(Target t) {

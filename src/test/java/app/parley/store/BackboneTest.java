@@ -271,6 +271,27 @@ class BackboneTest {
         assertThat(biggest).as("jobs were handed over several at a time").anyMatch(size -> size > 1);
     }
 
+    @Test
+    void aCoalescingKindGetsAKeysQueuedJobsWithItsHeadInOneCallInOrder() {
+        String kind = "test.coalesce." + NAMES.incrementAndGet();
+        List<List<String>> calls = new CopyOnWriteArrayList<>();
+        Jobs jobs = new Jobs(jdbi, Duration.ofSeconds(60), Duration.ofSeconds(30), 8);
+        jobs.registerCoalescing(kind, batch -> {
+            calls.add(batch.stream().map(Jobs.Job::payload).toList());
+            return new Jobs.Batch(batch.stream().map(j -> (Jobs.Outcome) new Jobs.Outcome.Done(Jobs.Write.NOTHING)).toList(),
+                    Jobs.Write.NOTHING);
+        });
+        // One key's head and four behind it, and another key's single job.
+        jdbi.useTransaction(h -> Jobs.enqueueAll(h, kind, List.of(kind + ":a", kind + ":a", kind + ":a", kind + ":b", kind + ":a", kind + ":a"),
+                List.of("a1", "a2", "a3", "b1", "a4", "a5")));
+        assertThat(count("SELECT count(*) FROM jobs WHERE state = 'queued' AND kind = '" + kind + "'")).isEqualTo(4);
+        assertThat(jobs.drain()).isEqualTo(6);
+        // Both keys' jobs fit one call (keys are never split between calls); each in id order.
+        assertThat(calls).containsExactly(List.of("a1", "a2", "a3", "b1", "a4", "a5"));
+        assertThat(count("SELECT count(*) FROM jobs WHERE kind = '" + kind + "'")).isZero();
+        jobs.close();
+    }
+
     private static void makeEvents(int n) {
         for (int i = 0; i < n; i++) owner.expect(201, "POST", "/v2/tags", Map.of("name", "backbone-" + NAMES.incrementAndGet()));
     }
