@@ -55,6 +55,7 @@ public final class Parley implements AutoCloseable {
     private final AccessWatch accessWatch;
     private final EventConsumers consumers;
     private final Jobs jobs;
+    private final app.parley.channel.email.EmailChannel email;
 
     private Parley(Config config, Database db) {
         this.db = db;
@@ -85,6 +86,8 @@ public final class Parley implements AutoCloseable {
         AccountQueries accounts = new AccountQueries(jdbi);
         VisitorActions visitorActions = new VisitorActions(journal, presence::chatOnline);
         AgentActions agentActions = new AgentActions(journal);
+        this.email = new app.parley.channel.email.EmailChannel(jdbi, config.mail(),
+                new app.parley.conversation.ChannelMessages(journal), agentActions, jobs, consumers, poll);
         Routes routes = new Routes(accounts, inbox, auth, team, agentActions, card, new Contacts(journal, jdbi), presence,
                 config.secureCookies(), config.passwordHashConcurrency(), new Webhooks(jdbi, jobs::wake));
         VisitorSocket visitorSocket = new VisitorSocket(accounts, new Arrivals(jdbi), new VisitorThread(jdbi), hub,
@@ -92,8 +95,11 @@ public final class Parley implements AutoCloseable {
                 config.newConversationsPerIpPerMinute());
         AgentSocket agentSocket = new AgentSocket(inbox, hub, auth, presence, accessWatch);
         routes.reportHealth(db::available);
+        routes.sendEmailWith(email.replies());
+        app.parley.http.MailRoutes mailRoutes = new app.parley.http.MailRoutes(auth, inbox, email);
         this.web = Http.create(auth, config.secureCookies(), r -> {
             routes.register(r);
+            mailRoutes.register(r);
             r.ws("/ws/visitor", visitorSocket::configure);
             r.ws("/ws/agent", agentSocket::configure);
         });
@@ -129,6 +135,7 @@ public final class Parley implements AutoCloseable {
                 throw e;
             }
             parley.accessWatch.start();
+            parley.email.start();
             log.info("Parley is ready on http://localhost:{} ({} ms)", parley.port(), (System.nanoTime() - started) / 1_000_000);
             return parley;
         } catch (RuntimeException e) {
@@ -159,6 +166,10 @@ public final class Parley implements AutoCloseable {
 
     public Jobs jobs() {
         return jobs;
+    }
+
+    public app.parley.channel.email.EmailChannel email() {
+        return email;
     }
 
     public Javalin web() {
@@ -201,6 +212,7 @@ public final class Parley implements AutoCloseable {
     @Override
     public void close() {
         web.stop();
+        email.close();
         accessWatch.close();
         journal.close();
         consumers.close();

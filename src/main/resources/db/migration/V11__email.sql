@@ -9,6 +9,7 @@ CREATE TABLE email_inbound (
     account_id      bigint      NOT NULL REFERENCES accounts(id),
     message_id      text        NOT NULL,
     envelope_to     text[]      NOT NULL DEFAULT '{}',
+    from_address    text,
     raw             bytea       NOT NULL,
     via             text        NOT NULL CHECK (via IN ('smtp', 'imap')),
     state           text        NOT NULL DEFAULT 'received'
@@ -20,6 +21,8 @@ CREATE TABLE email_inbound (
 );
 -- The same Message-ID arriving twice (a retried SMTP session, IMAP and SMTP both) is stored once.
 CREATE UNIQUE INDEX email_inbound_message_id ON email_inbound (account_id, message_id);
+-- Loop brake: how many mails one sender sent lately.
+CREATE INDEX email_inbound_sender ON email_inbound (account_id, from_address, received_at);
 
 -- One per conversation that has mail: the token of its reply address and whom it writes to.
 CREATE TABLE email_threads (
@@ -52,6 +55,7 @@ CREATE TABLE email_attachments (
     account_id      bigint      NOT NULL REFERENCES accounts(id),
     conversation_id bigint      NOT NULL REFERENCES conversations(id) ON DELETE CASCADE,
     parley_message_id bigint    NOT NULL,
+    ordinal         integer     NOT NULL,
     filename        text        NOT NULL,
     content_type    text        NOT NULL,
     size            integer     NOT NULL,
@@ -59,7 +63,7 @@ CREATE TABLE email_attachments (
     content         bytea       NOT NULL,
     created_at      timestamptz NOT NULL DEFAULT now()
 );
-CREATE INDEX email_attachments_message ON email_attachments (parley_message_id);
+CREATE UNIQUE INDEX email_attachments_message ON email_attachments (parley_message_id, ordinal);
 CREATE INDEX email_attachments_conversation ON email_attachments (conversation_id);
 
 -- An account's own SMTP server, instead of the instance's (PARLEY_SMTP_*). The password is kept to log in with
