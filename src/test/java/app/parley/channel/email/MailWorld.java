@@ -50,6 +50,10 @@ final class MailWorld implements AutoCloseable {
                 "PARLEY_INBOUND_DOMAIN", DOMAIN,
                 "PARLEY_BACKBONE_POLL_MS", "300",
                 "PARLEY_EMAIL_RETRY_BASE_MS", "200"));
+        settings.put("PARLEY_IMAP_HOST", "127.0.0.1");
+        settings.put("PARLEY_IMAP_PORT", Integer.toString(mail.getImap().getPort()));
+        settings.put("PARLEY_IMAP_USER", SHOP);
+        settings.put("PARLEY_IMAP_PASSWORD", "mailbox-password");
         settings.putAll(extra);
         app = TestParley.start(settings);
         owner = app.owner();
@@ -115,9 +119,18 @@ final class MailWorld implements AutoCloseable {
 
     /** Delivers raw bytes to Parley's SMTP listener, to the envelope recipient given. */
     void deliver(byte[] raw, String recipient) {
+        deliver(raw, recipient, listenerPort());
+    }
+
+    /** Delivers raw bytes to the shop's mailbox on the mail server, which Parley reads by IMAP. */
+    void deliverToMailbox(byte[] raw) {
+        deliver(raw, SHOP, mail.getSmtp().getPort());
+    }
+
+    private static void deliver(byte[] raw, String recipient, int port) {
         Properties p = new Properties();
         p.put("mail.smtp.host", "127.0.0.1");
-        p.put("mail.smtp.port", Integer.toString(listenerPort()));
+        p.put("mail.smtp.port", Integer.toString(port));
         p.put("mail.smtp.from", "sender@example.com");
         Session s = Session.getInstance(p);
         try (Transport t = s.getTransport("smtp")) {
