@@ -88,6 +88,13 @@ public final class Parley implements AutoCloseable {
         AgentActions agentActions = new AgentActions(journal);
         this.email = new app.parley.channel.email.EmailChannel(jdbi, config.mail(),
                 new app.parley.conversation.ChannelMessages(journal), agentActions, jobs, consumers, poll);
+        // Notifications to agents (issue #12, point 4): a consumer opens a burst, a delayed job checks and mails.
+        consumers.register(app.parley.notify.NotifyConsumer.NAME, EventConsumers.StartAt.NOW,
+                new app.parley.notify.NotifyConsumer(Duration.ofMillis(config.mail().notifyDelayMillis())), jobs::wake);
+        jobs.register(app.parley.notify.NotifyCheck.KIND, new app.parley.notify.NotifyCheck(jdbi, jobs.gate(),
+                () -> config.mail().publicUrl() != null ? config.mail().publicUrl() : "http://localhost:" + this.port()));
+        jobs.register(app.parley.notify.NotifySend.KIND, new app.parley.notify.NotifySend(email::sendNotice,
+                config.mail().retryBaseMillis()));
         Routes routes = new Routes(accounts, inbox, auth, team, agentActions, card, new Contacts(journal, jdbi), presence,
                 config.secureCookies(), config.passwordHashConcurrency(), new Webhooks(jdbi, jobs::wake));
         VisitorSocket visitorSocket = new VisitorSocket(accounts, new Arrivals(jdbi), new VisitorThread(jdbi), hub,
@@ -96,7 +103,8 @@ public final class Parley implements AutoCloseable {
         AgentSocket agentSocket = new AgentSocket(inbox, hub, auth, presence, accessWatch);
         routes.reportHealth(db::available);
         routes.sendEmailWith(email.replies());
-        app.parley.http.MailRoutes mailRoutes = new app.parley.http.MailRoutes(auth, inbox, email);
+        app.parley.http.MailRoutes mailRoutes = new app.parley.http.MailRoutes(auth, inbox, email,
+                new app.parley.notify.NotificationChoices(jdbi));
         this.web = Http.create(auth, config.secureCookies(), r -> {
             routes.register(r);
             mailRoutes.register(r);

@@ -86,13 +86,10 @@ CREATE TABLE agent_notifications (
     missed_conversation boolean NOT NULL DEFAULT true
 );
 
--- One notification mail per agent, conversation and burst: a burst ends with the mail.
+-- One burst of a conversation waiting for its notification check: the first visitor message opens it (and queues
+-- the check about two minutes later); the check ends it. Later messages of the burst join the same mail.
 CREATE TABLE notification_bursts (
-    agent_id        bigint      NOT NULL REFERENCES agents(id) ON DELETE CASCADE,
-    conversation_id bigint      NOT NULL REFERENCES conversations(id) ON DELETE CASCADE,
-    kind            text        NOT NULL CHECK (kind IN ('offline_message', 'missed_conversation')),
-    since_message_id bigint     NOT NULL,
-    job_id          bigint,
-    created_at      timestamptz NOT NULL DEFAULT now(),
-    PRIMARY KEY (agent_id, conversation_id, kind)
+    conversation_id  bigint      PRIMARY KEY REFERENCES conversations(id) ON DELETE CASCADE,
+    since_message_id bigint      NOT NULL,
+    created_at       timestamptz NOT NULL DEFAULT now()
 );

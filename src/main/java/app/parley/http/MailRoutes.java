@@ -24,16 +24,20 @@ public final class MailRoutes {
 
     record TestRequest(String to) {}
 
+    record NotificationsRequest(Boolean offlineMessage, Boolean missedConversation) {}
+
     /** Shown in the browser only if it cannot run anything; everything else is a download. */
     private static final Set<String> INLINE = Set.of("image/png", "image/jpeg", "image/gif", "image/webp");
 
     private final Auth auth;
     private final Inbox inbox;
     private final EmailChannel email;
+    private final app.parley.notify.NotificationChoices notifications;
     private final Throttle calls = new Throttle(600, Duration.ofSeconds(6));
     private final Throttle tests = new Throttle(5, Duration.ofMinutes(1));
 
-    public MailRoutes(Auth auth, Inbox inbox, EmailChannel email) {
+    public MailRoutes(Auth auth, Inbox inbox, EmailChannel email, app.parley.notify.NotificationChoices notifications) {
+        this.notifications = notifications;
         this.auth = auth;
         this.inbox = inbox;
         this.email = email;
@@ -68,6 +72,13 @@ public final class MailRoutes {
             ctx.json(email.replies().reach(c.accountId(), id));
         });
         r.get("/v2/conversations/{conversation_id}/messages/{message_id}/attachments/{index}", this::attachment);
+        // Each agent's own notification mails; a token speaks for no person, so it has none.
+        r.get("/v2/me/notifications", ctx -> ctx.json(notifications.get(person(ctx).agent().id())));
+        r.put("/v2/me/notifications", ctx -> {
+            Caller c = person(ctx);
+            NotificationsRequest in = Http.body(ctx, NotificationsRequest.class);
+            ctx.json(notifications.update(c.agent().id(), in.offlineMessage(), in.missedConversation()));
+        });
     }
 
     private void attachment(Context ctx) {
@@ -90,6 +101,12 @@ public final class MailRoutes {
                 + java.net.URLEncoder.encode(safeName, java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20"));
         ctx.contentType(inline ? f.contentType() : "application/octet-stream");
         ctx.result(f.content());
+    }
+
+    private Caller person(Context ctx) {
+        Caller c = caller(ctx);
+        if (c.viaToken()) throw Refusal.forbidden("Notification settings belong to a signed-in agent, not to an API token.");
+        return c;
     }
 
     private Caller caller(Context ctx) {

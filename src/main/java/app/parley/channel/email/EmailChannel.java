@@ -92,6 +92,25 @@ public final class EmailChannel implements AutoCloseable {
         }
     }
 
+    /**
+     * A machine-made mail to an agent (a notification, a transcript) through the account's server; throws when the
+     * server did not take it, for the caller's job to retry.
+     */
+    public void sendNotice(long accountId, String to, String subject, String text, String html) throws SmtpClient.Failure {
+        MailSettings.Smtp smtp = jdbi.withHandle(h -> EmailSettings.effective(h, accountId, settings));
+        if (!smtp.configured()) throw new SmtpClient.Failure("No SMTP server is configured.", false, null);
+        String shop = jdbi.withHandle(h -> h.createQuery("SELECT name FROM accounts WHERE id = :a").bind("a", accountId)
+                .mapTo(String.class).one());
+        Session session = SmtpClient.session(smtp, null);
+        try {
+            var m = MailComposer.notice(session, shop, MailAddresses.bare(smtp.from()), to, subject, text, html,
+                    "<notice/" + ReplyAddress.newToken() + "@" + settings.inboundDomain() + ">");
+            SmtpClient.send(session, smtp, m);
+        } catch (MessagingException e) {
+            throw new SmtpClient.Failure("The mail could not be made: " + e.getMessage(), true, e);
+        }
+    }
+
     @Override
     public void close() {
         if (imap != null) imap.close();

@@ -73,6 +73,36 @@ public final class MailComposer {
         return m;
     }
 
+    /** A machine-made mail with its own HTML (a notification, a transcript): marked so responders stay quiet. */
+    public static MimeMessage notice(Session session, String fromName, String fromAddress, String to, String subject,
+                                     String text, String html, String messageId) throws MessagingException {
+        MimeMessage m = new MimeMessage(session) {
+            @Override
+            protected void updateMessageID() throws MessagingException {
+                setHeader("Message-ID", messageId);
+            }
+        };
+        try {
+            m.setFrom(new InternetAddress(fromAddress, fromName, "UTF-8"));
+        } catch (UnsupportedEncodingException e) {
+            throw new IllegalStateException("UTF-8 is always there", e);
+        }
+        m.setRecipients(MimeMessage.RecipientType.TO, InternetAddress.parse(to, false));
+        m.setSubject(subject, "UTF-8");
+        m.setSentDate(new Date());
+        m.setHeader("Auto-Submitted", "auto-generated");
+        MimeMultipart alternative = new MimeMultipart("alternative");
+        MimeBodyPart plain = new MimeBodyPart();
+        plain.setText(text, "UTF-8", "plain");
+        MimeBodyPart rich = new MimeBodyPart();
+        rich.setText(html, "UTF-8", "html");
+        alternative.addBodyPart(plain);
+        alternative.addBodyPart(rich);
+        m.setContent(alternative);
+        m.saveChanges();
+        return m;
+    }
+
     static String plain(Draft d) {
         StringBuilder b = new StringBuilder(d.text()).append("\n");
         for (Quoted q : d.quoted()) {
