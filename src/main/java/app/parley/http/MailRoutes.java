@@ -24,6 +24,8 @@ public final class MailRoutes {
 
     record TestRequest(String to) {}
 
+    record TranscriptRequest(String email) {}
+
     record NotificationsRequest(Boolean offlineMessage, Boolean missedConversation) {}
 
     /** Shown in the browser only if it cannot run anything; everything else is a download. */
@@ -72,6 +74,13 @@ public final class MailRoutes {
             ctx.json(email.replies().reach(c.accountId(), id));
         });
         r.get("/v2/conversations/{conversation_id}/messages/{message_id}/attachments/{index}", this::attachment);
+        r.post("/v2/conversations/{conversation_id}/transcript", ctx -> {
+            Caller c = caller(ctx);
+            long id = Http.pathId(ctx, "conversation_id");
+            inbox.conversation(c.viewer(), id);
+            TranscriptRequest in = ctx.body().isBlank() ? new TranscriptRequest(null) : Http.body(ctx, TranscriptRequest.class);
+            Http.json(ctx, 202, email.transcripts().request(c.accountId(), id, in.email()));
+        });
         // Each agent's own notification mails; a token speaks for no person, so it has none.
         r.get("/v2/me/notifications", ctx -> ctx.json(notifications.get(person(ctx).agent().id())));
         r.put("/v2/me/notifications", ctx -> {

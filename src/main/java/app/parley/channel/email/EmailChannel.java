@@ -28,6 +28,7 @@ public final class EmailChannel implements AutoCloseable {
     private final MailAcceptance acceptance;
     private final InboundListener listener;
     private final ImapPoller imap;
+    private final Transcripts transcripts;
 
     public EmailChannel(Jdbi jdbi, MailSettings settings, ChannelMessages messages, AgentActions actions, Jobs jobs,
                         EventConsumers consumers, Duration poll) {
@@ -41,6 +42,9 @@ public final class EmailChannel implements AutoCloseable {
         jobs.register(EmailSender.KIND, new EmailSender(jdbi, jobs.gate(), messages, settings,
                 MailRetry.of(settings.retryBaseMillis(), settings.maxAttempts())));
         jobs.register(InboundPipeline.KIND, new InboundPipeline(jdbi, jobs.gate(), messages, settings));
+        this.transcripts = new Transcripts(jdbi, jobs.gate(), this::sendNotice,
+                MailRetry.of(settings.retryBaseMillis(), settings.maxAttempts()), jobs::wake);
+        jobs.register(Transcripts.KIND, transcripts);
         this.listener = settings.inboundSmtpPort() >= 0 ? new InboundListener(acceptance, settings.inboundSmtpPort()) : null;
         this.imap = settings.imap().configured() ? new ImapPoller(settings.imap(), acceptance, poll) : null;
     }
@@ -61,6 +65,10 @@ public final class EmailChannel implements AutoCloseable {
 
     public EmailSettings settings() {
         return accountSettings;
+    }
+
+    public Transcripts transcripts() {
+        return transcripts;
     }
 
     public Attachments attachments() {

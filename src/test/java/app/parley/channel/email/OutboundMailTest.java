@@ -197,6 +197,31 @@ class OutboundMailTest {
         assertThat(mine.getLast().path("text").asText()).startsWith("Got it, thanks!");
     }
 
+    @Test
+    void anAgentSendsTheTranscriptWithoutNotes() throws Exception {
+        MailWorld.Seed seed = world.seed("transcript.reader@example.com");
+        world.owner.expect(201, "POST", "/v2/conversations/" + seed.conversationId() + "/messages",
+                Map.of("type", "note", "text", "Internal: VIP customer"));
+        JsonNode queued = world.owner.expect(202, "POST", "/v2/conversations/" + seed.conversationId() + "/transcript", Map.of());
+        assertThat(queued.path("to").asText()).isEqualTo("transcript.reader@example.com");
+        MimeMessage m = MailWorld.await(() -> Arrays.stream(world.mail.getReceivedMessages())
+                .filter(x -> MailWorld.recipient(x).equals("transcript.reader@example.com"))
+                .filter(x -> { try { return x.getSubject().startsWith("Your conversation with"); } catch (Exception e) { return false; } })
+                .findFirst().orElse(null));
+        String text = (String) ((Multipart) m.getContent()).getBodyPart(0).getContent();
+        assertThat(text).contains("Where is my order?").contains("Hello, your order left our warehouse today.")
+                .doesNotContain("VIP customer");
+
+        long other;
+        try (var v = app.parley.testing.TestSocket.visitor(world.app, null, null)) {
+            v.await("welcome");
+            v.send(Map.of("type", "message", "client_id", app.parley.testing.TestSocket.clientId(), "text", "No address"));
+            other = v.await(f -> "ack".equals(f.path("type").asText())).path("message").path("conversation_id").asLong();
+        }
+        assertThat(world.owner.expect(422, "POST", "/v2/conversations/" + other + "/transcript", Map.of())
+                .path("error").path("field").asText()).isEqualTo("email");
+    }
+
     private MailWorld.Seed seedWithoutWaiting(String email) {
         long conversationId;
         try (var v = app.parley.testing.TestSocket.visitor(world.app, null, null)) {
