@@ -28,6 +28,8 @@ public final class MailAcceptance {
     private final Jdbi jdbi;
     private final MailSettings settings;
     private final Runnable wakeJobs;
+    // Many SMTP sessions at once must never take most of the connection pool the chat's write path shares.
+    private final java.util.concurrent.Semaphore database = new java.util.concurrent.Semaphore(2);
 
     public MailAcceptance(Jdbi jdbi, MailSettings settings, Runnable wakeJobs) {
         this.jdbi = jdbi;
@@ -41,7 +43,16 @@ public final class MailAcceptance {
 
     /** The account a recipient address reaches: a reply address's conversation's, or the account of a public address. */
     public Optional<Long> accountOf(String recipient) {
-        return jdbi.withHandle(h -> accountOf(h, recipient));
+        return gated(() -> jdbi.withHandle(h -> accountOf(h, recipient)));
+    }
+
+    private <T> T gated(java.util.function.Supplier<T> work) {
+        database.acquireUninterruptibly();
+        try {
+            return work.get();
+        } finally {
+            database.release();
+        }
     }
 
     private Optional<Long> accountOf(Handle h, String recipient) {
@@ -61,7 +72,7 @@ public final class MailAcceptance {
         List<String> recipients = new ArrayList<>(envelope);
         if (recipients.isEmpty()) recipients.addAll(ParsedHeaders.recipients(mime));
         String from = ParsedHeaders.from(mime);
-        Result result = jdbi.inTransaction(h -> {
+        Result result = gated(() -> jdbi.inTransaction(h -> {
             Long account = null;
             for (String r : recipients) {
                 account = accountOf(h, r).orElse(null);
@@ -78,7 +89,7 @@ public final class MailAcceptance {
             if (id == null) return Result.DUPLICATE;
             Jobs.enqueue(h, InboundPipeline.KIND, null, Long.toString(id), null);
             return Result.ACCEPTED;
-        });
+        }));
         if (result == Result.ACCEPTED) wakeJobs.run();
         else log.info("Mail {} was received before; stored once", messageId);
         return result;

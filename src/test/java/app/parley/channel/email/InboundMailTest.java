@@ -141,6 +141,8 @@ class InboundMailTest {
 
     @Test
     void aBounceMarksTheMailFailedWithTheReasonAndNeverReopens_16() {
+        world.owner.expect(201, "POST", "/v2/webhooks", Map.of("url", "http://127.0.0.1:9/hook",
+                "events", List.of("conversation.message_delivery_failed")));
         MailWorld.Seed seed = world.seed("petr.svoboda@example.net");
         world.owner.expect(200, "POST", "/v2/conversations/" + seed.conversationId() + "/resolve", Map.of());
         int before = contactMessages(seed.conversationId()).size();
@@ -154,6 +156,8 @@ class InboundMailTest {
         assertThat(sent.path("data").path("delivery_fail_reason").asText()).contains("5.1.1").containsIgnoringCase("user unknown");
         assertThat(contactMessages(seed.conversationId())).hasSize(before);
         assertThat(world.owner.get("/v2/conversations/" + seed.conversationId()).path("status").asText()).isEqualTo("closed");
+        MailWorld.await(() -> world.count("SELECT count(*) FROM webhook_deliveries WHERE event = 'conversation.message_delivery_failed'"
+                + " AND conversation_id = ?", seed.conversationId()) == 1 ? true : null);
     }
 
     @Test
