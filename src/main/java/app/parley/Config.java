@@ -34,7 +34,9 @@ public record Config(
         int backbonePollMillis,
         int webhookRetryBaseMillis,
         int webhookMaxAttempts,
-        int visitorLeftGraceMillis) {
+        int visitorLeftGraceMillis,
+
+        app.parley.channel.email.MailSettings mail) {
 
     public static Config load(Map<String, String> env) {
         Map<String, String> values = new HashMap<>(fileValues(env));
@@ -67,7 +69,9 @@ public record Config(
                     Integer.parseInt(values.getOrDefault("PARLEY_WEBHOOK_RETRY_BASE_MS", "10000")),
                     Integer.parseInt(values.getOrDefault("PARLEY_WEBHOOK_MAX_ATTEMPTS", "15")),
                     // Going to the shop's next page closes the chat box and opens another within a second or two.
-                    positive(values, "PARLEY_VISITOR_LEFT_GRACE_MS", 30_000));
+                    positive(values, "PARLEY_VISITOR_LEFT_GRACE_MS", 30_000),
+
+                    app.parley.channel.email.MailSettings.from(values));
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("A numeric setting is not a number: " + e.getMessage(), e);
         }
@@ -91,7 +95,7 @@ public record Config(
         return new Config(host, newPort, dataDir, postgresBinaries, databaseUrl, databaseUser, databasePassword, ownerEmail,
                 ownerPassword, accountName, eventRetentionDays, secureCookies, visitorMessageRate, newVisitorsPerIpPerMinute,
                 newConversationsPerIpPerMinute, passwordHashConcurrency, backbonePollMillis, webhookRetryBaseMillis,
-                webhookMaxAttempts, visitorLeftGraceMillis);
+                webhookMaxAttempts, visitorLeftGraceMillis, mail);
     }
 
     private static Map<String, String> fileValues(Map<String, String> env) {

@@ -57,6 +57,7 @@ public final class Parley implements AutoCloseable {
     private final EventConsumers consumers;
     private final Jobs jobs;
     private final VisitorPresence visitorPresence;
+    private final app.parley.channel.email.EmailChannel email;
 
     private Parley(Config config, Database db) {
         this.db = db;
@@ -91,6 +92,15 @@ public final class Parley implements AutoCloseable {
         AccountQueries accounts = new AccountQueries(jdbi);
         VisitorActions visitorActions = new VisitorActions(journal, presence::chatOnline);
         AgentActions agentActions = new AgentActions(journal);
+        this.email = new app.parley.channel.email.EmailChannel(jdbi, config.mail(),
+                new app.parley.conversation.ChannelMessages(journal), agentActions, jobs, consumers, poll);
+        // Notifications to agents (issue #12, point 4): a consumer opens a burst, a delayed job checks and mails.
+        consumers.register(app.parley.notify.NotifyConsumer.NAME, EventConsumers.StartAt.NOW,
+                new app.parley.notify.NotifyConsumer(Duration.ofMillis(config.mail().notifyDelayMillis())), jobs::wake);
+        jobs.register(app.parley.notify.NotifyCheck.KIND, new app.parley.notify.NotifyCheck(jdbi, jobs.gate(),
+                () -> config.mail().publicUrl() != null ? config.mail().publicUrl() : "http://localhost:" + this.port()));
+        jobs.register(app.parley.notify.NotifySend.KIND, new app.parley.notify.NotifySend(email::sendNotice,
+                config.mail().retryBaseMillis()));
         Routes routes = new Routes(accounts, inbox, auth, team, agentActions, card, new Contacts(journal, jdbi), presence,
                 config.secureCookies(), config.passwordHashConcurrency(), new Webhooks(jdbi, jobs::wake, visitorPresence::subscriptionsChanged));
         VisitorSocket visitorSocket = new VisitorSocket(accounts, new Arrivals(jdbi), new VisitorThread(jdbi), hub,
@@ -98,8 +108,12 @@ public final class Parley implements AutoCloseable {
                 config.newConversationsPerIpPerMinute(), visitorPresence);
         AgentSocket agentSocket = new AgentSocket(inbox, hub, auth, presence, accessWatch);
         routes.reportHealth(db::available);
+        routes.sendEmailWith(email.replies());
+        app.parley.http.MailRoutes mailRoutes = new app.parley.http.MailRoutes(auth, inbox, email,
+                new app.parley.notify.NotificationChoices(jdbi));
         this.web = Http.create(auth, config.secureCookies(), r -> {
             routes.register(r);
+            mailRoutes.register(r);
             r.ws("/ws/visitor", visitorSocket::configure);
             r.ws("/ws/agent", agentSocket::configure);
         });
@@ -135,6 +149,7 @@ public final class Parley implements AutoCloseable {
                 throw e;
             }
             parley.accessWatch.start();
+            parley.email.start();
             log.info("Parley is ready on http://localhost:{} ({} ms)", parley.port(), (System.nanoTime() - started) / 1_000_000);
             return parley;
         } catch (RuntimeException e) {
@@ -165,6 +180,10 @@ public final class Parley implements AutoCloseable {
 
     public Jobs jobs() {
         return jobs;
+    }
+
+    public app.parley.channel.email.EmailChannel email() {
+        return email;
     }
 
     public Javalin web() {
@@ -207,6 +226,7 @@ public final class Parley implements AutoCloseable {
     @Override
     public void close() {
         web.stop();
+        email.close();
         accessWatch.close();
         journal.close();
         consumers.close();

@@ -28,7 +28,7 @@ import org.junit.jupiter.api.Test;
 @AnalyzeClasses(packages = "app.parley", importOptions = ImportOption.DoNotIncludeTests.class)
 class ArchitectureTest {
     private static final String[] FEATURES = {"app.parley.account..", "app.parley.conversation..", "app.parley.contact..",
-            "app.parley.webhook.."};
+            "app.parley.webhook..", "app.parley.channel.email..", "app.parley.notify.."};
 
     @ArchTest
     static final ArchRule eachLayerUsesOnlyTheLayersBelowIt = layeredArchitecture().consideringOnlyDependenciesInLayers()
@@ -69,6 +69,20 @@ class ArchitectureTest {
     @ArchTest
     static final ArchRule contactDoesNotUseWebhooks = noClasses().that().resideInAPackage("app.parley.contact..")
             .should().dependOnClassesThat().resideInAPackage("app.parley.webhook..");
+
+    // The email channel and the notifications come after the features they use, and nothing before uses them.
+    @ArchTest
+    static final ArchRule earlierFeaturesDoNotUseEmailOrNotifications = noClasses().that()
+            .resideInAnyPackage("app.parley.account..", "app.parley.conversation..", "app.parley.contact..", "app.parley.webhook..")
+            .should().dependOnClassesThat().resideInAnyPackage("app.parley.channel.email..", "app.parley.notify..");
+
+    @ArchTest
+    static final ArchRule emailUsesNeitherWebhooksNorNotifications = noClasses().that().resideInAPackage("app.parley.channel.email..")
+            .should().dependOnClassesThat().resideInAnyPackage("app.parley.webhook..", "app.parley.notify..");
+
+    @ArchTest
+    static final ArchRule notificationsUseNeitherWebhooksNorEmailChannel = noClasses().that().resideInAPackage("app.parley.notify..")
+            .should().dependOnClassesThat().resideInAnyPackage("app.parley.webhook..", "app.parley.channel.email..");
 
     @ArchTest
     static final ArchRule httpRunsNoSql = noClasses().that().resideInAPackage("app.parley.http..")

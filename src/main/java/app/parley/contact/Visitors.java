@@ -47,6 +47,27 @@ public final class Visitors {
                 .bind("id", visitorId).bind("ua", clip(userAgent, 1000)).bind("ip", ip).execute();
     }
 
+    /**
+     * The visitor who writes by mail from {@code email}: one per address and account, with a contact of their own
+     * (unverified: a From header proves nothing, so a mail never joins a chat visitor's contact). Made on first use.
+     */
+    public static long forMail(Handle h, long accountId, String email, String name) {
+        String key = "mail:" + email.toLowerCase(java.util.Locale.ROOT);
+        String visitorKey = key.length() <= 64 ? key : "mail:" + Integer.toHexString(key.hashCode()) + key.substring(key.length() - 40);
+        Optional<Long> known = h.createQuery("SELECT id FROM visitors WHERE visitor_key = :k AND account_id = :a")
+                .bind("k", visitorKey).bind("a", accountId).mapTo(Long.class).findOne();
+        if (known.isPresent()) return known.get();
+        long contactId = h.createQuery("""
+                        INSERT INTO contacts (account_id, name, email) VALUES (:a, :n, :e) RETURNING id""")
+                .bind("a", accountId).bind("n", clip(name, 255)).bind("e", clip(email, 255)).mapTo(Long.class).one();
+        return h.createQuery("""
+                        INSERT INTO visitors (account_id, visitor_key, contact_id, name, email)
+                        VALUES (:a, :k, :c, :n, :e)
+                        ON CONFLICT (visitor_key) DO UPDATE SET last_seen_at = now() RETURNING id""")
+                .bind("a", accountId).bind("k", visitorKey).bind("c", contactId).bind("n", clip(name, 255))
+                .bind("e", clip(email, 255)).mapTo(Long.class).one();
+    }
+
     static String clip(String s, int max) {
         return s == null || s.length() <= max ? s : s.substring(0, max);
     }

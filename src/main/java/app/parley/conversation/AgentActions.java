@@ -28,6 +28,14 @@ public final class AgentActions {
 
     /** {@code kind} is message or note; a reply to a conversation nobody has joined joins the author to it. */
     public Message write(Agent author, long conversationId, MessageKind kind, String text, String clientId) {
+        return write(author, conversationId, kind, text, clientId, null);
+    }
+
+    /**
+     * As above, on the given channel (null: the conversation's). A message that goes by email starts "sending";
+     * the email channel sends it and reports its delivery ({@link ChannelMessages#delivery}).
+     */
+    public Message write(Agent author, long conversationId, MessageKind kind, String text, String clientId, Channel channel) {
         if (kind == MessageKind.EVENT) {
             throw Refusal.invalid("type", "type is 'message' or 'note'.");
         }
@@ -53,7 +61,10 @@ public final class AgentActions {
                     c.isServed = true;
                     Timeline.event(tx, c, me, TimelineEvent.AGENT_JOIN, Map.of("agent_id", author.id()));
                 }
-                Message m = Timeline.append(tx, c, kind, MessageSubType.AGENT, me, t, null, null, id);
+                Channel via = channel == null || kind != MessageKind.MESSAGE ? c.channel : channel;
+                String data = kind == MessageKind.MESSAGE && via == Channel.EMAIL ? ChannelMessages.SENDING : null;
+                Message m = Timeline.write(tx, c, kind, MessageSubType.AGENT, me, t, null, data, id, via);
+                Timeline.announce(tx, c, m);
                 readAll(tx, c, author.id());
                 // Replying is reading: the visitor sees "Seen" under what they wrote before.
                 if (kind == MessageKind.MESSAGE) agentRead(tx, c, m.id());

@@ -20,9 +20,15 @@ final class Timeline {
     /** Stores a message without telling anyone yet: for when something must be announced before it. */
     static Message write(Tx tx, ConversationRow c, MessageKind kind, MessageSubType subType, Message.AgentRef agent,
                          String text, TimelineEvent eventType, String data, String clientId) {
+        return write(tx, c, kind, subType, agent, text, eventType, data, clientId, c.channel);
+    }
+
+    /** As above, on a channel other than the conversation's (a chat's reply sent by email). */
+    static Message write(Tx tx, ConversationRow c, MessageKind kind, MessageSubType subType, Message.AgentRef agent,
+                         String text, TimelineEvent eventType, String data, String clientId, Channel channel) {
         MessageBatch batch = MessageBatch.of(tx);
         OffsetDateTime now = OffsetDateTime.now();
-        Message m = new Message(batch.nextId(), c.accountId, c.id, clientId, kind, subType, c.channel, text, agent,
+        Message m = new Message(batch.nextId(), c.accountId, c.id, clientId, kind, subType, channel, text, agent,
                 eventType, data, now);
         batch.insert(m);
         if (kind == MessageKind.MESSAGE) {

@@ -40,7 +40,7 @@ public final class Routes {
 
     record TagRequest(String name, String color, String description) {}
 
-    record MessageRequest(String type, String text, String clientId, Long agentId) {}
+    record MessageRequest(String type, String text, String clientId, Long agentId, String channel) {}
 
     record AgentIdRequest(Long agentId) {}
 
@@ -95,6 +95,13 @@ public final class Routes {
     }
 
     private java.util.function.BooleanSupplier databaseAvailable = () -> true;
+
+    /** Replies with {@code "channel":"email"} go through the email channel (set by the composition root). */
+    public void sendEmailWith(app.parley.channel.email.EmailReplies replies) {
+        this.emailReplies = replies;
+    }
+
+    private app.parley.channel.email.EmailReplies emailReplies;
 
     public void register(RoutesConfig r) {
         r.get("/", ctx -> ctx.redirect("/app/"));
@@ -433,6 +440,24 @@ public final class Routes {
             throw Refusal.invalid("agent_id", "You can post only as yourself.");
         }
         MessageKind kind = MessageKind.agentWritten(in.type());
-        Http.json(ctx, 201, actions.write(author, Http.pathId(ctx, "conversation_id"), kind, in.text(), in.clientId()));
+        app.parley.conversation.Channel channel = channel(in.channel());
+        if (channel == app.parley.conversation.Channel.EMAIL && emailReplies != null) {
+            Http.json(ctx, 201, emailReplies.send(author, Http.pathId(ctx, "conversation_id"), kind, in.text(), in.clientId()));
+            return;
+        }
+        Http.json(ctx, 201, actions.write(author, Http.pathId(ctx, "conversation_id"), kind, in.text(), in.clientId(), channel));
+    }
+
+    /** A reply's channel: the chat box or email; null keeps the conversation's own (an email conversation's is email). */
+    private static app.parley.conversation.Channel channel(String wire) {
+        if (wire == null) return null;
+        app.parley.conversation.Channel c;
+        try {
+            c = app.parley.conversation.Channel.fromWire(wire);
+        } catch (IllegalArgumentException e) {
+            c = null;
+        }
+        if (c == app.parley.conversation.Channel.CHAT || c == app.parley.conversation.Channel.EMAIL) return c;
+        throw Refusal.invalid("channel", "channel is 'chat' or 'email'.");
     }
 }

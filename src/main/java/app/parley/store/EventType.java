@@ -8,6 +8,7 @@ import com.fasterxml.jackson.annotation.JsonValue;
  */
 public enum EventType {
     MESSAGE_CREATED("message.created"),
+    MESSAGE_UPDATED("message.updated"),
     CONVERSATION_CREATED("conversation.created"),
     CONVERSATION_UPDATED("conversation.updated"),
     CONVERSATION_READ("conversation.read"),

@@ -37,6 +37,7 @@ public final class WebhookPayloads {
                 data.set("conversation", parse(e.agentPayload()));
                 yield Optional.of(outgoing(WebhookEvent.CONVERSATION_OPENED, logged, e.conversationId(), data));
             }
+            case MESSAGE_UPDATED -> fromDelivery(logged);
             case CONTACT_CREATED, CONTACT_UPDATED -> {
                 ObjectNode data = Json.object();
                 data.set("contact", parse(e.agentPayload()));
@@ -81,6 +82,22 @@ public final class WebhookPayloads {
             };
             case NOTE -> null; // notes stay inside the team
             case null -> null;
+        };
+        if (event == null) return Optional.empty();
+        ObjectNode data = Json.object();
+        data.put("conversation_id", e.conversationId());
+        data.set("message", message);
+        return Optional.of(outgoing(event, logged, e.conversationId(), data));
+    }
+
+    /** An email reply's delivery report: sent, or failed with the reason (a refused address, a bounce). */
+    private static Optional<Outgoing> fromDelivery(LoggedEvent logged) {
+        Event e = logged.event();
+        JsonNode message = parse(e.agentPayload());
+        WebhookEvent event = switch (message.path("data").path("delivery_status").asText()) {
+            case "sent" -> WebhookEvent.CONVERSATION_MESSAGE_DELIVERED;
+            case "failed" -> WebhookEvent.CONVERSATION_MESSAGE_DELIVERY_FAILED;
+            default -> null;
         };
         if (event == null) return Optional.empty();
         ObjectNode data = Json.object();

@@ -260,6 +260,14 @@ export function onMessageCreated(conversationId, m, { viewing }) {
   return isNewMessage;
 }
 
+/** A message.updated event (an email's delivery status): the thread's copy takes the new data. */
+export function onMessageUpdated(conversationId, m) {
+  const t = state.threads.get(conversationId);
+  if (!t || !m || m.id == null || !t.items.some((x) => x.id === m.id)) return;
+  insertMessage(t, m);
+  changed();
+}
+
 export function onRead(conversationId, data) {
   const c = state.convs.get(conversationId);
   if (!c || !data || data.reader !== 'visitor') return;
@@ -392,18 +400,20 @@ function clientId() {
   return id;
 }
 
-export async function sendMessage(id, type, text, retryOf) {
+export async function sendMessage(id, type, text, retryOf, channel) {
   const t = threadFor(id);
   const cid = retryOf ? retryOf.client_id : clientId();
   const pending = {
-    id: null, client_id: cid, conversation_id: id, kind: type, sub_type: 'agent', text, pending: true,
+    id: null, client_id: cid, conversation_id: id, kind: type, sub_type: 'agent', text, pending: true, channel,
     agent: state.me ? { id: state.me.id, name: state.me.name, avatar_url: state.me.avatar_url } : null,
     created_at: new Date().toISOString(),
   };
   t.items = [...t.items.filter((m) => m.client_id !== cid), pending];
   changed();
   try {
-    const m = await post(`/v2/conversations/${id}/messages`, { type, text, client_id: cid });
+    const body = { type, text, client_id: cid };
+    if (channel && type === 'message') body.channel = channel;
+    const m = await post(`/v2/conversations/${id}/messages`, body);
     insertMessage(t, { ...m, pending: false });
     const c = state.convs.get(id);
     if (c && m.kind === 'message') {

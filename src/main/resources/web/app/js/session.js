@@ -3,7 +3,7 @@ import { get, post, patch, setCsrfToken, onSessionLost } from './api.js';
 import { state, changed, toast, attempt, resetSessionState, agentName } from './store.js';
 import { createSocket } from './realtime.js';
 import {
-  mergeConversation, loadConversation, onMessageCreated, onRead, setVisitorTyping, setAgentTyping, applyCounts, reloadAll,
+  mergeConversation, loadConversation, onMessageCreated, onMessageUpdated, onRead, setVisitorTyping, setAgentTyping, applyCounts, reloadAll,
 } from './conversations.js';
 import { chime, desktopNotify, setTitleCount } from './notify.js';
 import { visitorName, excerpt } from './format.js';
@@ -188,6 +188,9 @@ function handleFrame(f, { resumed, refetch }) {
     }
     case 'conversation.read':
       onRead(f.conversation_id, f.data);
+      break;
+    case 'message.updated':
+      onMessageUpdated(f.conversation_id ?? (f.data && f.data.conversation_id), f.data);
       break;
     case 'agent.updated': {
       const a = f.data;

@@ -179,7 +179,23 @@ public final class Bench {
             webhookRegistration.run();
         }
         if (visitors > 0) {
+        int mailSessions = intOpt("mail-sessions", 4);
+        MailLoad mails = opt.containsKey("mail-port") && mailSessions > 0
+                ? new MailLoad(HOST, intOpt("mail-port", 0), opt.getOrDefault("mail-to", "support@shop.bench"), mailSessions) : null;
+        long mailAccepted0 = mails == null ? 0 : mails.accepted.sum();
+        long mailStart = System.nanoTime();
         LoopResult a = closedLoop("A", visitors, 0, warmup, window);
+        if (mails != null) {
+            double secs = (System.nanoTime() - mailStart) / 1e9;
+            long sent = mails.accepted.sum() - mailAccepted0;
+            mails.close();
+            long[] processed = mailsProcessed(pgPort, mailStart);
+            row("  inbound mails/s through the SMTP listener (beside the chat)", fmt(sent / secs),
+                    String.format("%d SMTP sessions, a new conversation each; %d accepted, %d refused; %d processed, %s",
+                            mailSessions, sent, mails.refused.sum(), processed[0],
+                            processed[1] > 0 ? String.format("%,.0f/s threaded while the chat ran", processed[0] / (processed[1] / 1e3))
+                                    : "none threaded yet"));
+        }
         row(String.format("msg/s end to end, %d visitors closed loop", visitors), fmt(a.acked),
                 String.format("goal ≥ 10,000; ceiling by the %s msg/s-per-visitor limit ≈ %,.0f/s; %s", fmtRate(limit), visitors * limit, pgRef));
         row("  delivered to the agent socket /s", fmt(a.delivered), "should equal acked");
@@ -305,6 +321,18 @@ public final class Bench {
     }
 
     /** After the load: how many deliveries were made, and how long the endpoint took to get the rest. */
+    /** Mails threaded by the pipeline since the phase began, and over how many milliseconds (first to last). */
+    private long[] mailsProcessed(int pgPort, long since) throws Exception {
+        String url = "jdbc:postgresql://" + HOST + ":" + pgPort + "/postgres?ApplicationName=parley-bench";
+        try (var c = java.sql.DriverManager.getConnection(url, "postgres", pgPassword()); var st = c.createStatement();
+             var rs = st.executeQuery("""
+                     SELECT count(*), coalesce(extract(epoch FROM max(processed_at) - min(received_at)) * 1000, 0)
+                     FROM email_inbound WHERE state = 'threaded'""")) {
+            rs.next();
+            return new long[] {rs.getLong(1), rs.getLong(2)};
+        }
+    }
+
     private void webhookBacklog(int pgPort) throws Exception {
         String url = "jdbc:postgresql://" + HOST + ":" + pgPort + "/postgres?ApplicationName=parley-bench";
         long started = System.nanoTime();

@@ -4,6 +4,8 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { html } from '../html.js';
 import { sendMessage } from '../conversations.js';
 import { sendTyping } from '../session.js';
+import { get } from '../api.js';
+import { state } from '../store.js';
 import { SendIcon } from '../icons.js';
 
 const drafts = new Map(); // conversation id → { text, mode }
@@ -15,6 +17,23 @@ export function Composer({ conversationId, disabledReason }) {
   const [mode, setMode] = useState(saved.mode);
   const area = useRef(null);
   const typingState = useRef({ sentAt: 0, timer: null, on: false });
+  // Email: allowed when an address is known; the default for an email conversation, an offline-form one, or a
+  // visitor who has left (their chat box is gone, so a chat reply would wait unseen).
+  const [reach, setReach] = useState(null);
+  const [via, setVia] = useState('chat');
+  useEffect(() => {
+    let live = true;
+    setReach(null);
+    get(`/v2/conversations/${conversationId}/email`, { quietAuth: true }).then((r) => {
+      if (!live) return;
+      setReach(r);
+      const c = state.convs.get(conversationId) || {};
+      const channel = c.channel && c.channel.type;
+      const away = c.is_offline || channel === 'email' || (c.visitor && c.visitor.online === false);
+      setVia(r.can_email && away ? 'email' : 'chat');
+    }).catch(() => live && setReach({ can_email: false }));
+    return () => { live = false; };
+  }, [conversationId]);
 
   useEffect(() => {
     const d = drafts.get(conversationId) || { text: '', mode: 'message' };
@@ -60,7 +79,7 @@ export function Composer({ conversationId, disabledReason }) {
     stopTyping();
     setText('');
     drafts.set(conversationId, { text: '', mode });
-    await sendMessage(conversationId, mode, value);
+    await sendMessage(conversationId, mode, value, undefined, mode === 'message' && reach && reach.can_email ? via : undefined);
   }
 
   function onKeyDown(e) {
@@ -78,11 +97,19 @@ export function Composer({ conversationId, disabledReason }) {
         aria-checked=${mode === value ? 'true' : 'false'} class=${`mode ${mode === value ? 'active' : ''}`}
         onClick=${() => { if (value === 'note') stopTyping(); setMode(value); area.current && area.current.focus(); }}>${label}</button>`)}
       ${note ? html`<span class="composer-hint note-hint">Only agents see notes</span>` : null}
+      ${!note && reach ? html`<span class="composer-via" role="radiogroup" aria-label="Send by">
+        ${[['chat', 'Chat'], ['email', 'Email']].map(([value, label]) => html`<button type="button" role="radio" key=${value}
+          aria-checked=${via === value ? 'true' : 'false'} class=${`mode via-${value} ${via === value ? 'active' : ''}`}
+          disabled=${value === 'email' && !reach.can_email}
+          title=${value === 'email' ? (reach.can_email ? `Send to ${reach.address}` : 'No email address known: add one to the visitor card') : 'Send in the chat box'}
+          onClick=${() => setVia(value)}>${label}</button>`)}
+        ${via === 'email' && reach.can_email ? html`<span class="composer-hint email-hint">to ${reach.address}</span>` : null}
+      </span>` : null}
     </div>
     <div class="composer-row">
       <textarea ref=${area} rows="1" value=${text} disabled=${!!disabledReason}
         aria-label=${note ? 'Note for agents' : 'Reply to the visitor'}
-        placeholder=${disabledReason || (note ? 'Write a note only agents see…' : 'Write a reply…')}
+        placeholder=${disabledReason || (note ? 'Write a note only agents see…' : via === 'email' && reach && reach.can_email ? 'Write an email reply…' : 'Write a reply…')}
         onInput=${(e) => { setText(e.currentTarget.value); signalTyping(); }}
         onKeyDown=${onKeyDown} onBlur=${stopTyping}></textarea>
       <button type="submit" class=${`btn ${note ? 'btn-note' : 'btn-primary'} send-btn`}

@@ -113,17 +113,43 @@ function Message({ m, grouped, visitorName, visitorKey, seen, lastSeen, onRetry,
     ${fromVisitor ? html`<div class="msg-avatar">${grouped ? null : html`<${Avatar} name=${visitorName} colourKey=${visitorKey} size=${30}/>`}</div>` : null}
     <div class="msg-body">
       ${note ? html`<div class="note-label"><${NoteIcon} size=${13}/> Note — only agents see this</div>` : null}
+      ${m.channel === 'email' && m.data && m.data.email && m.data.email.subject ? html`<div class="email-subject muted small">${m.data.email.subject}</div>` : null}
       <div class="bubble"><${RichText} text=${m.text}/></div>
+      ${m.data && m.data.email && m.data.email.attachments && m.data.email.attachments.length ? html`<ul class="email-files">
+        ${m.data.email.attachments.map((f, i) => html`<li key=${i}>${f.stored
+          ? html`<a href=${`/v2/conversations/${m.conversation_id}/messages/${m.id}/attachments/${i}`} target="_blank" rel="noopener">📎 ${f.name}</a>`
+          : html`<span class="muted">📎 ${f.name} (over 20 MB, not kept)</span>`}
+          <span class="muted small"> ${fileSize(f.size)}</span></li>`)}
+      </ul>` : null}
       <div class="msg-meta">
         ${grouped && !m.failed && !lastSeen ? null : html`
           <${ChannelIcon} channel=${m.channel}/>
           <span>${author}</span><span aria-hidden="true">·</span>
           <time datetime=${m.created_at} title=${fullTime(m.created_at)}>${m.pending ? 'Sending…' : clockTime(m.created_at)}</time>
           ${seen && !fromVisitor && !note && lastSeen ? html`<span class="seen"><${CheckCheckIcon} size=${14}/> Seen</span>` : null}`}
+        ${m.data && m.data.delivery_status ? html`<${Delivery} data=${m.data}/>` : null}
         ${m.failed ? html`<span class="failed-text">Not sent.</span>
           <button type="button" class="link-btn" onClick=${() => onRetry(m)}>Retry</button>
           <button type="button" class="link-btn" onClick=${() => onDiscard(m)}>Discard</button>` : null}
       </div>
     </div>
   </div>`;
+}
+
+const DELIVERY = { sending: 'Sending by email…', sent: 'Sent by email' };
+
+/** An email reply's delivery, as the mail server last said: sending, sent, or failed with the reason. */
+function Delivery({ data }) {
+  if (data.delivery_status === 'failed') {
+    return html`<span class="delivery delivery-failed" data-delivery="failed" title=${data.delivery_fail_reason || ''}>
+      Email not delivered${data.delivery_fail_reason ? `: ${data.delivery_fail_reason}` : ''}</span>`;
+  }
+  return html`<span class=${`delivery delivery-${data.delivery_status}`} data-delivery=${data.delivery_status}>${DELIVERY[data.delivery_status] || ''}</span>`;
+}
+
+function fileSize(n) {
+  if (n == null) return '';
+  if (n < 1024) return `${n} B`;
+  if (n < 1024 * 1024) return `${Math.round(n / 1024)} KB`;
+  return `${(n / 1024 / 1024).toFixed(1)} MB`;
 }

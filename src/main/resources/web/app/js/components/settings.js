@@ -9,8 +9,10 @@ import { fullTime, ago } from '../format.js';
 import { Avatar, EmptyState, Spinner, TagChip, Popover } from './common.js';
 import { roleLabel } from './topbar.js';
 import { Webhooks } from './webhooks.js';
+import { EmailSettings, MyNotifications } from './email-settings.js';
 import {
   UsersIcon, TagIcon, CodeIcon, KeyIcon, CopyIcon, TrashIcon, LockIcon, PlusIcon, ChevronDownIcon, SendIcon,
+  EnvelopeIcon, BellIcon,
 } from '../icons.js';
 
 const SECTIONS = [
@@ -20,12 +22,17 @@ const SECTIONS = [
   ['install', 'Chat box', CodeIcon],
   ['tokens', 'API tokens', KeyIcon],
   ['webhooks', 'Webhooks', SendIcon],
+  ['email', 'Email', EnvelopeIcon],
+  ['notifications', 'My notifications', BellIcon],
 ];
 
 export function Settings({ section }) {
   const s = useStore();
+  // Every agent keeps their own notification mails; the rest of Settings is for owners and admins.
+  if (section === 'notifications' && !isAdmin(s.me)) return html`<div class="settings"><main class="settings-main"><${MyNotifications}/></main></div>`;
   if (!isAdmin(s.me)) return html`<${NotAllowed}/>`;
-  const Section = { agents: Agents, groups: Groups, tags: Tags, install: Install, tokens: Tokens, webhooks: Webhooks }[section] || Agents;
+  const Section = { agents: Agents, groups: Groups, tags: Tags, install: Install, tokens: Tokens, webhooks: Webhooks,
+    email: EmailSettings, notifications: MyNotifications }[section] || Agents;
   return html`<div class="settings">
     <nav class="settings-nav" aria-label="Settings">
       <h1>Settings</h1>

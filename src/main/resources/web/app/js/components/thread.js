@@ -14,7 +14,7 @@ import { Avatar, Popover, Spinner, EmptyState, TagChip } from './common.js';
 import { MessageList, ratingLabel } from './messages.js';
 import { Composer } from './composer.js';
 import {
-  ChannelIcon, StarIcon, CheckIcon, UsersIcon, TagIcon, MailUnreadIcon, ChatIcon, PlusIcon, ArrowLeftIcon,
+  ChannelIcon, StarIcon, CheckIcon, UsersIcon, TagIcon, MailUnreadIcon, ChatIcon, PlusIcon, ArrowLeftIcon, EnvelopeIcon,
 } from '../icons.js';
 
 export function Thread({ id, tab }) {
@@ -142,6 +142,8 @@ function ThreadHeader({ c, name, tab }) {
         onClick=${() => setImportant(c.id, !c.important)}><${StarIcon} filled=${c.important}/></button>
       <button type="button" class="icon-btn" aria-label="Mark as unread" title="Mark as unread"
         onClick=${async () => { if (await markUnread(c.id)) navigate(`#/conversations/${tab}`); }}><${MailUnreadIcon}/></button>
+      <button type="button" class="icon-btn" aria-label="Email the transcript" title="Email the transcript to the visitor"
+        onClick=${() => attempt(post(`/v2/conversations/${c.id}/transcript`, {}), { success: 'Transcript on its way' })}><${EnvelopeIcon}/></button>
       <${TagPicker} c=${c}/>
       <${AssignPicker} c=${c}/>
       ${open && !mine ? html`<button type="button" class="btn btn-primary" onClick=${() => join(c.id)}>

@@ -20,6 +20,8 @@ export const WEBHOOK_EVENTS = [
   ['conversation.agent_left', 'Agent left'],
   ['conversation.agent_replied', 'Agent replied'],
   ['conversation.contact_replied', 'Visitor replied'],
+  ['conversation.message_delivered', 'Email reply delivered'],
+  ['conversation.message_delivery_failed', 'Email reply failed'],
   ['contact.updated', 'Contact updated'],
 ];
 

@@ -1,0 +1,128 @@
+package app.parley.conversation;
+
+import app.parley.core.Json;
+import app.parley.core.Refusal;
+import app.parley.store.EventType;
+import app.parley.store.Journal;
+import app.parley.store.Tx;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.Map;
+
+/**
+ * What a channel other than the chat box writes (docs/PRODUCT.md §2): a visitor's mail threaded into a
+ * conversation (reopening it), a new conversation started by a mail, and the delivery status of an agent's
+ * message sent by mail. Journal commands beside {@link VisitorActions} and {@link AgentActions}; the channel
+ * decides where a mail belongs, this class only writes it.
+ */
+public final class ChannelMessages {
+    /** The {@code data} of an agent's message just handed to the mail channel. */
+    static final String SENDING = "{\"delivery_status\":\"sending\"}";
+
+    /** A delivery status shown on an agent's message sent by mail. */
+    public enum Delivery {
+        SENDING, SENT, FAILED;
+
+        public String wire() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
+    /** A message written by a channel; {@code duplicate}: it was there already (the same client id). */
+    public record Written(long conversationId, Message message, boolean created, boolean reopened, boolean duplicate) {}
+
+    private final Journal journal;
+
+    public ChannelMessages(Journal journal) {
+        this.journal = journal;
+    }
+
+    /**
+     * The visitor's reply arriving by {@code channel}: appended to the conversation, which reopens if it was resolved
+     * (a reply is the visitor writing again). {@code clientId} names the mail, so the same mail is stored once.
+     */
+    public Written reply(long accountId, long conversationId, Channel channel, String text, String data, String clientId) {
+        return journal.run(new Journal.Command<>() {
+            @Override
+            public void prepare(Tx tx) {
+                ConversationCache.of(tx).want(conversationId);
+                MessageBatch.of(tx).wantClientId(conversationId, clientId);
+            }
+
+            @Override
+            public Written execute(Tx tx) {
+                ConversationRow c = ConversationCache.of(tx).get(conversationId);
+                if (c == null || c.accountId != accountId) throw Refusal.notFound("The conversation");
+                Message earlier = MessageBatch.of(tx).byClientId(c.id, clientId);
+                if (earlier != null) return new Written(c.id, earlier, false, false, true);
+                boolean reopened = !c.open();
+                if (reopened) {
+                    c.status = ConversationStatus.OPEN;
+                    c.closeType = null;
+                    c.closedBy = null;
+                    c.finishedAt = null;
+                    Timeline.event(tx, c, null, TimelineEvent.CHAT_REOPEN, Map.of());
+                }
+                Message m = Timeline.write(tx, c, MessageKind.MESSAGE, MessageSubType.CONTACT, null, text, null, data,
+                        clientId, channel);
+                Timeline.announce(tx, c, m);
+                if (reopened) Timeline.changed(tx, c, EventType.CONVERSATION_UPDATED);
+                return new Written(c.id, m, false, reopened, false);
+            }
+        });
+    }
+
+    /**
+     * A new conversation on {@code channel} for a visitor the channel made (a mail from someone new), opened by
+     * their first message. Offline: nobody was chatting with them.
+     */
+    public Written start(long accountId, long visitorId, Channel channel, String text, String data, String clientId) {
+        return journal.run(tx -> {
+            ConversationRow c = tx.handle().createQuery("""
+                            INSERT INTO conversations (account_id, visitor_id, contact_id, channel, is_offline, variables)
+                            SELECT v.account_id, v.id, v.contact_id, :channel, true, '{}'
+                            FROM visitors v WHERE v.id = :v AND v.account_id = :a
+                            RETURNING *""")
+                    .bind("v", visitorId).bind("a", accountId).bind("channel", channel.wire())
+                    .map((rs, ctx) -> ConversationRow.map(rs)).one();
+            ConversationCache.of(tx).put(c);
+            Message m = Timeline.write(tx, c, MessageKind.MESSAGE, MessageSubType.CONTACT, null, text, null, data,
+                    clientId, channel);
+            Timeline.changed(tx, c, EventType.CONVERSATION_CREATED);
+            Timeline.announce(tx, c, m);
+            return new Written(c.id, m, true, false, false);
+        });
+    }
+
+    /**
+     * The delivery of an agent's message by mail: its status (and a failure's reason) into the message's data, and
+     * a {@code message.updated} to the agents. A message that is not an agent's message of this account is ignored.
+     */
+    public void delivery(long accountId, long messageId, Delivery status, String reason) {
+        journal.run(tx -> {
+            Message m = Messages.query(tx.reader(), "WHERE m.id = :id AND m.account_id = :a",
+                    q -> q.bind("id", messageId).bind("a", accountId)).stream().findFirst().orElse(null);
+            if (m == null || m.subType() != MessageSubType.AGENT || m.kind() != MessageKind.MESSAGE) return null;
+            ObjectNode data = m.data() == null ? Json.object() : parse(m.data());
+            data.put("delivery_status", status.wire());
+            if (reason == null) data.remove("delivery_fail_reason");
+            else data.put("delivery_fail_reason", reason);
+            String json = Json.write(data);
+            tx.handle().createUpdate("UPDATE messages SET data = CAST(:d AS jsonb) WHERE id = :id")
+                    .bind("d", json).bind("id", messageId).execute();
+            ConversationRow c = ConversationCache.of(tx).get(m.conversationId());
+            Message updated = new Message(m.id(), m.accountId(), m.conversationId(), m.clientId(), m.kind(), m.subType(),
+                    m.channel(), m.text(), m.agent(), m.eventType(), json, m.createdAt());
+            String payload = Json.write(updated);
+            tx.emit(EventType.MESSAGE_UPDATED, c.accountId, c.id, c.groupId, c.visitorId, payload, null);
+            return null;
+        });
+    }
+
+    private static ObjectNode parse(String json) {
+        try {
+            return (ObjectNode) Json.MAPPER.readTree(json);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+}
