@@ -33,7 +33,11 @@ public record Config(
 
         int backbonePollMillis,
         int webhookRetryBaseMillis,
-        int webhookMaxAttempts) {
+        int webhookMaxAttempts,
+
+        String trustedProxies,
+        Path geoipDb,
+        int pageViewQueue) {
 
     public static Config load(Map<String, String> env) {
         Map<String, String> values = new HashMap<>(fileValues(env));
@@ -64,7 +68,13 @@ public record Config(
                     // The durable consumers' and jobs' slow poll: wake-ups after each commit make them quick.
                     Integer.parseInt(values.getOrDefault("PARLEY_BACKBONE_POLL_MS", "5000")),
                     Integer.parseInt(values.getOrDefault("PARLEY_WEBHOOK_RETRY_BASE_MS", "10000")),
-                    Integer.parseInt(values.getOrDefault("PARLEY_WEBHOOK_MAX_ATTEMPTS", "15")));
+                    Integer.parseInt(values.getOrDefault("PARLEY_WEBHOOK_MAX_ATTEMPTS", "15")),
+
+                    // Visitor tracking (issue #11).
+                    blankToNull(values.get("PARLEY_TRUSTED_PROXIES")),
+                    values.containsKey("PARLEY_GEOIP_DB") && !values.get("PARLEY_GEOIP_DB").isBlank()
+                            ? Path.of(values.get("PARLEY_GEOIP_DB")).toAbsolutePath().normalize() : null,
+                    positive(values, "PARLEY_PAGE_VIEW_QUEUE", 200_000));
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("A numeric setting is not a number: " + e.getMessage(), e);
         }
@@ -88,7 +98,7 @@ public record Config(
         return new Config(host, newPort, dataDir, postgresBinaries, databaseUrl, databaseUser, databasePassword, ownerEmail,
                 ownerPassword, accountName, eventRetentionDays, secureCookies, visitorMessageRate, newVisitorsPerIpPerMinute,
                 newConversationsPerIpPerMinute, passwordHashConcurrency, backbonePollMillis, webhookRetryBaseMillis,
-                webhookMaxAttempts);
+                webhookMaxAttempts, trustedProxies, geoipDb, pageViewQueue);
     }
 
     private static Map<String, String> fileValues(Map<String, String> env) {

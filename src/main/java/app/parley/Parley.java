@@ -20,6 +20,7 @@ import app.parley.conversation.VisitorThread;
 import app.parley.http.AgentSocket;
 import app.parley.http.Http;
 import app.parley.http.Routes;
+import app.parley.http.VisitorRoutes;
 import app.parley.http.VisitorSocket;
 import app.parley.realtime.AccessWatch;
 import app.parley.realtime.ChatStatus;
@@ -30,6 +31,13 @@ import app.parley.store.EventConsumers;
 import app.parley.store.EventLog;
 import app.parley.store.Jobs;
 import app.parley.store.Journal;
+import app.parley.tracking.Blocking;
+import app.parley.tracking.ClientAddress;
+import app.parley.tracking.Devices;
+import app.parley.tracking.Locations;
+import app.parley.tracking.PageViewWriter;
+import app.parley.tracking.TrackingSettings;
+import app.parley.tracking.VisitorDirectory;
 import app.parley.webhook.RetrySchedule;
 import app.parley.webhook.WebhookConsumer;
 import app.parley.webhook.WebhookSender;
@@ -55,6 +63,8 @@ public final class Parley implements AutoCloseable {
     private final AccessWatch accessWatch;
     private final EventConsumers consumers;
     private final Jobs jobs;
+    private final Locations locations;
+    private final PageViewWriter pageViews;
 
     private Parley(Config config, Database db) {
         this.db = db;
@@ -87,13 +97,21 @@ public final class Parley implements AutoCloseable {
         AgentActions agentActions = new AgentActions(journal);
         Routes routes = new Routes(accounts, inbox, auth, team, agentActions, card, new Contacts(journal, jdbi), presence,
                 config.secureCookies(), config.passwordHashConcurrency(), new Webhooks(jdbi, jobs::wake));
+        // Visitor tracking (issue #11): page views take their own batched writer, never the journal.
+        TrackingSettings trackingSettings = new TrackingSettings(jdbi);
+        this.locations = Locations.open(config.geoipDb(), config.dataDir().resolve("geoip"));
+        this.pageViews = new PageViewWriter(jdbi, Devices.buildInBackground(), locations, trackingSettings, config.pageViewQueue());
+        Blocking blocking = new Blocking(jdbi, trackingSettings);
+        VisitorRoutes visitorRoutes = new VisitorRoutes(routes, card, new VisitorDirectory(jdbi), blocking, hub);
         VisitorSocket visitorSocket = new VisitorSocket(accounts, new Arrivals(jdbi), new VisitorThread(jdbi), hub,
                 visitorActions, card, presence, config.visitorMessageRate(), config.newVisitorsPerIpPerMinute(),
-                config.newConversationsPerIpPerMinute());
+                config.newConversationsPerIpPerMinute(),
+                new VisitorSocket.Tracking(pageViews, blocking, ClientAddress.of(config.trustedProxies())));
         AgentSocket agentSocket = new AgentSocket(inbox, hub, auth, presence, accessWatch);
         routes.reportHealth(db::available);
         this.web = Http.create(auth, config.secureCookies(), r -> {
             routes.register(r);
+            visitorRoutes.register(r);
             r.ws("/ws/visitor", visitorSocket::configure);
             r.ws("/ws/agent", agentSocket::configure);
         });
@@ -161,6 +179,10 @@ public final class Parley implements AutoCloseable {
         return jobs;
     }
 
+    public PageViewWriter pageViews() {
+        return pageViews;
+    }
+
     public Javalin web() {
         return web;
     }
@@ -205,6 +227,8 @@ public final class Parley implements AutoCloseable {
         journal.close();
         consumers.close();
         jobs.close();
+        pageViews.close();
+        locations.close();
         tabCounts.close();
         housekeeping.shutdownNow();
         db.close();
@@ -214,6 +238,7 @@ public final class Parley implements AutoCloseable {
     /** What the constructor started, for a start that failed after it (the database is closed by the caller). */
     private void stopParts() {
         journal.close();
+        pageViews.close();
         tabCounts.close();
         housekeeping.shutdownNow();
     }
