@@ -19,23 +19,33 @@ public final class Devices {
         this.analyzer = analyzer;
     }
 
-    /** Starts building the analyzer on a background thread. */
+    // One analyzer per JVM: it is immutable once built and costs seconds of CPU and ~150 MB, so a second Parley in
+    // the same process (tests, a restart in place) must not build another.
+    private static final Object BUILD_LOCK = new Object();
+    private static CompletableFuture<UserAgentAnalyzer> shared;
+
+    /** Starts building the analyzer on a background thread (once per JVM). */
     public static Devices buildInBackground() {
-        CompletableFuture<UserAgentAnalyzer> f = new CompletableFuture<>();
-        Thread.ofPlatform().daemon().name("parley-yauaa-build").start(() -> {
-            try {
-                f.complete(UserAgentAnalyzer.newBuilder()
-                        .hideMatcherLoadStats()
-                        .withCache(20_000)
-                        .withFields(UserAgent.DEVICE_CLASS, UserAgent.OPERATING_SYSTEM_NAME,
-                                UserAgent.OPERATING_SYSTEM_VERSION, UserAgent.AGENT_NAME, UserAgent.AGENT_VERSION,
-                                UserAgent.AGENT_CLASS)
-                        .build());
-            } catch (Throwable e) {
-                f.completeExceptionally(e);
+        synchronized (BUILD_LOCK) {
+            if (shared == null) {
+                CompletableFuture<UserAgentAnalyzer> f = new CompletableFuture<>();
+                Thread.ofPlatform().daemon().name("parley-yauaa-build").start(() -> {
+                    try {
+                        f.complete(UserAgentAnalyzer.newBuilder()
+                                .hideMatcherLoadStats()
+                                .withCache(20_000)
+                                .withFields(UserAgent.DEVICE_CLASS, UserAgent.OPERATING_SYSTEM_NAME,
+                                        UserAgent.OPERATING_SYSTEM_VERSION, UserAgent.AGENT_NAME, UserAgent.AGENT_VERSION,
+                                        UserAgent.AGENT_CLASS)
+                                .build());
+                    } catch (Throwable e) {
+                        f.completeExceptionally(e);
+                    }
+                });
+                shared = f;
             }
-        });
-        return new Devices(f);
+            return new Devices(shared);
+        }
     }
 
     public Device parse(String userAgent, ClientHints hints) {
