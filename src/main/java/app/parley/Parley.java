@@ -106,7 +106,7 @@ public final class Parley implements AutoCloseable {
         VisitorSocket visitorSocket = new VisitorSocket(accounts, new Arrivals(jdbi), new VisitorThread(jdbi), hub,
                 visitorActions, card, presence, config.visitorMessageRate(), config.newVisitorsPerIpPerMinute(),
                 config.newConversationsPerIpPerMinute(),
-                new VisitorSocket.Tracking(pageViews, blocking, ClientAddress.of(config.trustedProxies())));
+                new VisitorSocket.Tracking(pageViews, blocking, ClientAddress.of(config.trustedProxies()), trackingSettings));
         AgentSocket agentSocket = new AgentSocket(inbox, hub, auth, presence, accessWatch);
         routes.reportHealth(db::available);
         this.web = Http.create(auth, config.secureCookies(), r -> {

@@ -86,7 +86,11 @@ public final class VisitorSocket extends SocketEndpoint<VisitorSocket.Conn> {
 
     /** Page views, blocking and the visitor's real address (issue #11), off the journal's path. */
     public record Tracking(app.parley.tracking.PageViewWriter pages, app.parley.tracking.Blocking blocking,
-                           app.parley.tracking.ClientAddress addresses) {}
+                           app.parley.tracking.ClientAddress addresses, app.parley.tracking.TrackingSettings settings) {
+        String storedIp(long accountId, String ip) {
+            return settings.anonymizeIp(accountId) ? app.parley.tracking.ClientAddress.truncated(ip) : ip;
+        }
+    }
 
     /** {@code messageRate}: messages a second one chat box may send on average (bursts of four times that). */
     public VisitorSocket(AccountQueries accounts, Arrivals arrivals, VisitorThread threads, Hub hub, VisitorActions actions,
@@ -122,10 +126,12 @@ public final class VisitorSocket extends SocketEndpoint<VisitorSocket.Conn> {
         String ua = CardNumberMasker.mask(ctx.header("User-Agent"));
         String ip = ip(ctx.session.getRemoteSocketAddress());
         String key = ctx.queryParam("visitor");
-        Visitor stored = arrivals.returning(account.id(), key, ua, ip).orElse(null);
-        Visitor visitor = stored != null ? stored : unsaved(ctx, account.id(), key, ua, ip);
-        if (visitor == null) return;
         String clientIp = tracking.addresses().of(ip, ctx.header("X-Forwarded-For"));
+        // docs/PRODUCT.md §3: an anonymising account stores only a truncated address (located first, by tracking).
+        String storedIp = tracking.storedIp(account.id(), clientIp);
+        Visitor stored = arrivals.returning(account.id(), key, ua, storedIp).orElse(null);
+        Visitor visitor = stored != null ? stored : unsaved(ctx, account.id(), key, ua, ip, storedIp);
+        if (visitor == null) return;
         if (visitor.blocked() || tracking.blocking().blocks(account.id(), visitor.id(), clientIp)) {
             ctx.closeSession(4403, "Blocked");
             return;
@@ -169,15 +175,15 @@ public final class VisitorSocket extends SocketEndpoint<VisitorSocket.Conn> {
      * A visitor not stored: the one a key we issued earlier names (a reload, another tab), or a new one within
      * the address's budget of new visitors. Null when refused (the socket is closed).
      */
-    private Visitor unsaved(WsContext ctx, long accountId, String key, String ua, String ip) {
-        var issued = arrivals.issued(accountId, key, ua, ip);
+    private Visitor unsaved(WsContext ctx, long accountId, String key, String ua, String ip, String storedIp) {
+        var issued = arrivals.issued(accountId, key, ua, storedIp);
         if (issued.isPresent()) return issued.get();
         if (!newVisitors.tryTake(ip == null ? "unknown" : ip)) {
             ctx.send(networkLimited(null));
             ctx.closeSession(RATE_LIMITED_CLOSE, "rate_limited");
             return null;
         }
-        return arrivals.newVisitor(accountId, ua, ip);
+        return arrivals.newVisitor(accountId, ua, storedIp);
     }
 
     /** Close code for a socket refused by a per-address limit; the chat box waits before it tries again. */

@@ -94,22 +94,38 @@ public final class VisitorDirectory {
             out.put("id", visitorId);
             int chats = h.createQuery("SELECT count(*) FROM conversations WHERE visitor_id = :v AND account_id = :a")
                     .bind("v", visitorId).bind("a", viewer.accountId()).mapTo(Integer.class).one();
+            boolean inChat = h.createQuery("""
+                            SELECT EXISTS (SELECT 1 FROM conversations WHERE visitor_id = :v AND status = 'open')""")
+                    .bind("v", visitorId).mapTo(Boolean.class).one();
             if (activity == null) {
+                // Written or identified, never seen browsing since tracking started: what the visitor row knows.
                 out.put("online", false);
+                out.put("left_at", null);
+                out.put("in_chat", inChat);
+                out.put("blocked", stored.blocked());
+                out.put("ip", stored.ip());
                 out.put("location", null);
                 out.put("device", null);
                 out.put("counts", counts(stored.visits(), chats, 0, stored.firstSeenAt(), stored.lastSeenAt()));
+                out.put("current_url", stored.currentUrl());
+                out.put("current_title", stored.currentTitle());
+                out.put("entry_url", null);
+                out.put("entry_referrer", stored.referrer());
+                out.put("time_on_site_seconds", null);
                 out.put("pages", List.of());
                 return out;
             }
             Row r = (Row) activity[0];
             out.put("online", r.online());
             out.put("left_at", r.leftAt());
-            out.put("in_chat", r.inChat());
+            out.put("in_chat", inChat);
             out.put("blocked", r.blocked() || (stored != null && stored.blocked()));
             out.put("ip", activity[2]);
-            Map<String, Object> location = new LinkedHashMap<>(r.location() == null ? Map.of() : r.location());
-            location.put("ip", activity[2]);
+            Map<String, Object> location = null;
+            if (r.location() != null) {
+                location = new LinkedHashMap<>(r.location());
+                location.put("ip", activity[2]);
+            }
             out.put("location", location);
             Map<String, Object> device = new LinkedHashMap<>();
             device.put("class", activity[5]);
