@@ -15,6 +15,7 @@ import app.parley.contact.VisitorCard;
 import app.parley.conversation.AgentActions;
 import app.parley.conversation.ConversationLinks;
 import app.parley.conversation.Inbox;
+import app.parley.conversation.Outreach;
 import app.parley.conversation.VisitorActions;
 import app.parley.conversation.VisitorThread;
 import app.parley.http.AgentSocket;
@@ -102,11 +103,12 @@ public final class Parley implements AutoCloseable {
         this.locations = Locations.open(config.geoipDb(), config.dataDir().resolve("geoip"));
         this.pageViews = new PageViewWriter(jdbi, Devices.buildInBackground(), locations, trackingSettings, config.pageViewQueue());
         Blocking blocking = new Blocking(jdbi, trackingSettings);
-        VisitorRoutes visitorRoutes = new VisitorRoutes(routes, card, new VisitorDirectory(jdbi), blocking, hub);
         VisitorSocket visitorSocket = new VisitorSocket(accounts, new Arrivals(jdbi), new VisitorThread(jdbi), hub,
                 visitorActions, card, presence, config.visitorMessageRate(), config.newVisitorsPerIpPerMinute(),
                 config.newConversationsPerIpPerMinute(),
                 new VisitorSocket.Tracking(pageViews, blocking, ClientAddress.of(config.trustedProxies()), trackingSettings));
+        VisitorRoutes visitorRoutes = new VisitorRoutes(routes, card, new VisitorDirectory(jdbi), blocking, hub, visitorSocket,
+                new Outreach(journal));
         AgentSocket agentSocket = new AgentSocket(inbox, hub, auth, presence, accessWatch);
         routes.reportHealth(db::available);
         this.web = Http.create(auth, config.secureCookies(), r -> {

@@ -301,7 +301,12 @@ class Widget {
     switch (f.type) {
       case 'welcome': this.onWelcome(f); break;
       case 'message.created': this.addMessage(f.data, true); break;
-      case 'conversation.created': case 'conversation.updated': this.setConv(f.data); break;
+      case 'conversation.created':
+        // An agent started this conversation from the visitors list (the visitor's own always opens the box first).
+        if (f.data && (!this.conv || this.conv.id !== f.data.id) && !this.open) this.setOpen(true);
+        this.setConv(f.data);
+        break;
+      case 'conversation.updated': this.setConv(f.data); break;
       case 'conversation.read':
         // reader "agent": the visitor sees "Seen"; reader "visitor": read in another tab, so the badge clears here too
         if (f.data && this.conv && f.conversation_id === this.conv.id) {

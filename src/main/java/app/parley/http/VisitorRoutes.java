@@ -23,14 +23,21 @@ public final class VisitorRoutes {
 
     record TrackingPatch(Boolean anonymizeIp) {}
 
+    record StartRequest(String text) {}
+
     private final Routes routes;
     private final VisitorCard card;
     private final VisitorDirectory directory;
     private final Blocking blocking;
     private final Hub hub;
+    private final VisitorSocket sockets;
+    private final app.parley.conversation.Outreach outreach;
 
     /** {@code routes}: for their authentication and per-caller budget. */
-    public VisitorRoutes(Routes routes, VisitorCard card, VisitorDirectory directory, Blocking blocking, Hub hub) {
+    public VisitorRoutes(Routes routes, VisitorCard card, VisitorDirectory directory, Blocking blocking, Hub hub,
+                         VisitorSocket sockets, app.parley.conversation.Outreach outreach) {
+        this.sockets = sockets;
+        this.outreach = outreach;
         this.routes = routes;
         this.card = card;
         this.directory = directory;
@@ -52,6 +59,18 @@ public final class VisitorRoutes {
         r.get("/v2/visitors/{visitor_id}", ctx -> {
             Caller c = routes.caller(ctx);
             ctx.json(visitorCard(c, Http.pathId(ctx, "visitor_id")));
+        });
+        r.post("/v2/visitors/{visitor_id}/conversations", ctx -> {
+            // docs/PRODUCT.md §1.3: an agent opens a conversation with a visitor who is on the site.
+            Caller c = routes.caller(ctx);
+            long id = Http.pathId(ctx, "visitor_id");
+            StartRequest in = Http.body(ctx, StartRequest.class);
+            visitorCard(c, id);
+            app.parley.core.Input.messageText("text", in.text());
+            if (!sockets.storeIfOnSite(c.accountId(), id)) {
+                throw new Refusal(Refusal.Kind.CONFLICT, "visitor_not_on_site", "This visitor is not on the site right now.");
+            }
+            Http.json(ctx, 201, outreach.start(c.agent(), id, in.text()));
         });
         r.post("/v2/visitors/{visitor_id}/block", ctx -> ctx.json(setBlocked(ctx, true)));
         r.delete("/v2/visitors/{visitor_id}/block", ctx -> ctx.json(setBlocked(ctx, false)));

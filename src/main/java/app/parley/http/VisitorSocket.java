@@ -349,6 +349,20 @@ public final class VisitorSocket extends SocketEndpoint<VisitorSocket.Conn> {
         hub.signalAgents(c.accountId, cl -> cl.viewer().sees(group), Json.write(f));
     }
 
+    /**
+     * Whether the visitor has a chat box open on this node; a visitor who only browsed is stored now (an agent is
+     * about to start a conversation with them).
+     */
+    boolean storeIfOnSite(long accountId, long visitorId) {
+        boolean onSite = false;
+        for (Conn c : connections()) {
+            if (c.accountId != accountId || c.visitorId != visitorId) continue;
+            onSite = true;
+            keep(c);
+        }
+        return onSite;
+    }
+
     @Override
     protected void dropped(Conn c) {
         tracking.pages().closed(c.accountId, c.visitorId);

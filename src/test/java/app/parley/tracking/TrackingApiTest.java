@@ -314,4 +314,35 @@ class TrackingApiTest {
                 java.net.URI.create(app.baseUrl() + "/v2/visitors")).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).isEqualTo(401);
     }
+
+    @Test
+    void anAgentStartsAConversationWithAVisitorWhoOnlyBrowsedAndItReachesTheirChatBox() {
+        String url = "https://shop.test/outreach/" + UUID.randomUUID();
+        long id;
+        try (Browser b = new Browser("81.2.69.142", CHROME_WINDOWS)) {
+            b.open(url, "Teas", null);
+            id = awaitRow(r -> url.equals(r.path("current_url").asText())).path("id").asLong();
+            JsonNode conversation = owner.expect(201, "POST", "/v2/visitors/" + id + "/conversations",
+                    Map.of("text", "Hello! Can I help you choose a tea?"));
+            assertThat(conversation.path("visitor_id").asLong()).isEqualTo(id);
+            assertThat(conversation.path("assigned_ids")).extracting(JsonNode::asLong).containsExactly(owner.agentId());
+            b.socket.await(f -> "message.created".equals(f.path("type").asText())
+                    && "Hello! Can I help you choose a tea?".equals(f.path("data").path("text").asText()));
+            // The visitor's answer goes to the conversation the agent started.
+            b.socket.send(Map.of("type", "message", "client_id", "r1", "text", "Yes, something green please"));
+            assertThat(b.socket.await("ack").path("message").path("conversation_id").asLong()).isEqualTo(conversation.path("id").asLong());
+            JsonNode again = owner.expect(409, "POST", "/v2/visitors/" + id + "/conversations", Map.of("text", "Hi again"));
+            assertThat(again.path("error").path("code").asText()).isEqualTo("visitor_in_chat");
+        }
+        owner.expect(422, "POST", "/v2/visitors/" + id + "/conversations", Map.of("text", " "));
+        String gone = "https://shop.test/gone/" + UUID.randomUUID();
+        long goneId;
+        try (Browser b = new Browser("8.8.8.8", CHROME_WINDOWS)) {
+            b.open(gone, "Gone", null);
+            goneId = awaitRow(r -> gone.equals(r.path("current_url").asText())).path("id").asLong();
+        }
+        awaitCard(goneId, c -> !c.path("online").asBoolean());
+        JsonNode notHere = owner.expect(409, "POST", "/v2/visitors/" + goneId + "/conversations", Map.of("text", "Hello?"));
+        assertThat(notHere.path("error").path("code").asText()).isEqualTo("visitor_not_on_site");
+    }
 }
