@@ -2,6 +2,7 @@ package app.parley.conversation;
 
 import app.parley.account.Agent;
 import app.parley.core.Input;
+import app.parley.core.Json;
 import app.parley.core.Refusal;
 import app.parley.store.EventType;
 import app.parley.store.Journal;
@@ -55,10 +56,13 @@ public final class Outreach {
             ConversationCache.of(tx).put(c);
             Message.AgentRef me = AgentActions.ref(author);
             c.assigneeIds.add(author.id());
-            Timeline.event(tx, c, me, TimelineEvent.AGENT_JOIN, Map.of("agent_id", author.id()));
+            Message joined = Timeline.write(tx, c, MessageKind.EVENT, MessageSubType.AGENT, me, null, TimelineEvent.AGENT_JOIN,
+                    Json.write(Map.of("agent_id", author.id())), null);
             Message m = Timeline.write(tx, c, MessageKind.MESSAGE, MessageSubType.AGENT, me, t, null, null, null);
-            // Agents learn of the conversation (with this message as its last) before the message itself.
+            // Everyone learns of the conversation (with this message as its last) before its messages: the chat box
+            // opens on a conversation it did not know.
             Timeline.changed(tx, c, EventType.CONVERSATION_CREATED);
+            Timeline.announce(tx, c, joined);
             Timeline.announce(tx, c, m);
             return ConversationQueries.shared(tx.reader(), c.id);
         });

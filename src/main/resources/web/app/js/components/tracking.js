@@ -12,6 +12,15 @@ export function flag(code) {
   return String.fromCodePoint(...[...code.toUpperCase()].map((c) => 0x1f1e6 + c.charCodeAt(0) - 65));
 }
 
+/**
+ * The country's flag beside its code: the code alone stays readable where the system has no emoji flags
+ * (Windows shows the two letters, a server without an emoji font shows boxes).
+ */
+export function CountryMark({ code }) {
+  if (typeof code !== 'string' || !/^[A-Za-z]{2}$/.test(code)) return null;
+  return html`<span class="country-mark" title=${code.toUpperCase()}><span class="country-flag" aria-hidden="true">${flag(code)}</span><span class="country-code">${code.toUpperCase()}</span></span>`;
+}
+
 export function placeOf(location) {
   if (!location) return '';
   return [location.city, location.region && location.region !== location.city ? location.region : null,
@@ -43,16 +52,16 @@ export function Attribution() {
 /** "On the site now" or "Left 12 min ago", from the card's presence fields. */
 export function PresenceLine({ v, now }) {
   if (!v || v.online == null) return null;
-  if (v.online) return html`<p class="presence presence-on" data-testid="presence"><span class="presence-dot" aria-hidden="true"></span>On the site now</p>`;
+  if (v.online) return html`<p class="visit-presence visit-presence-on" data-testid="presence"><span class="visit-presence-dot" aria-hidden="true"></span>On the site now</p>`;
   const left = v.left_at || v.last_seen_at || (v.counts && v.counts.last_seen_at);
-  return html`<p class="presence muted small" data-testid="presence">${left ? `Left ${ago(left, now)}` : 'Not on the site'}</p>`;
+  return html`<p class="visit-presence muted small" data-testid="presence">${left ? `Left ${ago(left, now)}` : 'Not on the site'}</p>`;
 }
 
 export function LocationValue({ v }) {
   const loc = v.location;
   const place = placeOf(loc);
   if (!place) return html`<span class="muted">Location not available</span>`;
-  return html`<span data-testid="location"><span aria-hidden="true">${flag(loc.code)} </span>${place}</span>
+  return html`<span data-testid="location"><${CountryMark} code=${loc.code}/> ${place}</span>
     <div><${Attribution}/></div>`;
 }
 

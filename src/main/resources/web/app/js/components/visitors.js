@@ -2,14 +2,14 @@
 // of GET /v2/visitors while the section is open; a row opens the visitor's card beside the list.
 import { useEffect, useState } from 'preact/hooks';
 import { html } from '../html.js';
-import { get } from '../api.js';
-import { useStore } from '../store.js';
+import { get, post } from '../api.js';
+import { useStore, toast } from '../store.js';
 import { navigate } from '../router.js';
 import { visitorName, ago } from '../format.js';
 import { Avatar, EmptyState, Spinner } from './common.js';
 import { UsersIcon } from '../icons.js';
 import {
-  flag, placeOf, duration, deviceText, Attribution, PresenceLine, LocationValue, CountsSection, BrowsingSection,
+  CountryMark, placeOf, duration, deviceText, Attribution, PresenceLine, LocationValue, CountsSection, BrowsingSection,
   BlockButton,
 } from './tracking.js';
 
@@ -67,7 +67,7 @@ export function Visitors({ route }) {
               ${v.in_chat ? html`<span class="chip chip-chat">In chat</span>` : null}
               ${v.blocked ? html`<span class="chip chip-blocked">Blocked</span>` : null}
               <div class="muted small">${v.online ? 'On the site now' : `Left ${ago(v.left_at || v.last_seen_at, now)}`}</div></span></span></td>
-          <td>${v.location ? html`<span title=${placeOf(v.location)}><span class="flag" aria-hidden="true">${flag(v.location.code)}</span> ${v.location.city || v.location.country || v.location.code}</span>`
+          <td>${v.location ? html`<span title=${placeOf(v.location)}><${CountryMark} code=${v.location.code}/> ${v.location.city || v.location.country || v.location.code}</span>`
             : html`<span class="muted">Unknown</span>`}</td>
           <td class="current-page" title=${v.current_url || ''}>${v.current_title || v.current_url || ''}</td>
           <td>${duration(v.time_on_site_seconds)}</td>
@@ -99,8 +99,34 @@ function VisitorPanel({ id, now }) {
         <div class="kv"><dt>IP address</dt><dd>${v.ip || html`<span class="muted">Not recorded</span>`}</dd></div>
       </dl>
     </section>
+    ${v.online && !v.in_chat && !v.blocked ? html`<${StartChat} id=${id}/>` : null}
     <${BrowsingSection} v=${v}/>
     <${CountsSection} v=${v}/>
     <${BlockButton} visitorId=${id} blocked=${!!v.blocked}/>
   </aside>`;
+}
+
+/** docs/PRODUCT.md §1.3: an agent opens a conversation with a visitor on the site; it pops up in their chat box. */
+function StartChat({ id }) {
+  const [text, setText] = useState('');
+  const [busy, setBusy] = useState(false);
+  async function submit(e) {
+    e.preventDefault();
+    if (!text.trim()) return;
+    setBusy(true);
+    try {
+      const c = await post(`/v2/visitors/${id}/conversations`, { text });
+      navigate(`#/conversations/all/${c.id}`);
+    } catch (err) {
+      toast(err.message);
+      setBusy(false);
+    }
+  }
+  return html`<form class="card-section start-chat" onSubmit=${submit} aria-label="Start a conversation">
+    <h3>Start a conversation</h3>
+    <textarea rows="2" value=${text} maxlength="10000" aria-label="First message to the visitor"
+      placeholder="Hi! Can I help you find something?" onInput=${(e) => setText(e.currentTarget.value)}></textarea>
+    <div class="form-actions"><button type="submit" class="btn btn-primary btn-sm" disabled=${busy || !text.trim()}>
+      ${busy ? 'Sending…' : 'Send'}</button></div>
+  </form>`;
 }
