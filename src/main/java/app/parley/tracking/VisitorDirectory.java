@@ -54,12 +54,7 @@ public final class VisitorDirectory {
         Instant[] atHolder = new Instant[1];
         long[] cursor = decode(after, atHolder);
         boolean limited = !viewer.role().fullAccess() && !viewer.groupIds().isEmpty();
-        String sql = ROW + " WHERE a.account_id = :a" + filter.condition()
-                + (cursor == null ? "" : " AND (a.last_seen_at, a.visitor_id) < (:cursorAt, :cursorId)")
-                // A limited agent sees visitors who have no conversation yet, or one of their groups (or of none).
-                + (limited ? " AND NOT EXISTS (SELECT 1 FROM conversations c WHERE c.visitor_id = a.visitor_id"
-                        + " AND NOT (c.group_id IS NULL OR c.group_id = ANY(:groups)))" : "")
-                + " ORDER BY a.last_seen_at DESC, a.visitor_id DESC LIMIT :limit";
+        String sql = listSql(filter, cursor != null, limited);
         List<Row> rows = jdbi.withHandle(h -> {
             var q = h.createQuery(sql).bind("a", viewer.accountId()).bind("limit", limit + 1);
             if (cursor != null) q.bind("cursorAt", atHolder[0].atOffset(ZoneOffset.UTC)).bind("cursorId", cursor[0]);
@@ -74,6 +69,19 @@ public final class VisitorDirectory {
         }
         return new Listing(rows, next);
     }
+
+    static String listSql(VisitorFilter filter, boolean cursor, boolean limited) {
+        return ROW + " WHERE a.account_id = :a" + filter.condition()
+                + (cursor ? " AND (a.last_seen_at, a.visitor_id) < (:cursorAt, :cursorId)" : "")
+                // A limited agent sees visitors who have no conversation yet, or one of their groups (or of none).
+                + (limited ? " AND NOT EXISTS (SELECT 1 FROM conversations c WHERE c.visitor_id = a.visitor_id"
+                        + " AND NOT (c.group_id IS NULL OR c.group_id = ANY(:groups)))" : "")
+                + " ORDER BY a.last_seen_at DESC, a.visitor_id DESC LIMIT :limit";
+    }
+
+    static final String PAGES = """
+            SELECT url, title, referrer, viewed_at FROM page_views
+            WHERE visitor_id = :v AND account_id = :a ORDER BY viewed_at DESC LIMIT :n""";
 
     /**
      * What tracking knows for one visitor's card (the stored visitor's own fields are contact's): location, device,
@@ -146,9 +154,7 @@ public final class VisitorDirectory {
     }
 
     static List<PageHistory.Page> pages(Handle h, long accountId, long visitorId, OffsetDateTime lastSeen, long total) {
-        List<PageHistory.Viewed> viewed = h.createQuery("""
-                        SELECT url, title, referrer, viewed_at FROM page_views
-                        WHERE visitor_id = :v AND account_id = :a ORDER BY viewed_at DESC LIMIT :n""")
+        List<PageHistory.Viewed> viewed = h.createQuery(PAGES)
                 .bind("v", visitorId).bind("a", accountId).bind("n", HISTORY)
                 .map((rs, ctx) -> new PageHistory.Viewed(rs.getString("url"), rs.getString("title"), rs.getString("referrer"),
                         rs.getObject("viewed_at", OffsetDateTime.class))).list();

@@ -17,7 +17,7 @@ public enum VisitorFilter {
             // docs/PRODUCT.md §3: Active = activity in the last 10 minutes.
             case ACTIVE -> " AND a.last_seen_at > now() - interval '10 minutes'";
             case IN_CHAT -> " AND EXISTS (SELECT 1 FROM conversations c WHERE c.visitor_id = a.visitor_id AND c.status = 'open')";
-            case CUSTOMERS -> " AND v.contact_id IS NOT NULL";
+            case CUSTOMERS -> " AND EXISTS (SELECT 1 FROM visitors i WHERE i.id = a.visitor_id AND i.contact_id IS NOT NULL)";
             case BLOCKED -> " AND a.blocked";
         };
     }
