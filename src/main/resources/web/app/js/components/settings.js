@@ -9,6 +9,7 @@ import { fullTime, ago } from '../format.js';
 import { Avatar, EmptyState, Spinner, TagChip, Popover } from './common.js';
 import { roleLabel } from './topbar.js';
 import { Webhooks } from './webhooks.js';
+import { TrackingSettings } from './tracking-settings.js';
 import {
   UsersIcon, TagIcon, CodeIcon, KeyIcon, CopyIcon, TrashIcon, LockIcon, PlusIcon, ChevronDownIcon, SendIcon,
 } from '../icons.js';
@@ -20,12 +21,13 @@ const SECTIONS = [
   ['install', 'Chat box', CodeIcon],
   ['tokens', 'API tokens', KeyIcon],
   ['webhooks', 'Webhooks', SendIcon],
+  ['visitors', 'Visitors', UsersIcon],
 ];
 
 export function Settings({ section }) {
   const s = useStore();
   if (!isAdmin(s.me)) return html`<${NotAllowed}/>`;
-  const Section = { agents: Agents, groups: Groups, tags: Tags, install: Install, tokens: Tokens, webhooks: Webhooks }[section] || Agents;
+  const Section = { agents: Agents, groups: Groups, tags: Tags, install: Install, tokens: Tokens, webhooks: Webhooks, visitors: TrackingSettings }[section] || Agents;
   return html`<div class="settings">
     <nav class="settings-nav" aria-label="Settings">
       <h1>Settings</h1>

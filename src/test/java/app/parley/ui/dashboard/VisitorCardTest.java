@@ -135,4 +135,25 @@ class VisitorCardTest {
             assertThat(agent.errors).isEmpty();
         }
     }
+
+    @Test
+    void anIpRuleInSettingsHidesTheChatBoxFromThoseAddressesUntilRemoved() {
+        try (DashboardSession admin = DashboardSession.owner(parley); BrowserContext context = shopper("192.0.2.45")) {
+            admin.go("#/settings/visitors");
+            admin.page.getByLabel("IP address or pattern").fill("192.0.2.*");
+            admin.page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Block").setExact(true)).click();
+            assertThat(admin.page.locator(".ip-blocks")).containsText("192.0.2.*");
+            Browsers.screenshot(admin.page, "settings-visitors-ip-blocks");
+            Page shop = context.newPage();
+            shop.navigate(shopUrl("blocked"));
+            // The chat box connects, is refused (4403) and disappears.
+            assertThat(shop.locator("parley-chat .launcher")).isHidden();
+            admin.page.locator(".ip-blocks li", new Page.LocatorOptions().setHasText("192.0.2.*"))
+                    .getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Unblock")).click();
+            assertThat(admin.page.locator(".ip-blocks")).hasCount(0);
+            shop.reload();
+            assertThat(shop.locator("parley-chat .launcher")).isVisible();
+            assertThat(admin.errors).isEmpty();
+        }
+    }
 }
