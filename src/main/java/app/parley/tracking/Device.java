@@ -8,6 +8,6 @@ public record Device(String deviceClass, String osName, String osVersion, String
     public static final Device UNKNOWN = new Device(null, null, null, null, null);
 
     public boolean bot() {
-        return "bot".equals(deviceClass);
+        return DeviceClass.BOT.wire().equals(deviceClass);
     }
 }

@@ -78,11 +78,11 @@ public final class Devices {
     static Device asStated(String ua, Device d, boolean hinted) {
         String deviceClass = d.deviceClass(), os = d.osName(), osVersion = d.osVersion();
         String browser = d.browserName(), browserVersion = d.browserVersion();
-        if ("bot".equals(deviceClass)) return d;
+        if (d.bot()) return d;
         if ("Android".equals(os) && !ua.contains("Android")) {
             os = ua.contains("Linux") ? "Linux" : null;
             osVersion = null;
-            deviceClass = "desktop";
+            deviceClass = DeviceClass.DESKTOP.wire();
         }
         if (!hinted && osVersion == null) {
             if (ua.contains("Windows NT 10.0")) osVersion = ">=10";
@@ -102,14 +102,14 @@ public final class Devices {
     /** Yauaa's device classes in the card's words; crawlers, scripts and hackers are all bots (not visitors). */
     static String deviceClass(String yauaa, String agentClass) {
         if (agentClass != null && (agentClass.startsWith("Robot") || agentClass.equals("Special")
-                || agentClass.equals("Hacker") || agentClass.equals("Cloud Application"))) return "bot";
-        return switch (yauaa == null ? "" : yauaa) {
-            case "Desktop" -> "desktop";
-            case "Phone", "Mobile" -> "phone";
-            case "Tablet" -> "tablet";
-            case "Robot", "Robot Mobile", "Robot Imitator", "Hacker", "Anonymized" -> "bot";
-            default -> "other";
-        };
+                || agentClass.equals("Hacker") || agentClass.equals("Cloud Application"))) return DeviceClass.BOT.wire();
+        return (switch (yauaa == null ? "" : yauaa) {
+            case "Desktop" -> DeviceClass.DESKTOP;
+            case "Phone", "Mobile" -> DeviceClass.PHONE;
+            case "Tablet" -> DeviceClass.TABLET;
+            case "Robot", "Robot Mobile", "Robot Imitator", "Hacker", "Anonymized" -> DeviceClass.BOT;
+            default -> DeviceClass.OTHER;
+        }).wire();
     }
 
     private static String known(String v) {

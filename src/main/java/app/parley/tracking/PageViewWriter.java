@@ -141,7 +141,15 @@ public final class PageViewWriter implements AutoCloseable {
         List<Row> views = new ArrayList<>();
         Map<Long, Visit> visits = new LinkedHashMap<>();
         List<Activity> pings = new ArrayList<>();
-        for (Activity a : batch) {
+        // The page views are written before the pings: a ping queued before a visitor's later page view in this
+        // batch (the old page's chat box closing as the next page's opens) must not mark them gone after it.
+        Map<Long, Integer> lastView = new java.util.HashMap<>();
+        for (int i = 0; i < batch.size(); i++) {
+            if (batch.get(i) instanceof Activity.PageView v) lastView.put(v.visitorId(), i);
+        }
+        for (int i = 0; i < batch.size(); i++) {
+            Activity a = batch.get(i);
+            if (!(a instanceof Activity.PageView) && lastView.getOrDefault(a.visitorId(), -1) > i) continue;
             switch (a) {
                 case Activity.PageView v -> {
                     Device device = devices.parse(v.userAgent(), v.hints());
