@@ -45,6 +45,16 @@ export function duration(seconds) {
   return `${Math.floor(m / 60)} h ${m % 60} min`;
 }
 
+/** "/cart?step=2" of a page's address: shops often give every page the same title. */
+export function pathOf(url) {
+  try {
+    const u = new URL(url);
+    return u.pathname + u.search;
+  } catch (e) {
+    return url;
+  }
+}
+
 export function Attribution() {
   return html`<a class="attribution muted small" href="https://db-ip.com" target="_blank" rel="noopener noreferrer">IP geolocation by DB-IP</a>`;
 }
@@ -98,6 +108,7 @@ export function BrowsingSection({ v }) {
     ${pages.length === 0 ? html`<p class="muted small">No pages recorded yet.</p>` : html`<ol class="pages" data-testid="pages">
       ${pages.map((p, i) => html`<li key=${`${p.viewed_at}-${i}`} class=${p.entry ? 'page-entry' : ''}>
         <div class="page-title"><${PageLink} url=${p.url} title=${p.title}/></div>
+        ${p.title ? html`<div class="muted small page-path" title=${p.url}>${pathOf(p.url)}</div>` : null}
         <div class="muted small">
           <span title=${fullTime(p.viewed_at)}>${clockTime(p.viewed_at)}</span>
           ${p.time_spent_seconds != null ? html` · ${duration(p.time_spent_seconds)}` : null}
