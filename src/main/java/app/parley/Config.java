@@ -36,7 +36,11 @@ public record Config(
         int webhookMaxAttempts,
         int visitorLeftGraceMillis,
 
-        app.parley.channel.email.MailSettings mail) {
+        app.parley.channel.email.MailSettings mail,
+
+        String trustedProxies,
+        Path geoipDb,
+        int pageViewQueue) {
 
     public static Config load(Map<String, String> env) {
         Map<String, String> values = new HashMap<>(fileValues(env));
@@ -71,7 +75,13 @@ public record Config(
                     // Going to the shop's next page closes the chat box and opens another within a second or two.
                     positive(values, "PARLEY_VISITOR_LEFT_GRACE_MS", 30_000),
 
-                    app.parley.channel.email.MailSettings.from(values));
+                    app.parley.channel.email.MailSettings.from(values),
+
+                    // Visitor tracking (issue #11).
+                    blankToNull(values.get("PARLEY_TRUSTED_PROXIES")),
+                    values.containsKey("PARLEY_GEOIP_DB") && !values.get("PARLEY_GEOIP_DB").isBlank()
+                            ? Path.of(values.get("PARLEY_GEOIP_DB")).toAbsolutePath().normalize() : null,
+                    positive(values, "PARLEY_PAGE_VIEW_QUEUE", 200_000));
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("A numeric setting is not a number: " + e.getMessage(), e);
         }
@@ -95,7 +105,7 @@ public record Config(
         return new Config(host, newPort, dataDir, postgresBinaries, databaseUrl, databaseUser, databasePassword, ownerEmail,
                 ownerPassword, accountName, eventRetentionDays, secureCookies, visitorMessageRate, newVisitorsPerIpPerMinute,
                 newConversationsPerIpPerMinute, passwordHashConcurrency, backbonePollMillis, webhookRetryBaseMillis,
-                webhookMaxAttempts, visitorLeftGraceMillis, mail);
+                webhookMaxAttempts, visitorLeftGraceMillis, mail, trustedProxies, geoipDb, pageViewQueue);
     }
 
     private static Map<String, String> fileValues(Map<String, String> env) {

@@ -15,11 +15,13 @@ import app.parley.contact.VisitorCard;
 import app.parley.conversation.AgentActions;
 import app.parley.conversation.ConversationLinks;
 import app.parley.conversation.Inbox;
+import app.parley.conversation.Outreach;
 import app.parley.conversation.VisitorActions;
 import app.parley.conversation.VisitorThread;
 import app.parley.http.AgentSocket;
 import app.parley.http.Http;
 import app.parley.http.Routes;
+import app.parley.http.VisitorRoutes;
 import app.parley.http.VisitorSocket;
 import app.parley.realtime.AccessWatch;
 import app.parley.realtime.ChatStatus;
@@ -30,6 +32,13 @@ import app.parley.store.EventConsumers;
 import app.parley.store.EventLog;
 import app.parley.store.Jobs;
 import app.parley.store.Journal;
+import app.parley.tracking.Blocking;
+import app.parley.tracking.ClientAddress;
+import app.parley.tracking.Devices;
+import app.parley.tracking.Locations;
+import app.parley.tracking.PageViewWriter;
+import app.parley.tracking.TrackingSettings;
+import app.parley.tracking.VisitorDirectory;
 import app.parley.webhook.RetrySchedule;
 import app.parley.webhook.VisitorPresence;
 import app.parley.webhook.WebhookConsumer;
@@ -58,6 +67,8 @@ public final class Parley implements AutoCloseable {
     private final Jobs jobs;
     private final VisitorPresence visitorPresence;
     private final app.parley.channel.email.EmailChannel email;
+    private final Locations locations;
+    private final PageViewWriter pageViews;
 
     private Parley(Config config, Database db) {
         this.db = db;
@@ -103,9 +114,18 @@ public final class Parley implements AutoCloseable {
                 config.mail().retryBaseMillis()));
         Routes routes = new Routes(accounts, inbox, auth, team, agentActions, card, new Contacts(journal, jdbi), presence,
                 config.secureCookies(), config.passwordHashConcurrency(), new Webhooks(jdbi, jobs::wake, visitorPresence::subscriptionsChanged));
+        // Visitor tracking (issue #11): page views take their own batched writer, never the journal.
+        TrackingSettings trackingSettings = new TrackingSettings(jdbi);
+        this.locations = Locations.open(config.geoipDb(), config.dataDir().resolve("geoip"));
+        this.pageViews = new PageViewWriter(jdbi, Devices.buildInBackground(), locations, trackingSettings, config.pageViewQueue());
+        Blocking blocking = new Blocking(jdbi, trackingSettings);
         VisitorSocket visitorSocket = new VisitorSocket(accounts, new Arrivals(jdbi), new VisitorThread(jdbi), hub,
                 visitorActions, card, presence, config.visitorMessageRate(), config.newVisitorsPerIpPerMinute(),
-                config.newConversationsPerIpPerMinute(), visitorPresence);
+                config.newConversationsPerIpPerMinute(),
+                new VisitorSocket.Tracking(pageViews, blocking, ClientAddress.of(config.trustedProxies()), trackingSettings),
+                visitorPresence);
+        VisitorRoutes visitorRoutes = new VisitorRoutes(routes, card, new VisitorDirectory(jdbi), blocking, hub, visitorSocket,
+                new Outreach(journal));
         AgentSocket agentSocket = new AgentSocket(inbox, hub, auth, presence, accessWatch);
         routes.reportHealth(db::available);
         routes.sendEmailWith(email.replies());
@@ -114,6 +134,7 @@ public final class Parley implements AutoCloseable {
         this.web = Http.create(auth, config.secureCookies(), r -> {
             routes.register(r);
             mailRoutes.register(r);
+            visitorRoutes.register(r);
             r.ws("/ws/visitor", visitorSocket::configure);
             r.ws("/ws/agent", agentSocket::configure);
         });
@@ -186,6 +207,10 @@ public final class Parley implements AutoCloseable {
         return email;
     }
 
+    public PageViewWriter pageViews() {
+        return pageViews;
+    }
+
     public Javalin web() {
         return web;
     }
@@ -232,6 +257,8 @@ public final class Parley implements AutoCloseable {
         consumers.close();
         jobs.close();
         visitorPresence.close();
+        pageViews.close();
+        locations.close();
         tabCounts.close();
         housekeeping.shutdownNow();
         db.close();
@@ -241,6 +268,7 @@ public final class Parley implements AutoCloseable {
     /** What the constructor started, for a start that failed after it (the database is closed by the caller). */
     private void stopParts() {
         journal.close();
+        pageViews.close();
         tabCounts.close();
         housekeeping.shutdownNow();
     }

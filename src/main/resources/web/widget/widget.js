@@ -43,6 +43,15 @@ const save = (area, k, v) => {
     v == null ? store(area)?.removeItem(k) : store(area)?.setItem(k, JSON.stringify(v));
   } catch (e) { /* quota or blocked: the server still has everything */ }
 };
+let hintsAsked = null;
+const clientHints = () => {
+  const uad = navigator.userAgentData;
+  if (!uad || typeof uad.getHighEntropyValues !== 'function') return Promise.resolve(null);
+  hintsAsked = hintsAsked || uad.getHighEntropyValues(['platformVersion', 'model', 'fullVersionList'])
+    .then((h) => ({ platform: h.platform, platformVersion: h.platformVersion, model: h.model || undefined,
+      mobile: h.mobile, fullVersionList: h.fullVersionList }), () => null);
+  return hintsAsked;
+};
 const flag = (v) => v === true || v === 'true' || v === 1;
 const px = (v, d) => (isFinite(parseInt(v, 10)) ? parseInt(v, 10) : d);
 const isAgent = (m) => m.kind === 'message' && m.sub_type !== 'contact';
@@ -292,7 +301,12 @@ class Widget {
     switch (f.type) {
       case 'welcome': this.onWelcome(f); break;
       case 'message.created': this.addMessage(f.data, true); break;
-      case 'conversation.created': case 'conversation.updated': this.setConv(f.data); break;
+      case 'conversation.created':
+        // An agent started this conversation from the visitors list (the visitor's own always opens the box first).
+        if (f.data && (!this.conv || this.conv.id !== f.data.id) && !this.open) this.setOpen(true);
+        this.setConv(f.data);
+        break;
+      case 'conversation.updated': this.setConv(f.data); break;
       case 'conversation.read':
         // reader "agent": the visitor sees "Seen"; reader "visitor": read in another tab, so the badge clears here too
         if (f.data && this.conv && f.conversation_id === this.conv.id) {
@@ -358,7 +372,13 @@ class Widget {
   sendPage() {
     if (!this.ready || this.pageSent === location.href) return;
     this.pageSent = location.href;
-    this.conn.send({ type: 'page', url: location.href, title: pageTitle(), referrer: document.referrer });
+    const frame = { type: 'page', url: location.href, title: pageTitle(), referrer: document.referrer };
+    // User-Agent Client Hints tell Windows 11 from 10 behind a frozen user agent (issue #11). Asked once per page,
+    // after the page is up; a browser without them sends the frame at once.
+    clientHints().then((hints) => {
+      if (hints) frame.hints = hints;
+      this.conn.send(frame);
+    });
   }
 
   forget() {

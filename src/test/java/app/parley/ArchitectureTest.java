@@ -28,7 +28,7 @@ import org.junit.jupiter.api.Test;
 @AnalyzeClasses(packages = "app.parley", importOptions = ImportOption.DoNotIncludeTests.class)
 class ArchitectureTest {
     private static final String[] FEATURES = {"app.parley.account..", "app.parley.conversation..", "app.parley.contact..",
-            "app.parley.webhook..", "app.parley.channel.email..", "app.parley.notify.."};
+            "app.parley.webhook..", "app.parley.channel.email..", "app.parley.notify..", "app.parley.tracking.."};
 
     @ArchTest
     static final ArchRule eachLayerUsesOnlyTheLayersBelowIt = layeredArchitecture().consideringOnlyDependenciesInLayers()
@@ -83,6 +83,15 @@ class ArchitectureTest {
     @ArchTest
     static final ArchRule notificationsUseNeitherWebhooksNorEmailChannel = noClasses().that().resideInAPackage("app.parley.notify..")
             .should().dependOnClassesThat().resideInAnyPackage("app.parley.webhook..", "app.parley.channel.email..");
+    // tracking (issue #11) sits beside webhook: it may use account, conversation and contact; no feature uses it.
+    @ArchTest
+    static final ArchRule trackingUsesNoOtherNewFeature = noClasses().that().resideInAPackage("app.parley.tracking..")
+            .should().dependOnClassesThat().resideInAnyPackage("app.parley.webhook..");
+
+    @ArchTest
+    static final ArchRule noFeatureUsesTracking = noClasses().that().resideInAnyPackage("app.parley.account..",
+                    "app.parley.conversation..", "app.parley.contact..", "app.parley.webhook..")
+            .should().dependOnClassesThat().resideInAPackage("app.parley.tracking..");
 
     @ArchTest
     static final ArchRule httpRunsNoSql = noClasses().that().resideInAPackage("app.parley.http..")

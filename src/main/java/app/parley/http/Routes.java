@@ -311,10 +311,7 @@ public final class Routes {
             ctx.json(actions.setTags(c.agent(), Http.pathId(ctx, "conversation_id"), t.tagIds()));
         });
 
-        r.get("/v2/visitors/{visitor_id}", ctx -> {
-            Caller c = caller(ctx);
-            ctx.json(card.get(c.viewer(), Http.pathId(ctx, "visitor_id")));
-        });
+        // GET /v2/visitors/{visitor_id}: VisitorRoutes (the card with what tracking knows).
         r.patch("/v2/visitors/{visitor_id}", ctx -> {
             Caller c = caller(ctx);
             VisitorPatch p = Http.body(ctx, VisitorPatch.class);
@@ -362,7 +359,7 @@ public final class Routes {
         });
     }
 
-    private Caller caller(Context ctx) {
+    Caller caller(Context ctx) {
         Caller c = Http.caller(ctx, auth);
         calls.check((c.viaToken() ? "token:" : "agent:") + c.agent().id());
         return c;

@@ -39,6 +39,11 @@ abstract class SocketEndpoint<C> {
         ws.onError(ctx -> drop(ctx.sessionId()));
     }
 
+    /** The open connections of this node. */
+    protected final java.util.Collection<C> connections() {
+        return conns.values();
+    }
+
     /** Registers the connection and joins its client to the hub, before the client catches up. */
     protected final void register(WsContext ctx, C conn) {
         conns.put(ctx.sessionId(), conn);

@@ -50,6 +50,9 @@ public final class VisitorSocket extends SocketEndpoint<VisitorSocket.Conn> {
         volatile Visitor unsaved;
         volatile PageView page;
         volatile String ip;
+        // Tracking (issue #11): the browser, and the address a trusted proxy forwarded for (else the peer's).
+        volatile String userAgent;
+        volatile String clientIp;
 
         Conn(Client client, long accountId, long visitorId, int messageRate) {
             this.messages = new RateLimit(messageRate, messageRate * 4.0);
@@ -81,12 +84,22 @@ public final class VisitorSocket extends SocketEndpoint<VisitorSocket.Conn> {
     private final Presence presence;
     private final int messageRate;
     private final VisitorPresence visitorPresence;
+    private final Tracking tracking;
+
+    /** Page views, blocking and the visitor's real address (issue #11), off the journal's path. */
+    public record Tracking(app.parley.tracking.PageViewWriter pages, app.parley.tracking.Blocking blocking,
+                           app.parley.tracking.ClientAddress addresses, app.parley.tracking.TrackingSettings settings) {
+        String storedIp(long accountId, String ip) {
+            return settings.anonymizeIp(accountId) ? app.parley.tracking.ClientAddress.truncated(ip) : ip;
+        }
+    }
 
     /** {@code messageRate}: messages a second one chat box may send on average (bursts of four times that). */
     public VisitorSocket(AccountQueries accounts, Arrivals arrivals, VisitorThread threads, Hub hub, VisitorActions actions,
                          VisitorCard card, Presence presence, int messageRate, int newVisitorsPerIpPerMinute,
-                         int newConversationsPerIpPerMinute, VisitorPresence visitorPresence) {
+                         int newConversationsPerIpPerMinute, Tracking tracking, VisitorPresence visitorPresence) {
         super(hub);
+        this.tracking = tracking;
         this.visitorPresence = visitorPresence;
         this.accounts = accounts;
         this.arrivals = arrivals;
@@ -105,10 +118,6 @@ public final class VisitorSocket extends SocketEndpoint<VisitorSocket.Conn> {
         return conn.client;
     }
 
-    @Override
-    protected void dropped(Conn conn) {
-        visitorPresence.closed(conn.accountId, conn.visitorId);
-    }
 
     @Override
     protected void connect(WsContext ctx) {
@@ -121,10 +130,13 @@ public final class VisitorSocket extends SocketEndpoint<VisitorSocket.Conn> {
         String ua = CardNumberMasker.mask(ctx.header("User-Agent"));
         String ip = ip(ctx.session.getRemoteSocketAddress());
         String key = ctx.queryParam("visitor");
-        Visitor stored = arrivals.returning(account.id(), key, ua, ip).orElse(null);
-        Visitor visitor = stored != null ? stored : unsaved(ctx, account.id(), key, ua, ip);
+        String clientIp = tracking.addresses().of(ip, ctx.header("X-Forwarded-For"));
+        // docs/PRODUCT.md §3: an anonymising account stores only a truncated address (located first, by tracking).
+        String storedIp = tracking.storedIp(account.id(), clientIp);
+        Visitor stored = arrivals.returning(account.id(), key, ua, storedIp).orElse(null);
+        Visitor visitor = stored != null ? stored : unsaved(ctx, account.id(), key, ua, ip, storedIp);
         if (visitor == null) return;
-        if (visitor.blocked()) {
+        if (visitor.blocked() || tracking.blocking().blocks(account.id(), visitor.id(), clientIp)) {
             ctx.closeSession(4403, "Blocked");
             return;
         }
@@ -133,6 +145,9 @@ public final class VisitorSocket extends SocketEndpoint<VisitorSocket.Conn> {
         Client client = Client.visitor(ctx.session, account.id(), visitor.id());
         Conn conn = new Conn(client, account.id(), visitor.id(), messageRate);
         conn.ip = ip;
+        conn.userAgent = ua;
+        conn.clientIp = clientIp;
+        tracking.pages().arrived(visitor.id());
         if (stored == null) conn.unsaved = visitor;
         register(ctx, conn);
         visitorPresence.opened(account.id(), visitor.id());
@@ -165,15 +180,15 @@ public final class VisitorSocket extends SocketEndpoint<VisitorSocket.Conn> {
      * A visitor not stored: the one a key we issued earlier names (a reload, another tab), or a new one within
      * the address's budget of new visitors. Null when refused (the socket is closed).
      */
-    private Visitor unsaved(WsContext ctx, long accountId, String key, String ua, String ip) {
-        var issued = arrivals.issued(accountId, key, ua, ip);
+    private Visitor unsaved(WsContext ctx, long accountId, String key, String ua, String ip, String storedIp) {
+        var issued = arrivals.issued(accountId, key, ua, storedIp);
         if (issued.isPresent()) return issued.get();
         if (!newVisitors.tryTake(ip == null ? "unknown" : ip)) {
             ctx.send(networkLimited(null));
             ctx.closeSession(RATE_LIMITED_CLOSE, "rate_limited");
             return null;
         }
-        return arrivals.newVisitor(accountId, ua, ip);
+        return arrivals.newVisitor(accountId, ua, storedIp);
     }
 
     /** Close code for a socket refused by a per-address limit; the chat box waits before it tries again. */
@@ -238,14 +253,21 @@ public final class VisitorSocket extends SocketEndpoint<VisitorSocket.Conn> {
         try {
             if (KEEPS_VISITOR.contains(type)) keep(c);
             switch (frame.path("type").asText("")) {
-                case "ping" -> c.client.sendNow("{\"type\":\"pong\"}");
+                case "ping" -> {
+                    c.client.sendNow("{\"type\":\"pong\"}");
+                    tracking.pages().stillHere(c.accountId, c.visitorId);
+                }
                 case "message" -> {
                     if (!c.messages.take()) throw new Refusal(Refusal.Kind.RATE_LIMITED, "rate_limited", "Too many messages; slow down.");
+                    if (blockedByRule(c)) throw app.parley.tracking.Blocking.refusal();
                     reply(c, clientId, actions.send(c.who(), clientId, textField(frame, "text")));
                 }
                 case "contact_form" -> contactForm(c, clientId, frame);
                 case "identify" -> identify(c, clientId, frame);
                 case "page" -> {
+                    // The browsing history: queued for tracking's own writer, never the journal.
+                    tracking.pages().pageView(c.accountId, c.visitorId, textField(frame, "url"), textField(frame, "title"),
+                            textField(frame, "referrer"), c.userAgent, hints(frame), c.clientIp);
                     if (c.unsaved != null) c.page = pageView(frame);
                     else answer(c, clientId, card.page(c.accountId, c.visitorId, textField(frame, "url"),
                             textField(frame, "title"), textField(frame, "referrer")), v -> {});
@@ -330,6 +352,54 @@ public final class VisitorSocket extends SocketEndpoint<VisitorSocket.Conn> {
         data.put("draft", CardNumberMasker.mask(draft));
         Long group = c.groupId;
         hub.signalAgents(c.accountId, cl -> cl.viewer().sees(group), Json.write(f));
+    }
+
+    /**
+     * Whether the visitor has a chat box open on this node; a visitor who only browsed is stored now (an agent is
+     * about to start a conversation with them).
+     */
+    boolean storeIfOnSite(long accountId, long visitorId) {
+        boolean onSite = false;
+        for (Conn c : connections()) {
+            if (c.accountId != accountId || c.visitorId != visitorId) continue;
+            onSite = true;
+            keep(c);
+        }
+        return onSite;
+    }
+
+    @Override
+    protected void dropped(Conn c) {
+        tracking.pages().closed(c.accountId, c.visitorId);
+        visitorPresence.closed(c.accountId, c.visitorId);
+    }
+
+    // An IP rule added while the chat box is open: its socket stays, its messages are refused. Rules are cached.
+    private boolean blockedByRule(Conn c) {
+        return tracking.blocking().blocksAddress(c.accountId, c.clientIp);
+    }
+
+    /** navigator.userAgentData's high-entropy values, as the chat box sends them (docs/PROTOCOL.md). */
+    static app.parley.tracking.ClientHints hints(JsonNode f) {
+        JsonNode h = f.get("hints");
+        if (h == null || !h.isObject()) return app.parley.tracking.ClientHints.NONE;
+        StringBuilder brands = new StringBuilder();
+        JsonNode list = h.get("fullVersionList");
+        if (list != null && list.isArray()) {
+            for (JsonNode b : list) {
+                String brand = app.parley.tracking.ClientHints.clip(b.path("brand").asText(null));
+                String version = app.parley.tracking.ClientHints.clip(b.path("version").asText(null));
+                if (brand == null || version == null || brands.length() > 300) continue;
+                if (!brands.isEmpty()) brands.append(", ");
+                brands.append('"').append(brand.replace("\"", "")).append("\";v=\"").append(version.replace("\"", "")).append('"');
+            }
+        }
+        JsonNode mobile = h.get("mobile");
+        return new app.parley.tracking.ClientHints(app.parley.tracking.ClientHints.clip(h.path("platform").asText(null)),
+                app.parley.tracking.ClientHints.clip(h.path("platformVersion").asText(null)),
+                app.parley.tracking.ClientHints.clip(h.path("model").asText(null)),
+                mobile != null && mobile.isBoolean() ? mobile.asBoolean() : null,
+                brands.isEmpty() ? null : brands.toString());
     }
 
     private static PageView pageView(JsonNode f) {

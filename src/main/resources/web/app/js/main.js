@@ -10,6 +10,7 @@ import { Login } from './components/login.js';
 import { TopBar } from './components/topbar.js';
 import { Inbox } from './components/inbox.js';
 import { Settings } from './components/settings.js';
+import { Visitors } from './components/visitors.js';
 import { Toasts, ConnectionBanner } from './components/common.js';
 
 function App() {
@@ -23,7 +24,8 @@ function App() {
   return html`<div class="app">
     <${TopBar} route=${route}/>
     <${ConnectionBanner}/>
-    ${route.view === 'settings' ? html`<${Settings} section=${route.section}/>` : html`<${Inbox} route=${route}/>`}
+    ${route.view === 'settings' ? html`<${Settings} section=${route.section}/>`
+      : route.view === 'visitors' ? html`<${Visitors} route=${route}/>` : html`<${Inbox} route=${route}/>`}
     <${Toasts}/>
   </div>`;
 }

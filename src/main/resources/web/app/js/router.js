@@ -1,15 +1,20 @@
 // Hash routes, so the server only ever serves /app/index.html:
 //   #/conversations/<tab>[/<id>]   tab: all | primary | new | mine | resolved
+//   #/visitors[/<filter>[/<id>]]     filter: all | active | in_chat | customers | blocked
 //   #/settings[/<section>]         section: agents | groups | tags | install | tokens | webhooks
 import { useEffect, useState } from 'preact/hooks';
 
 const TABS = new Set(['all', 'primary', 'new', 'mine', 'resolved']);
-const SECTIONS = new Set(['agents', 'groups', 'tags', 'install', 'tokens', 'webhooks', 'email', 'notifications']);
+const SECTIONS = new Set(['agents', 'groups', 'tags', 'install', 'tokens', 'webhooks', 'email', 'notifications', 'visitors']);
 
 export function parseRoute(hash) {
   const parts = String(hash || '').replace(/^#\/?/, '').split('/').filter(Boolean).map(decodeURIComponent);
   if (parts[0] === 'settings') {
     return { view: 'settings', section: SECTIONS.has(parts[1]) ? parts[1] : 'agents' };
+  }
+  if (parts[0] === 'visitors') {
+    const filter = ['all', 'active', 'in_chat', 'customers', 'blocked'].includes(parts[1]) ? parts[1] : 'all';
+    return { view: 'visitors', filter, id: /^\d+$/.test(parts[2] || '') ? Number(parts[2]) : null };
   }
   if (parts[0] === 'conversations' && TABS.has(parts[1])) {
     const id = /^\d+$/.test(parts[2] || '') ? Number(parts[2]) : null;

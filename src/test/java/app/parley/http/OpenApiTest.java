@@ -70,6 +70,13 @@ class OpenApiTest {
         Set<String> registered = new TreeSet<>();
         Matcher m = ROUTE.matcher(Files.readString(ROUTES_SOURCE));
         while (m.find()) registered.add(m.group(1).toUpperCase() + " " + m.group(2));
+        // Features register their routes in their own classes beside Routes.java (VisitorRoutes, …).
+        try (var others = Files.list(ROUTES_SOURCE.getParent())) {
+            for (Path source : others.filter(f -> f.getFileName().toString().matches("[A-Z]\\w+Routes\\.java")).toList()) {
+                Matcher o = ROUTE.matcher(Files.readString(source));
+                while (o.find()) registered.add(o.group(1).toUpperCase() + " " + o.group(2));
+            }
+        }
         assertThat(registered).as("routes found in " + ROUTES_SOURCE).hasSizeGreaterThan(30);
 
         Set<String> documented = new TreeSet<>(operations());
@@ -187,7 +194,9 @@ class OpenApiTest {
         JsonNode page = owner.get("/v2/conversations");
         assertFields("ConversationPage", page);
         assertTabs(page.get("tabs"));
-        assertFields("Visitor", owner.get("/v2/visitors/" + conversation.path("visitor_id").asLong()));
+        assertFields("VisitorCard", owner.get("/v2/visitors/" + conversation.path("visitor_id").asLong()));
+        JsonNode visitors = owner.get("/v2/visitors");
+        assertFields("VisitorPage", visitors);
     }
 
     private static void assertFields(String schema, JsonNode answer) {

@@ -70,6 +70,12 @@ public final class TestSocket implements AutoCloseable {
         return new TestSocket(HttpClient.newHttpClient(), app.wsUrl() + "/ws/visitor?key=" + app.accountKey(), null, null, headers);
     }
 
+    /** The chat box's socket of a known visitor ({@code visitorId} may be null), sending extra request headers. */
+    public static TestSocket visitorWith(TestParley app, String visitorId, java.util.Map<String, String> headers) {
+        return new TestSocket(HttpClient.newHttpClient(), app.wsUrl() + "/ws/visitor?key=" + app.accountKey()
+                + (visitorId == null ? "" : "&visitor=" + visitorId), null, null, headers);
+    }
+
     public static TestSocket visitor(String wsBase, String key, String visitorId, Long after) {
         String url = wsBase + "/ws/visitor?key=" + key
                 + (visitorId == null ? "" : "&visitor=" + visitorId) + (after == null ? "" : "&after=" + after);

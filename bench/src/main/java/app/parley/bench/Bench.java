@@ -206,6 +206,8 @@ public final class Bench {
         if (webhooks != null) row("  webhook events delivered /s", fmt(a.webhooksDelivered), "signed, to a local endpoint (--webhook 1)");
         if (webhookReference != null) row("  msg/s with webhook ÷ without (reference)", String.format("%.2f", a.acked / webhookReference.acked),
                 "1.00 = unchanged");
+        double pageRate = doubleOpt("page-rate", 0);
+        if (pageRate > 0) withPageViews(pgPort, visitors, warmup, window, pageRate, a.acked);
         }
 
         // 3. Closed loop with enough visitors that none passes its 5 msg/s limit: what the server can carry.
@@ -318,6 +320,39 @@ public final class Bench {
      */
     private String pgPassword() throws IOException {
         return Files.readString(dataDir.resolve("postgres-password")).strip();
+    }
+
+    /**
+     * --page-rate N (issue #11): the same closed loop again while browsing chat boxes send N page views a second;
+     * prints the page views PostgreSQL stored per second beside the chat's msg/s with and without them.
+     */
+    private void withPageViews(int pgPort, int visitors, int warmup, int window, double pageRate, double chatAlone) throws Exception {
+        int sockets = intOpt("page-sockets", 200);
+        try (PageViewLoad load = new PageViewLoad(HOST, port, chatKey, sockets, pageRate)) {
+            log("page views: %d browsing chat boxes offering %,.0f page views/s; chat loop again…", sockets, pageRate);
+            Thread.sleep(5_000);
+            long stored0 = pageViews(pgPort);
+            long sent0 = load.sent.sum();
+            long t0 = System.nanoTime();
+            LoopResult p = closedLoop("A+pages", visitors, 0, warmup, window);
+            double secs = (System.nanoTime() - t0) / 1e9;
+            double stored = (pageViews(pgPort) - stored0) / secs;
+            double sent = (load.sent.sum() - sent0) / secs;
+            row(String.format("msg/s end to end, %d visitors closed loop, with page views", visitors), fmt(p.acked),
+                    String.format("%+.1f %% vs %s msg/s without (goal: within 10 %%)", 100 * (p.acked - chatAlone) / chatAlone, fmt(chatAlone)));
+            row("  page views stored /s (counted in page_views)", fmt(stored),
+                    String.format("goal ≥ 5,000; offered %s/s from %d chat boxes, %d socket errors", fmt(sent), sockets, load.errors.sum()));
+            row("  CPU cores: server / PG / load client", cores(p.cpu), others(p.cpu));
+        }
+    }
+
+    private long pageViews(int pgPort) throws Exception {
+        String url = "jdbc:postgresql://" + HOST + ":" + pgPort + "/postgres?ApplicationName=parley-bench";
+        try (var c = java.sql.DriverManager.getConnection(url, "postgres", pgPassword());
+             var st = c.createStatement(); var rs = st.executeQuery("SELECT count(*) FROM page_views")) {
+            rs.next();
+            return rs.getLong(1);
+        }
     }
 
     /** After the load: how many deliveries were made, and how long the endpoint took to get the rest. */

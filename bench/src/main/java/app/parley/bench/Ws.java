@@ -60,7 +60,9 @@ final class Ws implements AutoCloseable {
                     .append("Upgrade: websocket\r\nConnection: Upgrade\r\n")
                     .append("Sec-WebSocket-Key: ").append(Base64.getEncoder().encodeToString(nonce)).append("\r\n")
                     .append("Sec-WebSocket-Version: 13\r\n")
-                    .append("User-Agent: parley-bench/1.0\r\n");
+;
+            // A page-view load sends a browser's user agent: Parley does not count scripts as visitors.
+            if (!headers.containsKey("User-Agent")) req.append("User-Agent: parley-bench/1.0\r\n");
             for (var h : headers.entrySet()) req.append(h.getKey()).append(": ").append(h.getValue()).append("\r\n");
             req.append("\r\n");
             OutputStream out = s.getOutputStream();

@@ -10,6 +10,7 @@ import { Avatar, EmptyState, Spinner, TagChip, Popover } from './common.js';
 import { roleLabel } from './topbar.js';
 import { Webhooks } from './webhooks.js';
 import { EmailSettings, MyNotifications } from './email-settings.js';
+import { TrackingSettings } from './tracking-settings.js';
 import {
   UsersIcon, TagIcon, CodeIcon, KeyIcon, CopyIcon, TrashIcon, LockIcon, PlusIcon, ChevronDownIcon, SendIcon,
   EnvelopeIcon, BellIcon,
@@ -24,6 +25,7 @@ const SECTIONS = [
   ['webhooks', 'Webhooks', SendIcon],
   ['email', 'Email', EnvelopeIcon],
   ['notifications', 'My notifications', BellIcon],
+  ['visitors', 'Visitors', UsersIcon],
 ];
 
 export function Settings({ section }) {
@@ -32,7 +34,7 @@ export function Settings({ section }) {
   if (section === 'notifications' && !isAdmin(s.me)) return html`<div class="settings"><main class="settings-main"><${MyNotifications}/></main></div>`;
   if (!isAdmin(s.me)) return html`<${NotAllowed}/>`;
   const Section = { agents: Agents, groups: Groups, tags: Tags, install: Install, tokens: Tokens, webhooks: Webhooks,
-    email: EmailSettings, notifications: MyNotifications }[section] || Agents;
+    email: EmailSettings, notifications: MyNotifications, visitors: TrackingSettings }[section] || Agents;
   return html`<div class="settings">
     <nav class="settings-nav" aria-label="Settings">
       <h1>Settings</h1>

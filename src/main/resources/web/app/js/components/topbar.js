@@ -4,7 +4,7 @@ import { useStore, isAdmin } from '../store.js';
 import { logout, setMyStatus } from '../session.js';
 import { Avatar, Popover } from './common.js';
 import {
-  ChatIcon, SettingsIcon, BellIcon, BellOffIcon, VolumeIcon, VolumeOffIcon, LogOutIcon,
+  ChatIcon, SettingsIcon, UsersIcon, BellIcon, BellOffIcon, VolumeIcon, VolumeOffIcon, LogOutIcon,
 } from '../icons.js';
 import {
   notificationPermission, requestNotifications, soundEnabled, setSoundEnabled,
@@ -28,6 +28,8 @@ export function TopBar({ route }) {
         <${ChatIcon} size=${16}/> <span class="nav-label">Conversations</span>
         ${s.counts.all ? html`<span class="nav-count" aria-hidden="true">${s.counts.all}</span>` : null}
       </a>
+      <a href="#/visitors" class=${route.view === 'visitors' ? 'active' : ''} aria-current=${route.view === 'visitors' ? 'page' : undefined}
+        aria-label="Visitors"><${UsersIcon} size=${16}/> <span class="nav-label">Visitors</span></a>
       ${isAdmin(s.me) ? html`<a href="#/settings" class=${route.view === 'settings' ? 'active' : ''} aria-label="Settings"
         aria-current=${route.view === 'settings' ? 'page' : undefined}><${SettingsIcon} size=${16}/> <span class="nav-label">Settings</span></a>` : null}
     </nav>

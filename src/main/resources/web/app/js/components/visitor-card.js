@@ -8,6 +8,7 @@ import { mergeConversation } from '../conversations.js';
 import { visitorName, safeHttpUrl, describeUserAgent, ago, fullTime } from '../format.js';
 import { Avatar, Spinner } from './common.js';
 import { GlobeIcon } from '../icons.js';
+import { PresenceLine, LocationValue, CountsSection, BrowsingSection, BlockButton, deviceText, usePolling } from './tracking.js';
 
 async function loadVisitor(id) {
   try {
@@ -38,6 +39,7 @@ export function VisitorCard({ conversationId }) {
   useEffect(() => {
     if (visitorId != null && !state.visitors.has(visitorId)) loadVisitor(visitorId);
   }, [visitorId]);
+  usePolling(loadVisitor, visitorId);
 
   if (!c || c.missing) return html`<aside class="card-pane" aria-label="Visitor"></aside>`;
   const merged = { ...(c.visitor || {}), ...(v && !v.error ? v : {}) };
@@ -49,6 +51,7 @@ export function VisitorCard({ conversationId }) {
       <div>
         <p class="card-name">${name}</p>
         ${merged.email ? html`<p class="muted small">${merged.email} <${IdentityBadge} verified=${merged.verified}/></p>` : null}
+        <${PresenceLine} v=${v && !v.error ? v : null} now=${s.now}/>
       </div>
     </div>
     ${v == null ? html`<${Spinner} label="Loading visitor…"/>` : null}
@@ -56,8 +59,11 @@ export function VisitorCard({ conversationId }) {
     <${ContactForm} key=${`contact-${visitorId}`} visitorId=${visitorId} contactId=${c.contact_id} values=${merged} conversationId=${c.id}/>
     <${NoteForm} key=${`note-${visitorId}`} visitorId=${visitorId} note=${merged.note || ''}/>
     <${VisitSection} v=${merged} c=${c} now=${s.now}/>
+    <${BrowsingSection} v=${merged}/>
+    <${CountsSection} v=${merged}/>
     <${VariablesSection} variables=${{ ...(merged.variables || {}), ...(c.variables || {}) }}/>
     <${HistorySection} c=${c}/>
+    ${v && !v.error && visitorId != null ? html`<${BlockButton} visitorId=${visitorId} blocked=${!!merged.blocked}/>` : null}
   </aside>`;
 }
 
@@ -194,20 +200,21 @@ function UrlValue({ url, title }) {
 function VisitSection({ v, c, now }) {
   const url = pickFirst(v, 'current_url', 'page_url', 'url', 'page.url');
   const title = pickFirst(v, 'current_title', 'page_title', 'title', 'page.title');
-  const referrer = pickFirst(v, 'referrer', 'referer') || c.referer || c.referrer;
+  const referrer = pickFirst(v, 'entry_referrer', 'referrer', 'referer') || c.referer || c.referrer;
   const ua = pickFirst(v, 'user_agent', 'userAgent');
   const ip = pickFirst(v, 'ip', 'location.ip') || (c.location && c.location.ip) || c.ip;
   const loc = v.location || c.location || {};
   const place = [loc.city, loc.country || loc.code].filter(Boolean).join(', ');
-  const browser = pickFirst(v, 'browser') ? [pickFirst(v, 'browser'), pickFirst(v, 'os')].filter(Boolean).join(' on ')
-    : describeUserAgent(ua);
+  const browser = deviceText(v.device) || (pickFirst(v, 'browser') ? [pickFirst(v, 'browser'), pickFirst(v, 'os')].filter(Boolean).join(' on ')
+    : describeUserAgent(ua));
   const lastSeen = pickFirst(v, 'last_seen_at');
   return html`<section class="card-section" aria-label="Visit">
     <h3>Visit</h3>
     <dl class="kv-list">
       <${Row} label="Current page">${url ? html`<${UrlValue} url=${url} title=${title}/>` : html`<span class="muted">Unknown</span>`}<//>
       <${Row} label="Referrer">${referrer ? html`<${UrlValue} url=${referrer}/>` : html`<span class="muted">Direct visit</span>`}<//>
-      <${Row} label="Location"><span class=${place ? '' : 'muted'}><${GlobeIcon} size=${13}/> ${place || 'Location not available'}</span><//>
+      <${Row} label="Location">${v.location && v.location.code ? html`<${LocationValue} v=${v}/>`
+        : html`<span class=${place ? '' : 'muted'}><${GlobeIcon} size=${13}/> ${place || 'Location not available'}</span>`}<//>
       <${Row} label="IP address">${ip || html`<span class="muted">Not recorded</span>`}<//>
       <${Row} label="Browser">${browser || html`<span class="muted">Unknown</span>`}
         ${ua ? html`<div class="ua muted small" title=${ua}>${ua}</div>` : null}<//>

@@ -1,0 +1,159 @@
+package app.parley.ui.dashboard;
+
+import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import app.parley.testing.TestParley;
+import app.parley.ui.Browsers;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.microsoft.playwright.Browser;
+import com.microsoft.playwright.BrowserContext;
+import com.microsoft.playwright.Locator;
+import com.microsoft.playwright.Page;
+import com.microsoft.playwright.options.AriaRole;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Issue #11 in real browsers: a shopper browses three pages of the demo shop (from a search engine), then writes;
+ * the agent's card shows the three pages newest first with the referrer, the city of the shopper's address (the
+ * test connects through a trusted proxy header), and the browser and OS; the Visitors section lists a second
+ * shopper live and the agent starts a chat that opens in that shopper's chat box.
+ */
+class VisitorCardTest {
+    static final String CHROME_LINUX = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36";
+    private static TestParley parley;
+
+    @BeforeAll
+    static void start() {
+        parley = TestParley.start(Map.of("PARLEY_TRUSTED_PROXIES", "127.0.0.1"));
+    }
+
+    @AfterAll
+    static void stop() {
+        parley.close();
+    }
+
+    /** A shopper's browser: a desktop Chrome, seen by Parley at {@code ip} (as a proxy in front of it would say). */
+    static BrowserContext shopper(String ip) {
+        return Browsers.browser().newContext(new Browser.NewContextOptions().setViewportSize(1280, 800).setLocale("en-US")
+                .setTimezoneId("UTC").setUserAgent(CHROME_LINUX).setExtraHTTPHeaders(Map.of("X-Forwarded-For", ip)));
+    }
+
+    String shopUrl(String page) {
+        return parley.baseUrl() + "/demo/shop.html?key=" + parley.accountKey() + "&page=" + page;
+    }
+
+    /** Waits until Parley has stored {@code n} pages for the only visitor who browsed {@code marker}. */
+    static JsonNode awaitPages(String marker, int n) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (true) {
+            for (JsonNode row : parley.owner().get("/v2/visitors?limit=200").path("items")) {
+                if (row.path("current_url").asText().contains(marker) && row.path("pages").asInt() >= n) return row;
+            }
+            if (System.nanoTime() > deadline) throw new AssertionError("The visitor's " + n + " pages never arrived");
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+
+    @Test
+    void theCardShowsThreePagesInOrderWithTheReferrerTheCityAndTheBrowser() {
+        try (DashboardSession agent = DashboardSession.owner(parley); BrowserContext context = shopper("81.2.69.142")) {
+            Locator status = agent.page.getByRole(AriaRole.SWITCH);
+            if (!"true".equals(status.getAttribute("aria-checked"))) status.click();
+            Page shop = context.newPage();
+            shop.navigate(shopUrl("home"), new Page.NavigateOptions().setReferer("https://www.google.com/search?q=loose+leaf+tea"));
+            awaitPages("page=home", 1);
+            shop.navigate(shopUrl("green-teas"), new Page.NavigateOptions().setReferer(shopUrl("home")));
+            awaitPages("page=green-teas", 2);
+            shop.navigate(shopUrl("cart"), new Page.NavigateOptions().setReferer(shopUrl("green-teas")));
+            awaitPages("page=cart", 3);
+            shop.locator("parley-chat .launcher").click();
+            Locator composer = shop.locator("parley-chat textarea.input");
+            composer.fill("Hi, where is my order #1042?");
+            composer.press("Enter");
+            assertThat(shop.locator("parley-chat .row.me.pending")).hasCount(0);
+
+            agent.go("#/conversations/all");
+            Locator row = agent.page.locator(".conv-row").first();
+            assertThat(row.locator(".row-excerpt")).hasText("Hi, where is my order #1042?");
+            agent.open(Long.parseLong(row.getAttribute("data-conversation-id")));
+            Locator pages = agent.page.locator(".card-pane [data-testid=pages] li");
+            assertThat(pages).hasCount(3);
+            assertThat(pages.nth(0).locator("a").first()).hasAttribute("title", shopUrl("cart"));
+            assertThat(pages.nth(1).locator("a").first()).hasAttribute("title", shopUrl("green-teas"));
+            assertThat(pages.nth(2).locator("a").first()).hasAttribute("title", shopUrl("home"));
+            assertThat(pages.nth(2).locator("[data-testid=page-referrer]")).containsText("https://www.google.com/search?q=loose+leaf+tea");
+            assertThat(agent.page.locator(".card-pane [data-testid=location]")).containsText("London");
+            assertThat(agent.page.locator(".card-pane").getByText("IP geolocation by DB-IP")).isVisible();
+            // The browser's client hints win over its (overridden) user agent string: the real Chromium is named.
+            assertThat(agent.page.locator(".card-pane")).containsText(java.util.regex.Pattern.compile("Chromium \\d+ on Linux"));
+            assertThat(agent.page.locator(".card-pane [data-testid=presence]")).hasText("On the site now");
+            assertThat(agent.page.locator(".card-pane [data-testid=counts]")).containsText("3");
+            pages.nth(2).scrollIntoViewIfNeeded();
+            Browsers.screenshot(agent.page, "visitor-card-browsing");
+            assertThat(agent.errors).isEmpty();
+        }
+    }
+
+    @Test
+    void theVisitorsListShowsAShopperLiveAndTheAgentStartsAChatThatOpensInTheirChatBox() {
+        try (DashboardSession agent = DashboardSession.owner(parley); BrowserContext context = shopper("77.75.77.222")) {
+            Locator status = agent.page.getByRole(AriaRole.SWITCH);
+            if (!"true".equals(status.getAttribute("aria-checked"))) status.click();
+            assertThat(status).hasAttribute("aria-checked", "true");
+            agent.go("#/visitors/active");
+            Page shop = context.newPage();
+            shop.navigate(shopUrl("oolong"), new Page.NavigateOptions().setReferer("https://www.bing.com/"));
+            // Live: the row appears without reloading the dashboard.
+            Locator row = agent.page.locator("[data-testid=visitor-row]", new Page.LocatorOptions().setHasText("Prague"));
+            assertThat(row).isVisible(new com.microsoft.playwright.assertions.LocatorAssertions.IsVisibleOptions().setTimeout(60_000));
+            assertThat(row).containsText("On the site now");
+            row.click();
+            Locator panel = agent.page.locator("[data-testid=visitor-panel]");
+            assertThat(panel.locator("[data-testid=device]")).hasText(java.util.regex.Pattern.compile("Chromium \\d+ on Linux"));
+            agent.page.getByLabel("First message to the visitor").fill("Hello! Can I help you pick an oolong?");
+            Browsers.screenshot(agent.page, "visitors-list");
+            panel.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Send")).click();
+            // The agent lands in the new conversation; the shopper's chat box opens with the message.
+            try {
+                assertThat(agent.threadHeader()).isVisible();
+            } catch (AssertionError e) {
+                Browsers.screenshot(agent.page, "visitors-chat-started-failed");
+                throw e;
+            }
+            assertThat(shop.locator("parley-chat .panel")).isVisible();
+            assertThat(shop.locator("parley-chat .row.them .bub").last()).hasText("Hello! Can I help you pick an oolong?");
+            Browsers.screenshot(shop, "visitors-chat-started-shopper");
+            assertThat(agent.errors).isEmpty();
+        }
+    }
+
+    @Test
+    void anIpRuleInSettingsHidesTheChatBoxFromThoseAddressesUntilRemoved() {
+        try (DashboardSession admin = DashboardSession.owner(parley); BrowserContext context = shopper("192.0.2.45")) {
+            admin.go("#/settings/visitors");
+            admin.page.getByLabel("IP address or pattern").fill("192.0.2.*");
+            admin.page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Block").setExact(true)).click();
+            assertThat(admin.page.locator(".ip-blocks")).containsText("192.0.2.*");
+            Browsers.screenshot(admin.page, "settings-visitors-ip-blocks");
+            Page shop = context.newPage();
+            shop.navigate(shopUrl("blocked"));
+            // The chat box connects, is refused (4403) and disappears.
+            assertThat(shop.locator("parley-chat .launcher")).isHidden();
+            admin.page.locator(".ip-blocks li", new Page.LocatorOptions().setHasText("192.0.2.*"))
+                    .getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Unblock")).click();
+            assertThat(admin.page.locator(".ip-blocks")).hasCount(0);
+            shop.reload();
+            assertThat(shop.locator("parley-chat .launcher")).isVisible();
+            assertThat(admin.errors).isEmpty();
+        }
+    }
+}
