@@ -33,7 +33,9 @@ public record Config(
 
         int backbonePollMillis,
         int webhookRetryBaseMillis,
-        int webhookMaxAttempts) {
+        int webhookMaxAttempts,
+
+        boolean searchIndexing) {
 
     public static Config load(Map<String, String> env) {
         Map<String, String> values = new HashMap<>(fileValues(env));
@@ -64,7 +66,10 @@ public record Config(
                     // The durable consumers' and jobs' slow poll: wake-ups after each commit make them quick.
                     Integer.parseInt(values.getOrDefault("PARLEY_BACKBONE_POLL_MS", "5000")),
                     Integer.parseInt(values.getOrDefault("PARLEY_WEBHOOK_RETRY_BASE_MS", "10000")),
-                    Integer.parseInt(values.getOrDefault("PARLEY_WEBHOOK_MAX_ATTEMPTS", "15")));
+                    Integer.parseInt(values.getOrDefault("PARLEY_WEBHOOK_MAX_ATTEMPTS", "15")),
+
+                    // Off only to measure what indexing costs the chat (bench/): searches then miss new messages.
+                    Boolean.parseBoolean(values.getOrDefault("PARLEY_SEARCH_INDEXING", "true")));
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("A numeric setting is not a number: " + e.getMessage(), e);
         }
@@ -88,7 +93,7 @@ public record Config(
         return new Config(host, newPort, dataDir, postgresBinaries, databaseUrl, databaseUser, databasePassword, ownerEmail,
                 ownerPassword, accountName, eventRetentionDays, secureCookies, visitorMessageRate, newVisitorsPerIpPerMinute,
                 newConversationsPerIpPerMinute, passwordHashConcurrency, backbonePollMillis, webhookRetryBaseMillis,
-                webhookMaxAttempts);
+                webhookMaxAttempts, searchIndexing);
     }
 
     private static Map<String, String> fileValues(Map<String, String> env) {

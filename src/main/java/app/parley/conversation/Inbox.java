@@ -48,10 +48,6 @@ public final class Inbox {
                 AgentActions.tabs(h, agent)));
     }
 
-    public Map<String, Object> search(Viewer viewer, Search.Request request) {
-        return jdbi.withHandle(h -> Search.run(h, viewer, request));
-    }
-
     public ConversationView conversation(Viewer viewer, long conversationId) {
         return jdbi.withHandle(h -> ConversationQueries.byId(h, viewer.accountId(), conversationId, viewer))
                 .orElseThrow(() -> Refusal.notFound("The conversation"));
