@@ -22,7 +22,7 @@ import org.jdbi.v3.core.statement.Query;
 /**
  * Runs a search over the search documents: the total (counted up to {@link #COUNT_LIMIT}, past which it says "at
  * least"), one keyset page in the chosen order, the conversations as the list shows them, and for a full-text
- * search the matching excerpt of each: four statements whatever the page holds.
+ * search the matching excerpt of each: five statements (with the plan setting) whatever the page holds.
  */
 public final class ConversationSearch {
     /** Counting every match of a common word in millions costs seconds; "10,000+" tells an agent as much. */
@@ -50,24 +50,17 @@ public final class ConversationSearch {
         Map.Entry<Sort, Boolean> sort = sort(r.sort());
         long[] cursor = decodeCursor(r.after());
         SearchFilter filter = SearchFilter.of(viewer, r);
-        return jdbi.withHandle(h -> run(h, viewer, filter, sort.getKey(), sort.getValue(), cursor, size));
+        return jdbi.inTransaction(h -> {
+            // A generic plan (the driver prepares statements it runs often) cannot see how rare a word or a tag is, and
+            // then walks the newest-first index through millions of rows to find a handful: plan each search for its values.
+            h.execute("SET LOCAL plan_cache_mode = force_custom_plan");
+            return run(h, viewer, filter, sort.getKey(), sort.getValue(), cursor, size);
+        });
     }
 
     private static Result run(Handle h, Viewer viewer, SearchFilter filter, Sort sort, boolean ascending, long[] cursor, int size) {
-        String column = sort == Sort.CREATED_AT ? "s.created_at" : "s.finished_at";
-        String where = filter.where() + (sort == Sort.FINISHED_AT ? " AND s.finished_at IS NOT NULL" : "");
-        long total = filter.bind(h.createQuery("SELECT count(*) FROM (SELECT 1 FROM search_conversations s WHERE "
-                        + where + " LIMIT :cap) AS matches"))
-                .bind("cap", COUNT_LIMIT + 1).mapTo(Long.class).one();
-
-        String dir = ascending ? "ASC" : "DESC";
-        Query page = filter.bind(h.createQuery("SELECT s.conversation_id, " + column + " FROM search_conversations s WHERE "
-                + where + (cursor == null ? "" : " AND (" + column + ", s.conversation_id) " + (ascending ? ">" : "<")
-                + " (:cursorAt, :cursorId)") + " ORDER BY " + column + " " + dir + ", s.conversation_id " + dir + " LIMIT :size"));
-        page.bind("size", size + 1);
-        if (cursor != null) {
-            page.bind("cursorAt", Instant.EPOCH.plus(cursor[0], ChronoUnit.MICROS).atOffset(ZoneOffset.UTC)).bind("cursorId", cursor[1]);
-        }
+        long total = countQuery(h, filter, sort, "").mapTo(Long.class).one();
+        Query page = pageQuery(h, filter, sort, ascending, cursor, size, "");
         record Hit(long id, OffsetDateTime at) {}
         List<Hit> hits = new ArrayList<>(page.map((rs, ctx) -> new Hit(rs.getLong(1), rs.getObject(2, OffsetDateTime.class))).list());
         String after = null;
@@ -81,6 +74,48 @@ public final class ConversationSearch {
                 : highlights(h, filter.text(), views.stream().map(ConversationView::id).toList());
         List<Item> items = views.stream().map(v -> new Item(v, highlights.get(v.id()))).toList();
         return new Result(Math.min(total, COUNT_LIMIT), total > COUNT_LIMIT, after, items);
+    }
+
+    private static Query countQuery(Handle h, SearchFilter filter, Sort sort, String prefix) {
+        return filter.bind(h.createQuery(prefix + "SELECT count(*) FROM (SELECT 1 FROM search_conversations s WHERE "
+                        + where(filter, sort) + " LIMIT :cap) AS matches"))
+                .bind("cap", COUNT_LIMIT + 1);
+    }
+
+    private static Query pageQuery(Handle h, SearchFilter filter, Sort sort, boolean ascending, long[] cursor, int size, String prefix) {
+        String column = sort == Sort.CREATED_AT ? "s.created_at" : "s.finished_at";
+        String dir = ascending ? "ASC" : "DESC";
+        Query page = filter.bind(h.createQuery(prefix + "SELECT s.conversation_id, " + column + " FROM search_conversations s WHERE "
+                + where(filter, sort) + (cursor == null ? "" : " AND (" + column + ", s.conversation_id) " + (ascending ? ">" : "<")
+                + " (:cursorAt, :cursorId)") + " ORDER BY " + column + " " + dir + ", s.conversation_id " + dir + " LIMIT :size"));
+        page.bind("size", size + 1);
+        if (cursor != null) {
+            page.bind("cursorAt", Instant.EPOCH.plus(cursor[0], ChronoUnit.MICROS).atOffset(ZoneOffset.UTC)).bind("cursorId", cursor[1]);
+        }
+        return page;
+    }
+
+    private static String where(SearchFilter filter, Sort sort) {
+        return filter.where() + (sort == Sort.FINISHED_AT ? " AND s.finished_at IS NOT NULL" : "");
+    }
+
+    /** The plans PostgreSQL picks for a request's count and page queries (tests and operators: which index serves it). */
+    List<String> explain(Viewer viewer, SearchRequest r) {
+        return explain(viewer, r, false);
+    }
+
+    /** As above; {@code indexesOnly}: as if scanning the table were dearer than any index (does an index fit at all?). */
+    List<String> explain(Viewer viewer, SearchRequest r, boolean indexesOnly) {
+        Map.Entry<Sort, Boolean> sort = sort(r.sort());
+        SearchFilter filter = SearchFilter.of(viewer, r);
+        int size = r.size() == null ? 50 : r.size();
+        return jdbi.inTransaction(h -> {
+            if (indexesOnly) h.execute("SET LOCAL enable_seqscan = off");
+            return List.of(
+                    String.join("\n", countQuery(h, filter, sort.getKey(), "EXPLAIN ").mapTo(String.class).list()),
+                    String.join("\n", pageQuery(h, filter, sort.getKey(), sort.getValue(), decodeCursor(r.after()), size, "EXPLAIN ")
+                            .mapTo(String.class).list()));
+        });
     }
 
     /**

@@ -41,7 +41,7 @@ final class SearchFilter {
         if (x.dateFrom() != null) f.add("s.created_at >= :%s", date("date_from", x.dateFrom()));
         if (x.dateTo() != null) f.add("s.created_at < :%s", date("date_to", x.dateTo()).plusDays(1));
         if (x.pageUrl() != null) f.contains("s.pages_text", "page_url", x.pageUrl(), true);
-        if (x.startUrl() != null) f.contains("lower(s.start_url)", "start_url", x.startUrl(), true);
+        if (x.startUrl() != null) f.contains("s.start_url", "start_url", x.startUrl(), true);
         if (x.locIp() != null) f.ip("loc_ip", x.locIp(), true);
         if (x.contactId() != null) f.add("s.contact_id = :%s", x.contactId());
         if (x.status() != null) f.add("s.status = :%s", ConversationStatus.parse("status", x.status()).wire());
@@ -85,7 +85,7 @@ final class SearchFilter {
             case "tag" -> longs("s.tag_ids @> :%s", List.of(id(field, v)), must);
             case "contact_id" -> add(must, "s.contact_id = :%s", id(field, v));
             case "page_url" -> contains("s.pages_text", field, v, must);
-            case "start_url" -> contains("lower(s.start_url)", field, v, must);
+            case "start_url" -> contains("s.start_url", field, v, must);
             case "loc_ip" -> ip(field, v, must);
             default -> throw Refusal.invalid(at + ".field", at + ".field is one of " + String.join(", ", FIELDS) + ".");
         }
@@ -105,7 +105,7 @@ final class SearchFilter {
         String v = value.strip().toLowerCase(java.util.Locale.ROOT);
         if (v.isEmpty() || v.length() > 500) throw Refusal.invalid(field, field + " is a part of a page address, 1 to 500 characters.");
         String escaped = v.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
-        add(must, "coalesce(" + column + " LIKE :%s, false)", "%" + escaped + "%");
+        add(must, column + " ILIKE :%s", "%" + escaped + "%");
     }
 
     private void ip(String field, String value, boolean must) {
