@@ -11,7 +11,7 @@ import java.util.Optional;
 import org.jdbi.v3.core.Jdbi;
 
 /**
- * What an agent reads of the conversations they may see: lists by tab with the tab counts, search, one
+ * What an agent reads of the conversations they may see: lists by tab with the tab counts, one
  * conversation and its messages, and the state a dashboard socket starts from. The read side of this feature,
  * for routes and sockets, which run no SQL themselves.
  */

@@ -13,6 +13,8 @@ public final class SearchDocuments {
     /** Past this much text a conversation's later words are not indexed (a tsvector holds at most 1 MB). */
     static final int MAX_TEXT = 200_000;
     static final int MAX_PAGES = 50;
+    /** Past this many distinct words a document takes no more appended messages (a tsvector holds at most 1 MB). */
+    static final int MAX_LEXEMES = 60_000;
 
     // The page the visitor is on now joins the pages already seen, the oldest falling out past MAX_PAGES.
     private static final String PAGES = """
@@ -62,5 +64,37 @@ public final class SearchDocuments {
                         """.formatted(PAGES))
                 .bindArray("ids", Long.class, conversationIds).bind("max", MAX_TEXT)
                 .execute();
+    }
+
+    /**
+     * The cheap path for what the chat does all day: new messages are appended to their documents (their words only,
+     * never the whole conversation again) and the filter columns are copied from the conversation rows; conversations
+     * without a document yet get a whole one. Runs in the consumer's transaction, so each message is appended once.
+     */
+    public static void refresh(Handle h, List<Long> conversationIds, List<Long> messageIds) {
+        if (conversationIds.isEmpty()) return;
+        List<Long> missing = h.createQuery("""
+                        SELECT c.id FROM unnest(:ids) AS c(id)
+                        WHERE NOT EXISTS (SELECT 1 FROM search_conversations s WHERE s.conversation_id = c.id)""")
+                .bindArray("ids", Long.class, conversationIds).mapTo(Long.class).list();
+        h.createUpdate("""
+                        UPDATE search_conversations s SET finished_at = c.finished_at, status = c.status, channel = c.channel,
+                               group_id = c.group_id, contact_id = c.contact_id,
+                               agent_ids = ARRAY(SELECT DISTINCT unnest(c.assignee_ids || c.participant_ids) ORDER BY 1),
+                               tag_ids = ARRAY(SELECT ct.tag_id FROM conversation_tags ct WHERE ct.conversation_id = c.id ORDER BY 1),
+                               rating = c.rating_value, indexed_at = now(),
+                               doc = CASE WHEN n.vec IS NULL OR length(s.doc) > :maxLexemes THEN s.doc ELSE s.doc || n.vec END
+                        FROM conversations c
+                        JOIN visitors v ON v.id = c.visitor_id
+                        LEFT JOIN LATERAL (
+                            SELECT setweight(to_tsvector(parley_search_config(v.language), string_agg(m.text, E'\n' ORDER BY m.id)), 'B') AS vec
+                            FROM messages m
+                            WHERE m.conversation_id = c.id AND m.id = ANY(:messages) AND m.kind IN ('message', 'note')
+                              AND m.text IS NOT NULL) n ON true
+                        WHERE s.conversation_id = c.id AND c.id = ANY(:ids) AND NOT (c.id = ANY(:missing))""")
+                .bindArray("ids", Long.class, conversationIds).bindArray("messages", Long.class, messageIds)
+                .bindArray("missing", Long.class, missing).bind("maxLexemes", MAX_LEXEMES)
+                .execute();
+        index(h, missing);
     }
 }

@@ -13,8 +13,8 @@ import org.jdbi.v3.core.Handle;
 
 /**
  * The event-log consumer that keeps the search documents: each batch of committed events names the conversations
- * they touched (directly, or through their visitor or contact), and those are reindexed once each, in the
- * consumer's transaction. The chat's write path never waits for it: it runs after the commit, on its own thread.
+ * they touched. New messages are appended to their documents and the filter columns refreshed; a visitor's or
+ * contact's change rebuilds the documents of their conversations whole. All in the consumer's transaction. The chat's write path never waits for it: it runs after the commit, on its own thread.
  */
 public final class SearchIndexer implements EventHandler {
     public static final String NAME = "search";
@@ -22,13 +22,19 @@ public final class SearchIndexer implements EventHandler {
     @Override
     public void handle(Handle h, List<LoggedEvent> events) {
         Set<Long> conversations = new LinkedHashSet<>();
+        List<Long> messages = new ArrayList<>();
+        Set<Long> whole = new LinkedHashSet<>();
         List<Long> visitors = new ArrayList<>();
         List<Long> contacts = new ArrayList<>();
         for (LoggedEvent logged : events) {
             var e = logged.event();
             EventType type = EventType.fromWire(e.type());
             switch (type) {
-                case MESSAGE_CREATED, CONVERSATION_CREATED, CONVERSATION_UPDATED -> {
+                case MESSAGE_CREATED -> {
+                    if (e.conversationId() != null) conversations.add(e.conversationId());
+                    idOf(e.agentPayload()).ifPresent(messages::add);
+                }
+                case CONVERSATION_CREATED, CONVERSATION_UPDATED -> {
                     if (e.conversationId() != null) conversations.add(e.conversationId());
                 }
                 case VISITOR_UPDATED -> idOf(e.agentPayload()).ifPresent(visitors::add);
@@ -39,14 +45,16 @@ public final class SearchIndexer implements EventHandler {
             }
         }
         if (!visitors.isEmpty() || !contacts.isEmpty()) {
-            // A visitor's page matters to its open conversations; a name or email to all of them.
-            conversations.addAll(h.createQuery("""
+            // A visitor's page matters to its open conversations; a name or email to all of them: whole documents.
+            whole.addAll(h.createQuery("""
                             SELECT id FROM conversations WHERE visitor_id = ANY(:v)
                             UNION SELECT id FROM conversations WHERE contact_id = ANY(:k)""")
                     .bindArray("v", Long.class, visitors).bindArray("k", Long.class, contacts)
                     .mapTo(Long.class).list());
         }
-        SearchDocuments.index(h, List.copyOf(conversations));
+        conversations.removeAll(whole);
+        SearchDocuments.refresh(h, List.copyOf(conversations), messages);
+        SearchDocuments.index(h, List.copyOf(whole));
     }
 
     private static java.util.Optional<Long> idOf(String payload) {

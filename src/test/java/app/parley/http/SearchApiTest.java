@@ -226,6 +226,27 @@ class SearchApiTest {
     }
 
     @Test
+    void aSearchRunsAFixedNumberOfStatements() {
+        Shop s = shop("statements");
+        for (int i = 0; i < 12; i++) s.visitor().say("Counting statements with a marmot " + i);
+        found(s.owner(), Map.of("filters", Map.of("query", "marmot")), 12);
+        var jdbi = app.parley().database().jdbi();
+        var previous = jdbi.getConfig(org.jdbi.v3.core.statement.SqlStatements.class).getSqlLogger();
+        QueryCountTest.Statements statements = new QueryCountTest.Statements(previous);
+        jdbi.setSqlLogger(statements);
+        try {
+            // The session (2), then the plan setting, the count, the page, the conversations, the excerpts: however many hits.
+            assertThat(statements.during(() -> text(s.owner(), "marmot"))).as("text search").hasSize(7);
+            assertThat(statements.during(() -> search(s.owner(), Map.of("size", 3, "filters", Map.of("query", "marmot")))))
+                    .hasSize(7);
+            assertThat(statements.during(() -> search(s.owner(), Map.of("filters", Map.of("status", "open"))))).as("filters only")
+                    .hasSize(6);
+        } finally {
+            jdbi.setSqlLogger(previous);
+        }
+    }
+
+    @Test
     void badInputIsRefusedWithTheFieldNamed() {
         Api o = app.owner();
         for (Object[] c : new Object[][] {
