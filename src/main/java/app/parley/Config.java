@@ -40,7 +40,9 @@ public record Config(
 
         String trustedProxies,
         Path geoipDb,
-        int pageViewQueue) {
+        int pageViewQueue,
+
+        boolean searchIndexing) {
 
     public static Config load(Map<String, String> env) {
         Map<String, String> values = new HashMap<>(fileValues(env));
@@ -81,7 +83,10 @@ public record Config(
                     blankToNull(values.get("PARLEY_TRUSTED_PROXIES")),
                     values.containsKey("PARLEY_GEOIP_DB") && !values.get("PARLEY_GEOIP_DB").isBlank()
                             ? Path.of(values.get("PARLEY_GEOIP_DB")).toAbsolutePath().normalize() : null,
-                    positive(values, "PARLEY_PAGE_VIEW_QUEUE", 200_000));
+                    positive(values, "PARLEY_PAGE_VIEW_QUEUE", 200_000),
+
+                    // Off only to measure what indexing costs the chat (bench/): searches then miss new messages.
+                    Boolean.parseBoolean(values.getOrDefault("PARLEY_SEARCH_INDEXING", "true")));
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("A numeric setting is not a number: " + e.getMessage(), e);
         }
@@ -105,7 +110,7 @@ public record Config(
         return new Config(host, newPort, dataDir, postgresBinaries, databaseUrl, databaseUser, databasePassword, ownerEmail,
                 ownerPassword, accountName, eventRetentionDays, secureCookies, visitorMessageRate, newVisitorsPerIpPerMinute,
                 newConversationsPerIpPerMinute, passwordHashConcurrency, backbonePollMillis, webhookRetryBaseMillis,
-                webhookMaxAttempts, visitorLeftGraceMillis, mail, trustedProxies, geoipDb, pageViewQueue);
+                webhookMaxAttempts, visitorLeftGraceMillis, mail, trustedProxies, geoipDb, pageViewQueue, searchIndexing);
     }
 
     private static Map<String, String> fileValues(Map<String, String> env) {

@@ -21,12 +21,18 @@ import app.parley.conversation.VisitorThread;
 import app.parley.http.AgentSocket;
 import app.parley.http.Http;
 import app.parley.http.Routes;
+import app.parley.http.SearchRoutes;
 import app.parley.http.VisitorRoutes;
 import app.parley.http.VisitorSocket;
 import app.parley.realtime.AccessWatch;
 import app.parley.realtime.ChatStatus;
 import app.parley.realtime.Hub;
 import app.parley.realtime.TabCounts;
+import app.parley.search.ConversationSearch;
+import app.parley.search.Reindex;
+import app.parley.search.SavedSearches;
+import app.parley.search.SearchIndex;
+import app.parley.search.SearchIndexer;
 import app.parley.store.Database;
 import app.parley.store.EventConsumers;
 import app.parley.store.EventLog;
@@ -87,6 +93,11 @@ public final class Parley implements AutoCloseable {
         jobs.registerCoalescing(WebhookSender.BATCH, webhookSender);
         this.visitorPresence = new VisitorPresence(jdbi, jobs.gate(), Duration.ofMillis(config.visitorLeftGraceMillis()), jobs::wake);
         jobs.register(VisitorPresence.LEFT, visitorPresence::left);
+        // Search (issue #14): documents kept by a consumer, rebuilt by jobs, never on the chat's write path.
+        if (config.searchIndexing()) consumers.register(SearchIndexer.NAME, EventConsumers.StartAt.NOW, new SearchIndexer());
+        jobs.register(Reindex.KIND, new Reindex(jdbi, jobs.gate()));
+        SearchIndex searchIndex = new SearchIndex(jdbi, jobs::wake);
+        if (config.searchIndexing()) searchIndex.backfill();
         Presence presence = new Presence(accountId -> jdbi.withHandle(h -> Agents.ofAccount(h, accountId)));
         ChatStatus chatStatus = new ChatStatus(hub, presence);
         this.journal = new Journal(jdbi, events -> {
@@ -127,6 +138,7 @@ public final class Parley implements AutoCloseable {
         VisitorRoutes visitorRoutes = new VisitorRoutes(routes, card, new VisitorDirectory(jdbi), blocking, hub, visitorSocket,
                 new Outreach(journal));
         AgentSocket agentSocket = new AgentSocket(inbox, hub, auth, presence, accessWatch);
+        SearchRoutes searchRoutes = new SearchRoutes(auth, new ConversationSearch(jdbi), new SavedSearches(jdbi), searchIndex);
         routes.reportHealth(db::available);
         routes.sendEmailWith(email.replies());
         app.parley.http.MailRoutes mailRoutes = new app.parley.http.MailRoutes(auth, inbox, email,
@@ -135,6 +147,7 @@ public final class Parley implements AutoCloseable {
             routes.register(r);
             mailRoutes.register(r);
             visitorRoutes.register(r);
+            searchRoutes.register(r);
             r.ws("/ws/visitor", visitorSocket::configure);
             r.ws("/ws/agent", agentSocket::configure);
         });

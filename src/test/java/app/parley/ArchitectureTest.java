@@ -28,7 +28,7 @@ import org.junit.jupiter.api.Test;
 @AnalyzeClasses(packages = "app.parley", importOptions = ImportOption.DoNotIncludeTests.class)
 class ArchitectureTest {
     private static final String[] FEATURES = {"app.parley.account..", "app.parley.conversation..", "app.parley.contact..",
-            "app.parley.webhook..", "app.parley.channel.email..", "app.parley.notify..", "app.parley.tracking.."};
+            "app.parley.webhook..", "app.parley.channel.email..", "app.parley.notify..", "app.parley.tracking..", "app.parley.search.."};
 
     @ArchTest
     static final ArchRule eachLayerUsesOnlyTheLayersBelowIt = layeredArchitecture().consideringOnlyDependenciesInLayers()
@@ -92,6 +92,15 @@ class ArchitectureTest {
     static final ArchRule noFeatureUsesTracking = noClasses().that().resideInAnyPackage("app.parley.account..",
                     "app.parley.conversation..", "app.parley.contact..", "app.parley.webhook..")
             .should().dependOnClassesThat().resideInAPackage("app.parley.tracking..");
+    // search (issue #14) reads account, conversation and contact; no other feature uses it.
+    @ArchTest
+    static final ArchRule searchUsesOnlyEarlierFeatures = noClasses().that().resideInAPackage("app.parley.search..")
+            .should().dependOnClassesThat().resideInAnyPackage("app.parley.webhook..");
+
+    @ArchTest
+    static final ArchRule noFeatureUsesSearch = noClasses().that().resideInAnyPackage("app.parley.account..",
+                    "app.parley.conversation..", "app.parley.contact..", "app.parley.webhook..")
+            .should().dependOnClassesThat().resideInAPackage("app.parley.search..");
 
     @ArchTest
     static final ArchRule httpRunsNoSql = noClasses().that().resideInAPackage("app.parley.http..")

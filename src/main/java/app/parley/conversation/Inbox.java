@@ -11,7 +11,7 @@ import java.util.Optional;
 import org.jdbi.v3.core.Jdbi;
 
 /**
- * What an agent reads of the conversations they may see: lists by tab with the tab counts, search, one
+ * What an agent reads of the conversations they may see: lists by tab with the tab counts, one
  * conversation and its messages, and the state a dashboard socket starts from. The read side of this feature,
  * for routes and sockets, which run no SQL themselves.
  */
@@ -46,10 +46,6 @@ public final class Inbox {
     public Listing list(Agent agent, ConversationTab tab, String after, int limit) {
         return jdbi.withHandle(h -> new Listing(ConversationQueries.list(h, agent.viewer(), tab, after, limit),
                 AgentActions.tabs(h, agent)));
-    }
-
-    public Map<String, Object> search(Viewer viewer, Search.Request request) {
-        return jdbi.withHandle(h -> Search.run(h, viewer, request));
     }
 
     public ConversationView conversation(Viewer viewer, long conversationId) {

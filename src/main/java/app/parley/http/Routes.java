@@ -12,7 +12,6 @@ import app.parley.conversation.AgentActions;
 import app.parley.conversation.ConversationTab;
 import app.parley.conversation.Inbox;
 import app.parley.conversation.MessageKind;
-import app.parley.conversation.Search;
 import app.parley.core.Input;
 import app.parley.core.Refusal;
 import app.parley.webhook.Webhooks;
@@ -266,10 +265,6 @@ public final class Routes {
         r.get("/v2/conversations/tabs", ctx -> {
             Caller c = caller(ctx);
             ctx.json(inbox.tabs(c.agent()));
-        });
-        r.post("/v2/conversations/search", ctx -> {
-            Caller c = caller(ctx);
-            ctx.json(inbox.search(c.viewer(), Http.body(ctx, Search.Request.class)));
         });
         r.get("/v2/conversations/{conversation_id}", ctx -> {
             Caller c = caller(ctx);

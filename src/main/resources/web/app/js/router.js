@@ -1,5 +1,5 @@
 // Hash routes, so the server only ever serves /app/index.html:
-//   #/conversations/<tab>[/<id>]   tab: all | primary | new | mine | resolved
+//   #/conversations/<tab>[/<id>][?<search>]   tab: all | primary | new | mine | resolved
 //   #/visitors[/<filter>[/<id>]]     filter: all | active | in_chat | customers | blocked
 //   #/settings[/<section>]         section: agents | groups | tags | install | tokens | webhooks
 import { useEffect, useState } from 'preact/hooks';
@@ -8,7 +8,10 @@ const TABS = new Set(['all', 'primary', 'new', 'mine', 'resolved']);
 const SECTIONS = new Set(['agents', 'groups', 'tags', 'install', 'tokens', 'webhooks', 'email', 'notifications', 'visitors']);
 
 export function parseRoute(hash) {
-  const parts = String(hash || '').replace(/^#\/?/, '').split('/').filter(Boolean).map(decodeURIComponent);
+  // A search keeps its filter after "?" (#/conversations/resolved?q=refund&rating=bad): shareable, kept on reload.
+  const raw = String(hash || '').replace(/^#\/?/, '');
+  const search = raw.includes('?') ? raw.slice(raw.indexOf('?') + 1) : '';
+  const parts = raw.split('?')[0].split('/').filter(Boolean).map(decodeURIComponent);
   if (parts[0] === 'settings') {
     return { view: 'settings', section: SECTIONS.has(parts[1]) ? parts[1] : 'agents' };
   }
@@ -18,7 +21,7 @@ export function parseRoute(hash) {
   }
   if (parts[0] === 'conversations' && TABS.has(parts[1])) {
     const id = /^\d+$/.test(parts[2] || '') ? Number(parts[2]) : null;
-    return { view: 'inbox', tab: parts[1], id };
+    return { view: 'inbox', tab: parts[1], id, search };
   }
   return { view: 'inbox', tab: null, id: null };
 }

@@ -227,14 +227,18 @@ class HardeningTest {
             ChatVisitor first = ChatVisitor.connect(app, shop.chatKey());
             visitors.add(first);
             first.say("A needle in a haystack");
+            // The search index follows the chat a moment later (its event consumer): wait for it, then count.
+            SearchApiTest.until(java.time.Duration.ofSeconds(10), () -> boss.expect(200, "POST", "/v2/conversations/search", search),
+                    r -> r.path("total").asInt() == 1);
             List<String> one = statements.during(() -> boss.expect(200, "POST", "/v2/conversations/search", search));
             for (int i = 1; i < 30; i++) {
                 ChatVisitor v = ChatVisitor.connect(app, shop.chatKey());
                 visitors.add(v);
                 v.say("Another needle " + i);
             }
-            JsonNode found = boss.expect(200, "POST", "/v2/conversations/search", search);
-            assertThat(found.path("total").asInt()).isEqualTo(30);
+            JsonNode found = SearchApiTest.until(java.time.Duration.ofSeconds(10),
+                    () -> boss.expect(200, "POST", "/v2/conversations/search", search), r -> r.path("total").asInt() == 30);
+            assertThat(found.path("items")).hasSize(30);
             List<String> thirty = statements.during(() -> boss.expect(200, "POST", "/v2/conversations/search", search));
             assertThat(thirty).as(String.join("\n", thirty)).hasSameSizeAs(one);
         } finally {

@@ -5,6 +5,7 @@ import { useStore } from '../store.js';
 import { tabsFor } from '../conversations.js';
 import { currentRoute } from '../router.js';
 import { ConversationList, ListHeader } from './list.js';
+import { SearchBar, SearchResults } from './search.js';
 import { Thread } from './thread.js';
 import { VisitorCard } from './visitor-card.js';
 import { EmptyState } from './common.js';
@@ -31,7 +32,10 @@ export function Inbox({ route }) {
   return html`<div class=${`inbox ${route.id ? 'has-thread' : ''}`}>
     <section class="list-pane" aria-label="Conversations">
       <${ListHeader} tab=${tab} selectedId=${route.id}/>
-      <${ConversationList} tab=${tab} selectedId=${route.id}/>
+      <${SearchBar} tab=${tab} search=${route.search || ''}/>
+      ${route.search
+        ? html`<${SearchResults} tab=${tab} search=${route.search} selectedId=${route.id}/>`
+        : html`<${ConversationList} tab=${tab} selectedId=${route.id}/>`}
     </section>
     ${route.id != null
       ? html`<${Thread} key=${route.id} id=${route.id} tab=${tab}/><${VisitorCard} conversationId=${route.id}/>`

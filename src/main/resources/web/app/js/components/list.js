@@ -96,7 +96,7 @@ export function ConversationList({ tab, selectedId }) {
   </div>`;
 }
 
-function Row({ c, tab, top, selected, now, typing, index, total }) {
+export function Row({ c, tab, top, selected, now, typing, index, total, suffix = '', highlight }) {
   const name = visitorName(c);
   const visitorTyping = typing && typing.visitor;
   const unread = c.unread || 0;
@@ -106,7 +106,7 @@ function Row({ c, tab, top, selected, now, typing, index, total }) {
   const tags = Array.isArray(c.tags) ? c.tags : [];
   return html`<li class=${`conv-row ${selected ? 'selected' : ''} ${isUnread ? 'unread' : ''}`} style=${`top:${top}px`}
       data-conversation-id=${c.id} aria-posinset=${index + 1} aria-setsize=${total}>
-    <a class="row-link" href=${`#/conversations/${tab}/${c.id}`} aria-current=${selected ? 'true' : undefined}
+    <a class="row-link" href=${`#/conversations/${tab}/${c.id}${suffix}`} aria-current=${selected ? 'true' : undefined}
       aria-label=${`${name}${isUnread ? `, ${unread || ''} unread` : ''}${c.important ? ', important' : ''}`}>
       <${Avatar} name=${name} colourKey=${c.visitor_id ?? c.id} size=${38}/>
       <span class="row-main">
@@ -117,7 +117,8 @@ function Row({ c, tab, top, selected, now, typing, index, total }) {
           <span class="row-time" title=${fullTime(last.created_at || c.updated_at)}>${relativeTime(last.created_at || c.updated_at, now)}</span>
         </span>
         <span class="row-line2">
-          ${visitorTyping
+          ${highlight ? html`<span class="row-excerpt row-hit">${highlight.map((p) => (p.hit ? html`<mark>${p.text}</mark>` : p.text))}</span>`
+            : visitorTyping
             ? html`<span class="row-typing">typing…</span>`
             : html`<span class="row-excerpt">${prefix}${excerpt(last.text || (c.is_offline ? 'Offline message' : ''), 90)}</span>`}
           ${unread > 0 ? html`<span class="badge" aria-hidden="true">${unread > 99 ? '99+' : unread}</span>`

@@ -1,0 +1,65 @@
+package app.parley.search;
+
+import app.parley.core.Json;
+import app.parley.store.EventHandler;
+import app.parley.store.EventType;
+import app.parley.store.LoggedEvent;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import org.jdbi.v3.core.Handle;
+
+/**
+ * The event-log consumer that keeps the search documents: each batch of committed events names the conversations
+ * they touched. New messages are appended to their documents and the filter columns refreshed; a visitor's or
+ * contact's change rebuilds the documents of their conversations whole. All in the consumer's transaction. The chat's write path never waits for it: it runs after the commit, on its own thread.
+ */
+public final class SearchIndexer implements EventHandler {
+    public static final String NAME = "search";
+
+    @Override
+    public void handle(Handle h, List<LoggedEvent> events) {
+        Set<Long> conversations = new LinkedHashSet<>();
+        List<Long> messages = new ArrayList<>();
+        Set<Long> whole = new LinkedHashSet<>();
+        List<Long> visitors = new ArrayList<>();
+        List<Long> contacts = new ArrayList<>();
+        for (LoggedEvent logged : events) {
+            var e = logged.event();
+            EventType type = EventType.fromWire(e.type());
+            switch (type) {
+                case MESSAGE_CREATED -> {
+                    if (e.conversationId() != null) conversations.add(e.conversationId());
+                    idOf(e.agentPayload()).ifPresent(messages::add);
+                }
+                case CONVERSATION_CREATED, CONVERSATION_UPDATED -> {
+                    if (e.conversationId() != null) conversations.add(e.conversationId());
+                }
+                case VISITOR_UPDATED -> idOf(e.agentPayload()).ifPresent(visitors::add);
+                case CONTACT_UPDATED -> idOf(e.agentPayload()).ifPresent(contacts::add);
+                // A tag renamed or a group deleted changes no document (documents hold ids, and a deleted group's
+                // conversations come with their own conversation.updated events); reads and agents change none.
+                default -> { }
+            }
+        }
+        if (!visitors.isEmpty() || !contacts.isEmpty()) {
+            // A visitor's page matters to its open conversations; a name or email to all of them: whole documents.
+            whole.addAll(h.createQuery("""
+                            SELECT id FROM conversations WHERE visitor_id = ANY(:v)
+                            UNION SELECT id FROM conversations WHERE contact_id = ANY(:k)""")
+                    .bindArray("v", Long.class, visitors).bindArray("k", Long.class, contacts)
+                    .mapTo(Long.class).list());
+        }
+        conversations.removeAll(whole);
+        SearchDocuments.refresh(h, List.copyOf(conversations), messages);
+        SearchDocuments.index(h, List.copyOf(whole));
+    }
+
+    private static java.util.Optional<Long> idOf(String payload) {
+        if (payload == null) return java.util.Optional.empty();
+        JsonNode id = Json.tree(payload).path("id");
+        return id.canConvertToLong() ? java.util.Optional.of(id.asLong()) : java.util.Optional.empty();
+    }
+}
