@@ -33,7 +33,10 @@ public record Config(
 
         int backbonePollMillis,
         int webhookRetryBaseMillis,
-        int webhookMaxAttempts) {
+        int webhookMaxAttempts,
+
+        String graphApiUrl,
+        int messengerRetryBaseMillis) {
 
     public static Config load(Map<String, String> env) {
         Map<String, String> values = new HashMap<>(fileValues(env));
@@ -64,7 +67,11 @@ public record Config(
                     // The durable consumers' and jobs' slow poll: wake-ups after each commit make them quick.
                     Integer.parseInt(values.getOrDefault("PARLEY_BACKBONE_POLL_MS", "5000")),
                     Integer.parseInt(values.getOrDefault("PARLEY_WEBHOOK_RETRY_BASE_MS", "10000")),
-                    Integer.parseInt(values.getOrDefault("PARLEY_WEBHOOK_MAX_ATTEMPTS", "15")));
+                    Integer.parseInt(values.getOrDefault("PARLEY_WEBHOOK_MAX_ATTEMPTS", "15")),
+
+                    // Facebook Messenger (docs/MESSENGER.md): another Graph API base for tests; the send retries' first pause.
+                    values.getOrDefault("PARLEY_GRAPH_API_URL", "https://graph.facebook.com"),
+                    positive(values, "PARLEY_MESSENGER_RETRY_BASE_MS", 10_000));
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("A numeric setting is not a number: " + e.getMessage(), e);
         }
@@ -88,7 +95,7 @@ public record Config(
         return new Config(host, newPort, dataDir, postgresBinaries, databaseUrl, databaseUser, databasePassword, ownerEmail,
                 ownerPassword, accountName, eventRetentionDays, secureCookies, visitorMessageRate, newVisitorsPerIpPerMinute,
                 newConversationsPerIpPerMinute, passwordHashConcurrency, backbonePollMillis, webhookRetryBaseMillis,
-                webhookMaxAttempts);
+                webhookMaxAttempts, graphApiUrl, messengerRetryBaseMillis);
     }
 
     private static Map<String, String> fileValues(Map<String, String> env) {

@@ -9,6 +9,7 @@ import app.parley.account.Presence;
 import app.parley.account.Role;
 import app.parley.account.Team;
 import app.parley.account.Tokens;
+import app.parley.channel.messenger.Messenger;
 import app.parley.contact.Arrivals;
 import app.parley.contact.Contacts;
 import app.parley.contact.VisitorCard;
@@ -19,6 +20,7 @@ import app.parley.conversation.VisitorActions;
 import app.parley.conversation.VisitorThread;
 import app.parley.http.AgentSocket;
 import app.parley.http.Http;
+import app.parley.http.MessengerRoutes;
 import app.parley.http.Routes;
 import app.parley.http.VisitorSocket;
 import app.parley.realtime.AccessWatch;
@@ -85,6 +87,8 @@ public final class Parley implements AutoCloseable {
         AccountQueries accounts = new AccountQueries(jdbi);
         VisitorActions visitorActions = new VisitorActions(journal, presence::chatOnline);
         AgentActions agentActions = new AgentActions(journal);
+        Messenger messenger = new Messenger(jdbi, journal, jobs, consumers, visitorActions, config.graphApiUrl(),
+                config.messengerRetryBaseMillis(), 8);
         Routes routes = new Routes(accounts, inbox, auth, team, agentActions, card, new Contacts(journal, jdbi), presence,
                 config.secureCookies(), config.passwordHashConcurrency(), new Webhooks(jdbi, jobs::wake));
         VisitorSocket visitorSocket = new VisitorSocket(accounts, new Arrivals(jdbi), new VisitorThread(jdbi), hub,
@@ -94,6 +98,7 @@ public final class Parley implements AutoCloseable {
         routes.reportHealth(db::available);
         this.web = Http.create(auth, config.secureCookies(), r -> {
             routes.register(r);
+            new MessengerRoutes(auth, messenger.webhook(), messenger.channel()).register(r);
             r.ws("/ws/visitor", visitorSocket::configure);
             r.ws("/ws/agent", agentSocket::configure);
         });

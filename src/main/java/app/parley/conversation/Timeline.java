@@ -20,8 +20,13 @@ final class Timeline {
     /** Stores a message without telling anyone yet: for when something must be announced before it. */
     static Message write(Tx tx, ConversationRow c, MessageKind kind, MessageSubType subType, Message.AgentRef agent,
                          String text, TimelineEvent eventType, String data, String clientId) {
+        return write(tx, c, kind, subType, agent, text, eventType, data, clientId, OffsetDateTime.now());
+    }
+
+    /** As above, at a time the sender's platform gave (a Messenger message's own timestamp). */
+    static Message write(Tx tx, ConversationRow c, MessageKind kind, MessageSubType subType, Message.AgentRef agent,
+                         String text, TimelineEvent eventType, String data, String clientId, OffsetDateTime now) {
         MessageBatch batch = MessageBatch.of(tx);
-        OffsetDateTime now = OffsetDateTime.now();
         Message m = new Message(batch.nextId(), c.accountId, c.id, clientId, kind, subType, c.channel, text, agent,
                 eventType, data, now);
         batch.insert(m);
