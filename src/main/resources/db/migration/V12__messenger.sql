@@ -11,6 +11,9 @@ CREATE TABLE messenger_pages (
     page_access_token  text        NOT NULL,
     page_name          text,
     picture_url        text,
+    -- The page's picture as Graph gave it at connect time (its CDN URL expires): served by Parley.
+    picture            bytea,
+    picture_type       text,
     -- 'reconnect': Graph answered error 190 (token expired or revoked); replies fail until an admin reconnects.
     status             text        NOT NULL DEFAULT 'connected' CHECK (status IN ('connected', 'reconnect')),
     last_error         text,

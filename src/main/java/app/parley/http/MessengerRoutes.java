@@ -74,6 +74,11 @@ public final class MessengerRoutes {
             file(ctx, channel.attachment(c.agent(), Http.pathId(ctx, "message_id"), index)
                     .orElseThrow(() -> Refusal.notFound("The attachment")));
         });
+        r.get("/v2/channels/messenger/pages/{page_id}/picture", ctx -> {
+            Caller c = Http.caller(ctx, auth);
+            file(ctx, channel.pagePicture(c.agent(), Input.shortText("page_id", ctx.pathParam("page_id"), 30))
+                    .orElseThrow(() -> Refusal.notFound("The picture")));
+        });
         r.get("/v2/channels/messenger/visitors/{visitor_id}/picture", ctx -> {
             Caller c = Http.caller(ctx, auth);
             file(ctx, channel.picture(c.agent(), Http.pathId(ctx, "visitor_id")).orElseThrow(() -> Refusal.notFound("The picture")));

@@ -5,6 +5,7 @@ import { useEffect, useState } from 'preact/hooks';
 
 const TABS = new Set(['all', 'primary', 'new', 'mine', 'resolved']);
 const SECTIONS = new Set(['agents', 'groups', 'tags', 'install', 'tokens', 'webhooks']);
+SECTIONS.add('messenger');
 
 export function parseRoute(hash) {
   const parts = String(hash || '').replace(/^#\/?/, '').split('/').filter(Boolean).map(decodeURIComponent);

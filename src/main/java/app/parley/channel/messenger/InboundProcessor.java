@@ -37,15 +37,18 @@ final class InboundProcessor implements Jobs.Handler {
     static final String KIND = "messenger.inbound";
     static final String QUEUE = "messenger:inbound";
 
-    private record Who(long accountId, long visitorId) {}
+    private record Who(long accountId, long visitorId, boolean isNew) {}
 
     private final Jdbi jdbi;
     private final Jobs.Gate gate;
     private final ChannelInbound inbound;
     private final VisitorActions visitors;
     private final Runnable jobsEnqueued;
+    private final ProfileFetcher profiles;
 
-    InboundProcessor(Jdbi jdbi, Jobs.Gate gate, ChannelInbound inbound, VisitorActions visitors, Runnable jobsEnqueued) {
+    InboundProcessor(Jdbi jdbi, Jobs.Gate gate, ChannelInbound inbound, VisitorActions visitors, ProfileFetcher profiles,
+                     Runnable jobsEnqueued) {
+        this.profiles = profiles;
         this.jdbi = jdbi;
         this.gate = gate;
         this.inbound = inbound;
@@ -171,18 +174,26 @@ final class InboundProcessor implements Jobs.Handler {
 
     /** The visitor a PSID is, made on first contact (their profile is fetched by a job). */
     private Who who(Map<String, Who> cache, Pages.Credentials page, String psid) {
-        return cache.computeIfAbsent(page.pageId() + ":" + psid, k -> gate.call(() -> jdbi.inTransaction(h -> {
+        return cache.computeIfAbsent(page.pageId() + ":" + psid, k -> {
+            Who w = contact(page, psid);
+            if (w.isNew()) profiles.now(page.pageId(), psid);
+            return w;
+        });
+    }
+
+    private Who contact(Pages.Credentials page, String psid) {
+        return gate.call(() -> jdbi.inTransaction(h -> {
             Optional<Long> known = h.createQuery("SELECT visitor_id FROM messenger_contacts WHERE page_id = :p AND psid = :s")
                     .bind("p", page.pageId()).bind("s", psid).mapTo(Long.class).findOne();
-            if (known.isPresent()) return new Who(page.accountId(), known.get());
+            if (known.isPresent()) return new Who(page.accountId(), known.get(), false);
             long visitorId = ChannelVisitors.ensure(h, page.accountId(), "messenger:" + page.pageId() + ":" + psid);
             h.createUpdate("""
                             INSERT INTO messenger_contacts (page_id, psid, account_id, visitor_id) VALUES (:p, :s, :a, :v)
                             ON CONFLICT DO NOTHING""")
                     .bind("p", page.pageId()).bind("s", psid).bind("a", page.accountId()).bind("v", visitorId).execute();
             Jobs.enqueue(h, ProfileFetcher.KIND, null, page.pageId() + ":" + psid, null);
-            return new Who(page.accountId(), visitorId);
-        })));
+            return new Who(page.accountId(), visitorId, true);
+        }));
     }
 
     private static ChannelInbound.Arrival arrival(Who w, String mid, String text, String preview, String data, Instant at) {

@@ -21,9 +21,10 @@ public final class Messenger {
         TokenTrouble tokens = new TokenTrouble(jdbi);
         this.webhook = new MessengerWebhook(jdbi, jobs::wake);
         this.channel = new MessengerChannel(jdbi, graph);
+        ProfileFetcher profiles = new ProfileFetcher(jdbi, jobs.gate(), graph, new ChannelVisitors(journal), tokens);
         jobs.register(InboundProcessor.KIND, new InboundProcessor(jdbi, jobs.gate(), new ChannelInbound(journal),
-                visitorActions, jobs::wake));
-        jobs.register(ProfileFetcher.KIND, new ProfileFetcher(jdbi, jobs.gate(), graph, new ChannelVisitors(journal), tokens));
+                visitorActions, profiles, jobs::wake));
+        jobs.register(ProfileFetcher.KIND, profiles);
         jobs.register(AttachmentFetcher.KIND, new AttachmentFetcher(jdbi, jobs.gate(), graph));
         jobs.register(ReplySender.KIND, new ReplySender(jdbi, jobs.gate(), graph, tokens, maxAttempts,
                 attempt -> Duration.ofMillis(Math.min(3_600_000L, retryBaseMillis << Math.min(20, Math.max(0, attempt - 1))))));

@@ -72,8 +72,18 @@ public final class MessengerChannel {
         }
         String name = Input.name("name", me.path("name").asText(null));
         String picture = me.path("picture").path("data").path("url").asText(null);
+        GraphApi.Download image = null;
+        if (picture != null) {
+            try {
+                image = graph.download(picture);
+            } catch (java.io.IOException e) {
+                // The page connects without its picture: the name is what admins need to recognise it.
+            }
+        }
+        GraphApi.Download img = image;
         boolean saved = jdbi.inTransaction(h -> Pages.save(h, accountId, appId, secret, verify, pageId, token, name,
-                picture == null ? null : Input.url("picture", picture)));
+                picture == null ? null : Input.url("picture", picture), img == null ? null : img.content(),
+                img == null ? null : img.contentType()));
         if (!saved) throw new Refusal(Refusal.Kind.CONFLICT, "page_taken", "This page is connected to another account.");
         return page(jdbi.withHandle(h -> Pages.page(h, accountId, pageId)).orElseThrow());
     }
@@ -90,7 +100,9 @@ public final class MessengerChannel {
             Map<String, Object> out = new LinkedHashMap<>();
             var contact = h.createQuery("""
                             SELECT c.page_id, c.psid, c.name, c.last_inbound_at, c.picture IS NOT NULL,
-                                   p.page_name, p.picture_url, p.status
+                                   p.page_name,
+                                   CASE WHEN p.picture IS NULL THEN NULL ELSE '/v2/channels/messenger/pages/' || p.page_id || '/picture' END,
+                                   p.status
                             FROM messenger_contacts c LEFT JOIN messenger_pages p ON p.page_id = c.page_id
                             WHERE c.visitor_id = :v""")
                     .bind("v", c.visitorId())
@@ -185,6 +197,14 @@ public final class MessengerChannel {
             return index < 0 || index >= files.size() || files.get(index).content() == null ? Optional.<File>empty()
                     : Optional.of(files.get(index));
         });
+    }
+
+    /** A connected page's picture, as Parley kept it. */
+    public Optional<File> pagePicture(Agent agent, String pageId) {
+        return jdbi.withHandle(h -> h.createQuery("""
+                        SELECT picture, picture_type FROM messenger_pages WHERE page_id = :p AND account_id = :a AND picture IS NOT NULL""")
+                .bind("p", pageId).bind("a", agent.accountId())
+                .map((rs, ctx) -> new File(rs.getBytes(1), rs.getString(2))).findOne());
     }
 
     /** A customer's profile picture, as Parley kept it. */

@@ -14,7 +14,11 @@ final class Pages {
     /** What Parley needs to act for a page; never rendered. */
     record Credentials(String pageId, long accountId, String appId, String appSecret, String token, String status) {}
 
-    private static final String PAGE = "SELECT page_id, page_name, picture_url, app_id, status, last_error, created_at FROM messenger_pages";
+    // The picture Parley serves (Meta's CDN URL expires): its own path when one was kept.
+    private static final String PAGE = """
+            SELECT page_id, page_name,
+                   CASE WHEN picture IS NULL THEN NULL ELSE '/v2/channels/messenger/pages/' || page_id || '/picture' END,
+                   app_id, status, last_error, created_at FROM messenger_pages""";
 
     private Pages() {}
 
@@ -46,18 +50,19 @@ final class Pages {
 
     /** Connects a page, or reconnects it with new secrets; a page belongs to one account. False: another account has it. */
     static boolean save(Handle h, long accountId, String appId, String appSecret, String verifyToken, String pageId,
-                        String token, String name, String pictureUrl) {
+                        String token, String name, String pictureUrl, byte[] picture, String pictureType) {
         return h.createUpdate("""
                         INSERT INTO messenger_pages (page_id, account_id, app_id, app_secret, verify_token, page_access_token,
-                                                     page_name, picture_url)
-                        VALUES (:p, :a, :app, :secret, :verify, :token, :name, :pic)
+                                                     page_name, picture_url, picture, picture_type)
+                        VALUES (:p, :a, :app, :secret, :verify, :token, :name, :pic, :bytes, :type)
                         ON CONFLICT (page_id) DO UPDATE SET app_id = :app, app_secret = :secret, verify_token = :verify,
-                            page_access_token = :token, page_name = :name, picture_url = :pic, status = 'connected',
+                            page_access_token = :token, page_name = :name, picture_url = :pic, picture = :bytes,
+                            picture_type = :type, status = 'connected',
                             last_error = NULL, admins_told_at = NULL, updated_at = now()
                         WHERE messenger_pages.account_id = :a""")
                 .bind("p", pageId).bind("a", accountId).bind("app", appId).bind("secret", appSecret)
                 .bind("verify", verifyToken).bind("token", token).bind("name", name).bind("pic", pictureUrl)
-                .execute() == 1;
+                .bind("bytes", picture).bind("type", pictureType).execute() == 1;
     }
 
     static boolean delete(Handle h, long accountId, String pageId) {

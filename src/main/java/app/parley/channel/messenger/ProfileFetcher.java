@@ -38,11 +38,22 @@ final class ProfileFetcher implements Jobs.Handler {
     @Override
     public Jobs.Outcome run(Jobs.Job job) {
         String[] key = job.payload().split(":", 2);
-        String pageId = key[0];
-        String psid = key[1];
+        return fetch(key[0], key[1], job);
+    }
+
+    /**
+     * Tried at once when a new customer first writes, so their first message already shows their name; the job
+     * queued beside it retries if this fails, and finds nothing to do if it worked.
+     */
+    void now(String pageId, String psid) {
+        fetch(pageId, psid, null);
+    }
+
+    private Jobs.Outcome fetch(String pageId, String psid, Jobs.Job job) {
         Optional<Target> target = gate.call(() -> jdbi.withHandle(h -> h.createQuery("""
                         SELECT c.account_id, c.visitor_id, p.page_access_token FROM messenger_contacts c
-                        JOIN messenger_pages p ON p.page_id = c.page_id WHERE c.page_id = :p AND c.psid = :s""")
+                        JOIN messenger_pages p ON p.page_id = c.page_id
+                        WHERE c.page_id = :p AND c.psid = :s AND c.profile_fetched_at IS NULL""")
                 .bind("p", pageId).bind("s", psid)
                 .map((rs, ctx) -> new Target(rs.getLong(1), rs.getLong(2), rs.getString(3))).findOne()));
         if (target.isEmpty()) return new Jobs.Outcome.Done(Jobs.Write.NOTHING);
@@ -82,6 +93,7 @@ final class ProfileFetcher implements Jobs.Handler {
     }
 
     static Jobs.Outcome again(Jobs.Job job, String error) {
+        if (job == null) return new Jobs.Outcome.RetryAt(Instant.now(), error, Jobs.Write.NOTHING);
         if (job.attempts() >= MAX_ATTEMPTS) return new Jobs.Outcome.Dead(error, Jobs.Write.NOTHING);
         return new Jobs.Outcome.RetryAt(Instant.now().plusSeconds(Math.min(3600, 5L << job.attempts())), error, Jobs.Write.NOTHING);
     }

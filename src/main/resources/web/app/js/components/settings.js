@@ -9,9 +9,11 @@ import { fullTime, ago } from '../format.js';
 import { Avatar, EmptyState, Spinner, TagChip, Popover } from './common.js';
 import { roleLabel } from './topbar.js';
 import { Webhooks } from './webhooks.js';
+import { MessengerSettings } from './messenger.js';
 import {
   UsersIcon, TagIcon, CodeIcon, KeyIcon, CopyIcon, TrashIcon, LockIcon, PlusIcon, ChevronDownIcon, SendIcon,
 } from '../icons.js';
+import { MessengerIcon } from '../icons.js';
 
 const SECTIONS = [
   ['agents', 'Agents', UsersIcon],
@@ -20,12 +22,13 @@ const SECTIONS = [
   ['install', 'Chat box', CodeIcon],
   ['tokens', 'API tokens', KeyIcon],
   ['webhooks', 'Webhooks', SendIcon],
+  ['messenger', 'Channels: Messenger', MessengerIcon],
 ];
 
 export function Settings({ section }) {
   const s = useStore();
   if (!isAdmin(s.me)) return html`<${NotAllowed}/>`;
-  const Section = { agents: Agents, groups: Groups, tags: Tags, install: Install, tokens: Tokens, webhooks: Webhooks }[section] || Agents;
+  const Section = { agents: Agents, groups: Groups, tags: Tags, install: Install, tokens: Tokens, webhooks: Webhooks, messenger: MessengerSettings }[section] || Agents;
   return html`<div class="settings">
     <nav class="settings-nav" aria-label="Settings">
       <h1>Settings</h1>

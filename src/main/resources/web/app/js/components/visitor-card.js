@@ -8,6 +8,7 @@ import { mergeConversation } from '../conversations.js';
 import { visitorName, safeHttpUrl, describeUserAgent, ago, fullTime } from '../format.js';
 import { Avatar, Spinner } from './common.js';
 import { GlobeIcon } from '../icons.js';
+import { isMessenger, MessengerCardSection } from './messenger.js';
 
 async function loadVisitor(id) {
   try {
@@ -55,7 +56,8 @@ export function VisitorCard({ conversationId }) {
     ${v && v.error ? html`<p class="muted small pad">${v.error}</p>` : null}
     <${ContactForm} key=${`contact-${visitorId}`} visitorId=${visitorId} contactId=${c.contact_id} values=${merged} conversationId=${c.id}/>
     <${NoteForm} key=${`note-${visitorId}`} visitorId=${visitorId} note=${merged.note || ''}/>
-    <${VisitSection} v=${merged} c=${c} now=${s.now}/>
+    <${MessengerCardSection} c=${c}/>
+    ${isMessenger(c) ? null : html`<${VisitSection} v=${merged} c=${c} now=${s.now}/>`}
     <${VariablesSection} variables=${{ ...(merged.variables || {}), ...(c.variables || {}) }}/>
     <${HistorySection} c=${c}/>
   </aside>`;

@@ -37,9 +37,7 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class FakeGraph implements AutoCloseable {
     public static final String VERSION = "v19.0";
     private static final ObjectMapper JSON = new ObjectMapper();
-    /** A 1×1 PNG. */
-    public static final byte[] PNG = java.util.Base64.getDecoder().decode(
-            "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==");
+    private final Map<String, byte[]> files = new ConcurrentHashMap<>();
     private static final Set<String> TAGS = Set.of("HUMAN_AGENT", "CONFIRMED_EVENT_UPDATE", "POST_PURCHASE_UPDATE", "ACCOUNT_UPDATE");
 
     /** One request as it came. */
@@ -70,6 +68,21 @@ public final class FakeGraph implements AutoCloseable {
 
     public String cdn(String name) {
         return url() + "/cdn/" + name;
+    }
+
+    /**
+     * The PNG the "CDN" serves at {@code /cdn/<name>}: a person's or a page's picture with initials, else a photo of
+     * a teapot, so screenshots look like a shop's day.
+     */
+    public byte[] file(String name) {
+        return files.computeIfAbsent(name, n -> {
+            if (n.startsWith("profile-")) {
+                String[] p = profiles.getOrDefault(n.substring(8, n.length() - 4), new String[] {"?", "?"});
+                return FakeImages.initials("" + p[0].charAt(0) + p[1].charAt(0), new java.awt.Color(0x7048e8));
+            }
+            if (n.startsWith("page-")) return FakeImages.initials("TC", new java.awt.Color(0x0866ff));
+            return FakeImages.teapot();
+        });
     }
 
     public FakeGraph page(String pageId, String name, String token) {
@@ -132,9 +145,10 @@ public final class FakeGraph implements AutoCloseable {
             String path = ex.getRequestURI().getPath();
             String query = ex.getRequestURI().getRawQuery();
             if (path.startsWith("/cdn/")) {
+                byte[] png = file(path.substring(5));
                 ex.getResponseHeaders().add("Content-Type", "image/png");
-                ex.sendResponseHeaders(200, PNG.length);
-                ex.getResponseBody().write(PNG);
+                ex.sendResponseHeaders(200, png.length);
+                ex.getResponseBody().write(png);
                 return;
             }
             byte[] raw = ex.getRequestBody().readAllBytes();

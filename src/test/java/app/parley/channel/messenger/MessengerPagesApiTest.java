@@ -51,7 +51,7 @@ class MessengerPagesApiTest {
         JsonNode page = list.path("pages").get(0);
         assertThat(page.path("page_id").asText()).isEqualTo(PAGE);
         assertThat(page.path("name").asText()).isEqualTo("Teapot Corner");
-        assertThat(page.path("picture_url").asText()).startsWith(world.graph.url() + "/cdn/");
+        assertThat(page.path("picture_url").asText()).isEqualTo("/v2/channels/messenger/pages/" + PAGE + "/picture");
         assertThat(page.path("status").asText()).isEqualTo("connected");
         String text = Json.write(list);
         assertThat(text).doesNotContain(APP_SECRET).doesNotContain(TOKEN).doesNotContain(VERIFY_TOKEN);

@@ -128,7 +128,7 @@ class MessengerWebhookTest {
         await("the visitor's name", () -> "Jana Nováková".equals(world.owner.get("/v2/conversations/" + conversation).path("visitor").path("name").asText()));
         byte[] picture = world.jdbi().withHandle(h -> h.createQuery("SELECT picture FROM messenger_contacts WHERE psid = :p")
                 .bind("p", VISITOR_A).mapTo(byte[].class).one());
-        assertThat(picture).isEqualTo(FakeGraph.PNG);
+        assertThat(picture).isEqualTo(world.graph.file("profile-" + VISITOR_A + ".png"));
         // The sender id is an identifier: stored whole, never masked, although it is 16 digits long.
         assertThat(count("SELECT count(*) FROM messenger_contacts WHERE psid = ?", VISITOR_A)).isEqualTo(1);
         JsonNode facts = world.owner.get("/v2/channels/messenger/conversations/" + conversation);
@@ -182,7 +182,7 @@ class MessengerWebhookTest {
                 HttpResponse.BodyHandlers.ofByteArray());
         assertThat(file.statusCode()).isEqualTo(200);
         assertThat(file.headers().firstValue("Content-Type")).contains("image/png");
-        assertThat(file.body()).isEqualTo(FakeGraph.PNG);
+        assertThat(file.body()).isEqualTo(FakeImages.teapot());
         // Not for strangers: the file is behind the agents' sign-in.
         assertThat(java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
                 java.net.URI.create(world.parley.baseUrl() + "/v2/channels/messenger/messages/" + m.id() + "/attachments/0")).build(),

@@ -45,11 +45,20 @@ public final class MessengerWorld implements AutoCloseable {
     public final TestParley.Api owner;
 
     public MessengerWorld() throws IOException {
+        this(true);
+    }
+
+    /** {@code connect}: false leaves the page for the test to connect (through the dashboard). */
+    public MessengerWorld(boolean connect) throws IOException {
         graph = new FakeGraph().page(PAGE, "Teapot Corner", TOKEN)
                 .person(VISITOR_A, "Jana", "Nováková").person(VISITOR_B, "Petr", "Dvořák");
         parley = TestParley.start(Map.of("PARLEY_GRAPH_API_URL", graph.url(), "PARLEY_BACKBONE_POLL_MS", "200",
                 "PARLEY_MESSENGER_RETRY_BASE_MS", "50"));
         owner = parley.owner();
+        if (connect) connect();
+    }
+
+    public void connect() {
         owner.expect(201, "POST", "/v2/channels/messenger", Map.of("app_id", PARLEY_APP_ID, "app_secret", APP_SECRET,
                 "verify_token", VERIFY_TOKEN, "page_id", PAGE, "page_access_token", TOKEN));
     }
