@@ -111,7 +111,7 @@ final class InboundProcessor implements Jobs.Handler {
                     if (echo.mid() == null || !known.add(echo.mid()) || page.appId().equals(echo.appId())) continue;
                     Who w = who(who, page, echo.psid());
                     ObjectNode data = data(echo.mid());
-                    ((ObjectNode) data.get("messenger")).put("sent_from", "facebook").put("app_id", echo.appId());
+                    ((ObjectNode) data.get("messenger")).put("sent_outside_parley", true).put("app_id", echo.appId());
                     attachmentsData(data, echo.attachments());
                     writes.add(inbound.echo(arrival(w, echo.mid(), text(echo.text()), preview(echo.attachments()),
                             Json.write(data), echo.at()), (tx, m) -> recordIn(tx.handle(), page, echo.psid(), m, "echo", echo.at(), echo.attachments())));

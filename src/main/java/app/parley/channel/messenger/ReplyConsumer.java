@@ -1,5 +1,8 @@
 package app.parley.channel.messenger;
 
+import app.parley.conversation.Channel;
+import app.parley.conversation.MessageKind;
+import app.parley.conversation.MessageSubType;
 import app.parley.core.Json;
 import app.parley.store.EventHandler;
 import app.parley.store.EventType;
@@ -27,11 +30,12 @@ final class ReplyConsumer implements EventHandler {
         for (LoggedEvent e : events) {
             if (!EventType.MESSAGE_CREATED.wire().equals(e.event().type()) || e.event().agentPayload() == null) continue;
             JsonNode m = Json.tree(e.event().agentPayload());
-            if (!"facebook".equals(m.path("channel").asText()) || !"message".equals(m.path("kind").asText())) continue;
-            String subType = m.path("sub_type").asText();
+            if (!Channel.FACEBOOK.wire().equals(m.path("channel").asText())
+                    || !MessageKind.MESSAGE.wire().equals(m.path("kind").asText())) continue;
+            MessageSubType subType = MessageSubType.fromWire(m.path("sub_type").asText());
             // The customer's own messages and the shop's replies typed in Facebook came from Messenger: nothing to send.
-            if (!(subType.equals("agent") || subType.equals("bot")) || m.path("data").has("messenger")) continue;
-            boolean human = subType.equals("agent") && m.path("agent").hasNonNull("id");
+            if (!(subType == MessageSubType.AGENT || subType == MessageSubType.BOT) || m.path("data").has("messenger")) continue;
+            boolean human = subType == MessageSubType.AGENT && m.path("agent").hasNonNull("id");
             long messageId = m.path("id").asLong();
             int made = h.createUpdate("""
                             INSERT INTO messenger_messages (message_id, account_id, conversation_id, page_id, psid, direction,

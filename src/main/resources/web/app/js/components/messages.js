@@ -106,7 +106,7 @@ function Message({ m, grouped, visitorName, visitorKey, seen, lastSeen, onRetry,
   }
   const fromVisitor = m.sub_type === 'contact';
   const note = m.kind === 'note';
-  const viaFacebook = m.data && m.data.messenger && m.data.messenger.sent_from === 'facebook';
+  const viaFacebook = m.data && m.data.messenger && m.data.messenger.sent_outside_parley === true;
   const author = fromVisitor ? visitorName : (m.agent && m.agent.name) || (m.sub_type === 'bot' ? 'Bot' : viaFacebook ? 'Page admin' : 'Agent');
   const cls = `msg ${fromVisitor ? 'msg-in' : 'msg-out'} ${note ? 'msg-note' : ''} ${grouped ? 'grouped' : ''}`
     + `${m.pending ? ' pending' : ''}${m.failed ? ' failed' : ''}`;

@@ -196,7 +196,7 @@ export function MessengerMessageExtra({ f, m }) {
       return html`<span key=${a.index} class="muted small">${st && st.error ? `The ${a.type} could not be fetched from Facebook.` : `Fetching the ${a.type} from Facebook…`}</span>`;
     })}</div>`);
   }
-  if (data && data.sent_from === 'facebook') parts.push(html`<span class="messenger-note">Sent from Facebook</span>`);
+  if (data && data.sent_outside_parley === true) parts.push(html`<span class="messenger-note">Sent from Facebook</span>`);
   if (data && data.postback) parts.push(html`<span class="messenger-note">Button tapped</span>`);
   if (s && s.reaction_emoji) {
     parts.push(html`<span class="messenger-reaction" title=${`The customer reacted: ${s.reaction || ''}`}>${s.reaction_emoji}</span>`);

@@ -226,7 +226,8 @@ class MessengerWebhookTest {
         Row echo = echoes.getFirst();
         assertThat(echo.text()).isEqualTo("Hi, yes – we ship to Slovakia, delivery takes 2–3 working days.");
         assertThat(echo.subType()).isEqualTo("agent");
-        assertThat(Json.tree(echo.data()).path("messenger").path("sent_from").asText()).isEqualTo("facebook");
+        assertThat(Json.tree(echo.data()).path("messenger").path("sent_outside_parley").asBoolean()).isTrue();
+        assertThat(Json.tree(echo.data()).path("messenger").path("app_id").asText()).isEqualTo(PAGE_INBOX_APP_ID);
         assertThat(world.owner.get("/v2/conversations/" + conversation).path("status").asText()).isEqualTo("closed");
         assertThat(count("SELECT contact_message_count FROM conversations WHERE id = ?", conversation)).isEqualTo(fromContact);
         // Nothing goes back to Messenger: it came from there.
