@@ -56,21 +56,39 @@ final class InboundProcessor implements Jobs.Handler {
         this.jobsEnqueued = jobsEnqueued;
     }
 
+    /**
+     * Takes this job's body and the unprocessed ones stored after it (in arrival order, at most {@link #BATCH}): under
+     * load, one run, one de-duplication query and one journal batch serve many POSTs; their own jobs then find
+     * their bodies done and end at once.
+     */
     @Override
     public Jobs.Outcome run(Jobs.Job job) {
         long id = Long.parseLong(job.payload());
-        Optional<byte[]> body = gate.call(() -> jdbi.withHandle(h -> h.createQuery(
-                        "SELECT body FROM messenger_inbox WHERE id = :id AND processed_at IS NULL")
-                .bind("id", id).mapTo(byte[].class).findOne()));
-        if (body.isEmpty()) return new Jobs.Outcome.Done(Jobs.Write.NOTHING);
-        process(Json.tree(new String(body.get(), java.nio.charset.StandardCharsets.UTF_8)));
-        return new Jobs.Outcome.Done(h -> h.createUpdate("UPDATE messenger_inbox SET processed_at = now() WHERE id = :id")
-                .bind("id", id).execute());
+        record Body(long id, byte[] bytes) {}
+        List<Body> bodies = gate.call(() -> jdbi.withHandle(h -> h.createQuery(
+                        "SELECT id, body FROM messenger_inbox WHERE id >= :id AND processed_at IS NULL ORDER BY id LIMIT :n")
+                .bind("id", id).bind("n", BATCH).map((rs, ctx) -> new Body(rs.getLong(1), rs.getBytes(2))).list()));
+        if (bodies.isEmpty()) return new Jobs.Outcome.Done(Jobs.Write.NOTHING);
+        process(bodies.stream().map(b -> Json.tree(new String(b.bytes(), java.nio.charset.StandardCharsets.UTF_8))).toList());
+        List<Long> ids = bodies.stream().map(Body::id).toList();
+        return new Jobs.Outcome.Done(h -> h.createUpdate("UPDATE messenger_inbox SET processed_at = now() WHERE id = ANY(:ids)")
+                .bindArray("ids", Long.class, ids).execute());
     }
 
-    void process(JsonNode root) {
+    private static final int BATCH = 50;
+
+    void process(List<JsonNode> roots) {
         List<MessengerEvent> events = new ArrayList<>();
         Map<String, Pages.Credentials> pages = new HashMap<>();
+        for (JsonNode root : roots) {
+            // Within a body, timestamp order; bodies in the order they arrived.
+            events.addAll(eventsOf(root, pages));
+        }
+        apply(events, pages);
+    }
+
+    private List<MessengerEvent> eventsOf(JsonNode root, Map<String, Pages.Credentials> pages) {
+        List<MessengerEvent> events = new ArrayList<>();
         for (JsonNode entry : root.path("entry")) {
             String pageId = entry.path("id").asText("");
             Pages.Credentials page = pages.computeIfAbsent(pageId,
@@ -83,6 +101,10 @@ final class InboundProcessor implements Jobs.Handler {
             events.addAll(MessengerEvent.of(pageId, entry.path("messaging")));
         }
         events.sort(java.util.Comparator.comparing(MessengerEvent::at));
+        return events;
+    }
+
+    private void apply(List<MessengerEvent> events, Map<String, Pages.Credentials> pages) {
         Set<String> known = knownMids(events);
         Map<String, Who> who = new HashMap<>();
         List<CompletableFuture<?>> writes = new ArrayList<>();

@@ -19,8 +19,9 @@ public final class Messenger {
                      String graphApiUrl, long retryBaseMillis, int maxAttempts) {
         GraphApi graph = new GraphApi(graphApiUrl);
         TokenTrouble tokens = new TokenTrouble(jdbi);
-        this.webhook = new MessengerWebhook(jdbi, jobs::wake);
-        this.channel = new MessengerChannel(jdbi, graph);
+        AppSecrets secrets = new AppSecrets(jdbi);
+        this.webhook = new MessengerWebhook(jdbi, secrets, jobs::wake);
+        this.channel = new MessengerChannel(jdbi, graph, secrets);
         ProfileFetcher profiles = new ProfileFetcher(jdbi, jobs.gate(), graph, new ChannelVisitors(journal), tokens);
         jobs.register(InboundProcessor.KIND, new InboundProcessor(jdbi, jobs.gate(), new ChannelInbound(journal),
                 visitorActions, profiles, jobs::wake));

@@ -32,10 +32,12 @@ public final class MessengerChannel {
 
     private final Jdbi jdbi;
     private final GraphApi graph;
+    private final AppSecrets secrets;
 
-    MessengerChannel(Jdbi jdbi, GraphApi graph) {
+    MessengerChannel(Jdbi jdbi, GraphApi graph, AppSecrets secrets) {
         this.jdbi = jdbi;
         this.graph = graph;
+        this.secrets = secrets;
     }
 
     /** The account's pages, without secrets, and the webhook to paste into Meta's app settings. */
@@ -85,11 +87,13 @@ public final class MessengerChannel {
                 picture == null ? null : Input.url("picture", picture), img == null ? null : img.content(),
                 img == null ? null : img.contentType()));
         if (!saved) throw new Refusal(Refusal.Kind.CONFLICT, "page_taken", "This page is connected to another account.");
+        secrets.forget();
         return page(jdbi.withHandle(h -> Pages.page(h, accountId, pageId)).orElseThrow());
     }
 
     public void disconnect(long accountId, String pageId) {
         if (!jdbi.withHandle(h -> Pages.delete(h, accountId, pageId))) throw Refusal.notFound("The page");
+        secrets.forget();
     }
 
     /** A Messenger conversation's channel facts, for an agent who may see it. */

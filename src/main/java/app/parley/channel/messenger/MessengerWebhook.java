@@ -17,9 +17,11 @@ public final class MessengerWebhook {
 
     private final Jdbi jdbi;
     private final Runnable jobsEnqueued;
+    private final AppSecrets secrets;
 
-    MessengerWebhook(Jdbi jdbi, Runnable jobsEnqueued) {
+    MessengerWebhook(Jdbi jdbi, AppSecrets secrets, Runnable jobsEnqueued) {
         this.jdbi = jdbi;
+        this.secrets = secrets;
         this.jobsEnqueued = jobsEnqueued;
     }
 
@@ -35,7 +37,7 @@ public final class MessengerWebhook {
 
     public Received receive(byte[] body, String signature) {
         if (signature == null || !signature.startsWith("sha256=")) return Received.UNSIGNED;
-        if (!HubSignature.valid(signature, body, jdbi.withHandle(Pages::appSecrets))) return Received.BAD_SIGNATURE;
+        if (!HubSignature.valid(signature, body, secrets.get())) return Received.BAD_SIGNATURE;
         jdbi.useTransaction(h -> {
             long id = h.createQuery("INSERT INTO messenger_inbox (body) VALUES (:b) RETURNING id").bind("b", body)
                     .mapTo(Long.class).one();
