@@ -125,7 +125,7 @@ public final class MessengerChannel {
             if (contact.isEmpty()) throw Refusal.notFound("The Messenger conversation");
             Map<String, Object> k = contact.get();
             out.put("conversation_id", conversationId);
-            out.put("page", Map.of("id", k.get("page_id"), "name", String.valueOf(k.get("page_name")),
+            out.put("page", Map.of("id", k.get("page_id"), "name", k.get("page_name") == null ? "Page " + k.get("page_id") : k.get("page_name"),
                     "picture_url", k.get("page_picture_url") == null ? "" : k.get("page_picture_url"),
                     "status", k.get("page_status") == null ? "disconnected" : k.get("page_status"),
                     "inbox_url", "https://www.facebook.com/" + k.get("page_id") + "/inbox"));

@@ -201,6 +201,19 @@ class MessengerWebhookTest {
     }
 
     @Test
+    @Order(8)
+    void aReplyToAMessageKeepsWhatItRepliesTo() {
+        String mid = byMid("m_4111111111111111cardlikemid").clientId();
+        String reply = "{\"sender\":{\"id\":\"" + VISITOR_A + "\"},\"recipient\":{\"id\":\"" + PAGE + "\"},\"timestamp\":"
+                + System.currentTimeMillis() + ",\"message\":{\"mid\":\"m_replying\",\"text\":\"That one, yes\",\"reply_to\":{\"mid\":\"" + mid + "\"}}}";
+        world.post(entry(PAGE, reply));
+        world.processed();
+        Row m = messages(VISITOR_A).getLast();
+        assertThat(m.text()).isEqualTo("That one, yes");
+        assertThat(Json.tree(m.data()).path("messenger").path("reply_to").asText()).isEqualTo(mid);
+    }
+
+    @Test
     @Order(9)
     void aPostbackShowsTheButtonTitleOnce() throws Exception {
         world.post(payload("postback.json"));
