@@ -116,7 +116,7 @@ final class InboundProcessor implements Jobs.Handler {
                     if (t.mid() == null || !known.add(t.mid())) continue;
                     Who w = who(who, page, t.psid());
                     writes.add(inbound.arrive(arrival(w, t.mid(), text(t.text()), preview(t.attachments()),
-                            textData(t), t.at()), (tx, m) -> recordIn(tx.handle(), page, t.psid(), m, "in", t.at(), t.attachments())));
+                            textData(t), t.at()), (tx, m) -> recordIn(tx, page, t.psid(), m, "in", t.at(), t.attachments())));
                 }
                 case MessengerEvent.Postback p -> {
                     if (!known.add(p.mid())) continue;
@@ -125,7 +125,7 @@ final class InboundProcessor implements Jobs.Handler {
                     ((ObjectNode) data.get("messenger")).put("postback", p.payload());
                     String title = text(p.title() == null ? p.payload() : p.title());
                     writes.add(inbound.arrive(arrival(w, p.mid(), title, null, Json.write(data), p.at()),
-                            (tx, m) -> recordIn(tx.handle(), page, p.psid(), m, "in", p.at(), List.of())));
+                            (tx, m) -> recordIn(tx, page, p.psid(), m, "in", p.at(), List.of())));
                 }
                 case MessengerEvent.Echo echo -> {
                     // Parley's own reply (its mid is known, or it is our app's and its Send API answer is still on the
@@ -136,7 +136,7 @@ final class InboundProcessor implements Jobs.Handler {
                     ((ObjectNode) data.get("messenger")).put("sent_outside_parley", true).put("app_id", echo.appId());
                     attachmentsData(data, echo.attachments());
                     writes.add(inbound.echo(arrival(w, echo.mid(), text(echo.text()), preview(echo.attachments()),
-                            Json.write(data), echo.at()), (tx, m) -> recordIn(tx.handle(), page, echo.psid(), m, "echo", echo.at(), echo.attachments())));
+                            Json.write(data), echo.at()), (tx, m) -> recordIn(tx, page, echo.psid(), m, "echo", echo.at(), echo.attachments())));
                 }
                 case MessengerEvent.Delivery d -> gate.call(() -> jdbi.withHandle(h -> h.createUpdate("""
                                 UPDATE messenger_messages SET delivery_status = 'delivered', delivered_at = coalesce(delivered_at, :wm)
@@ -223,22 +223,14 @@ final class InboundProcessor implements Jobs.Handler {
                 at.atOffset(ZoneOffset.UTC));
     }
 
-    /** Parley's row beside the message, in its transaction: the mid (de-duplication), the attachments to fetch. */
-    private static void recordIn(Handle h, Pages.Credentials page, String psid, app.parley.conversation.Message m,
+    /** Parley's rows beside the message, in its transaction: the mid (de-duplication), the attachments to fetch. */
+    private static void recordIn(app.parley.store.Tx tx, Pages.Credentials page, String psid, app.parley.conversation.Message m,
                                  String direction, Instant at, List<MessengerEvent.Attachment> attachments) {
-        h.createUpdate("""
-                        INSERT INTO messenger_messages (message_id, mid, account_id, conversation_id, page_id, psid, direction, sent_at)
-                        VALUES (:id, :mid, :a, :c, :p, :s, :d, :at) ON CONFLICT DO NOTHING""")
-                .bind("id", m.id()).bind("mid", m.clientId()).bind("a", m.accountId()).bind("c", m.conversationId())
-                .bind("p", page.pageId()).bind("s", psid).bind("d", direction).bind("at", Timestamp.from(at)).execute();
-        if (direction.equals("in")) {
-            h.createUpdate("""
-                            UPDATE messenger_contacts SET last_inbound_at = greatest(coalesce(last_inbound_at, :at), :at)
-                            WHERE page_id = :p AND psid = :s""")
-                    .bind("at", Timestamp.from(at)).bind("p", page.pageId()).bind("s", psid).execute();
-        }
-        for (int i = 0; i < attachments.size(); i++) {
-            MessengerEvent.Attachment a = attachments.get(i);
+        InboundRows.of(tx).add(new InboundRows.Row(m.id(), m.clientId(), m.accountId(), m.conversationId(), page.pageId(),
+                psid, direction, at));
+        if (attachments.isEmpty()) return;
+        Handle h = tx.handle();
+        for (MessengerEvent.Attachment a : attachments) {
             long attachmentId = h.createQuery("""
                             INSERT INTO messenger_attachments (message_id, account_id, type, source_url)
                             VALUES (:m, :a, :t, :u) RETURNING id""")
