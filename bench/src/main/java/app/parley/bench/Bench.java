@@ -151,7 +151,7 @@ public final class Bench {
         row("PostgreSQL single-row commits/s: 1 conn / 8 conns", fmt(pg.oneConnection()) + " / " + fmt(pg.eightConnections()),
                 "reference, same PostgreSQL, same run; " + pg.settings());
         if (visitors > 0) {
-        if (messenger != null) messenger.start(intOpt("messenger-senders", 4), intOpt("messenger-customers", 200));
+        if (messenger != null) messenger.start(intOpt("messenger-senders", 1), intOpt("messenger-customers", 200));
         LoopResult a = closedLoop("A", visitors, 0, warmup, window);
         if (messenger != null) messenger.stop();
         row(String.format("msg/s end to end, %d visitors closed loop", visitors), fmt(a.acked),
@@ -165,7 +165,7 @@ public final class Bench {
         if (messenger != null) {
             row("  Messenger webhook events processed /s", fmt(a.messengerProcessed),
                     String.format("stored as messages, while the chat above ran; signed POSTs of 10, %d senders; answered %,.0f events/s",
-                            intOpt("messenger-senders", 4), a.messengerPosted));
+                            intOpt("messenger-senders", 1), a.messengerPosted));
             messengerBacklog();
         }
         }

@@ -75,7 +75,8 @@ final class InboundProcessor implements Jobs.Handler {
                 .bindArray("ids", Long.class, ids).execute());
     }
 
-    private static final int BATCH = 50;
+    // Small enough that one journal batch of Messenger messages never holds the chat back for long.
+    private static final int BATCH = 5;
 
     void process(List<JsonNode> roots) {
         List<MessengerEvent> events = new ArrayList<>();
