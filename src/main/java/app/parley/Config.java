@@ -42,7 +42,10 @@ public record Config(
         Path geoipDb,
         int pageViewQueue,
 
-        boolean searchIndexing) {
+        boolean searchIndexing,
+
+        String graphApiUrl,
+        int messengerRetryBaseMillis) {
 
     public static Config load(Map<String, String> env) {
         Map<String, String> values = new HashMap<>(fileValues(env));
@@ -86,7 +89,11 @@ public record Config(
                     positive(values, "PARLEY_PAGE_VIEW_QUEUE", 200_000),
 
                     // Off only to measure what indexing costs the chat (bench/): searches then miss new messages.
-                    Boolean.parseBoolean(values.getOrDefault("PARLEY_SEARCH_INDEXING", "true")));
+                    Boolean.parseBoolean(values.getOrDefault("PARLEY_SEARCH_INDEXING", "true")),
+
+                    // Facebook Messenger (docs/MESSENGER.md): another Graph API base for tests; the send retries' first pause.
+                    values.getOrDefault("PARLEY_GRAPH_API_URL", "https://graph.facebook.com"),
+                    positive(values, "PARLEY_MESSENGER_RETRY_BASE_MS", 10_000));
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("A numeric setting is not a number: " + e.getMessage(), e);
         }
@@ -110,7 +117,8 @@ public record Config(
         return new Config(host, newPort, dataDir, postgresBinaries, databaseUrl, databaseUser, databasePassword, ownerEmail,
                 ownerPassword, accountName, eventRetentionDays, secureCookies, visitorMessageRate, newVisitorsPerIpPerMinute,
                 newConversationsPerIpPerMinute, passwordHashConcurrency, backbonePollMillis, webhookRetryBaseMillis,
-                webhookMaxAttempts, visitorLeftGraceMillis, mail, trustedProxies, geoipDb, pageViewQueue, searchIndexing);
+                webhookMaxAttempts, visitorLeftGraceMillis, mail, trustedProxies, geoipDb, pageViewQueue, searchIndexing,
+                graphApiUrl, messengerRetryBaseMillis);
     }
 
     private static Map<String, String> fileValues(Map<String, String> env) {

@@ -9,6 +9,7 @@ import app.parley.account.Presence;
 import app.parley.account.Role;
 import app.parley.account.Team;
 import app.parley.account.Tokens;
+import app.parley.channel.messenger.Messenger;
 import app.parley.contact.Arrivals;
 import app.parley.contact.Contacts;
 import app.parley.contact.VisitorCard;
@@ -20,6 +21,7 @@ import app.parley.conversation.VisitorActions;
 import app.parley.conversation.VisitorThread;
 import app.parley.http.AgentSocket;
 import app.parley.http.Http;
+import app.parley.http.MessengerRoutes;
 import app.parley.http.Routes;
 import app.parley.http.SearchRoutes;
 import app.parley.http.VisitorRoutes;
@@ -123,6 +125,8 @@ public final class Parley implements AutoCloseable {
                 () -> config.mail().publicUrl() != null ? config.mail().publicUrl() : "http://localhost:" + this.port()));
         jobs.register(app.parley.notify.NotifySend.KIND, new app.parley.notify.NotifySend(email::sendNotice,
                 config.mail().retryBaseMillis()));
+        Messenger messenger = new Messenger(jdbi, journal, jobs, consumers, visitorActions, config.graphApiUrl(),
+                config.messengerRetryBaseMillis(), 8);
         Routes routes = new Routes(accounts, inbox, auth, team, agentActions, card, new Contacts(journal, jdbi), presence,
                 config.secureCookies(), config.passwordHashConcurrency(), new Webhooks(jdbi, jobs::wake, visitorPresence::subscriptionsChanged));
         // Visitor tracking (issue #11): page views take their own batched writer, never the journal.
@@ -148,6 +152,7 @@ public final class Parley implements AutoCloseable {
             mailRoutes.register(r);
             visitorRoutes.register(r);
             searchRoutes.register(r);
+            new MessengerRoutes(auth, messenger.webhook(), messenger.channel()).register(r);
             r.ws("/ws/visitor", visitorSocket::configure);
             r.ws("/ws/agent", agentSocket::configure);
         });

@@ -28,7 +28,8 @@ import org.junit.jupiter.api.Test;
 @AnalyzeClasses(packages = "app.parley", importOptions = ImportOption.DoNotIncludeTests.class)
 class ArchitectureTest {
     private static final String[] FEATURES = {"app.parley.account..", "app.parley.conversation..", "app.parley.contact..",
-            "app.parley.webhook..", "app.parley.channel.email..", "app.parley.notify..", "app.parley.tracking..", "app.parley.search.."};
+            "app.parley.webhook..", "app.parley.channel.email..", "app.parley.notify..", "app.parley.tracking..", "app.parley.search..",
+            "app.parley.channel.messenger.."};
 
     @ArchTest
     static final ArchRule eachLayerUsesOnlyTheLayersBelowIt = layeredArchitecture().consideringOnlyDependenciesInLayers()
@@ -101,6 +102,15 @@ class ArchitectureTest {
     static final ArchRule noFeatureUsesSearch = noClasses().that().resideInAnyPackage("app.parley.account..",
                     "app.parley.conversation..", "app.parley.contact..", "app.parley.webhook..")
             .should().dependOnClassesThat().resideInAPackage("app.parley.search..");
+    // Messenger comes after account, conversation and contact; no other feature uses it, and it uses no webhook.
+    @ArchTest
+    static final ArchRule messengerUsesNoWebhooks = noClasses().that().resideInAPackage("app.parley.channel.messenger..")
+            .should().dependOnClassesThat().resideInAPackage("app.parley.webhook..");
+
+    @ArchTest
+    static final ArchRule noFeatureUsesMessenger = noClasses().that().resideInAnyPackage("app.parley.account..",
+                    "app.parley.conversation..", "app.parley.contact..", "app.parley.webhook..")
+            .should().dependOnClassesThat().resideInAPackage("app.parley.channel.messenger..");
 
     @ArchTest
     static final ArchRule httpRunsNoSql = noClasses().that().resideInAPackage("app.parley.http..")

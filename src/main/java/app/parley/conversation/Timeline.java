@@ -20,14 +20,25 @@ final class Timeline {
     /** Stores a message without telling anyone yet: for when something must be announced before it. */
     static Message write(Tx tx, ConversationRow c, MessageKind kind, MessageSubType subType, Message.AgentRef agent,
                          String text, TimelineEvent eventType, String data, String clientId) {
-        return write(tx, c, kind, subType, agent, text, eventType, data, clientId, c.channel);
+        return write(tx, c, kind, subType, agent, text, eventType, data, clientId, c.channel, OffsetDateTime.now());
     }
 
     /** As above, on a channel other than the conversation's (a chat's reply sent by email). */
     static Message write(Tx tx, ConversationRow c, MessageKind kind, MessageSubType subType, Message.AgentRef agent,
                          String text, TimelineEvent eventType, String data, String clientId, Channel channel) {
+        return write(tx, c, kind, subType, agent, text, eventType, data, clientId, channel, OffsetDateTime.now());
+    }
+
+    /** As above, at a time the sender's platform gave (a Messenger message's own timestamp). */
+    static Message write(Tx tx, ConversationRow c, MessageKind kind, MessageSubType subType, Message.AgentRef agent,
+                         String text, TimelineEvent eventType, String data, String clientId, OffsetDateTime now) {
+        return write(tx, c, kind, subType, agent, text, eventType, data, clientId, c.channel, now);
+    }
+
+    private static Message write(Tx tx, ConversationRow c, MessageKind kind, MessageSubType subType, Message.AgentRef agent,
+                                 String text, TimelineEvent eventType, String data, String clientId, Channel channel,
+                                 OffsetDateTime now) {
         MessageBatch batch = MessageBatch.of(tx);
-        OffsetDateTime now = OffsetDateTime.now();
         Message m = new Message(batch.nextId(), c.accountId, c.id, clientId, kind, subType, channel, text, agent,
                 eventType, data, now);
         batch.insert(m);

@@ -5,7 +5,7 @@
 import { useEffect, useState } from 'preact/hooks';
 
 const TABS = new Set(['all', 'primary', 'new', 'mine', 'resolved']);
-const SECTIONS = new Set(['agents', 'groups', 'tags', 'install', 'tokens', 'webhooks', 'email', 'notifications', 'visitors']);
+const SECTIONS = new Set(['agents', 'groups', 'tags', 'install', 'tokens', 'webhooks', 'email', 'notifications', 'visitors', 'messenger']);
 
 export function parseRoute(hash) {
   // A search keeps its filter after "?" (#/conversations/resolved?q=refund&rating=bad): shareable, kept on reload.

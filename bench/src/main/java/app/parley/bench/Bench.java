@@ -69,6 +69,9 @@ public final class Bench {
     private interface Registration {
         void run() throws Exception;
     }
+    /** --messenger 1: signed Messenger webhook POSTs while the chat runs; null when not asked for. */
+    private MessengerLoad messenger;
+    private int pgPort;
 
     private Bench(Map<String, String> opt) {
         this.opt = opt;
@@ -125,6 +128,7 @@ public final class Bench {
         List<String> pidFile = Files.readAllLines(dataDir.resolve("postgres").resolve("postmaster.pid"));
         long postmasterPid = Long.parseLong(pidFile.get(0).trim());
         int pgPort = Integer.parseInt(pidFile.get(3).trim());
+        this.pgPort = pgPort;
         procs = new Procs(serverPid, postmasterPid);
         log("server pid %d on %s:%d, PostgreSQL postmaster pid %d on port %d, %d CPUs",
                 serverPid, HOST, port, postmasterPid, pgPort, Runtime.getRuntime().availableProcessors());
@@ -184,7 +188,9 @@ public final class Bench {
                 ? new MailLoad(HOST, intOpt("mail-port", 0), opt.getOrDefault("mail-to", "support@shop.bench"), mailSessions) : null;
         long mailAccepted0 = mails == null ? 0 : mails.accepted.sum();
         long mailStart = System.nanoTime();
+        if (messenger != null) messenger.start(intOpt("messenger-senders", 1), intOpt("messenger-customers", 200));
         LoopResult a = closedLoop("A", visitors, 0, warmup, window);
+        if (messenger != null) messenger.stop();
         if (mails != null) {
             double secs = (System.nanoTime() - mailStart) / 1e9;
             long sent = mails.accepted.sum() - mailAccepted0;
@@ -208,6 +214,12 @@ public final class Bench {
                 "1.00 = unchanged");
         double pageRate = doubleOpt("page-rate", 0);
         if (pageRate > 0) withPageViews(pgPort, visitors, warmup, window, pageRate, a.acked);
+        if (messenger != null) {
+            row("  Messenger webhook events processed /s", fmt(a.messengerProcessed),
+                    String.format("stored as messages, while the chat above ran; signed POSTs of 10, %d senders; answered %,.0f events/s",
+                            intOpt("messenger-senders", 1), a.messengerPosted));
+            messengerBacklog();
+        }
         }
 
         // 3. Closed loop with enough visitors that none passes its 5 msg/s limit: what the server can carry.
@@ -286,6 +298,11 @@ public final class Bench {
             throw new IOException("going online: " + online.statusCode() + " " + online.body());
         }
         if ("1".equals(opt.get("webhook"))) webhookRegistration = () -> registerWebhook(http, base, cookie, csrf);
+        if ("1".equals(opt.get("messenger"))) {
+            messenger = new MessengerLoad(Integer.parseInt(req("graph-port")), base);
+            messenger.connect(cookie, csrf);
+            log("Messenger page connected: signed webhook POSTs of 10 messages will run beside phase A");
+        }
         Ws ws = Ws.connect(HOST, port, null, "/ws/agent", Map.of("Cookie", cookie, "Origin", base), 15_000, 65_536);
         ws.setReadTimeout(15_000);
         // The welcome should come first; an ephemeral "tabs" frame can overtake it (noted in the report).
@@ -312,6 +329,32 @@ public final class Bench {
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
         if (created.statusCode() != 201) throw new IOException("webhook: " + created.statusCode() + " " + created.body());
         log("webhook endpoint %s registered: every message is also a signed delivery", webhooks.url());
+    }
+
+    /** Messenger events Parley has processed: customer messages stored with their mid. */
+    private long messengerStored() throws Exception {
+        if (messenger == null) return 0;
+        String url = "jdbc:postgresql://" + HOST + ":" + pgPort + "/postgres?ApplicationName=parley-bench";
+        try (var c = java.sql.DriverManager.getConnection(url, "postgres", pgPassword()); var st = c.createStatement();
+             var rs = st.executeQuery("SELECT count(*) FROM messenger_messages WHERE direction = 'in'")) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    /** After phase A: how long Parley took to process the Messenger events it had answered but not processed yet. */
+    private void messengerBacklog() throws Exception {
+        long started = System.nanoTime();
+        long posted = messenger.posted.sum();
+        long stored = messengerStored();
+        for (int i = 0; i < 1200 && stored < posted; i++) {
+            Thread.sleep(100);
+            stored = messengerStored();
+        }
+        row("  Messenger events answered / processed after phase A", posted + " / " + stored,
+                String.format("the backlog was processed %.1f s after the phase; %d POSTs refused",
+                        (System.nanoTime() - started) / 1e9, messenger.refused.sum()));
+        messenger.close();
     }
 
     /**
@@ -563,7 +606,8 @@ public final class Bench {
     // ------------------------------------------------------------------------------------------------ closed loop
 
     record LoopResult(double acked, double delivered, double rateLimited, Histogram rtt, Procs.Usage cpu,
-                      double conversationsPerSec, double webhooksDelivered) {}
+                      double conversationsPerSec, double webhooksDelivered, double messengerProcessed,
+                      double messengerPosted) {}
 
     /**
      * {@code n} visitors each send a message, wait for its ack, and send the next (no sooner than 1/rate s after
@@ -675,6 +719,8 @@ public final class Bench {
         long del0 = agent.delivered.sum();
         long rl0 = rateLimited.sum();
         long wh0 = webhooks == null ? 0 : webhooks.delivered.sum();
+        long fb0 = messengerStored();
+        long fbPosted0 = messenger == null ? 0 : messenger.posted.sum();
         rtt.getIntervalHistogram(); // drop the warm-up
         Procs.Cpu cpu0 = procs.cpu();
         StringBuilder perSecond = new StringBuilder();
@@ -690,11 +736,14 @@ public final class Bench {
         long del1 = agent.delivered.sum();
         long rl1 = rateLimited.sum();
         long wh1 = webhooks == null ? 0 : webhooks.delivered.sum();
+        long fb1 = messengerStored();
+        long fbPosted1 = messenger == null ? 0 : messenger.posted.sum();
         Histogram h = rtt.getIntervalHistogram();
         for (Thread t : threads) t.join(Duration.ofSeconds(40));
         closeAll(vs);
         LoopResult r = new LoopResult((ack1 - ack0) / (double) window, (del1 - del0) / (double) window,
-                (rl1 - rl0) / (double) window, h, usage, conversationsPerSec, (wh1 - wh0) / (double) window);
+                (rl1 - rl0) / (double) window, h, usage, conversationsPerSec, (wh1 - wh0) / (double) window,
+                (fb1 - fb0) / (double) window, (fbPosted1 - fbPosted0) / (double) window);
         log("%s: acked %,.0f/s, delivered to agent %,.0f/s, rate-limited %,.0f/s, errors %d, timeouts %d, sockets lost %d%s",
                 label, r.acked, r.delivered, r.rateLimited, errors.sum(), timeouts.sum(), closed.sum(),
                 samples.isEmpty() ? "" : "; e.g. " + samples);

@@ -11,7 +11,7 @@ import { SendIcon } from '../icons.js';
 const drafts = new Map(); // conversation id → { text, mode }
 const MAX = 10000;
 
-export function Composer({ conversationId, disabledReason }) {
+export function Composer({ conversationId, disabledReason, onTyping }) {
   const saved = drafts.get(conversationId) || { text: '', mode: 'message' };
   const [text, setText] = useState(saved.text);
   const [mode, setMode] = useState(saved.mode);
@@ -61,6 +61,7 @@ export function Composer({ conversationId, disabledReason }) {
 
   function signalTyping() {
     if (mode !== 'message') return;
+    if (onTyping) onTyping();
     const t = typingState.current;
     const now = Date.now();
     if (!t.on || now - t.sentAt > 3000) {

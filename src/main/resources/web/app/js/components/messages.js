@@ -72,7 +72,7 @@ export function eventText(m) {
   }
 }
 
-export function MessageList({ items, visitorName, visitorKey, seenUpTo, onRetry, onDiscard }) {
+export function MessageList({ items, visitorName, visitorKey, seenUpTo, onRetry, onDiscard, extra }) {
   const out = [];
   let lastDay = null;
   let lastSeenAgent = null;
@@ -93,12 +93,12 @@ export function MessageList({ items, visitorName, visitorKey, seenUpTo, onRetry,
     const key = m.id != null ? `m-${m.id}` : `c-${m.client_id}`;
     out.push(html`<${Message} key=${key} m=${m} grouped=${grouped} visitorName=${visitorName} visitorKey=${visitorKey}
       seen=${m.id != null && seenUpTo && m.id <= seenUpTo} lastSeen=${m.id === lastSeenAgent}
-      onRetry=${onRetry} onDiscard=${onDiscard}/>`);
+      onRetry=${onRetry} onDiscard=${onDiscard} extra=${extra}/>`);
   }
   return out;
 }
 
-function Message({ m, grouped, visitorName, visitorKey, seen, lastSeen, onRetry, onDiscard }) {
+function Message({ m, grouped, visitorName, visitorKey, seen, lastSeen, onRetry, onDiscard, extra }) {
   if (m.kind === 'event') {
     return html`<div class="event-line" data-kind="event" data-event-type=${m.event_type}>
       <span title=${fullTime(m.created_at)}>${eventText(m)}</span>
@@ -106,7 +106,8 @@ function Message({ m, grouped, visitorName, visitorKey, seen, lastSeen, onRetry,
   }
   const fromVisitor = m.sub_type === 'contact';
   const note = m.kind === 'note';
-  const author = fromVisitor ? visitorName : (m.agent && m.agent.name) || (m.sub_type === 'bot' ? 'Bot' : 'Agent');
+  const viaFacebook = m.data && m.data.messenger && m.data.messenger.sent_outside_parley === true;
+  const author = fromVisitor ? visitorName : (m.agent && m.agent.name) || (m.sub_type === 'bot' ? 'Bot' : viaFacebook ? 'Page admin' : 'Agent');
   const cls = `msg ${fromVisitor ? 'msg-in' : 'msg-out'} ${note ? 'msg-note' : ''} ${grouped ? 'grouped' : ''}`
     + `${m.pending ? ' pending' : ''}${m.failed ? ' failed' : ''}`;
   return html`<div class=${cls} data-kind=${m.kind} data-sub-type=${m.sub_type} data-message-id=${m.id}>
@@ -114,7 +115,8 @@ function Message({ m, grouped, visitorName, visitorKey, seen, lastSeen, onRetry,
     <div class="msg-body">
       ${note ? html`<div class="note-label"><${NoteIcon} size=${13}/> Note — only agents see this</div>` : null}
       ${m.channel === 'email' && m.data && m.data.email && m.data.email.subject ? html`<div class="email-subject muted small">${m.data.email.subject}</div>` : null}
-      <div class="bubble"><${RichText} text=${m.text}/></div>
+      ${m.text != null || !extra ? html`<div class="bubble"><${RichText} text=${m.text}/></div>` : null}
+      ${extra ? extra(m) : null}
       ${m.data && m.data.email && m.data.email.attachments && m.data.email.attachments.length ? html`<ul class="email-files">
         ${m.data.email.attachments.map((f, i) => html`<li key=${i}>${f.stored
           ? html`<a href=${`/v2/conversations/${m.conversation_id}/messages/${m.id}/attachments/${i}`} target="_blank" rel="noopener">📎 ${f.name}</a>`

@@ -11,10 +11,12 @@ import { roleLabel } from './topbar.js';
 import { Webhooks } from './webhooks.js';
 import { EmailSettings, MyNotifications } from './email-settings.js';
 import { TrackingSettings } from './tracking-settings.js';
+import { MessengerSettings } from './messenger.js';
 import {
   UsersIcon, TagIcon, CodeIcon, KeyIcon, CopyIcon, TrashIcon, LockIcon, PlusIcon, ChevronDownIcon, SendIcon,
   EnvelopeIcon, BellIcon,
 } from '../icons.js';
+import { MessengerIcon } from '../icons.js';
 
 const SECTIONS = [
   ['agents', 'Agents', UsersIcon],
@@ -26,6 +28,7 @@ const SECTIONS = [
   ['email', 'Email', EnvelopeIcon],
   ['notifications', 'My notifications', BellIcon],
   ['visitors', 'Visitors', UsersIcon],
+  ['messenger', 'Channels: Messenger', MessengerIcon],
 ];
 
 export function Settings({ section }) {
@@ -34,7 +37,7 @@ export function Settings({ section }) {
   if (section === 'notifications' && !isAdmin(s.me)) return html`<div class="settings"><main class="settings-main"><${MyNotifications}/></main></div>`;
   if (!isAdmin(s.me)) return html`<${NotAllowed}/>`;
   const Section = { agents: Agents, groups: Groups, tags: Tags, install: Install, tokens: Tokens, webhooks: Webhooks,
-    email: EmailSettings, notifications: MyNotifications, visitors: TrackingSettings }[section] || Agents;
+    email: EmailSettings, notifications: MyNotifications, visitors: TrackingSettings, messenger: MessengerSettings }[section] || Agents;
   return html`<div class="settings">
     <nav class="settings-nav" aria-label="Settings">
       <h1>Settings</h1>

@@ -14,6 +14,9 @@ import { Avatar, Popover, Spinner, EmptyState, TagChip } from './common.js';
 import { MessageList, ratingLabel } from './messages.js';
 import { Composer } from './composer.js';
 import {
+  isMessenger, useMessengerFacts, messengerDisabledReason, messengerTyping, MessengerMessageExtra, MessengerReplyBar,
+} from './messenger.js';
+import {
   ChannelIcon, StarIcon, CheckIcon, UsersIcon, TagIcon, MailUnreadIcon, ChatIcon, PlusIcon, ArrowLeftIcon, EnvelopeIcon,
 } from '../icons.js';
 
@@ -43,6 +46,7 @@ export function Thread({ id, tab }) {
   useEffect(() => {
     if (unread > 0 && document.visibilityState === 'visible') markRead(id);
   }, [id, unread]);
+  const messenger = useMessengerFacts(c);
 
   if (c && c.missing) {
     return html`<section class="thread-pane"><${EmptyState} title="This conversation isn't available">
@@ -54,21 +58,24 @@ export function Thread({ id, tab }) {
   const typing = s.typing.get(id);
   const visitorTyping = typing && typing.visitor;
   const agentsTyping = typing ? [...typing.agents.values()].map((a) => a.name) : [];
-  const disabledReason = s.me && s.me.active === false ? 'Your account is inactive: you cannot chat.' : null;
+  const disabledReason = s.me && s.me.active === false ? 'Your account is inactive: you cannot chat.'
+    : messengerDisabledReason(messenger);
+  const messengerExtra = isMessenger(c) ? (m) => html`<${MessengerMessageExtra} f=${messenger} m=${m}/>` : null;
 
   return html`<section class="thread-pane" aria-label=${`Conversation with ${name}`}>
-    <${ThreadHeader} c=${c} name=${name} tab=${tab}/>
-    <${ThreadBody} c=${c} t=${t} name=${name}/>
+    <${ThreadHeader} c=${c} name=${name} tab=${tab} picture=${messenger && messenger.contact ? messenger.contact.picture_url : null}/>
+    <${ThreadBody} c=${c} t=${t} name=${name} extra=${messengerExtra}/>
     ${visitorTyping ? html`<div class="typing-preview" aria-live="polite">
       <span class="typing-who"><span class="dots" aria-hidden="true"><i></i><i></i><i></i></span> ${name} is typing</span>
       ${visitorTyping.draft ? html`<div class="draft-text">${visitorTyping.draft}</div>` : null}
     </div>` : null}
     ${agentsTyping.length ? html`<div class="typing-preview agent-typing">${agentsTyping.join(', ')} ${agentsTyping.length > 1 ? 'are' : 'is'} typing…</div>` : null}
-    <${Composer} conversationId=${id} disabledReason=${disabledReason}/>
+    ${isMessenger(c) ? html`<${MessengerReplyBar} f=${messenger}/>` : null}
+    <${Composer} conversationId=${id} disabledReason=${disabledReason} onTyping=${isMessenger(c) ? () => messengerTyping(id) : null}/>
   </section>`;
 }
 
-function ThreadBody({ c, t, name }) {
+function ThreadBody({ c, t, name, extra }) {
   const scroller = useRef(null);
   const stick = useRef(true);
   const restore = useRef(null);
@@ -109,7 +116,7 @@ function ThreadBody({ c, t, name }) {
       ${!t || (!t.loaded && t.loading) ? html`<${Spinner} label="Loading messages…"/>` : null}
       ${t && t.loaded && items.length === 0 ? html`<${EmptyState} title="No messages yet"/>` : null}
       <${MessageList} items=${items} visitorName=${name} visitorKey=${c.visitor_id ?? c.id}
-        seenUpTo=${c.visitor_read_id}
+        seenUpTo=${c.visitor_read_id} extra=${extra}
         onRetry=${(m) => sendMessage(c.id, m.kind, m.text, m)} onDiscard=${(m) => discardFailed(c.id, m.client_id)}/>
       ${!isOpen(c) ? html`<div class="closed-info">
         <${CheckIcon} size=${14}/> Resolved${c.rating_value ? html` · Visitor rated it <strong>${ratingLabel(c.rating_value)}</strong>` : null}
@@ -119,7 +126,7 @@ function ThreadBody({ c, t, name }) {
   </div>`;
 }
 
-function ThreadHeader({ c, name, tab }) {
+function ThreadHeader({ c, name, tab, picture }) {
   const s = useStore();
   const assigned = assignedIds(c);
   const mine = isAssignedToMe(c);
@@ -130,7 +137,7 @@ function ThreadHeader({ c, name, tab }) {
   return html`<header class="thread-head">
     <div class="thread-title">
       <a class="icon-btn back-btn" href=${`#/conversations/${tab}`} aria-label="Back to the conversation list"><${ArrowLeftIcon}/></a>
-      <${Avatar} name=${name} colourKey=${c.visitor_id ?? c.id} size=${36}/>
+      <${Avatar} name=${name} colourKey=${c.visitor_id ?? c.id} size=${36} url=${picture || null}/>
       <div class="thread-title-text">
         <h2><span class="visitor-name">${name}</span> <${ChannelIcon} channel=${c.channel}/></h2>
         <p class="muted small" data-testid="assignment">${status}</p>

@@ -9,6 +9,7 @@ import { visitorName, safeHttpUrl, describeUserAgent, ago, fullTime } from '../f
 import { Avatar, Spinner } from './common.js';
 import { GlobeIcon } from '../icons.js';
 import { PresenceLine, LocationValue, CountsSection, BrowsingSection, BlockButton, deviceText, usePolling } from './tracking.js';
+import { isMessenger, MessengerCardSection } from './messenger.js';
 
 async function loadVisitor(id) {
   try {
@@ -58,8 +59,9 @@ export function VisitorCard({ conversationId }) {
     ${v && v.error ? html`<p class="muted small pad">${v.error}</p>` : null}
     <${ContactForm} key=${`contact-${visitorId}`} visitorId=${visitorId} contactId=${c.contact_id} values=${merged} conversationId=${c.id}/>
     <${NoteForm} key=${`note-${visitorId}`} visitorId=${visitorId} note=${merged.note || ''}/>
-    <${VisitSection} v=${merged} c=${c} now=${s.now}/>
-    <${BrowsingSection} v=${merged}/>
+    <${MessengerCardSection} c=${c}/>
+    ${isMessenger(c) ? null : html`<${VisitSection} v=${merged} c=${c} now=${s.now}/>`}
+    ${isMessenger(c) ? null : html`<${BrowsingSection} v=${merged}/>`}
     <${CountsSection} v=${merged}/>
     <${VariablesSection} variables=${{ ...(merged.variables || {}), ...(c.variables || {}) }}/>
     <${HistorySection} c=${c}/>

@@ -1,0 +1,286 @@
+package app.parley.channel.messenger;
+
+import app.parley.contact.ChannelVisitors;
+import app.parley.conversation.Channel;
+import app.parley.conversation.ChannelInbound;
+import app.parley.conversation.VisitorActions;
+import app.parley.core.CardNumberMasker;
+import app.parley.core.Input;
+import app.parley.core.Json;
+import app.parley.store.Jobs;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The job that turns one stored webhook body into Parley's records, after Meta was answered. Bodies are processed
+ * one at a time in arrival order (one queue key), so a customer's messages keep their order; a body processed
+ * twice (a crash before it was marked) finds its messages by {@code mid} and stores nothing twice.
+ */
+final class InboundProcessor implements Jobs.Handler {
+    private static final Logger log = LoggerFactory.getLogger(InboundProcessor.class);
+    static final String KIND = "messenger.inbound";
+    static final String QUEUE = "messenger:inbound";
+
+    private record Who(long accountId, long visitorId, boolean isNew) {}
+
+    private final Jdbi jdbi;
+    private final Jobs.Gate gate;
+    private final ChannelInbound inbound;
+    private final VisitorActions visitors;
+    private final Runnable jobsEnqueued;
+    private final ProfileFetcher profiles;
+
+    InboundProcessor(Jdbi jdbi, Jobs.Gate gate, ChannelInbound inbound, VisitorActions visitors, ProfileFetcher profiles,
+                     Runnable jobsEnqueued) {
+        this.profiles = profiles;
+        this.jdbi = jdbi;
+        this.gate = gate;
+        this.inbound = inbound;
+        this.visitors = visitors;
+        this.jobsEnqueued = jobsEnqueued;
+    }
+
+    /**
+     * Takes this job's body and the unprocessed ones stored after it (in arrival order, at most {@link #BATCH}): under
+     * load, one run, one de-duplication query and one journal batch serve many POSTs; their own jobs then find
+     * their bodies done and end at once.
+     */
+    @Override
+    public Jobs.Outcome run(Jobs.Job job) {
+        long id = Long.parseLong(job.payload());
+        record Body(long id, byte[] bytes) {}
+        List<Body> bodies = gate.call(() -> jdbi.withHandle(h -> h.createQuery(
+                        "SELECT id, body FROM messenger_inbox WHERE id >= :id AND processed_at IS NULL ORDER BY id LIMIT :n")
+                .bind("id", id).bind("n", BATCH).map((rs, ctx) -> new Body(rs.getLong(1), rs.getBytes(2))).list()));
+        if (bodies.isEmpty()) return new Jobs.Outcome.Done(Jobs.Write.NOTHING);
+        process(bodies.stream().map(b -> Json.tree(new String(b.bytes(), java.nio.charset.StandardCharsets.UTF_8))).toList());
+        List<Long> ids = bodies.stream().map(Body::id).toList();
+        return new Jobs.Outcome.Done(h -> h.createUpdate("UPDATE messenger_inbox SET processed_at = now() WHERE id = ANY(:ids)")
+                .bindArray("ids", Long.class, ids).execute());
+    }
+
+    // Small enough that one journal batch of Messenger messages never holds the chat back for long.
+    private static final int BATCH = 5;
+
+    void process(List<JsonNode> roots) {
+        List<MessengerEvent> events = new ArrayList<>();
+        Map<String, Pages.Credentials> pages = new HashMap<>();
+        for (JsonNode root : roots) {
+            // Within a body, timestamp order; bodies in the order they arrived.
+            events.addAll(eventsOf(root, pages));
+        }
+        apply(events, pages);
+    }
+
+    private List<MessengerEvent> eventsOf(JsonNode root, Map<String, Pages.Credentials> pages) {
+        List<MessengerEvent> events = new ArrayList<>();
+        for (JsonNode entry : root.path("entry")) {
+            String pageId = entry.path("id").asText("");
+            Pages.Credentials page = pages.computeIfAbsent(pageId,
+                    p -> gate.call(() -> jdbi.withHandle(h -> Pages.credentials(h, p))).orElse(null));
+            if (page == null) {
+                // Another Parley's page, or one disconnected since: nobody here may read it.
+                log.info("Messenger: an entry for page {} that no account has connected was ignored", pageId);
+                continue;
+            }
+            events.addAll(MessengerEvent.of(pageId, entry.path("messaging")));
+        }
+        events.sort(java.util.Comparator.comparing(MessengerEvent::at));
+        return events;
+    }
+
+    private void apply(List<MessengerEvent> events, Map<String, Pages.Credentials> pages) {
+        Set<String> known = knownMids(events);
+        Map<String, Who> who = new HashMap<>();
+        List<CompletableFuture<?>> writes = new ArrayList<>();
+        for (MessengerEvent e : events) {
+            Pages.Credentials page = pages.get(e.pageId());
+            if (e.psid() == null) continue;
+            switch (e) {
+                case MessengerEvent.Text t -> {
+                    if (t.mid() == null || !known.add(t.mid())) continue;
+                    Who w = who(who, page, t.psid());
+                    writes.add(inbound.arrive(arrival(w, t.mid(), text(t.text()), preview(t.attachments()),
+                            textData(t), t.at()), (tx, m) -> recordIn(tx, page, t.psid(), m, "in", t.at(), t.attachments())));
+                }
+                case MessengerEvent.Postback p -> {
+                    if (!known.add(p.mid())) continue;
+                    Who w = who(who, page, p.psid());
+                    ObjectNode data = data(p.mid());
+                    ((ObjectNode) data.get("messenger")).put("postback", p.payload());
+                    String title = text(p.title() == null ? p.payload() : p.title());
+                    writes.add(inbound.arrive(arrival(w, p.mid(), title, null, Json.write(data), p.at()),
+                            (tx, m) -> recordIn(tx, page, p.psid(), m, "in", p.at(), List.of())));
+                }
+                case MessengerEvent.Echo echo -> {
+                    // Parley's own reply (its mid is known, or it is our app's and its Send API answer is still on the
+                    // way): it is stored already. Anything else is the shop answering from Facebook.
+                    if (echo.mid() == null || !known.add(echo.mid()) || page.appId().equals(echo.appId())) continue;
+                    Who w = who(who, page, echo.psid());
+                    ObjectNode data = data(echo.mid());
+                    ((ObjectNode) data.get("messenger")).put("sent_outside_parley", true).put("app_id", echo.appId());
+                    attachmentsData(data, echo.attachments());
+                    writes.add(inbound.echo(arrival(w, echo.mid(), text(echo.text()), preview(echo.attachments()),
+                            Json.write(data), echo.at()), (tx, m) -> recordIn(tx, page, echo.psid(), m, "echo", echo.at(), echo.attachments())));
+                }
+                case MessengerEvent.Delivery d -> gate.call(() -> jdbi.withHandle(h -> h.createUpdate("""
+                                UPDATE messenger_messages SET delivery_status = 'delivered', delivered_at = coalesce(delivered_at, :wm)
+                                WHERE page_id = :p AND psid = :psid AND direction = 'out' AND delivery_status = 'sent'
+                                  AND (mid = ANY(:mids) OR sent_at <= :wm)""")
+                        .bind("p", d.pageId()).bind("psid", d.psid()).bind("wm", Timestamp.from(d.watermark()))
+                        .bindArray("mids", String.class, d.mids()).execute()));
+                case MessengerEvent.Read r -> read(page, r);
+                case MessengerEvent.Reaction r -> gate.call(() -> jdbi.withHandle(h -> h.createUpdate("""
+                                UPDATE messenger_messages SET reaction = :r, reaction_emoji = :e WHERE mid = :mid AND page_id = :p""")
+                        .bind("r", r.react() ? Input.name("reaction", CardNumberMasker.mask(r.reaction())) : null)
+                        .bind("e", r.react() ? r.emoji() : null).bind("mid", r.mid()).bind("p", r.pageId()).execute()));
+            }
+        }
+        for (CompletableFuture<?> f : writes) f.join();
+        if (!writes.isEmpty()) jobsEnqueued.run();
+    }
+
+    /** The mids of this body Parley has already: a redelivery, or the echo of a reply it sent. */
+    private Set<String> knownMids(List<MessengerEvent> events) {
+        List<String> mids = new ArrayList<>();
+        for (MessengerEvent e : events) {
+            switch (e) {
+                case MessengerEvent.Text t -> mids.add(t.mid());
+                case MessengerEvent.Postback p -> mids.add(p.mid());
+                case MessengerEvent.Echo x -> mids.add(x.mid());
+                default -> { }
+            }
+        }
+        mids.removeIf(java.util.Objects::isNull);
+        if (mids.isEmpty()) return new HashSet<>();
+        return gate.call(() -> jdbi.withHandle(h -> new HashSet<>(h.createQuery(
+                        "SELECT mid FROM messenger_messages WHERE mid = ANY(:m)")
+                .bindArray("m", String.class, mids).mapTo(String.class).list())));
+    }
+
+    /** Everything Parley sent before the watermark is seen: the thread's "Seen" moves with the journal's read mark. */
+    private void read(Pages.Credentials page, MessengerEvent.Read r) {
+        record Last(long messageId, long conversationId, long visitorId) {}
+        Optional<Last> last = gate.call(() -> jdbi.inTransaction(h -> {
+            h.createUpdate("""
+                            UPDATE messenger_messages SET delivery_status = 'seen', seen_at = :wm,
+                                   delivered_at = coalesce(delivered_at, :wm)
+                            WHERE page_id = :p AND psid = :psid AND direction = 'out' AND sent_at <= :wm
+                              AND delivery_status IN ('sent', 'delivered')""")
+                    .bind("p", page.pageId()).bind("psid", r.psid()).bind("wm", Timestamp.from(r.watermark())).execute();
+            return h.createQuery("""
+                            SELECT m.message_id, m.conversation_id, c.visitor_id FROM messenger_messages m
+                            JOIN messenger_contacts c ON c.page_id = m.page_id AND c.psid = m.psid
+                            WHERE m.page_id = :p AND m.psid = :psid AND m.direction = 'out' AND m.delivery_status = 'seen'
+                            ORDER BY m.message_id DESC LIMIT 1""")
+                    .bind("p", page.pageId()).bind("psid", r.psid())
+                    .map((rs, ctx) -> new Last(rs.getLong(1), rs.getLong(2), rs.getLong(3))).findOne();
+        }));
+        last.ifPresent(l -> visitors.read(new VisitorActions.Who(page.accountId(), l.visitorId(), l.conversationId()), l.messageId()).join());
+    }
+
+    /** The visitor a PSID is, made on first contact (their profile is fetched by a job). */
+    private Who who(Map<String, Who> cache, Pages.Credentials page, String psid) {
+        return cache.computeIfAbsent(page.pageId() + ":" + psid, k -> {
+            Who w = contact(page, psid);
+            if (w.isNew()) profiles.now(page.pageId(), psid);
+            return w;
+        });
+    }
+
+    private Who contact(Pages.Credentials page, String psid) {
+        return gate.call(() -> jdbi.inTransaction(h -> {
+            Optional<Long> known = h.createQuery("SELECT visitor_id FROM messenger_contacts WHERE page_id = :p AND psid = :s")
+                    .bind("p", page.pageId()).bind("s", psid).mapTo(Long.class).findOne();
+            if (known.isPresent()) return new Who(page.accountId(), known.get(), false);
+            long visitorId = ChannelVisitors.ensure(h, page.accountId(), "messenger:" + page.pageId() + ":" + psid);
+            h.createUpdate("""
+                            INSERT INTO messenger_contacts (page_id, psid, account_id, visitor_id) VALUES (:p, :s, :a, :v)
+                            ON CONFLICT DO NOTHING""")
+                    .bind("p", page.pageId()).bind("s", psid).bind("a", page.accountId()).bind("v", visitorId).execute();
+            Jobs.enqueue(h, ProfileFetcher.KIND, null, page.pageId() + ":" + psid, null);
+            return new Who(page.accountId(), visitorId, true);
+        }));
+    }
+
+    private static ChannelInbound.Arrival arrival(Who w, String mid, String text, String preview, String data, Instant at) {
+        return new ChannelInbound.Arrival(w.accountId(), w.visitorId(), Channel.FACEBOOK, mid, text, preview, data,
+                at.atOffset(ZoneOffset.UTC));
+    }
+
+    /** Parley's rows beside the message, in its transaction: the mid (de-duplication), the attachments to fetch. */
+    private static void recordIn(app.parley.store.Tx tx, Pages.Credentials page, String psid, app.parley.conversation.Message m,
+                                 String direction, Instant at, List<MessengerEvent.Attachment> attachments) {
+        InboundRows.of(tx).add(new InboundRows.Row(m.id(), m.clientId(), m.accountId(), m.conversationId(), page.pageId(),
+                psid, direction, at));
+        if (attachments.isEmpty()) return;
+        Handle h = tx.handle();
+        for (MessengerEvent.Attachment a : attachments) {
+            long attachmentId = h.createQuery("""
+                            INSERT INTO messenger_attachments (message_id, account_id, type, source_url)
+                            VALUES (:m, :a, :t, :u) RETURNING id""")
+                    .bind("m", m.id()).bind("a", m.accountId()).bind("t", a.type()).bind("u", a.url())
+                    .mapTo(Long.class).one();
+            // Meta's CDN URL expires within days: the file is fetched now, in a job that survives restarts.
+            if (a.url() != null) Jobs.enqueue(h, AttachmentFetcher.KIND, null, Long.toString(attachmentId), null);
+        }
+    }
+
+    private static ObjectNode data(String mid) {
+        ObjectNode data = Json.object();
+        data.putObject("messenger").put("mid", mid);
+        return data;
+    }
+
+    private static String textData(MessengerEvent.Text t) {
+        ObjectNode data = data(t.mid());
+        ObjectNode m = ((ObjectNode) data.get("messenger"));
+        if (t.quickReply() != null) m.put("quick_reply", t.quickReply());
+        if (t.replyTo() != null) m.put("reply_to", t.replyTo());
+        attachmentsData(data, t.attachments());
+        return Json.write(data);
+    }
+
+    private static void attachmentsData(ObjectNode data, List<MessengerEvent.Attachment> attachments) {
+        if (attachments.isEmpty()) return;
+        ArrayNode list = ((ObjectNode) data.get("messenger")).putArray("attachments");
+        for (int i = 0; i < attachments.size(); i++) list.addObject().put("index", i).put("type", attachments.get(i).type());
+    }
+
+    /** A customer's or an admin's text as stored: control characters dropped, card numbers masked, clipped. */
+    static String text(String raw) {
+        if (raw == null) return null;
+        StringBuilder b = new StringBuilder(raw.length());
+        raw.codePoints().filter(c -> c >= 0x20 || c == '\n' || c == '\t').filter(c -> c != 0x7f).forEach(b::appendCodePoint);
+        String t = b.toString().strip();
+        if (t.isEmpty()) return null;
+        if (t.length() > Input.MAX_TEXT) t = t.substring(0, Input.MAX_TEXT);
+        return CardNumberMasker.mask(t);
+    }
+
+    private static String preview(List<MessengerEvent.Attachment> attachments) {
+        if (attachments.isEmpty()) return null;
+        return switch (attachments.getFirst().type()) {
+            case "image" -> "📷 Image";
+            case "video" -> "🎬 Video";
+            case "audio" -> "🎤 Audio";
+            default -> "📎 File";
+        };
+    }
+}

@@ -1,0 +1,113 @@
+package app.parley.channel.messenger;
+
+import app.parley.core.Json;
+import app.parley.store.Jobs;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.function.LongFunction;
+import org.jdbi.v3.core.Jdbi;
+
+/**
+ * The job that sends one reply through the Send API: {@code RESPONSE} inside 24 hours of the customer's last
+ * message, {@code MESSAGE_TAG} + {@code HUMAN_AGENT} up to 7 days for a person's reply, nothing after (the message
+ * fails with the reason). Meta's transient errors and rate limits retry with back-off; its refusals fail the
+ * message at once with Meta's error explained; error 190 also marks the page for reconnecting.
+ */
+final class ReplySender implements Jobs.Handler {
+    static final String KIND = "messenger.send";
+    /** Meta's limit on a text message (Send API reference). */
+    static final int MAX_TEXT = 2000;
+
+    private record Reply(long messageId, String pageId, String psid, String text, boolean human, String token,
+                         String pageStatus, Instant lastInbound) {}
+
+    private final Jdbi jdbi;
+    private final Jobs.Gate gate;
+    private final GraphApi graph;
+    private final TokenTrouble tokens;
+    private final int maxAttempts;
+    private final LongFunction<Duration> backoff;
+
+    ReplySender(Jdbi jdbi, Jobs.Gate gate, GraphApi graph, TokenTrouble tokens, int maxAttempts, LongFunction<Duration> backoff) {
+        this.jdbi = jdbi;
+        this.gate = gate;
+        this.graph = graph;
+        this.tokens = tokens;
+        this.maxAttempts = maxAttempts;
+        this.backoff = backoff;
+    }
+
+    @Override
+    public Jobs.Outcome run(Jobs.Job job) {
+        long messageId = Long.parseLong(job.payload());
+        Optional<Reply> found = gate.call(() -> jdbi.withHandle(h -> h.createQuery("""
+                        SELECT mm.message_id, mm.page_id, mm.psid, m.text, coalesce((mm.metadata->>'human')::boolean, false),
+                               p.page_access_token, p.status, c.last_inbound_at
+                        FROM messenger_messages mm
+                        JOIN messages m ON m.id = mm.message_id
+                        JOIN messenger_pages p ON p.page_id = mm.page_id
+                        JOIN messenger_contacts c ON c.page_id = mm.page_id AND c.psid = mm.psid
+                        WHERE mm.message_id = :id AND mm.delivery_status = 'sending'""")
+                .bind("id", messageId)
+                .map((rs, ctx) -> new Reply(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getBoolean(5),
+                        rs.getString(6), rs.getString(7), rs.getTimestamp(8) == null ? null : rs.getTimestamp(8).toInstant()))
+                .findOne()));
+        if (found.isEmpty()) return new Jobs.Outcome.Done(Jobs.Write.NOTHING); // sent already, or the page is gone
+        Reply r = found.get();
+        if (r.pageStatus().equals("reconnect")) {
+            return failed(r, "token_invalid", "The page's access token has expired or was revoked: an admin must reconnect the page in Settings → Channels → Messenger.");
+        }
+        if (r.text() == null || r.text().isBlank()) return failed(r, "empty", "An empty message cannot be sent to Messenger.");
+        if (r.text().codePointCount(0, r.text().length()) > MAX_TEXT) {
+            return failed(r, "too_long", "Messenger accepts at most " + MAX_TEXT + " characters in a message.");
+        }
+        ReplyWindow window = ReplyWindow.at(r.lastInbound(), Instant.now(), r.human());
+        if (window == ReplyWindow.CLOSED) {
+            return failed(r, "outside_window", r.human()
+                    ? "More than 7 days since the customer's last message: Messenger allows no reply now. Answer from the page's inbox in Facebook."
+                    : "More than 24 hours since the customer's last message: an automatic message may not be sent.");
+        }
+        ObjectNode body = Json.object();
+        body.putObject("recipient").put("id", r.psid());
+        body.put("messaging_type", window == ReplyWindow.RESPONSE ? "RESPONSE" : "MESSAGE_TAG");
+        if (window == ReplyWindow.HUMAN_AGENT) body.put("tag", "HUMAN_AGENT");
+        body.putObject("message").put("text", r.text());
+        return switch (graph.send(r.token(), body)) {
+            case GraphApi.Answer.Ok ok -> {
+                String mid = ok.body().path("message_id").asText(null);
+                yield new Jobs.Outcome.Done(h -> h.createUpdate("""
+                                UPDATE messenger_messages SET delivery_status = 'sent', mid = :mid, sent_at = now(),
+                                       error = NULL, error_code = NULL
+                                WHERE message_id = :id AND delivery_status = 'sending'""")
+                        .bind("mid", mid).bind("id", r.messageId()).execute());
+            }
+            case GraphApi.Answer.Failed f -> switch (f.error().meaning()) {
+                case TRANSIENT -> again(job, r, f.error().reason(), f.error().explained());
+                case TOKEN_INVALID -> {
+                    tokens.invalid(r.pageId(), f.error());
+                    yield failed(r, f.error().reason(), f.error().explained());
+                }
+                default -> failed(r, f.error().reason(), f.error().explained());
+            };
+            case GraphApi.Answer.Unreachable u -> again(job, r, "meta_unreachable",
+                    "Parley could not reach Messenger (" + u.why() + ").");
+        };
+    }
+
+    private Jobs.Outcome again(Jobs.Job job, Reply r, String code, String why) {
+        if (job.attempts() >= maxAttempts) return failed(r, code, why);
+        Instant next = Instant.now().plus(backoff.apply(job.attempts()));
+        return new Jobs.Outcome.RetryAt(next, why, h -> h.createUpdate(
+                        "UPDATE messenger_messages SET error_code = :c, error = :e WHERE message_id = :id")
+                .bind("c", code).bind("e", "Retrying: " + why).bind("id", r.messageId()).execute());
+    }
+
+    private static Jobs.Outcome failed(Reply r, String code, String why) {
+        return new Jobs.Outcome.Done(h -> h.createUpdate("""
+                        UPDATE messenger_messages SET delivery_status = 'failed', error_code = :c, error = :e
+                        WHERE message_id = :id""")
+                .bind("c", code).bind("e", why).bind("id", r.messageId()).execute());
+    }
+}
