@@ -20,11 +20,16 @@ import app.parley.conversation.VisitorThread;
 import app.parley.http.AgentSocket;
 import app.parley.http.Http;
 import app.parley.http.Routes;
+import app.parley.http.SettingsRoutes;
 import app.parley.http.VisitorSocket;
 import app.parley.realtime.AccessWatch;
 import app.parley.realtime.ChatStatus;
 import app.parley.realtime.Hub;
 import app.parley.realtime.TabCounts;
+import app.parley.settings.AccountSettings;
+import app.parley.settings.Attendance;
+import app.parley.settings.Images;
+import app.parley.settings.Profile;
 import app.parley.store.Database;
 import app.parley.store.EventConsumers;
 import app.parley.store.EventLog;
@@ -55,6 +60,7 @@ public final class Parley implements AutoCloseable {
     private final AccessWatch accessWatch;
     private final EventConsumers consumers;
     private final Jobs jobs;
+    private final Attendance attendance;
 
     private Parley(Config config, Database db) {
         this.db = db;
@@ -92,8 +98,15 @@ public final class Parley implements AutoCloseable {
                 config.newConversationsPerIpPerMinute());
         AgentSocket agentSocket = new AgentSocket(inbox, hub, auth, presence, accessWatch);
         routes.reportHealth(db::available);
+        // Issue #18: account, chat box and profile settings; presence that follows the dashboard's open tabs.
+        AccountSettings accountSettings = new AccountSettings(jdbi);
+        SettingsRoutes settingsRoutes = new SettingsRoutes(auth, accounts, accountSettings, new Profile(jdbi, team, auth), new Images(jdbi));
+        routes.widgetSettings(settingsRoutes::widgetConfig);
+        this.attendance = new Attendance(jdbi, team);
+        agentSocket.attendance(attendance);
         this.web = Http.create(auth, config.secureCookies(), r -> {
             routes.register(r);
+            settingsRoutes.register(r);
             r.ws("/ws/visitor", visitorSocket::configure);
             r.ws("/ws/agent", agentSocket::configure);
         });
@@ -129,6 +142,7 @@ public final class Parley implements AutoCloseable {
                 throw e;
             }
             parley.accessWatch.start();
+            parley.attendance.start();
             log.info("Parley is ready on http://localhost:{} ({} ms)", parley.port(), (System.nanoTime() - started) / 1_000_000);
             return parley;
         } catch (RuntimeException e) {
@@ -202,6 +216,7 @@ public final class Parley implements AutoCloseable {
     public void close() {
         web.stop();
         accessWatch.close();
+        attendance.close();
         journal.close();
         consumers.close();
         jobs.close();

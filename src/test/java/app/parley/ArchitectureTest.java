@@ -28,7 +28,7 @@ import org.junit.jupiter.api.Test;
 @AnalyzeClasses(packages = "app.parley", importOptions = ImportOption.DoNotIncludeTests.class)
 class ArchitectureTest {
     private static final String[] FEATURES = {"app.parley.account..", "app.parley.conversation..", "app.parley.contact..",
-            "app.parley.webhook.."};
+            "app.parley.webhook..", "app.parley.settings..", "app.parley.files.."};
 
     @ArchTest
     static final ArchRule eachLayerUsesOnlyTheLayersBelowIt = layeredArchitecture().consideringOnlyDependenciesInLayers()
@@ -69,6 +69,12 @@ class ArchitectureTest {
     @ArchTest
     static final ArchRule contactDoesNotUseWebhooks = noClasses().that().resideInAPackage("app.parley.contact..")
             .should().dependOnClassesThat().resideInAPackage("app.parley.webhook..");
+
+    // settings (issue #18) builds on account only; files, when it comes, on conversation and account.
+    @ArchTest
+    static final ArchRule settingsUsesOnlyAccount = noClasses().that().resideInAPackage("app.parley.settings..")
+            .should().dependOnClassesThat().resideInAnyPackage("app.parley.conversation..", "app.parley.contact..",
+                    "app.parley.webhook..", "app.parley.files..");
 
     @ArchTest
     static final ArchRule httpRunsNoSql = noClasses().that().resideInAPackage("app.parley.http..")
