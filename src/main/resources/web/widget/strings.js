@@ -40,6 +40,8 @@ const en = {
   emailInvalid: 'Please enter a valid email address.',
   textMissing: 'Please write your message.',
   sendForm: 'Send message',
+  preChatIntro: 'Before we start, please tell us who you are.',
+  startChat: 'Start chat',
   formSent: (email) => "Thanks! We'll get back to you at " + email + '.',
   privacy: 'Privacy notice',
   privacyLead: 'We process your data to answer you. ',

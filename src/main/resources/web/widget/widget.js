@@ -123,11 +123,40 @@ class Widget {
           this.groups = Array.isArray(c.groups) ? c.groups.filter((g) => g && g.key != null) : [];
           if (!this.color && c.color) this.color = c.color;
           if (this.ratingEnabled == null && c.rating_enabled != null) this.ratingEnabled = !!c.rating_enabled;
+          this.applySettings(c);
         }
       }, () => {})
       .finally(done);
     document.addEventListener('visibilitychange', () => this.update());
     if (window.navigation) navigation.addEventListener('navigatesuccess', () => setTimeout(() => this.sendPage(), 0));
+    this.update();
+  }
+
+  /** The shop's dashboard settings (docs/PRODUCT.md §2.1): used only where the page's _smartsupp keys say nothing. */
+  applySettings(c) {
+    const cfg = this.cfg;
+    if (cfg.orientation == null && c.position) this.side = c.position === 'left' ? 'left' : 'right';
+    if (cfg.offsetX == null) this.offsetX = px(c.offset_x, this.offsetX);
+    if (cfg.offsetY == null) this.offsetY = px(c.offset_y, this.offsetY);
+    if (cfg.hideMobileWidget == null && c.show_on_mobile === false) this.hideMobile = true;
+    if (/^https?:\/\//i.test(c.logo_url || '')) this.logo = c.logo_url;
+    this.texts = { greeting: c.greetings || {}, offline: c.offline_texts || {} };
+    const f = c.pre_chat_form;
+    this.preChat = f && f.enabled && !load('sessionStorage', this.cacheKey + ':pre') ? f : null;
+    if (!cfg.language && !document.documentElement.lang && c.language) this.setLanguage(c.language);
+  }
+
+  /** The shop's own words for the visitor's language ('greeting' or 'offline'), or null for the built-in ones. */
+  said(kind) {
+    const t = (this.texts || {})[kind] || {}, lang = String(this.language || 'en').toLowerCase();
+    return t[lang] || t[lang.split(/[-_]/)[0]] || null;
+  }
+
+  /** The pre-chat form was answered: the visitor is identified, and the composer opens. */
+  preChatDone(fields) {
+    this.identify(fields);
+    this.preChat = null;
+    save('sessionStorage', this.cacheKey + ':pre', 1);
     this.update();
   }
 

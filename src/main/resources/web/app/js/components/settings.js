@@ -9,8 +9,11 @@ import { fullTime, ago } from '../format.js';
 import { Avatar, EmptyState, Spinner, TagChip, Popover } from './common.js';
 import { roleLabel } from './topbar.js';
 import { Webhooks } from './webhooks.js';
+import { AccountSection, ChatBoxSection } from './account-settings.js';
+import { Profile } from './profile.js';
 import {
   UsersIcon, TagIcon, CodeIcon, KeyIcon, CopyIcon, TrashIcon, LockIcon, PlusIcon, ChevronDownIcon, SendIcon,
+  GlobeIcon, ChatIcon,
 } from '../icons.js';
 
 const SECTIONS = [
@@ -20,12 +23,17 @@ const SECTIONS = [
   ['install', 'Chat box', CodeIcon],
   ['tokens', 'API tokens', KeyIcon],
   ['webhooks', 'Webhooks', SendIcon],
+  ['account', 'Account', GlobeIcon],
+  ['look', 'Look & behaviour', ChatIcon],
+  ['profile', 'My profile', UsersIcon],
 ];
 
 export function Settings({ section }) {
   const s = useStore();
-  if (!isAdmin(s.me)) return html`<${NotAllowed}/>`;
-  const Section = { agents: Agents, groups: Groups, tags: Tags, install: Install, tokens: Tokens, webhooks: Webhooks }[section] || Agents;
+  // My profile is every agent's; the rest is for the owner and admins.
+  if (!isAdmin(s.me)) return section === 'profile' ? html`<div class="settings settings-solo"><main class="settings-main"><${Profile}/></main></div>` : html`<${NotAllowed}/>`;
+  const Section = { agents: Agents, groups: Groups, tags: Tags, install: Install, tokens: Tokens, webhooks: Webhooks,
+    account: AccountSection, look: ChatBoxSection, profile: Profile }[section] || Agents;
   return html`<div class="settings">
     <nav class="settings-nav" aria-label="Settings">
       <h1>Settings</h1>
@@ -121,7 +129,7 @@ function Agents() {
                 aria-label=${`${a.name} active`} onChange=${(e) => update(a, { active: e.currentTarget.checked })}/>
                 <span class="toggle-track" aria-hidden="true"></span></label></td>
             <td><span class=${`status-dot ${(s.presence.get(a.id) || a.status) === 'online' ? 'online' : ''}`}></span>
-              ${(s.presence.get(a.id) || a.status) === 'online' ? 'Online' : 'Offline'}</td>
+              ${{ online: 'Online', away: 'Away' }[s.presence.get(a.id) || a.status] || 'Offline'}</td>
           </tr>`;
         })}
       </tbody>

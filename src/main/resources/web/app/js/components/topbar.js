@@ -4,7 +4,7 @@ import { useStore, isAdmin } from '../store.js';
 import { logout, setMyStatus } from '../session.js';
 import { Avatar, Popover } from './common.js';
 import {
-  ChatIcon, SettingsIcon, BellIcon, BellOffIcon, VolumeIcon, VolumeOffIcon, LogOutIcon,
+  ChatIcon, SettingsIcon, BellIcon, BellOffIcon, VolumeIcon, VolumeOffIcon, LogOutIcon, UsersIcon,
 } from '../icons.js';
 import {
   notificationPermission, requestNotifications, soundEnabled, setSoundEnabled,
@@ -60,6 +60,7 @@ export function TopBar({ route }) {
             <span class="muted small">${me.email}</span>
             <span class="muted small">${roleLabel(me.role)}${s.account && s.account.name ? html` · ${s.account.name}` : null}</span>
           </div>
+          <a class="menu-item" href="#/settings/profile"><${UsersIcon} size=${16}/> My profile</a>
           <button type="button" class="menu-item" onClick=${logout}><${LogOutIcon} size=${16}/> Log out</button>
         </div>`}
       <//>
