@@ -29,6 +29,7 @@ import app.parley.realtime.TabCounts;
 import app.parley.settings.AccountSettings;
 import app.parley.settings.Attendance;
 import app.parley.settings.Images;
+import app.parley.settings.OfficeHoursBook;
 import app.parley.settings.Profile;
 import app.parley.store.Database;
 import app.parley.store.EventConsumers;
@@ -40,6 +41,7 @@ import app.parley.webhook.WebhookConsumer;
 import app.parley.webhook.WebhookSender;
 import app.parley.webhook.Webhooks;
 import io.javalin.Javalin;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -61,6 +63,7 @@ public final class Parley implements AutoCloseable {
     private final EventConsumers consumers;
     private final Jobs jobs;
     private final Attendance attendance;
+    private final OfficeHoursBook officeHours;
 
     private Parley(Config config, Database db) {
         this.db = db;
@@ -77,6 +80,9 @@ public final class Parley implements AutoCloseable {
                 RetrySchedule.standard(config.webhookRetryBaseMillis(), config.webhookMaxAttempts())));
         Presence presence = new Presence(accountId -> jdbi.withHandle(h -> Agents.ofAccount(h, accountId)));
         ChatStatus chatStatus = new ChatStatus(hub, presence);
+        this.officeHours = new OfficeHoursBook(jdbi, Clock.systemUTC());
+        presence.withinHours(officeHours::open);
+        officeHours.onChange(chatStatus::refresh);
         this.journal = new Journal(jdbi, events -> {
             hub.publish(events);
             tabCounts.onCommitted(events);
@@ -99,8 +105,9 @@ public final class Parley implements AutoCloseable {
         AgentSocket agentSocket = new AgentSocket(inbox, hub, auth, presence, accessWatch);
         routes.reportHealth(db::available);
         // Issue #18: account, chat box and profile settings; presence that follows the dashboard's open tabs.
-        AccountSettings accountSettings = new AccountSettings(jdbi);
-        SettingsRoutes settingsRoutes = new SettingsRoutes(auth, accounts, accountSettings, new Profile(jdbi, team, auth), new Images(jdbi));
+        AccountSettings accountSettings = new AccountSettings(jdbi, officeHours);
+        SettingsRoutes settingsRoutes = new SettingsRoutes(auth, accounts, accountSettings, new Profile(jdbi, team, auth),
+                new Images(jdbi), officeHours);
         routes.widgetSettings(settingsRoutes::widgetConfig);
         this.attendance = new Attendance(jdbi, team);
         agentSocket.attendance(attendance);
@@ -122,6 +129,14 @@ public final class Parley implements AutoCloseable {
                 log.error("Pruning the event log failed", e);
             }
         }, 1, 60, TimeUnit.MINUTES);
+        // Office hours open and close chat boxes on the clock, not on an event.
+        housekeeping.scheduleWithFixedDelay(() -> {
+            try {
+                officeHours.tick();
+            } catch (RuntimeException e) {
+                log.warn("Checking office hours failed", e);
+            }
+        }, 5, 5, TimeUnit.SECONDS);
         consumers.start();
         jobs.start();
     }

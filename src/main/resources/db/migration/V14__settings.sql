@@ -34,3 +34,12 @@ CREATE INDEX images_account ON images (account_id);
 -- Away: signed in but not at the dashboard; the chat box counts only online agents.
 ALTER TABLE agents DROP CONSTRAINT agents_status_check;
 ALTER TABLE agents ADD CONSTRAINT agents_status_check CHECK (status IN ('online', 'away', 'offline'));
+
+-- Office hours (settings.OfficeHours): the account's (group_id NULL) and any group's own, in the account's timezone.
+CREATE TABLE office_hours (
+    id          bigserial PRIMARY KEY,
+    account_id  bigint NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+    group_id    bigint REFERENCES groups(id) ON DELETE CASCADE,
+    hours       jsonb  NOT NULL
+);
+CREATE UNIQUE INDEX office_hours_one_per_group ON office_hours (account_id, coalesce(group_id, 0));

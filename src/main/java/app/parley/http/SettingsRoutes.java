@@ -7,6 +7,8 @@ import app.parley.core.Refusal;
 import app.parley.settings.AccountSettings;
 import app.parley.settings.ChatBoxSettings;
 import app.parley.settings.Images;
+import app.parley.settings.OfficeHours;
+import app.parley.settings.OfficeHoursBook;
 import app.parley.settings.Profile;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
@@ -25,10 +27,13 @@ public final class SettingsRoutes {
     private final AccountSettings settings;
     private final Profile profile;
     private final Images images;
+    private final OfficeHoursBook hours;
     private final Throttle calls = new Throttle(120, Duration.ofSeconds(6));
     private final Throttle passwordTries = new Throttle(10, Duration.ofMinutes(1));
 
-    public SettingsRoutes(Auth auth, AccountQueries accounts, AccountSettings settings, Profile profile, Images images) {
+    public SettingsRoutes(Auth auth, AccountQueries accounts, AccountSettings settings, Profile profile, Images images,
+                          OfficeHoursBook hours) {
+        this.hours = hours;
         this.auth = auth;
         this.accounts = accounts;
         this.settings = settings;
@@ -48,6 +53,30 @@ public final class SettingsRoutes {
         r.put("/v2/account/chat-box", ctx -> {
             Caller c = caller(ctx);
             ctx.json(settings.saveChatBox(c, Http.body(ctx, ChatBoxSettings.class)));
+        });
+
+        r.get("/v2/account/office-hours", ctx -> ctx.json(hours.get(caller(ctx).accountId(), null).normalised()));
+        r.put("/v2/account/office-hours", ctx -> {
+            Caller c = caller(ctx);
+            ctx.json(hours.save(c, null, Http.body(ctx, OfficeHours.class)));
+        });
+        r.get("/v2/groups/{group_id}/office-hours", ctx -> {
+            Caller c = caller(ctx);
+            long group = Http.pathId(ctx, "group_id");
+            if (accounts.groups(c.accountId()).stream().noneMatch(g -> g.id() == group)) throw Refusal.notFound("The group");
+            OfficeHours own = hours.get(c.accountId(), group);
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("own", own != null);
+            out.put("hours", (own != null ? own : hours.get(c.accountId(), null)).normalised());
+            ctx.json(out);
+        });
+        r.put("/v2/groups/{group_id}/office-hours", ctx -> {
+            Caller c = caller(ctx);
+            ctx.json(hours.save(c, Http.pathId(ctx, "group_id"), Http.body(ctx, OfficeHours.class)));
+        });
+        r.delete("/v2/groups/{group_id}/office-hours", ctx -> {
+            hours.removeGroupHours(caller(ctx), Http.pathId(ctx, "group_id"));
+            ctx.status(204);
         });
 
         r.get("/v2/me/preferences", ctx -> ctx.json(profile.preferences(caller(ctx).agent().id())));

@@ -25,9 +25,11 @@ public final class AccountSettings {
     private static final int MAX_SECONDS = 7 * 24 * 3600;
 
     private final Jdbi jdbi;
+    private final OfficeHoursBook hours;
 
-    public AccountSettings(Jdbi jdbi) {
+    public AccountSettings(Jdbi jdbi, OfficeHoursBook hours) {
         this.jdbi = jdbi;
+        this.hours = hours;
     }
 
     public View get(long accountId) {
@@ -43,7 +45,7 @@ public final class AccountSettings {
             throw Refusal.invalid("language", "language is a language code such as 'en', 'cs' or 'pt-BR'.");
         }
         String zone = p.timezone() == null ? null : zone(p.timezone());
-        return jdbi.inTransaction(h -> {
+        View saved = jdbi.inTransaction(h -> {
             View now = view(h, by.accountId());
             int away = p.awayAfterSeconds() == null ? now.awayAfterSeconds() : p.awayAfterSeconds();
             int offline = p.offlineAfterSeconds() == null ? now.offlineAfterSeconds() : p.offlineAfterSeconds();
@@ -60,6 +62,9 @@ public final class AccountSettings {
                     .bind("l", language).bind("z", zone).bind("away", away).bind("off", offline).bind("a", by.accountId()).execute();
             return view(h, by.accountId());
         });
+        // Office hours are kept in the account's timezone.
+        if (zone != null) hours.forget(by.accountId());
+        return saved;
     }
 
     /** Replaces the logo; {@code origin} is Parley's public address, where the chat box will load it from. */
