@@ -71,7 +71,6 @@ public final class AgentSocket extends SocketEndpoint<AgentSocket.Conn> {
         access.watch(client, signedIn.get().credential());
         String session = signedIn.get().credential().kind() == Credential.Kind.SESSION ? ctx.cookie(Http.SESSION_COOKIE) : null;
         register(ctx, new Conn(client, me, new RateLimit(20, 60), session));
-        if (attendance != null) attendance.connected(me.agent(), session);
         // Read outside the snapshot: loading presence takes its own pooled connection.
         Map<Long, Boolean> online = presence.onlineByAgent(me.accountId());
         Inbox.AgentStart start = inbox.agentStart(me.agent(), after);
@@ -88,6 +87,9 @@ public final class AgentSocket extends SocketEndpoint<AgentSocket.Conn> {
         List<Event> missed = backlog == null || backlog.resync() ? List.of()
                 : backlog.events().stream().filter(e -> Visibility.sees(me.viewer(), e)).toList();
         client.caughtUp(start.asOf(), List.of(Json.write(welcome)), missed);
+        // After the welcome: the welcome names the agent as they signed in, so a status Parley changes now must
+        // reach this tab as a live event, not be folded into a snapshot that predates it.
+        if (attendance != null) attendance.connected(me.agent(), session);
     }
 
     /** The session cookie, from the dashboard's own origin only (no cross-site socket hijacking), or an API token. */

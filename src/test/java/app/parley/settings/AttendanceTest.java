@@ -59,6 +59,18 @@ class AttendanceTest {
     }
 
     @Test
+    void aPageReloadRightAfterSigningInStillPutsTheAgentOnline() {
+        app.createAgent("gi@shop.test", "Gi", "gi-password-1", "agent");
+        TestParley.Api gi = app.login("gi@shop.test", "gi-password-1");
+        TestSocket first = TestSocket.agent(app, gi, null);
+        first.close();
+        try (TestSocket second = TestSocket.agent(app, gi, null)) {
+            second.await("welcome");
+            await(() -> "online".equals(status(gi)));
+        }
+    }
+
+    @Test
     void anAgentWhoChoseOfflineStaysOfflineAndOneWhoOptedOutIsNotSwitchedOn() {
         app.createAgent("di@shop.test", "Di", "di-password-1", "agent");
         TestParley.Api di = app.login("di@shop.test", "di-password-1");

@@ -11,9 +11,10 @@ import { roleLabel } from './topbar.js';
 import { Webhooks } from './webhooks.js';
 import { AccountSection, ChatBoxSection } from './account-settings.js';
 import { Profile } from './profile.js';
+import { OfficeHoursSection } from './office-hours.js';
 import {
   UsersIcon, TagIcon, CodeIcon, KeyIcon, CopyIcon, TrashIcon, LockIcon, PlusIcon, ChevronDownIcon, SendIcon,
-  GlobeIcon, ChatIcon,
+  GlobeIcon, ChatIcon, ClockIcon,
 } from '../icons.js';
 
 const SECTIONS = [
@@ -25,6 +26,7 @@ const SECTIONS = [
   ['webhooks', 'Webhooks', SendIcon],
   ['account', 'Account', GlobeIcon],
   ['look', 'Look & behaviour', ChatIcon],
+  ['hours', 'Office hours', ClockIcon],
   ['profile', 'My profile', UsersIcon],
 ];
 
@@ -33,7 +35,7 @@ export function Settings({ section }) {
   // My profile is every agent's; the rest is for the owner and admins.
   if (!isAdmin(s.me)) return section === 'profile' ? html`<div class="settings settings-solo"><main class="settings-main"><${Profile}/></main></div>` : html`<${NotAllowed}/>`;
   const Section = { agents: Agents, groups: Groups, tags: Tags, install: Install, tokens: Tokens, webhooks: Webhooks,
-    account: AccountSection, look: ChatBoxSection, profile: Profile }[section] || Agents;
+    account: AccountSection, look: ChatBoxSection, hours: OfficeHoursSection, profile: Profile }[section] || Agents;
   return html`<div class="settings">
     <nav class="settings-nav" aria-label="Settings">
       <h1>Settings</h1>

@@ -53,6 +53,8 @@ class DashboardAccountSettingsTest {
     @Test
     void theOwnerNamesTheShopUploadsALogoAndPicksATimezone() {
         try (var s = DashboardSession.owner(parley)) {
+            // Signing in is enough to be online (issue #18, point 5): no switch to find first.
+            assertThat(s.page.locator(".status-switch")).hasAttribute("aria-checked", "true");
             s.go("#/settings/account");
             form(s, "Account settings").getByLabel("Shop name").fill("Tea & Co <img src=x onerror=alert(1)>");
             form(s, "Account settings").getByLabel("Timezone").selectOption("Europe/Prague");
@@ -140,6 +142,34 @@ class DashboardAccountSettingsTest {
             s.go("#/settings/account");
             assertThat(s.page.getByText("You're not allowed to see Settings")).isVisible();
             assertThat(s.errors).isEmpty();
+        }
+    }
+
+    @Test
+    void officeHoursAreSetPerDayWithHolidays() {
+        try (var s = DashboardSession.owner(parley)) {
+            s.go("#/settings/hours");
+            Locator f = form(s, "Office hours");
+            f.getByRole(AriaRole.SWITCH).check();
+            // Switching on offers Monday to Friday, 9 to 5.
+            assertThat(f.getByLabel("Friday from")).hasValue("09:00");
+            assertThat(f.locator("tr[data-day='saturday']")).containsText("Closed");
+            f.getByLabel("Add hours on Saturday").click();
+            f.getByLabel("Saturday from").fill("10:00");
+            f.getByLabel("Saturday to").fill("14:00");
+            f.getByLabel("Holiday date").fill("2026-12-24");
+            f.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Add holiday")).click();
+            f.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Save")).click();
+            assertThat(s.page.locator(".toast").last()).hasText("Office hours saved");
+            JsonNode hours = parley.owner().get("/v2/account/office-hours");
+            assertThat(hours.path("enabled").asBoolean()).isTrue();
+            assertThat(hours.at("/week/saturday/0/from").asText()).isEqualTo("10:00");
+            assertThat(hours.at("/week/saturday/0/to").asText()).isEqualTo("14:00");
+            assertThat(hours.at("/week/monday/0/to").asText()).isEqualTo("17:00");
+            assertThat(hours.at("/holidays/0/date").asText()).isEqualTo("2026-12-24");
+            Browsers.screenshot(s.page, "dashboard-settings-office-hours");
+            assertThat(s.errors).isEmpty();
+            parley.owner().expect(200, "PUT", "/v2/account/office-hours", Map.of("enabled", false));
         }
     }
 
