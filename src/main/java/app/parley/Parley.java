@@ -31,6 +31,7 @@ import app.parley.settings.Attendance;
 import app.parley.settings.Images;
 import app.parley.settings.OfficeHoursBook;
 import app.parley.settings.Profile;
+import app.parley.settings.Shortcuts;
 import app.parley.store.Database;
 import app.parley.store.EventConsumers;
 import app.parley.store.EventLog;
@@ -107,7 +108,7 @@ public final class Parley implements AutoCloseable {
         // Issue #18: account, chat box and profile settings; presence that follows the dashboard's open tabs.
         AccountSettings accountSettings = new AccountSettings(jdbi, officeHours);
         SettingsRoutes settingsRoutes = new SettingsRoutes(auth, accounts, accountSettings, new Profile(jdbi, team, auth),
-                new Images(jdbi), officeHours);
+                new Images(jdbi), officeHours, new Shortcuts(jdbi));
         routes.widgetSettings(settingsRoutes::widgetConfig);
         this.attendance = new Attendance(jdbi, team);
         agentSocket.attendance(attendance);

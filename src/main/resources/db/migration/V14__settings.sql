@@ -43,3 +43,16 @@ CREATE TABLE office_hours (
     hours       jsonb  NOT NULL
 );
 CREATE UNIQUE INDEX office_hours_one_per_group ON office_hours (account_id, coalesce(group_id, 0));
+
+-- Shortcuts (canned responses): an agent's own (agent_id set) or the team's (agent_id NULL, admins edit them).
+CREATE TABLE shortcuts (
+    id          bigserial   PRIMARY KEY,
+    account_id  bigint      NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+    agent_id    bigint      REFERENCES agents(id) ON DELETE CASCADE,
+    name        text        NOT NULL CHECK (char_length(name) BETWEEN 1 AND 50),
+    text        text        NOT NULL CHECK (char_length(text) BETWEEN 1 AND 65535),
+    created_at  timestamptz NOT NULL DEFAULT now(),
+    updated_at  timestamptz NOT NULL DEFAULT now()
+);
+-- Unique per owner (the team is one owner), whatever the case.
+CREATE UNIQUE INDEX shortcuts_name_per_owner ON shortcuts (account_id, coalesce(agent_id, 0), lower(name));

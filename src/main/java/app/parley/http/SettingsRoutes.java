@@ -10,6 +10,7 @@ import app.parley.settings.Images;
 import app.parley.settings.OfficeHours;
 import app.parley.settings.OfficeHoursBook;
 import app.parley.settings.Profile;
+import app.parley.settings.Shortcuts;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.time.Duration;
@@ -28,12 +29,14 @@ public final class SettingsRoutes {
     private final Profile profile;
     private final Images images;
     private final OfficeHoursBook hours;
+    private final Shortcuts shortcuts;
     private final Throttle calls = new Throttle(120, Duration.ofSeconds(6));
     private final Throttle passwordTries = new Throttle(10, Duration.ofMinutes(1));
 
     public SettingsRoutes(Auth auth, AccountQueries accounts, AccountSettings settings, Profile profile, Images images,
-                          OfficeHoursBook hours) {
+                          OfficeHoursBook hours, Shortcuts shortcuts) {
         this.hours = hours;
+        this.shortcuts = shortcuts;
         this.auth = auth;
         this.accounts = accounts;
         this.settings = settings;
@@ -76,6 +79,20 @@ public final class SettingsRoutes {
         });
         r.delete("/v2/groups/{group_id}/office-hours", ctx -> {
             hours.removeGroupHours(caller(ctx), Http.pathId(ctx, "group_id"));
+            ctx.status(204);
+        });
+
+        r.get("/v2/shortcuts", ctx -> ctx.json(Map.of("items", shortcuts.list(caller(ctx)))));
+        r.post("/v2/shortcuts", ctx -> {
+            Caller c = caller(ctx);
+            Http.json(ctx, 201, shortcuts.create(c, Http.body(ctx, Shortcuts.Request.class)));
+        });
+        r.patch("/v2/shortcuts/{shortcut_id}", ctx -> {
+            Caller c = caller(ctx);
+            ctx.json(shortcuts.update(c, Http.pathId(ctx, "shortcut_id"), Http.body(ctx, Shortcuts.Request.class)));
+        });
+        r.delete("/v2/shortcuts/{shortcut_id}", ctx -> {
+            shortcuts.delete(caller(ctx), Http.pathId(ctx, "shortcut_id"));
             ctx.status(204);
         });
 

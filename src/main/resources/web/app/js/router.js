@@ -1,10 +1,10 @@
 // Hash routes, so the server only ever serves /app/index.html:
 //   #/conversations/<tab>[/<id>]   tab: all | primary | new | mine | resolved
-//   #/settings[/<section>]         section: agents | groups | tags | install | tokens | webhooks | account | look | hours | profile
+//   #/settings[/<section>]         section: agents | groups | tags | install | tokens | webhooks | account | look | hours | shortcuts | profile
 import { useEffect, useState } from 'preact/hooks';
 
 const TABS = new Set(['all', 'primary', 'new', 'mine', 'resolved']);
-const SECTIONS = new Set(['agents', 'groups', 'tags', 'install', 'tokens', 'webhooks', 'account', 'look', 'hours', 'profile']);
+const SECTIONS = new Set(['agents', 'groups', 'tags', 'install', 'tokens', 'webhooks', 'account', 'look', 'hours', 'shortcuts', 'profile']);
 
 export function parseRoute(hash) {
   const parts = String(hash || '').replace(/^#\/?/, '').split('/').filter(Boolean).map(decodeURIComponent);

@@ -5,6 +5,7 @@ import { html } from '../html.js';
 import { sendMessage } from '../conversations.js';
 import { sendTyping } from '../session.js';
 import { SendIcon } from '../icons.js';
+import { ShortcutPicker, shortcutQuery, currentMatches, expand } from './shortcuts.js';
 
 const drafts = new Map(); // conversation id → { text, mode }
 const MAX = 10000;
@@ -15,6 +16,17 @@ export function Composer({ conversationId, disabledReason }) {
   const [mode, setMode] = useState(saved.mode);
   const area = useRef(null);
   const typingState = useRef({ sentAt: 0, timer: null, on: false });
+  // "/name" or ".name" alone in the box: the shortcut picker (Escape closes it for this text).
+  const [active, setActive] = useState(0);
+  const [closedFor, setClosedFor] = useState(null);
+  const query = shortcutQuery(text);
+  const picking = query != null && closedFor !== text && !disabledReason;
+
+  function pick(shortcut) {
+    setText(expand(shortcut.text, conversationId));
+    setActive(0);
+    if (area.current) area.current.focus();
+  }
 
   useEffect(() => {
     const d = drafts.get(conversationId) || { text: '', mode: 'message' };
@@ -64,6 +76,20 @@ export function Composer({ conversationId, disabledReason }) {
   }
 
   function onKeyDown(e) {
+    if (picking) {
+      const found = currentMatches(query);
+      if (e.key === 'Escape') { e.preventDefault(); e.stopPropagation(); setClosedFor(text); return; }
+      if (found.length && (e.key === 'ArrowDown' || e.key === 'ArrowUp')) {
+        e.preventDefault();
+        setActive((active + (e.key === 'ArrowDown' ? 1 : found.length - 1)) % found.length);
+        return;
+      }
+      if (found.length && (e.key === 'Tab' || (e.key === 'Enter' && !e.shiftKey))) {
+        e.preventDefault();
+        pick(found[Math.min(active, found.length - 1)]);
+        return;
+      }
+    }
     if (e.key === 'Enter' && !e.shiftKey && !e.isComposing && !e.altKey && !e.ctrlKey && !e.metaKey) {
       e.preventDefault();
       send();
@@ -79,11 +105,12 @@ export function Composer({ conversationId, disabledReason }) {
         onClick=${() => { if (value === 'note') stopTyping(); setMode(value); area.current && area.current.focus(); }}>${label}</button>`)}
       ${note ? html`<span class="composer-hint note-hint">Only agents see notes</span>` : null}
     </div>
+    ${picking ? html`<${ShortcutPicker} query=${query} active=${active} onPick=${pick} onHover=${setActive}/>` : null}
     <div class="composer-row">
       <textarea ref=${area} rows="1" value=${text} disabled=${!!disabledReason}
         aria-label=${note ? 'Note for agents' : 'Reply to the visitor'}
         placeholder=${disabledReason || (note ? 'Write a note only agents see…' : 'Write a reply…')}
-        onInput=${(e) => { setText(e.currentTarget.value); signalTyping(); }}
+        onInput=${(e) => { setText(e.currentTarget.value); setActive(0); signalTyping(); }}
         onKeyDown=${onKeyDown} onBlur=${stopTyping}></textarea>
       <button type="submit" class=${`btn ${note ? 'btn-note' : 'btn-primary'} send-btn`}
         disabled=${!text.trim() || tooLong || !!disabledReason}>
@@ -91,7 +118,7 @@ export function Composer({ conversationId, disabledReason }) {
       </button>
     </div>
     <div class="composer-foot">
-      <span class="muted small">Enter to send · Shift+Enter for a new line</span>
+      <span class="muted small">Enter to send · Shift+Enter for a new line · / for shortcuts</span>
       ${text.length > MAX * 0.9 ? html`<span class=${`small ${tooLong ? 'danger' : 'muted'}`}>${text.length.toLocaleString()} / ${MAX.toLocaleString()}</span>` : null}
     </div>
   </form>`;

@@ -12,9 +12,10 @@ import { Webhooks } from './webhooks.js';
 import { AccountSection, ChatBoxSection } from './account-settings.js';
 import { Profile } from './profile.js';
 import { OfficeHoursSection } from './office-hours.js';
+import { ShortcutsSection } from './shortcuts.js';
 import {
   UsersIcon, TagIcon, CodeIcon, KeyIcon, CopyIcon, TrashIcon, LockIcon, PlusIcon, ChevronDownIcon, SendIcon,
-  GlobeIcon, ChatIcon, ClockIcon,
+  GlobeIcon, ChatIcon, ClockIcon, NoteIcon,
 } from '../icons.js';
 
 const SECTIONS = [
@@ -27,15 +28,19 @@ const SECTIONS = [
   ['account', 'Account', GlobeIcon],
   ['look', 'Look & behaviour', ChatIcon],
   ['hours', 'Office hours', ClockIcon],
+  ['shortcuts', 'Shortcuts', NoteIcon],
   ['profile', 'My profile', UsersIcon],
 ];
 
 export function Settings({ section }) {
   const s = useStore();
   // My profile is every agent's; the rest is for the owner and admins.
-  if (!isAdmin(s.me)) return section === 'profile' ? html`<div class="settings settings-solo"><main class="settings-main"><${Profile}/></main></div>` : html`<${NotAllowed}/>`;
+  if (!isAdmin(s.me)) {
+    const Own = { profile: Profile, shortcuts: ShortcutsSection }[section];
+    return Own ? html`<div class="settings settings-solo"><main class="settings-main"><${Own}/></main></div>` : html`<${NotAllowed}/>`;
+  }
   const Section = { agents: Agents, groups: Groups, tags: Tags, install: Install, tokens: Tokens, webhooks: Webhooks,
-    account: AccountSection, look: ChatBoxSection, hours: OfficeHoursSection, profile: Profile }[section] || Agents;
+    account: AccountSection, look: ChatBoxSection, hours: OfficeHoursSection, shortcuts: ShortcutsSection, profile: Profile }[section] || Agents;
   return html`<div class="settings">
     <nav class="settings-nav" aria-label="Settings">
       <h1>Settings</h1>
