@@ -1,6 +1,7 @@
 // The middle pane: conversation header with actions, the message thread, the visitor's live draft, composer.
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { html } from '../html.js';
+import { OfflineMarker } from './markers.js';
 import { useStore, agentName, attempt, isAdmin } from '../store.js';
 import { post } from '../api.js';
 import {
@@ -14,7 +15,7 @@ import { Avatar, Popover, Spinner, EmptyState, TagChip } from './common.js';
 import { MessageList, ratingLabel } from './messages.js';
 import { Composer } from './composer.js';
 import {
-  ChannelIcon, StarIcon, CheckIcon, UsersIcon, TagIcon, MailUnreadIcon, ChatIcon, PlusIcon, ArrowLeftIcon,
+  ChannelIcon, StarIcon, CheckIcon, UsersIcon, TagIcon, UnreadDotIcon, ChatIcon, PlusIcon, ArrowLeftIcon,
 } from '../icons.js';
 
 export function Thread({ id, tab }) {
@@ -132,7 +133,7 @@ function ThreadHeader({ c, name, tab }) {
       <a class="icon-btn back-btn" href=${`#/conversations/${tab}`} aria-label="Back to the conversation list"><${ArrowLeftIcon}/></a>
       <${Avatar} name=${name} colourKey=${c.visitor_id ?? c.id} size=${36}/>
       <div class="thread-title-text">
-        <h2><span class="visitor-name">${name}</span> <${ChannelIcon} channel=${c.channel}/></h2>
+        <h2><span class="visitor-name">${name}</span> <${ChannelIcon} channel=${c.channel}/>${c.is_offline ? html` <${OfflineMarker}/>` : null}</h2>
         <p class="muted small" data-testid="assignment">${status}</p>
       </div>
     </div>
@@ -141,7 +142,7 @@ function ThreadHeader({ c, name, tab }) {
         aria-label=${c.important ? 'Unmark as important' : 'Mark as important'} title="Important"
         onClick=${() => setImportant(c.id, !c.important)}><${StarIcon} filled=${c.important}/></button>
       <button type="button" class="icon-btn" aria-label="Mark as unread" title="Mark as unread"
-        onClick=${async () => { if (await markUnread(c.id)) navigate(`#/conversations/${tab}`); }}><${MailUnreadIcon}/></button>
+        onClick=${async () => { if (await markUnread(c.id)) navigate(`#/conversations/${tab}`); }}><${UnreadDotIcon}/></button>
       <${TagPicker} c=${c}/>
       <${AssignPicker} c=${c}/>
       ${open && !mine ? html`<button type="button" class="btn btn-primary" onClick=${() => join(c.id)}>
