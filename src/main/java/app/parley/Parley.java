@@ -28,6 +28,7 @@ import app.parley.realtime.Hub;
 import app.parley.realtime.TabCounts;
 import app.parley.settings.AccountSettings;
 import app.parley.settings.Attendance;
+import app.parley.settings.FirstRun;
 import app.parley.settings.Images;
 import app.parley.settings.OfficeHoursBook;
 import app.parley.settings.Profile;
@@ -108,7 +109,7 @@ public final class Parley implements AutoCloseable {
         // Issue #18: account, chat box and profile settings; presence that follows the dashboard's open tabs.
         AccountSettings accountSettings = new AccountSettings(jdbi, officeHours);
         SettingsRoutes settingsRoutes = new SettingsRoutes(auth, accounts, accountSettings, new Profile(jdbi, team, auth),
-                new Images(jdbi), officeHours, new Shortcuts(jdbi));
+                new Images(jdbi), officeHours, new Shortcuts(jdbi), new FirstRun(jdbi));
         routes.widgetSettings(settingsRoutes::widgetConfig);
         this.attendance = new Attendance(jdbi, team);
         agentSocket.attendance(attendance);

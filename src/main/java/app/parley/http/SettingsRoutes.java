@@ -6,6 +6,7 @@ import app.parley.account.Caller;
 import app.parley.core.Refusal;
 import app.parley.settings.AccountSettings;
 import app.parley.settings.ChatBoxSettings;
+import app.parley.settings.FirstRun;
 import app.parley.settings.Images;
 import app.parley.settings.OfficeHours;
 import app.parley.settings.OfficeHoursBook;
@@ -30,11 +31,13 @@ public final class SettingsRoutes {
     private final Images images;
     private final OfficeHoursBook hours;
     private final Shortcuts shortcuts;
+    private final FirstRun firstRun;
     private final Throttle calls = new Throttle(120, Duration.ofSeconds(6));
     private final Throttle passwordTries = new Throttle(10, Duration.ofMinutes(1));
 
     public SettingsRoutes(Auth auth, AccountQueries accounts, AccountSettings settings, Profile profile, Images images,
-                          OfficeHoursBook hours, Shortcuts shortcuts) {
+                          OfficeHoursBook hours, Shortcuts shortcuts, FirstRun firstRun) {
+        this.firstRun = firstRun;
         this.hours = hours;
         this.shortcuts = shortcuts;
         this.auth = auth;
@@ -82,6 +85,13 @@ public final class SettingsRoutes {
             ctx.status(204);
         });
 
+        r.get("/v2/account/first-run", ctx -> {
+            Caller c = caller(ctx);
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("visitors_have_written", firstRun.visitorsHaveWritten(c.accountId()));
+            out.put("demo_url", "/demo/shop.html?key=" + accounts.account(c.accountId()).chatKey());
+            ctx.json(out);
+        });
         r.get("/v2/shortcuts", ctx -> ctx.json(Map.of("items", shortcuts.list(caller(ctx)))));
         r.post("/v2/shortcuts", ctx -> {
             Caller c = caller(ctx);

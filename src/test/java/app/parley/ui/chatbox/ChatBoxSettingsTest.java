@@ -72,6 +72,9 @@ class ChatBoxSettingsTest {
             String panelText = box.panel().innerText();
             assertThat(panelText).doesNotContain("My shop").doesNotContain("Owner joined");
             box.screenshot("settings-shop-name-agent-name");
+            // Rating is on by default (the page set no ratingEnabled, nor did the dashboard turn it off).
+            owner.expect(200, "POST", "/v2/conversations/" + id + "/resolve", Map.of());
+            expect(box.text("How was your chat?")).isVisible();
             JsonNode visitor = owner.get("/v2/visitors/" + conversation.path("visitor_id").asLong());
             assertThat(visitor.toString()).contains("Petr").contains("petr@example.com");
         }
