@@ -85,7 +85,7 @@ export class Panel {
     const atBottom = this.scroller.scrollHeight - this.scroller.scrollTop - this.scroller.clientHeight < NEAR_BOTTOM;
     const before = this.list.lastChild;
     const showForm = offline && (!conv || conv.status !== 'open');
-    const preChat = !offline && !conv && !w.msgs.length && !w.outbox.length ? w.preChat : null;
+    const preChat = !offline && !conv && !w.msgs.length && !w.outbox.length ? w.preChat || (w.privacyCheck && {}) : null;
     this.sync(this.items(showForm, preChat));
     const typing = w.agentTyping ? T.typing(w.agentTyping.name) : '';
     this.typingRow.hidden = !typing;
@@ -247,8 +247,10 @@ export class Panel {
       msg ? f.input.setAttribute('aria-invalid', 'true') : f.input.removeAttribute('aria-invalid');
       return !!msg;
     };
+    const consent = w.privacyCheck ? this.consent() : null;
     const form = h('form.card.form', { novalidate: true, 'aria-label': T.formTitle, onsubmit: (e) => {
       e.preventDefault();
+      if (consent && !consent.ok()) return;
       const mail = email.input.value.trim();
       const wrongMail = bad(email, !mail ? T.emailMissing : !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(mail) ? T.emailInvalid : '');
       const wrongText = bad(text, text.input.value.trim() ? '' : T.textMissing);
@@ -258,7 +260,7 @@ export class Panel {
       general.textContent = '';
       w.submitForm(fields);
     } }, h('p.card-title', { text: T.formTitle }), h('p.small', { text: w.said('offline') || T.formIntro }),
-    email.el, name.el, phone.el, group && group.el, text.el, privacy, general, submit);
+    email.el, name.el, phone.el, group && group.el, text.el, consent ? consent.el : privacy, general, submit);
     form._sync = () => {
       submit.disabled = !!w.form;
       submit.textContent = w.form ? T.sending : T.sendForm;
@@ -284,8 +286,10 @@ export class Panel {
     };
     if (f.ask_name) add('name', T.name, 'text', false);
     if (f.ask_email) add('email', T.email, 'email', !!f.email_required);
+    const consent = w.privacyCheck ? this.consent() : null;
     return h('form.card.form', { novalidate: true, 'aria-label': T.startChat, onsubmit: (e) => {
       e.preventDefault();
+      if (consent && !consent.ok()) return;
       const out = {};
       for (const k in fields) {
         const v = fields[k].input.value.trim();
@@ -295,7 +299,16 @@ export class Panel {
         if (v) out[k] = v;
       }
       w.preChatDone(out);
-    } }, h('p.small', { text: T.preChatIntro }), rows, h('button.primary', { type: 'submit', text: T.startChat }));
+    } }, rows.length ? h('p.small', { text: T.preChatIntro }) : null, rows, consent && consent.el,
+    h('button.primary', { type: 'submit', text: T.startChat }));
+  }
+
+  /** privacyNoticeCheckRequired: a box the visitor ticks before writing, linking the shop's privacy notice. */
+  consent() {
+    const T = this.w.T, box = h('input', { type: 'checkbox', id: 'parley-consent' }), err = h('p.err', { role: 'alert' });
+    const el = h('div.fl.consent', null, h('label', { for: 'parley-consent' }, box, ' ', T.privacyAccept, ' ',
+      h('a', { href: this.w.privacyUrl, target: '_blank', rel: 'noopener noreferrer', text: T.privacy })), err);
+    return { el, ok: () => { err.textContent = box.checked ? '' : T.privacyMissing; if (!box.checked) box.focus(); return box.checked; } };
   }
 
   mine(n) {

@@ -45,6 +45,8 @@ const en = {
   formSent: (email) => "Thanks! We'll get back to you at " + email + '.',
   privacy: 'Privacy notice',
   privacyLead: 'We process your data to answer you. ',
+  privacyAccept: 'I have read and accept the',
+  privacyMissing: 'Please accept the privacy notice first.',
   rateTitle: 'How was your chat?',
   good: 'Good',
   normal: 'Normal',
