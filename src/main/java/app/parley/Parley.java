@@ -25,6 +25,7 @@ import app.parley.http.MessengerRoutes;
 import app.parley.http.Routes;
 import app.parley.http.SearchRoutes;
 import app.parley.http.VisitorRoutes;
+import app.parley.http.SettingsRoutes;
 import app.parley.http.VisitorSocket;
 import app.parley.realtime.AccessWatch;
 import app.parley.realtime.ChatStatus;
@@ -35,6 +36,13 @@ import app.parley.search.Reindex;
 import app.parley.search.SavedSearches;
 import app.parley.search.SearchIndex;
 import app.parley.search.SearchIndexer;
+import app.parley.settings.AccountSettings;
+import app.parley.settings.Attendance;
+import app.parley.settings.FirstRun;
+import app.parley.settings.Images;
+import app.parley.settings.OfficeHoursBook;
+import app.parley.settings.Profile;
+import app.parley.settings.Shortcuts;
 import app.parley.store.Database;
 import app.parley.store.EventConsumers;
 import app.parley.store.EventLog;
@@ -53,6 +61,7 @@ import app.parley.webhook.WebhookConsumer;
 import app.parley.webhook.WebhookSender;
 import app.parley.webhook.Webhooks;
 import io.javalin.Javalin;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -77,6 +86,8 @@ public final class Parley implements AutoCloseable {
     private final app.parley.channel.email.EmailChannel email;
     private final Locations locations;
     private final PageViewWriter pageViews;
+    private final Attendance attendance;
+    private final OfficeHoursBook officeHours;
 
     private Parley(Config config, Database db) {
         this.db = db;
@@ -102,6 +113,9 @@ public final class Parley implements AutoCloseable {
         if (config.searchIndexing()) searchIndex.backfill();
         Presence presence = new Presence(accountId -> jdbi.withHandle(h -> Agents.ofAccount(h, accountId)));
         ChatStatus chatStatus = new ChatStatus(hub, presence);
+        this.officeHours = new OfficeHoursBook(jdbi, Clock.systemUTC());
+        presence.withinHours(officeHours::open);
+        officeHours.onChange(chatStatus::refresh);
         this.journal = new Journal(jdbi, events -> {
             hub.publish(events);
             tabCounts.onCommitted(events);
@@ -147,12 +161,20 @@ public final class Parley implements AutoCloseable {
         routes.sendEmailWith(email.replies());
         app.parley.http.MailRoutes mailRoutes = new app.parley.http.MailRoutes(auth, inbox, email,
                 new app.parley.notify.NotificationChoices(jdbi));
+        // Issue #18: account, chat box and profile settings; presence that follows the dashboard's open tabs.
+        AccountSettings accountSettings = new AccountSettings(jdbi, officeHours);
+        SettingsRoutes settingsRoutes = new SettingsRoutes(auth, accounts, accountSettings, new Profile(jdbi, team, auth),
+                new Images(jdbi), officeHours, new Shortcuts(jdbi), new FirstRun(jdbi));
+        routes.widgetSettings(settingsRoutes::widgetConfig);
+        this.attendance = new Attendance(jdbi, team);
+        agentSocket.attendance(attendance);
         this.web = Http.create(auth, config.secureCookies(), r -> {
             routes.register(r);
             mailRoutes.register(r);
             visitorRoutes.register(r);
             searchRoutes.register(r);
             new MessengerRoutes(auth, messenger.webhook(), messenger.channel()).register(r);
+            settingsRoutes.register(r);
             r.ws("/ws/visitor", visitorSocket::configure);
             r.ws("/ws/agent", agentSocket::configure);
         });
@@ -168,6 +190,14 @@ public final class Parley implements AutoCloseable {
                 log.error("Pruning the event log failed", e);
             }
         }, 1, 60, TimeUnit.MINUTES);
+        // Office hours open and close chat boxes on the clock, not on an event.
+        housekeeping.scheduleWithFixedDelay(() -> {
+            try {
+                officeHours.tick();
+            } catch (RuntimeException e) {
+                log.warn("Checking office hours failed", e);
+            }
+        }, 5, 5, TimeUnit.SECONDS);
         consumers.start();
         jobs.start();
     }
@@ -189,6 +219,7 @@ public final class Parley implements AutoCloseable {
             }
             parley.accessWatch.start();
             parley.email.start();
+            parley.attendance.start();
             log.info("Parley is ready on http://localhost:{} ({} ms)", parley.port(), (System.nanoTime() - started) / 1_000_000);
             return parley;
         } catch (RuntimeException e) {
@@ -271,6 +302,7 @@ public final class Parley implements AutoCloseable {
         web.stop();
         email.close();
         accessWatch.close();
+        attendance.close();
         journal.close();
         consumers.close();
         jobs.close();

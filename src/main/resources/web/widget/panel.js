@@ -85,7 +85,8 @@ export class Panel {
     const atBottom = this.scroller.scrollHeight - this.scroller.scrollTop - this.scroller.clientHeight < NEAR_BOTTOM;
     const before = this.list.lastChild;
     const showForm = offline && (!conv || conv.status !== 'open');
-    this.sync(this.items(showForm));
+    const preChat = !offline && !conv && !w.msgs.length && !w.outbox.length ? w.preChat || (w.privacyCheck && {}) : null;
+    this.sync(this.items(showForm, preChat));
     const typing = w.agentTyping ? T.typing(w.agentTyping.name) : '';
     this.typingRow.hidden = !typing;
     if (typing !== this.typingShown) {
@@ -93,7 +94,7 @@ export class Panel {
       this.typingRow.replaceChildren(h('span.dots', null, h('i'), h('i'), h('i')), h('span', { text: typing }));
     }
 
-    this.foot.hidden = showForm;
+    this.foot.hidden = showForm || !!preChat;
     this.note.hidden = !(offline && !showForm);
     this.note.textContent = T.offlineNote;
     if (w.draft !== this.draftShown && w.draft !== this.input.value) { this.input.value = w.draft; this.grow(); }
@@ -114,18 +115,20 @@ export class Panel {
   }
 
   renderAvatars(agents, shop) {
-    const sig = agents.map((a) => a.id + ':' + a.name + ':' + (a.avatar_url || '')).join('|') || shop;
+    const sig = agents.map((a) => a.id + ':' + a.name + ':' + (a.avatar_url || '')).join('|') || shop + (this.w.logo || '');
     if (sig === this.avatarSig) return;
     this.avatarSig = sig;
-    const list = agents.length ? agents.slice(0, 3) : [{ name: shop }];
+    const list = agents.length ? agents.slice(0, 3) : [{ name: shop, avatar_url: this.w.logo }];
     this.avatars.replaceChildren(...list.map((a) => avatar(a, 'hav')));
   }
 
   /** Everything in the message list, top to bottom, each with a stable key. */
-  items(showForm) {
+  items(showForm, preChat) {
     const w = this.w, T = w.T, conv = w.conv, out = [];
-    out.push({ key: 'greet', make: () => h('div.greet', null, h('p', { text: w.online === false ? T.greetingOffline : T.greeting })),
-      upd: (n) => { n.firstChild.textContent = w.online === false ? T.greetingOffline : T.greeting; } });
+    const greet = () => (w.online === false ? w.said('offline') || T.greetingOffline : w.said('greeting') || T.greeting);
+    out.push({ key: 'greet', make: () => h('div.greet', null, h('p', { text: greet() })),
+      upd: (n) => { n.firstChild.textContent = greet(); } });
+    if (preChat) out.push({ key: 'pre', make: () => this.preChatForm(preChat) });
     const all = w.msgs.concat(w.outbox.map((o) => ({ ...o, pending: true, kind: 'message', sub_type: 'contact' })));
     let lastMine = null;
     for (const m of all) if (m.kind === 'message' && m.sub_type === 'contact') lastMine = m;
@@ -244,8 +247,10 @@ export class Panel {
       msg ? f.input.setAttribute('aria-invalid', 'true') : f.input.removeAttribute('aria-invalid');
       return !!msg;
     };
+    const consent = w.privacyCheck ? this.consent() : null;
     const form = h('form.card.form', { novalidate: true, 'aria-label': T.formTitle, onsubmit: (e) => {
       e.preventDefault();
+      if (consent && !consent.ok()) return;
       const mail = email.input.value.trim();
       const wrongMail = bad(email, !mail ? T.emailMissing : !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(mail) ? T.emailInvalid : '');
       const wrongText = bad(text, text.input.value.trim() ? '' : T.textMissing);
@@ -254,8 +259,8 @@ export class Panel {
       for (const f of [['name', name], ['phone', phone], ['group', group]]) if (f[1] && f[1].input.value.trim()) fields[f[0]] = f[1].input.value.trim();
       general.textContent = '';
       w.submitForm(fields);
-    } }, h('p.card-title', { text: T.formTitle }), h('p.small', { text: T.formIntro }),
-    email.el, name.el, phone.el, group && group.el, text.el, privacy, general, submit);
+    } }, h('p.card-title', { text: T.formTitle }), h('p.small', { text: w.said('offline') || T.formIntro }),
+    email.el, name.el, phone.el, group && group.el, text.el, consent ? consent.el : privacy, general, submit);
     form._sync = () => {
       submit.disabled = !!w.form;
       submit.textContent = w.form ? T.sending : T.sendForm;
@@ -267,6 +272,43 @@ export class Panel {
       }
     };
     return form;
+  }
+
+  /** Name and/or email before the first message, when the shop asks for them (dashboard: Chat box settings). */
+  preChatForm(f) {
+    const w = this.w, T = w.T, rows = [], fields = {};
+    const add = (k, label, type, required) => {
+      const input = h('input.field', { id: 'parley-p-' + k, type, maxlength: 255, autocomplete: k, 'aria-required': required ? 'true' : null,
+        value: w.identity[k] || (w.known && w.known[k]) || '' });
+      const err = h('p.err');
+      fields[k] = { input, err, required };
+      rows.push(h('div.fl', null, h('label', { for: 'parley-p-' + k, text: label + (required ? ' *' : '') }), input, err));
+    };
+    if (f.ask_name) add('name', T.name, 'text', false);
+    if (f.ask_email) add('email', T.email, 'email', !!f.email_required);
+    const consent = w.privacyCheck ? this.consent() : null;
+    return h('form.card.form', { novalidate: true, 'aria-label': T.startChat, onsubmit: (e) => {
+      e.preventDefault();
+      if (consent && !consent.ok()) return;
+      const out = {};
+      for (const k in fields) {
+        const v = fields[k].input.value.trim();
+        const msg = k === 'email' && (v ? !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(v) && T.emailInvalid : fields[k].required && T.emailMissing);
+        fields[k].err.textContent = msg || '';
+        if (msg) { fields[k].input.focus(); return; }
+        if (v) out[k] = v;
+      }
+      w.preChatDone(out);
+    } }, rows.length ? h('p.small', { text: T.preChatIntro }) : null, rows, consent && consent.el,
+    h('button.primary', { type: 'submit', text: T.startChat }));
+  }
+
+  /** privacyNoticeCheckRequired: a box the visitor ticks before writing, linking the shop's privacy notice. */
+  consent() {
+    const T = this.w.T, box = h('input', { type: 'checkbox', id: 'parley-consent' }), err = h('p.err', { role: 'alert' });
+    const el = h('div.fl.consent', null, h('label', { for: 'parley-consent' }, box, ' ', T.privacyAccept, ' ',
+      h('a', { href: this.w.privacyUrl, target: '_blank', rel: 'noopener noreferrer', text: T.privacy })), err);
+    return { el, ok: () => { err.textContent = box.checked ? '' : T.privacyMissing; if (!box.checked) box.focus(); return box.checked; } };
   }
 
   mine(n) {

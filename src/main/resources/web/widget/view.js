@@ -44,7 +44,10 @@ export class View {
 
   render() {
     const w = this.w, T = w.T, offline = w.online === false;
-    this.el.hidden = !(this.cssReady && w.configured && w.shown && !(w.hideOffline && offline && !w.conv));
+    this.el.hidden = !(this.cssReady && w.configured && w.shown && !(w.hideOffline && offline && !w.conv)
+      && !(w.requireLogin && !w.loggedIn()));
+    // Through a custom property: the shadow root's own !important :host rule wins over any inline z-index.
+    if (w.zIndex != null) { this.host.style.setProperty('--parley-z', String(w.zIndex)); this.host.style.setProperty('z-index', String(w.zIndex), 'important'); }
     this.el.dataset.side = w.side;
     this.el.classList.toggle('hide-mobile', w.hideMobile);
     this.el.classList.toggle('no-launcher', w.hideLauncher);

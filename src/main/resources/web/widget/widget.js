@@ -73,6 +73,13 @@ class Widget {
     this.hideOffline = flag(cfg.hideOfflineChat);
     this.ratingEnabled = cfg.ratingEnabled == null ? null : flag(cfg.ratingEnabled);
     this.privacyUrl = /^https?:\/\//i.test(cfg.privacyNoticeUrl || '') ? cfg.privacyNoticeUrl : null;
+    // The rest of Smartsupp's snippet (docs/PRODUCT.md §2.1): stacking, cookie path, identified visitors only,
+    // a privacy notice the visitor must accept, and chat events for the page's own analytics.
+    this.zIndex = px(cfg.zIndex, null);
+    this.cookiePath = /^\/[\w\-./]*$/.test(cfg.cookiePath || '') ? cfg.cookiePath : '/';
+    this.requireLogin = flag(cfg.requireLogin);
+    this.privacyCheck = !!this.privacyUrl && (flag(cfg.privacyNoticeEnabled) || cfg.privacyNoticeEnabled == null)
+      && flag(cfg.privacyNoticeCheckRequired) && !load('localStorage', this.cacheKey + ':privacy');
 
     this.vid = readCookie();
     this.seq = 0;
@@ -132,12 +139,61 @@ class Widget {
           this.groups = Array.isArray(c.groups) ? c.groups.filter((g) => g && g.key != null) : [];
           if (!this.color && c.color) this.color = c.color;
           if (this.ratingEnabled == null && c.rating_enabled != null) this.ratingEnabled = !!c.rating_enabled;
+          this.applySettings(c);
         }
       }, () => {})
       .finally(done);
     document.addEventListener('visibilitychange', () => this.update());
     if (window.navigation) navigation.addEventListener('navigatesuccess', () => setTimeout(() => this.sendPage(), 0));
     this.update();
+  }
+
+  /** The shop's dashboard settings (docs/PRODUCT.md §2.1): used only where the page's _smartsupp keys say nothing. */
+  applySettings(c) {
+    const cfg = this.cfg;
+    if (cfg.orientation == null && c.position) this.side = c.position === 'left' ? 'left' : 'right';
+    if (cfg.offsetX == null) this.offsetX = px(c.offset_x, this.offsetX);
+    if (cfg.offsetY == null) this.offsetY = px(c.offset_y, this.offsetY);
+    if (cfg.hideMobileWidget == null && c.show_on_mobile === false) this.hideMobile = true;
+    if (/^https?:\/\//i.test(c.logo_url || '')) this.logo = c.logo_url;
+    this.texts = { greeting: c.greetings || {}, offline: c.offline_texts || {} };
+    const f = c.pre_chat_form;
+    this.preChat = f && f.enabled && !load('sessionStorage', this.cacheKey + ':pre') ? f : this.preChat;
+    if (!cfg.language && !document.documentElement.lang && c.language) this.setLanguage(c.language);
+  }
+
+  /** The shop's own words for the visitor's language ('greeting' or 'offline'), or null for the built-in ones. */
+  said(kind) {
+    const t = (this.texts || {})[kind] || {}, lang = String(this.language || 'en').toLowerCase();
+    return t[lang] || t[lang.split(/[-_]/)[0]] || null;
+  }
+
+  /** The pre-chat form was answered: the visitor is identified, and the composer opens. */
+  preChatDone(fields) {
+    if (Object.keys(fields).length) this.identify(fields);
+    this.preChat = null;
+    save('sessionStorage', this.cacheKey + ':pre', 1);
+    if (this.privacyCheck) { this.privacyCheck = false; save('localStorage', this.cacheKey + ':privacy', 1); }
+    this.update();
+  }
+
+  /** requireLogin: the chat box shows only once the shop's page has said who the visitor is. */
+  loggedIn() {
+    const i = this.identity;
+    return !!(i.user_id || i.email || i.name);
+  }
+
+  /** gaKey / gaName / gaOptions: chat events go to the page's own Google Analytics, when it has one. */
+  track(action) {
+    const c = this.cfg;
+    if (!c.gaKey) return;
+    try {
+      if (typeof window.gtag === 'function') {
+        window.gtag('event', action, Object.assign({ event_category: 'Smartsupp', send_to: String(c.gaKey) }, c.gaOptions || {}));
+      } else if (typeof window[c.gaName || 'ga'] === 'function') {
+        window[c.gaName || 'ga']('send', 'event', 'Smartsupp', action);
+      }
+    } catch (e) { /* the page's analytics failing must not break the chat */ }
   }
 
   url() {
@@ -256,6 +312,7 @@ class Widget {
 
   rate(value, text) {
     if (!this.conv) return;
+    this.track('rating_sent');
     this.rating = { conv: this.conv.id, value, text: text || '', sent: true };
     if (this.ready) this.conn.send({ type: 'rate', value, text: text || '' });
     this.update();
@@ -341,7 +398,7 @@ class Widget {
       if (this.vid) this.forget();
       this.vid = f.visitor_id;
       this.pageSent = null; // a new visitor on the server: it has not seen this page yet
-      writeCookie(this.vid, this.cfg.cookieDomain);
+      writeCookie(this.vid, this.cfg.cookieDomain, this.cookiePath);
     }
     this.connectedOnce = true;
     if (f.visitor) this.known = f.visitor; // name and email the shop or the visitor gave earlier: the form starts with them
@@ -418,6 +475,7 @@ class Widget {
     if (live && isAgent(m)) {
       this.agentTyping = null;
       this.emit('message_received', m);
+      this.track('message_received');
       if (!this.seenNow()) {
         beep();
         blinkTitle(this.T.newMessage(m.agent && m.agent.name));
@@ -432,10 +490,12 @@ class Widget {
       const [item] = this.outbox.splice(i, 1);
       this.saveOutbox();
       this.emit('message_sent', message || { client_id: item.client_id, text: item.text });
+      this.track('message_sent');
     }
     if (this.form && this.form.client_id === clientId) {
       this.formSentTo = this.form.email;
       this.emit('message_sent', message || { client_id: clientId, text: this.form.text });
+      this.track('contact_form_sent');
       this.form = null;
     }
   }
@@ -543,9 +603,9 @@ function readCookie() {
   return null;
 }
 
-function writeCookie(vid, domain) {
+function writeCookie(vid, domain, path) {
   if (!ID_RE.test(vid)) return;
-  const base = COOKIE + '=' + vid + '; path=/; max-age=63072000; SameSite=Lax' + (location.protocol === 'https:' ? '; Secure' : '');
+  const base = COOKIE + '=' + vid + '; path=' + (path || '/') + '; max-age=63072000; SameSite=Lax' + (location.protocol === 'https:' ? '; Secure' : '');
   if (domain && /^\.?[a-z0-9.-]+$/i.test(domain)) {
     document.cookie = base + '; domain=' + domain;
     if (readCookie() === vid) return;

@@ -29,7 +29,7 @@ import org.junit.jupiter.api.Test;
 class ArchitectureTest {
     private static final String[] FEATURES = {"app.parley.account..", "app.parley.conversation..", "app.parley.contact..",
             "app.parley.webhook..", "app.parley.channel.email..", "app.parley.notify..", "app.parley.tracking..", "app.parley.search..",
-            "app.parley.channel.messenger.."};
+            "app.parley.channel.messenger..", "app.parley.settings..", "app.parley.files.."};
 
     @ArchTest
     static final ArchRule eachLayerUsesOnlyTheLayersBelowIt = layeredArchitecture().consideringOnlyDependenciesInLayers()
@@ -111,6 +111,11 @@ class ArchitectureTest {
     static final ArchRule noFeatureUsesMessenger = noClasses().that().resideInAnyPackage("app.parley.account..",
                     "app.parley.conversation..", "app.parley.contact..", "app.parley.webhook..")
             .should().dependOnClassesThat().resideInAPackage("app.parley.channel.messenger..");
+    // settings (issue #18) builds on account only; files, when it comes, on conversation and account.
+    @ArchTest
+    static final ArchRule settingsUsesOnlyAccount = noClasses().that().resideInAPackage("app.parley.settings..")
+            .should().dependOnClassesThat().resideInAnyPackage("app.parley.conversation..", "app.parley.contact..",
+                    "app.parley.webhook..", "app.parley.files..");
 
     @ArchTest
     static final ArchRule httpRunsNoSql = noClasses().that().resideInAPackage("app.parley.http..")

@@ -75,7 +75,7 @@ class TypedNamesTest {
 
     @Test
     void anUnknownValueFromAClientIsRefusedNamingItsField() {
-        assertThatThrownBy(() -> AgentStatus.parse("status", "away")).isInstanceOfSatisfying(Refusal.class, e -> {
+        assertThatThrownBy(() -> AgentStatus.parse("status", "busy")).isInstanceOfSatisfying(Refusal.class, e -> {
             assertThat(e.code()).isEqualTo("validation_failed");
             assertThat(e.field()).isEqualTo("status");
             assertThat(e.getMessage()).contains("'online'", "'offline'");

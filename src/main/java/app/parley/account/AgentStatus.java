@@ -2,9 +2,9 @@ package app.parley.account;
 
 import com.fasterxml.jackson.annotation.JsonValue;
 
-/** An agent's own chat status (docs/API.md, PATCH /auth/me): online agents take chats. */
+/** An agent's own chat status (docs/API.md, PATCH /auth/me): online agents take chats; away ones are signed in elsewhere or idle. */
 public enum AgentStatus {
-    ONLINE("online"), OFFLINE("offline");
+    ONLINE("online"), AWAY("away"), OFFLINE("offline");
 
     private final String wire;
 
@@ -27,6 +27,6 @@ public enum AgentStatus {
     /** Reads a client's value: an unknown one is refused, naming the field and the values it takes. */
     public static AgentStatus parse(String field, String wire) {
         for (AgentStatus v : values()) if (v.wire.equals(wire)) return v;
-        throw app.parley.core.Refusal.invalid(field, field + " is one of 'online', 'offline'.");
+        throw app.parley.core.Refusal.invalid(field, field + " is one of 'online', 'away', 'offline'.");
     }
 }

@@ -20,8 +20,16 @@ public final class Presence {
         this.loadAccount = loadAccount;
     }
 
+    private volatile java.util.function.BiPredicate<Long, Long> withinHours = (accountId, groupId) -> true;
+
+    /** Office hours: outside them nobody answers, whoever is online (set by the composition root). */
+    public void withinHours(java.util.function.BiPredicate<Long, Long> open) {
+        this.withinHours = open;
+    }
+
     /** Whether anyone can answer; loads the account's agents on first use (outside any open transaction, please). */
     public boolean chatOnline(long accountId, Long groupId) {
+        if (!withinHours.test(accountId, groupId)) return false;
         return agents(accountId).values().stream().anyMatch(s -> s.online() && s.active()
                 && (groupId == null || s.groupIds().isEmpty() || s.groupIds().contains(groupId)));
     }

@@ -46,6 +46,15 @@ public final class Team {
         });
     }
 
+    /** Sets or (with null) removes the agent's own avatar; the address was checked by whoever stored the image. */
+    public Agent setAvatar(Agent agent, String avatarUrl) {
+        return journal.run(tx -> {
+            tx.handle().createUpdate("UPDATE agents SET avatar_url = :av WHERE id = :id")
+                    .bind("av", avatarUrl).bind("id", agent.id()).execute();
+            return changed(tx, agent.id());
+        });
+    }
+
     public Agent invite(Caller by, String email, String name, String password, String role, List<Long> groupIds) {
         requireFullAccess(by);
         String e = Input.email("email", email);

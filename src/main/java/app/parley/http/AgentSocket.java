@@ -12,6 +12,7 @@ import app.parley.realtime.AccessWatch;
 import app.parley.realtime.Client;
 import app.parley.realtime.Hub;
 import app.parley.realtime.Visibility;
+import app.parley.settings.Attendance;
 import app.parley.store.Event;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -23,7 +24,7 @@ import java.util.Optional;
 
 /** The dashboard's socket (docs/PROTOCOL.md): everything an agent may see, live, resumable. */
 public final class AgentSocket extends SocketEndpoint<AgentSocket.Conn> {
-    record Conn(Client client, Caller caller, RateLimit frames) {}
+    record Conn(Client client, Caller caller, RateLimit frames, String session) {}
 
     /** Who signed in, and with what: the socket keeps the credential to check it again later. */
     private record SignedIn(Caller caller, Credential credential) {}
@@ -32,6 +33,7 @@ public final class AgentSocket extends SocketEndpoint<AgentSocket.Conn> {
     private final Auth auth;
     private final Presence presence;
     private final AccessWatch access;
+    private volatile Attendance attendance;
 
     public AgentSocket(Inbox inbox, Hub hub, Auth auth, Presence presence, AccessWatch access) {
         super(hub);
@@ -39,6 +41,11 @@ public final class AgentSocket extends SocketEndpoint<AgentSocket.Conn> {
         this.auth = auth;
         this.presence = presence;
         this.access = access;
+    }
+
+    /** Who is at the dashboard: presence follows open tabs (set by the composition root). */
+    public void attendance(Attendance attendance) {
+        this.attendance = attendance;
     }
 
     @Override
@@ -62,7 +69,8 @@ public final class AgentSocket extends SocketEndpoint<AgentSocket.Conn> {
         ctx.enableAutomaticPings();
         Client client = Client.agent(ctx.session, me.viewer());
         access.watch(client, signedIn.get().credential());
-        register(ctx, new Conn(client, me, new RateLimit(20, 60)));
+        String session = signedIn.get().credential().kind() == Credential.Kind.SESSION ? ctx.cookie(Http.SESSION_COOKIE) : null;
+        register(ctx, new Conn(client, me, new RateLimit(20, 60), session));
         // Read outside the snapshot: loading presence takes its own pooled connection.
         Map<Long, Boolean> online = presence.onlineByAgent(me.accountId());
         Inbox.AgentStart start = inbox.agentStart(me.agent(), after);
@@ -79,6 +87,9 @@ public final class AgentSocket extends SocketEndpoint<AgentSocket.Conn> {
         List<Event> missed = backlog == null || backlog.resync() ? List.of()
                 : backlog.events().stream().filter(e -> Visibility.sees(me.viewer(), e)).toList();
         client.caughtUp(start.asOf(), List.of(Json.write(welcome)), missed);
+        // After the welcome: the welcome names the agent as they signed in, so a status Parley changes now must
+        // reach this tab as a live event, not be folded into a snapshot that predates it.
+        if (attendance != null) attendance.connected(me.agent(), session);
     }
 
     /** The session cookie, from the dashboard's own origin only (no cross-site socket hijacking), or an API token. */
@@ -97,6 +108,7 @@ public final class AgentSocket extends SocketEndpoint<AgentSocket.Conn> {
     @Override
     protected void dropped(Conn conn) {
         access.forget(conn.client());
+        if (attendance != null) attendance.disconnected(conn.caller().agent(), conn.session());
     }
 
     static boolean sameHost(String origin, String host) {

@@ -101,6 +101,12 @@ public final class Routes {
     }
 
     private app.parley.channel.email.EmailReplies emailReplies;
+    /** What GET /widget/config adds from the account's chat box settings (set by the composition root). */
+    public void widgetSettings(java.util.function.LongFunction<Map<String, Object>> settings) {
+        this.widgetSettings = settings;
+    }
+
+    private java.util.function.LongFunction<Map<String, Object>> widgetSettings = accountId -> Map.of();
 
     public void register(RoutesConfig r) {
         r.get("/", ctx -> ctx.redirect("/app/"));
@@ -350,6 +356,7 @@ public final class Routes {
             out.put("online", presence.chatOnline(account.id(), null));
             out.put("groups", accounts.groups(account.id()).stream()
                     .map(g -> Map.of("key", g.key(), "name", g.name())).toList());
+            out.putAll(widgetSettings.apply(account.id()));
             ctx.json(out);
         });
     }

@@ -44,6 +44,11 @@ public final class ChatStatus {
         if (changed != null) changed.forEach(this::announce);
     }
 
+    /** Something besides an event changed who answers (office hours opened or closed): tell the chat boxes. */
+    public void refresh(long accountId) {
+        announce(accountId);
+    }
+
     /** Tells every connected chat box of the account whether someone is there to answer. */
     private void announce(long accountId) {
         for (Client c : hub.visitors(accountId)) {

@@ -54,3 +54,8 @@ export function ChannelIcon({ channel }) {
   }
   return null;
 }
+// Issue #18: office hours; a conversation marked unread (a filled dot, not an envelope, which reads as email);
+// a conversation that came in through the offline contact form.
+export const ClockIcon = (o) => icon(html`<circle cx="12" cy="12" r="9"/><path d="M12 7v5l3 2"/>`, o);
+export const UnreadDotIcon = (o) => icon(html`<circle cx="12" cy="12" r="8"/><circle cx="12" cy="12" r="4" fill="currentColor"/>`, o);
+export const OfflineFormIcon = (o) => icon(html`<path d="M4 5h16v11H8l-4 4z"/><path d="M9 10h6"/>`, o);

@@ -1,11 +1,13 @@
 // Hash routes, so the server only ever serves /app/index.html:
 //   #/conversations/<tab>[/<id>][?<search>]   tab: all | primary | new | mine | resolved
 //   #/visitors[/<filter>[/<id>]]     filter: all | active | in_chat | customers | blocked
-//   #/settings[/<section>]         section: agents | groups | tags | install | tokens | webhooks
+//   #/settings[/<section>]         section: agents | groups | tags | install | tokens | webhooks | account | look | hours
+//                                  | shortcuts | email | visitors | messenger | profile | notifications
 import { useEffect, useState } from 'preact/hooks';
 
 const TABS = new Set(['all', 'primary', 'new', 'mine', 'resolved']);
-const SECTIONS = new Set(['agents', 'groups', 'tags', 'install', 'tokens', 'webhooks', 'email', 'notifications', 'visitors', 'messenger']);
+const SECTIONS = new Set(['agents', 'groups', 'tags', 'install', 'tokens', 'webhooks', 'email', 'notifications', 'visitors', 'messenger',
+  'account', 'look', 'hours', 'shortcuts', 'profile']);
 
 export function parseRoute(hash) {
   // A search keeps its filter after "?" (#/conversations/resolved?q=refund&rating=bad): shareable, kept on reload.

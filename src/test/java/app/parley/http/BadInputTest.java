@@ -367,7 +367,7 @@ class BadInputTest {
 
     @Test
     void aProfilePatchWithABadStatusIsRefused() {
-        JsonNode error = refused(422, "validation_failed", "PATCH", "/auth/me", "application/json", "{\"status\":\"away\"}");
+        JsonNode error = refused(422, "validation_failed", "PATCH", "/auth/me", "application/json", "{\"status\":\"busy\"}");
         assertThat(error.path("field").asText()).isEqualTo("status");
     }
 

@@ -7,6 +7,7 @@ import { sendTyping } from '../session.js';
 import { get } from '../api.js';
 import { state } from '../store.js';
 import { SendIcon } from '../icons.js';
+import { ShortcutPicker, shortcutQuery, currentMatches, expand } from './shortcuts.js';
 
 const drafts = new Map(); // conversation id → { text, mode }
 const MAX = 10000;
@@ -34,6 +35,18 @@ export function Composer({ conversationId, disabledReason, onTyping }) {
     }).catch(() => live && setReach({ can_email: false }));
     return () => { live = false; };
   }, [conversationId]);
+
+  // "/name" or ".name" alone in the box: the shortcut picker (Escape closes it for this text).
+  const [active, setActive] = useState(0);
+  const [closedFor, setClosedFor] = useState(null);
+  const query = shortcutQuery(text);
+  const picking = query != null && closedFor !== text && !disabledReason;
+
+  function pick(shortcut) {
+    setText(expand(shortcut.text, conversationId));
+    setActive(0);
+    if (area.current) area.current.focus();
+  }
 
   useEffect(() => {
     const d = drafts.get(conversationId) || { text: '', mode: 'message' };
@@ -84,6 +97,20 @@ export function Composer({ conversationId, disabledReason, onTyping }) {
   }
 
   function onKeyDown(e) {
+    if (picking) {
+      const found = currentMatches(query);
+      if (e.key === 'Escape') { e.preventDefault(); e.stopPropagation(); setClosedFor(text); return; }
+      if (found.length && (e.key === 'ArrowDown' || e.key === 'ArrowUp')) {
+        e.preventDefault();
+        setActive((active + (e.key === 'ArrowDown' ? 1 : found.length - 1)) % found.length);
+        return;
+      }
+      if (found.length && (e.key === 'Tab' || (e.key === 'Enter' && !e.shiftKey))) {
+        e.preventDefault();
+        pick(found[Math.min(active, found.length - 1)]);
+        return;
+      }
+    }
     if (e.key === 'Enter' && !e.shiftKey && !e.isComposing && !e.altKey && !e.ctrlKey && !e.metaKey) {
       e.preventDefault();
       send();
@@ -107,11 +134,12 @@ export function Composer({ conversationId, disabledReason, onTyping }) {
         ${via === 'email' && reach.can_email ? html`<span class="composer-hint email-hint">to ${reach.address}</span>` : null}
       </span>` : null}
     </div>
+    ${picking ? html`<${ShortcutPicker} query=${query} active=${active} onPick=${pick} onHover=${setActive}/>` : null}
     <div class="composer-row">
       <textarea ref=${area} rows="1" value=${text} disabled=${!!disabledReason}
         aria-label=${note ? 'Note for agents' : 'Reply to the visitor'}
         placeholder=${disabledReason || (note ? 'Write a note only agents see…' : via === 'email' && reach && reach.can_email ? 'Write an email reply…' : 'Write a reply…')}
-        onInput=${(e) => { setText(e.currentTarget.value); signalTyping(); }}
+        onInput=${(e) => { setText(e.currentTarget.value); setActive(0); signalTyping(); }}
         onKeyDown=${onKeyDown} onBlur=${stopTyping}></textarea>
       <button type="submit" class=${`btn ${note ? 'btn-note' : 'btn-primary'} send-btn`}
         disabled=${!text.trim() || tooLong || !!disabledReason}>
@@ -119,7 +147,7 @@ export function Composer({ conversationId, disabledReason, onTyping }) {
       </button>
     </div>
     <div class="composer-foot">
-      <span class="muted small">Enter to send · Shift+Enter for a new line</span>
+      <span class="muted small">Enter to send · Shift+Enter for a new line · / for shortcuts</span>
       ${text.length > MAX * 0.9 ? html`<span class=${`small ${tooLong ? 'danger' : 'muted'}`}>${text.length.toLocaleString()} / ${MAX.toLocaleString()}</span>` : null}
     </div>
   </form>`;

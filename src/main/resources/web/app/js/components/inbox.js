@@ -10,6 +10,7 @@ import { Thread } from './thread.js';
 import { VisitorCard } from './visitor-card.js';
 import { EmptyState } from './common.js';
 import { ChatIcon } from '../icons.js';
+import { FirstRunGuide } from './first-run.js';
 
 export function defaultTab(mode) {
   return mode === 'multi' ? 'primary' : 'all';
@@ -39,9 +40,9 @@ export function Inbox({ route }) {
     </section>
     ${route.id != null
       ? html`<${Thread} key=${route.id} id=${route.id} tab=${tab}/><${VisitorCard} conversationId=${route.id}/>`
-      : html`<section class="thread-pane thread-empty">
+      : html`<${FirstRunGuide} fallback=${html`<section class="thread-pane thread-empty">
           <${EmptyState} icon=${html`<${ChatIcon} size=${32}/>`} title="Pick a conversation">
             Choose a conversation on the left to read and reply. New chats show up live.<//>
-        </section>`}
+        </section>`}/>`}
   </div>`;
 }

@@ -8,6 +8,7 @@ import {
 } from '../conversations.js';
 import { visitorName, relativeTime, fullTime, excerpt } from '../format.js';
 import { Avatar, EmptyState, Spinner, TagChip } from './common.js';
+import { OfflineMarker } from './markers.js';
 import { ChannelIcon, StarIcon, CheckIcon, InboxIcon } from '../icons.js';
 import { navigate } from '../router.js';
 
@@ -113,6 +114,7 @@ export function Row({ c, tab, top, selected, now, typing, index, total, suffix =
         <span class="row-line1">
           <span class="row-name">${name}</span>
           <${ChannelIcon} channel=${c.channel}/>
+          ${c.is_offline ? html`<${OfflineMarker} compact/>` : null}
           ${c.important ? html`<span class="row-important" title="Important"><${StarIcon} size=${13} filled=${true}/></span>` : null}
           <span class="row-time" title=${fullTime(last.created_at || c.updated_at)}>${relativeTime(last.created_at || c.updated_at, now)}</span>
         </span>

@@ -1,6 +1,7 @@
 // One thread's messages: visitor on the left, agents on the right, notes in yellow, timeline events
 // centred, day separators. All visitor text goes through Preact text nodes; only http(s) URLs become links.
 import { html } from '../html.js';
+import { SaveAsShortcut } from './shortcuts.js';
 import { agentName } from '../store.js';
 import { linkSegments, clockTime, fullTime, dayKey, dayLabel } from '../format.js';
 import { Avatar } from './common.js';
@@ -130,6 +131,7 @@ function Message({ m, grouped, visitorName, visitorKey, seen, lastSeen, onRetry,
           <time datetime=${m.created_at} title=${fullTime(m.created_at)}>${m.pending ? 'Sending…' : clockTime(m.created_at)}</time>
           ${seen && !fromVisitor && !note && lastSeen ? html`<span class="seen"><${CheckCheckIcon} size=${14}/> Seen</span>` : null}`}
         ${m.data && m.data.delivery_status ? html`<${Delivery} data=${m.data}/>` : null}
+        ${!fromVisitor && !m.pending && !m.failed && m.kind === 'message' && m.text ? html`<${SaveAsShortcut} text=${m.text}/>` : null}
         ${m.failed ? html`<span class="failed-text">Not sent.</span>
           <button type="button" class="link-btn" onClick=${() => onRetry(m)}>Retry</button>
           <button type="button" class="link-btn" onClick=${() => onDiscard(m)}>Discard</button>` : null}

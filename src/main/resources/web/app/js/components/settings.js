@@ -12,9 +12,13 @@ import { Webhooks } from './webhooks.js';
 import { EmailSettings, MyNotifications } from './email-settings.js';
 import { TrackingSettings } from './tracking-settings.js';
 import { MessengerSettings } from './messenger.js';
+import { AccountSection, ChatBoxSection } from './account-settings.js';
+import { Profile } from './profile.js';
+import { OfficeHoursSection } from './office-hours.js';
+import { ShortcutsSection } from './shortcuts.js';
 import {
   UsersIcon, TagIcon, CodeIcon, KeyIcon, CopyIcon, TrashIcon, LockIcon, PlusIcon, ChevronDownIcon, SendIcon,
-  EnvelopeIcon, BellIcon,
+  EnvelopeIcon, BellIcon, GlobeIcon, ChatIcon, ClockIcon, NoteIcon,
 } from '../icons.js';
 import { MessengerIcon } from '../icons.js';
 
@@ -25,19 +29,27 @@ const SECTIONS = [
   ['install', 'Chat box', CodeIcon],
   ['tokens', 'API tokens', KeyIcon],
   ['webhooks', 'Webhooks', SendIcon],
+  ['account', 'Account', GlobeIcon],
+  ['look', 'Look & behaviour', ChatIcon],
+  ['hours', 'Office hours', ClockIcon],
+  ['shortcuts', 'Shortcuts', NoteIcon],
   ['email', 'Email', EnvelopeIcon],
-  ['notifications', 'My notifications', BellIcon],
   ['visitors', 'Visitors', UsersIcon],
   ['messenger', 'Channels: Messenger', MessengerIcon],
+  ['profile', 'My profile', UsersIcon],
+  ['notifications', 'My notifications', BellIcon],
 ];
 
 export function Settings({ section }) {
   const s = useStore();
-  // Every agent keeps their own notification mails; the rest of Settings is for owners and admins.
-  if (section === 'notifications' && !isAdmin(s.me)) return html`<div class="settings"><main class="settings-main"><${MyNotifications}/></main></div>`;
-  if (!isAdmin(s.me)) return html`<${NotAllowed}/>`;
+  // My profile, my notifications and shortcuts are every agent's; the rest is for the owner and admins.
+  if (!isAdmin(s.me)) {
+    const Own = { profile: Profile, shortcuts: ShortcutsSection, notifications: MyNotifications }[section];
+    return Own ? html`<div class="settings settings-solo"><main class="settings-main"><${Own}/></main></div>` : html`<${NotAllowed}/>`;
+  }
   const Section = { agents: Agents, groups: Groups, tags: Tags, install: Install, tokens: Tokens, webhooks: Webhooks,
-    email: EmailSettings, notifications: MyNotifications, visitors: TrackingSettings, messenger: MessengerSettings }[section] || Agents;
+    email: EmailSettings, notifications: MyNotifications, visitors: TrackingSettings, messenger: MessengerSettings,
+    account: AccountSection, look: ChatBoxSection, hours: OfficeHoursSection, shortcuts: ShortcutsSection, profile: Profile }[section] || Agents;
   return html`<div class="settings">
     <nav class="settings-nav" aria-label="Settings">
       <h1>Settings</h1>
@@ -133,7 +145,7 @@ function Agents() {
                 aria-label=${`${a.name} active`} onChange=${(e) => update(a, { active: e.currentTarget.checked })}/>
                 <span class="toggle-track" aria-hidden="true"></span></label></td>
             <td><span class=${`status-dot ${(s.presence.get(a.id) || a.status) === 'online' ? 'online' : ''}`}></span>
-              ${(s.presence.get(a.id) || a.status) === 'online' ? 'Online' : 'Offline'}</td>
+              ${{ online: 'Online', away: 'Away' }[s.presence.get(a.id) || a.status] || 'Offline'}</td>
           </tr>`;
         })}
       </tbody>

@@ -1,6 +1,7 @@
 // The middle pane: conversation header with actions, the message thread, the visitor's live draft, composer.
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { html } from '../html.js';
+import { OfflineMarker } from './markers.js';
 import { useStore, agentName, attempt, isAdmin } from '../store.js';
 import { post } from '../api.js';
 import {
@@ -17,7 +18,7 @@ import {
   isMessenger, useMessengerFacts, messengerDisabledReason, messengerTyping, MessengerMessageExtra, MessengerReplyBar,
 } from './messenger.js';
 import {
-  ChannelIcon, StarIcon, CheckIcon, UsersIcon, TagIcon, MailUnreadIcon, ChatIcon, PlusIcon, ArrowLeftIcon, EnvelopeIcon,
+  ChannelIcon, StarIcon, CheckIcon, UsersIcon, TagIcon, UnreadDotIcon, ChatIcon, PlusIcon, ArrowLeftIcon, EnvelopeIcon,
 } from '../icons.js';
 
 export function Thread({ id, tab }) {
@@ -139,7 +140,7 @@ function ThreadHeader({ c, name, tab, picture }) {
       <a class="icon-btn back-btn" href=${`#/conversations/${tab}`} aria-label="Back to the conversation list"><${ArrowLeftIcon}/></a>
       <${Avatar} name=${name} colourKey=${c.visitor_id ?? c.id} size=${36} url=${picture || null}/>
       <div class="thread-title-text">
-        <h2><span class="visitor-name">${name}</span> <${ChannelIcon} channel=${c.channel}/></h2>
+        <h2><span class="visitor-name">${name}</span> <${ChannelIcon} channel=${c.channel}/>${c.is_offline ? html` <${OfflineMarker}/>` : null}</h2>
         <p class="muted small" data-testid="assignment">${status}</p>
       </div>
     </div>
@@ -148,7 +149,7 @@ function ThreadHeader({ c, name, tab, picture }) {
         aria-label=${c.important ? 'Unmark as important' : 'Mark as important'} title="Important"
         onClick=${() => setImportant(c.id, !c.important)}><${StarIcon} filled=${c.important}/></button>
       <button type="button" class="icon-btn" aria-label="Mark as unread" title="Mark as unread"
-        onClick=${async () => { if (await markUnread(c.id)) navigate(`#/conversations/${tab}`); }}><${MailUnreadIcon}/></button>
+        onClick=${async () => { if (await markUnread(c.id)) navigate(`#/conversations/${tab}`); }}><${UnreadDotIcon}/></button>
       <button type="button" class="icon-btn" aria-label="Email the transcript" title="Email the transcript to the visitor"
         onClick=${() => attempt(post(`/v2/conversations/${c.id}/transcript`, {}), { success: 'Transcript on its way' })}><${EnvelopeIcon}/></button>
       <${TagPicker} c=${c}/>

@@ -62,6 +62,8 @@ export function TopBar({ route }) {
             <span class="muted small">${me.email}</span>
             <span class="muted small">${roleLabel(me.role)}${s.account && s.account.name ? html` · ${s.account.name}` : null}</span>
           </div>
+          <a class="menu-item" href="#/settings/profile"><${UsersIcon} size=${16}/> My profile</a>
+          <a class="menu-item" href="#/settings/shortcuts"><${ChatIcon} size=${16}/> My shortcuts</a>
           <button type="button" class="menu-item" onClick=${logout}><${LogOutIcon} size=${16}/> Log out</button>
         </div>`}
       <//>

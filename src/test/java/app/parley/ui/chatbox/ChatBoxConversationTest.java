@@ -106,7 +106,9 @@ class ChatBoxConversationTest extends ChatBoxTestBase {
     }
 
     @Test
-    void anAgentResolvingOffersTheRatingOnlyWhenEnabled() {
+    void anAgentResolvingOffersNoRatingWhenTheShopTurnedItOff() {
+        // Rating is on unless turned off (issue #18): here the shop turned it off in the dashboard.
+        owner.expect(200, "PUT", "/v2/account/chat-box", Map.of("rating_enabled", false));
         ChatBox box = ChatBox.open(context, app, "");
         box.launcher().click();
         box.send("Bye");
