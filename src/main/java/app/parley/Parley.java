@@ -109,6 +109,7 @@ public final class Parley implements AutoCloseable {
         AgentSocket agentSocket = new AgentSocket(inbox, hub, auth, presence, accessWatch);
         routes.reportHealth(db::available);
         routes.sendEmailWith(email.replies());
+        visitorSocket.sendTranscriptsWith(email.transcripts());
         app.parley.http.MailRoutes mailRoutes = new app.parley.http.MailRoutes(auth, inbox, email,
                 new app.parley.notify.NotificationChoices(jdbi));
         this.web = Http.create(auth, config.secureCookies(), r -> {
