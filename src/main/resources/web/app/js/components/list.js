@@ -112,7 +112,7 @@ function Row({ c, tab, top, selected, now, typing, index, total }) {
       <span class="row-main">
         <span class="row-line1">
           <span class="row-name">${name}</span>
-          <${ChannelIcon} channel=${c.channel}/>
+          <${ChannelIcon} channel=${c.has_email ? 'email' : c.channel}/>
           ${c.important ? html`<span class="row-important" title="Important"><${StarIcon} size=${13} filled=${true}/></span>` : null}
           <span class="row-time" title=${fullTime(last.created_at || c.updated_at)}>${relativeTime(last.created_at || c.updated_at, now)}</span>
         </span>
