@@ -32,6 +32,7 @@ import org.junit.jupiter.api.Test;
  */
 class OpenApiTest {
     private static final Path ROUTES_SOURCE = Path.of("src/main/java/app/parley/http/Routes.java");
+    private static final Path MAIL_ROUTES_SOURCE = Path.of("src/main/java/app/parley/http/MailRoutes.java");
     private static final Pattern ROUTE = Pattern.compile("r\\.(get|post|patch|put|delete)\\(\"([^\"]+)\"");
     private static final Set<String> HTTP_METHODS = Set.of("get", "post", "put", "patch", "delete", "head", "options", "trace");
     private static final String NO_SUCH_ROUTE = "/openapi-test/no-such-route";
@@ -71,6 +72,8 @@ class OpenApiTest {
         Matcher m = ROUTE.matcher(Files.readString(ROUTES_SOURCE));
         while (m.find()) registered.add(m.group(1).toUpperCase() + " " + m.group(2));
         assertThat(registered).as("routes found in " + ROUTES_SOURCE).hasSizeGreaterThan(30);
+        Matcher mail = ROUTE.matcher(Files.readString(MAIL_ROUTES_SOURCE));
+        while (mail.find()) registered.add(mail.group(1).toUpperCase() + " " + mail.group(2));
 
         Set<String> documented = new TreeSet<>(operations());
         assertThat(documented).as("documented in openapi.json").containsAll(registered);
@@ -188,6 +191,22 @@ class OpenApiTest {
         assertFields("ConversationPage", page);
         assertTabs(page.get("tabs"));
         assertFields("Visitor", owner.get("/v2/visitors/" + conversation.path("visitor_id").asLong()));
+    }
+
+    @Test
+    void theMailRoutesAnswerTheirDocumentedFields() {
+        TestParley.Api owner = app.owner();
+        assertFields("EmailSettings", owner.get("/v2/account/email"));
+        assertFields("NotificationChoices", owner.get("/v2/me/notifications"));
+        long conversationId;
+        try (TestSocket visitor = TestSocket.visitor(app, null, null)) {
+            visitor.await("welcome");
+            visitor.send(Map.of("type", "message", "client_id", "openapi-mail-1", "text", "Hello"));
+            conversationId = visitor.await("ack").path("message").path("conversation_id").asLong();
+        }
+        assertFields("EmailReach", owner.get("/v2/conversations/" + conversationId + "/email"));
+        assertFields("TranscriptQueued", owner.expect(202, "POST", "/v2/conversations/" + conversationId + "/transcript",
+                Map.of("email", "reader@example.com")));
     }
 
     private static void assertFields(String schema, JsonNode answer) {
