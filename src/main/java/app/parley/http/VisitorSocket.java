@@ -294,7 +294,17 @@ public final class VisitorSocket extends SocketEndpoint<VisitorSocket.Conn> {
     private void transcript(Conn c, String clientId, JsonNode frame) {
         var t = transcripts;
         if (t == null) throw Refusal.unavailable("unavailable", "Transcripts cannot be sent right now.");
-        var queued = t.requestByVisitor(c.accountId, c.visitorId, c.conversationId, Input.clientId(clientId), textField(frame, "email"));
+        String email = textField(frame, "email");
+        app.parley.channel.email.Transcripts.Queued queued;
+        try {
+            queued = t.requestByVisitor(c.accountId, c.visitorId, c.conversationId, Input.clientId(clientId), email);
+        } catch (Refusal e) {
+            throw e;
+        } catch (RuntimeException e) {
+            // Runs in this thread, not through the journal: a database away is answered like any other frame's.
+            c.client.sendNow(errorFor(e, clientId));
+            return;
+        }
         ObjectNode f = Json.object();
         f.put("type", "transcript_queued");
         f.put("client_id", clientId);

@@ -82,7 +82,7 @@ public final class Transcripts implements Jobs.Handler {
         try {
             given = Input.email("email", email);
         } catch (Refusal e) {
-            throw new Refusal(Refusal.Kind.INVALID, "invalid_email", "Please enter a valid email address.", "email");
+            throw invalidEmail(Refusal.invalid("email", "Please enter a valid email address."));
         }
         Queued q = jdbi.inTransaction(h -> {
             // One visitor's requests one at a time, so two frames at once cannot both pass the limits.
@@ -95,7 +95,7 @@ public final class Transcripts implements Jobs.Handler {
                     .bind("c", conversationId).bind("k", clientId).mapTo(String.class).findOne();
             if (again.isPresent()) return new Queued(true, again.get());
             String to = given != null ? given : EmailThreads.addressOf(h, conversationId)
-                    .orElseThrow(() -> new Refusal(Refusal.Kind.INVALID, "invalid_email", "Please enter your email address.", "email"));
+                    .orElseThrow(() -> invalidEmail(Refusal.invalid("email", "Please enter your email address.")));
             int forConversation = h.createQuery("SELECT count(*) FROM visitor_transcripts WHERE conversation_id = :c")
                     .bind("c", conversationId).mapTo(Integer.class).one();
             int forVisitor = h.createQuery("""
@@ -114,6 +114,11 @@ public final class Transcripts implements Jobs.Handler {
         });
         wakeJobs.run();
         return q;
+    }
+
+    /** The chat box shows its own words for this code (docs/PROTOCOL.md): stable, unlike a message. */
+    private static Refusal invalidEmail(Refusal r) {
+        return new Refusal(r.kind(), "invalid_email", r.getMessage(), r.field());
     }
 
     private static void enqueue(org.jdbi.v3.core.Handle h, long accountId, long conversationId, String to) {
