@@ -80,6 +80,51 @@ class VisitorTranscriptTest {
     }
 
     @Test
+    void aVisitorHasFiveTranscriptsADayOverAllTheirConversations() {
+        long other;
+        try (TestSocket someoneElse = TestSocket.visitor(world.app, null, null)) {
+            other = conversation(someoneElse, "Another visitor");
+        }
+        try (TestSocket v = TestSocket.visitor(world.app, null, null)) {
+            long mine = conversation(v, "Hello");
+            long visitorId = world.owner.get("/v2/conversations/" + mine).path("visitor_id").asLong();
+            // Five asked for yesterday, on an earlier conversation: they no longer count.
+            earlierRequests(visitorId, other, "25 hours");
+            v.send(Map.of("type", "transcript", "client_id", "d-1", "email", "day.one@example.com"));
+            v.await(f -> "transcript_queued".equals(f.path("type").asText()) && "d-1".equals(f.path("client_id").asText()));
+            // Four more within the day: the day's five are spent, whatever the conversation.
+            earlierRequests(visitorId, other, "1 hour", 4);
+            v.send(Map.of("type", "transcript", "client_id", "d-2", "email", "day.two@example.com"));
+            JsonNode limited = v.await(f -> "error".equals(f.path("type").asText()) && "d-2".equals(f.path("client_id").asText()));
+            assertThat(limited.path("code").asText()).isEqualTo("transcript_limit");
+        }
+    }
+
+    private static long conversation(TestSocket v, String text) {
+        v.await("welcome");
+        String id = TestSocket.clientId();
+        v.send(Map.of("type", "message", "client_id", id, "text", text));
+        return v.await(f -> "ack".equals(f.path("type").asText()) && id.equals(f.path("client_id").asText()))
+                .path("message").path("conversation_id").asLong();
+    }
+
+    private static void earlierRequests(long visitorId, long conversationId, String ago) {
+        earlierRequests(visitorId, conversationId, ago, 5);
+    }
+
+    private static void earlierRequests(long visitorId, long conversationId, String ago, int n) {
+        world.app.parley().database().jdbi().useHandle(h -> {
+            for (int i = 0; i < n; i++) {
+                h.createUpdate("""
+                                INSERT INTO visitor_transcripts (account_id, conversation_id, visitor_id, client_id, address, requested_at)
+                                SELECT account_id, id, :v, :k, 'earlier@example.com', now() - CAST(:ago AS interval)
+                                FROM conversations WHERE id = :c""")
+                        .bind("v", visitorId).bind("k", "earlier-" + ago + "-" + i).bind("ago", ago).bind("c", conversationId).execute();
+            }
+        });
+    }
+
+    @Test
     void aVisitorWithoutAConversationHasNothingToSend() {
         try (TestSocket v = TestSocket.visitor(world.app, null, null)) {
             v.await("welcome");
