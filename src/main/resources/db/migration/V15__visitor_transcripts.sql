@@ -1,6 +1,7 @@
--- Transcripts a visitor asked for from the chat box (issue #12, point 5), and the index behind the summary's has_email.
--- The requests are kept so the limits hold across restarts and across several Parley processes (a few per conversation, a few per visitor a day: nobody mail-bombs an
--- address through a shop's chat box), and so a frame the chat box sends again after a reconnect mails once.
+-- Transcripts a visitor asked for from the chat box (issue #12, point 5), and the index behind the summary's
+-- has_email. The requests are kept so the limits hold across restarts and across several Parley processes (a few
+-- per conversation, a few per visitor a day: nobody mail-bombs an address through a shop's chat box), and so a
+-- frame the chat box sends again after a reconnect mails once.
 CREATE TABLE visitor_transcripts (
     id              bigserial   PRIMARY KEY,
     account_id      bigint      NOT NULL REFERENCES accounts(id),
