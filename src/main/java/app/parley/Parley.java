@@ -159,6 +159,7 @@ public final class Parley implements AutoCloseable {
         SearchRoutes searchRoutes = new SearchRoutes(auth, new ConversationSearch(jdbi), new SavedSearches(jdbi), searchIndex);
         routes.reportHealth(db::available);
         routes.sendEmailWith(email.replies());
+        visitorSocket.sendTranscriptsWith(email.transcripts());
         app.parley.http.MailRoutes mailRoutes = new app.parley.http.MailRoutes(auth, inbox, email,
                 new app.parley.notify.NotificationChoices(jdbi));
         // Issue #18: account, chat box and profile settings; presence that follows the dashboard's open tabs.

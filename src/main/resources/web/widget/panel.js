@@ -173,6 +173,9 @@ export class Panel {
       const done = conv.rating_value != null || (w.rating && w.rating.conv === conv.id);
       out.push({ key: 'rate' + conv.id, make: () => h('div.card.rate'), upd: (n) => this.ratingCard(n, done) });
     }
+    if (conv && conv.status === 'closed' && w.msgs.some((m) => m.conversation_id === conv.id && m.kind === 'message')) {
+      out.push({ key: 'tr' + conv.id, make: () => h('form.card.transcript', { novalidate: true }), upd: (n) => this.transcriptCard(n, conv) });
+    }
     if (showForm) out.push({ key: 'form:' + w.groups.map((g) => g.key).join(','), make: () => this.contactForm(), upd: (n) => n._sync() });
     return out;
   }
@@ -215,6 +218,30 @@ export class Panel {
       kids.push(text, h('button.primary', { type: 'button', text: T.sendRating, onclick: () => w.rate(this.choice, text.value.trim()) }));
     }
     n.replaceChildren(...kids);
+  }
+
+  /** "Email me this conversation" once the chat ended; rebuilt only when its state changes, so typing survives. */
+  transcriptCard(n, conv) {
+    const w = this.w, T = w.T, t = w.transcript && w.transcript.conv === conv.id ? w.transcript : null;
+    const state = t ? t.state + (t.code || '') : 'ask';
+    if (n.dataset.state === state) return;
+    n.dataset.state = state;
+    if (t && t.state === 'sent') { n.replaceChildren(h('p.small', { role: 'status', text: T.transcriptSent(t.email) })); return; }
+    const known = (w.identity.email || (w.known && w.known.email) || '');
+    const input = h('input.field', { id: 'parley-t-email', type: 'email', name: 'email', autocomplete: 'email', maxlength: 255,
+      value: t ? t.email : known, 'aria-describedby': 'parley-t-err' });
+    const err = h('p.err', { id: 'parley-t-err', role: 'alert' });
+    const fail = (msg) => { err.textContent = msg; input.setAttribute('aria-invalid', 'true'); };
+    if (t && t.state === 'error') fail(t.code === 'invalid_email' ? T.emailInvalid : t.code === 'transcript_limit' ? T.transcriptLimit : t.message || t.code);
+    const submit = h('button.primary', { type: 'submit', text: t && t.state === 'sending' ? T.sending : T.transcriptSend,
+      disabled: !!(t && t.state === 'sending') });
+    n.onsubmit = (e) => {
+      e.preventDefault();
+      const mail = input.value.trim();
+      if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(mail)) { fail(mail ? T.emailInvalid : T.emailMissing); input.focus(); return; }
+      w.sendTranscript(mail);
+    };
+    n.replaceChildren(h('label.card-title', { for: 'parley-t-email', text: T.transcriptTitle }), input, err, submit);
   }
 
   contactForm() {

@@ -104,6 +104,7 @@ class Widget {
     this.formError = null;
     this.formSentTo = null;
     this.rating = null; // {conv, value, text, sent}
+    this.transcript = null; // {conv, client_id, email, state: 'sending' | 'sent' | 'error', code, message}
     this.typingSent = '';
     this.typingTimer = 0;
     this.idleTimer = 0;
@@ -318,6 +319,14 @@ class Widget {
     this.update();
   }
 
+  /** "Email me this conversation": one request per click, sent again with the same client_id after a reconnect. */
+  sendTranscript(email) {
+    if (!this.conv) return;
+    this.transcript = { conv: this.conv.id, client_id: clientId(), email, state: 'sending' };
+    if (this.ready) this.conn.send({ type: 'transcript', client_id: this.transcript.client_id, email });
+    this.update();
+  }
+
   endChat() {
     if (this.ready && this.conv && this.conv.status === 'open') this.conn.send({ type: 'close' });
   }
@@ -382,6 +391,9 @@ class Widget {
         break;
       case 'ack': this.onAck(f); break;
       case 'error': this.onError(f); break;
+      case 'transcript_queued':
+        if (this.transcript && this.transcript.client_id === f.client_id) Object.assign(this.transcript, { state: 'sent', email: f.email });
+        break;
       default: break;
     }
     this.update();
@@ -423,6 +435,8 @@ class Widget {
     if (r && r.sent && this.conv && r.conv === this.conv.id && this.conv.rating_value == null) {
       this.conn.send({ type: 'rate', value: r.value, text: r.text });
     }
+    const t = this.transcript;
+    if (t && t.state === 'sending') this.conn.send({ type: 'transcript', client_id: t.client_id, email: t.email });
   }
 
   /** Tells the server the page the visitor is on, once per address (not again on every reconnect). */
@@ -523,6 +537,12 @@ class Widget {
         item.failed = f.message || f.code;
       }
       this.saveOutbox();
+    }
+    const t = this.transcript;
+    if (t && t.client_id === f.client_id) {
+      if (f.code === 'rate_limited' || f.code === 'unavailable') setTimeout(() => t.state === 'sending' && this.ready
+        && this.conn.send({ type: 'transcript', client_id: t.client_id, email: t.email }), 3000);
+      else Object.assign(t, { state: 'error', code: f.code, message: f.message });
     }
     if (this.form && this.form.client_id === f.client_id) {
       this.formError = { field: f.field, message: f.message || f.code };

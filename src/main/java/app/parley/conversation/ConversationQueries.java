@@ -22,7 +22,9 @@ public final class ConversationQueries {
                                              ORDER BY lower(t.name)), '[]')::text
                       FROM conversation_tags ct JOIN tags t ON t.id = ct.tag_id
                      WHERE ct.conversation_id = c.id) AS tag_json,
-                   r.read_count, r.marked_unread
+                   r.read_count, r.marked_unread,
+                   EXISTS (SELECT 1 FROM messages m WHERE m.conversation_id = c.id AND m.channel = 'email'
+                             AND m.sub_type = 'contact' AND m.kind = 'message') AS has_email
             FROM conversations c
             JOIN visitors v ON v.id = c.visitor_id
             LEFT JOIN conversation_reads r ON r.conversation_id = c.id AND r.agent_id = :me
@@ -147,7 +149,7 @@ public final class ConversationQueries {
                         rs.getString("last_message_sub_type"), rs.getObject("last_message_at", OffsetDateTime.class)),
                 rs.getString("vars"), rs.getString("domain"), rs.getString("referer"),
                 ip == null ? null : new ConversationView.Location(ip, null, null, null),
-                rs.getLong("visitor_read_id"), rs.getLong("agent_read_id"));
+                rs.getLong("visitor_read_id"), rs.getLong("agent_read_id"), rs.getBoolean("has_email"));
     }
 
     static String encodeCursor(OffsetDateTime at, long id) {

@@ -40,7 +40,10 @@ public record ConversationView(
         String referer,
         Location location,
         long visitorReadId,
-        long agentReadId) {
+        long agentReadId,
+        // The visitor wrote by email at least once (an email conversation, or a chat they answered by mail): the
+        // conversation list's envelope, decided here so every client shows the same.
+        boolean hasEmail) {
 
     public record Channel(String type, String id) {}
 

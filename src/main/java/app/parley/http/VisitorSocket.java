@@ -93,6 +93,7 @@ public final class VisitorSocket extends SocketEndpoint<VisitorSocket.Conn> {
             return settings.anonymizeIp(accountId) ? app.parley.tracking.ClientAddress.truncated(ip) : ip;
         }
     }
+    private volatile app.parley.channel.email.Transcripts transcripts;
 
     /** {@code messageRate}: messages a second one chat box may send on average (bursts of four times that). */
     public VisitorSocket(AccountQueries accounts, Arrivals arrivals, VisitorThread threads, Hub hub, VisitorActions actions,
@@ -112,6 +113,11 @@ public final class VisitorSocket extends SocketEndpoint<VisitorSocket.Conn> {
         this.presence = presence;
     }
 
+
+    /** The email channel's transcripts, for the chat box's "Email me this conversation" (issue #12, point 5). */
+    public void sendTranscriptsWith(app.parley.channel.email.Transcripts transcripts) {
+        this.transcripts = transcripts;
+    }
 
     @Override
     protected Client client(Conn conn) {
@@ -277,6 +283,7 @@ public final class VisitorSocket extends SocketEndpoint<VisitorSocket.Conn> {
                 case "close" -> answer(c, clientId, actions.close(c.who()), v -> {});
                 case "rate" -> answer(c, clientId, actions.rate(c.who(),
                         frame.path("value").isInt() ? frame.get("value").asInt() : null, textField(frame, "text")), v -> {});
+                case "transcript" -> transcript(c, clientId, frame);
                 default -> throw Refusal.badRequest("unknown_type", "Unknown frame type.");
             }
         } catch (Refusal e) {
@@ -304,6 +311,27 @@ public final class VisitorSocket extends SocketEndpoint<VisitorSocket.Conn> {
                 c.client.signal(hub.chatStatusFrame(presence.chatOnline(c.accountId, group)));
             }
         });
+    }
+
+    private void transcript(Conn c, String clientId, JsonNode frame) {
+        var t = transcripts;
+        if (t == null) throw Refusal.unavailable("unavailable", "Transcripts cannot be sent right now.");
+        String email = textField(frame, "email");
+        app.parley.channel.email.Transcripts.Queued queued;
+        try {
+            queued = t.requestByVisitor(c.accountId, c.visitorId, c.conversationId, Input.clientId(clientId), email);
+        } catch (Refusal e) {
+            throw e;
+        } catch (RuntimeException e) {
+            // Runs in this thread, not through the journal: a database away is answered like any other frame's.
+            c.client.sendNow(errorFor(e, clientId));
+            return;
+        }
+        ObjectNode f = Json.object();
+        f.put("type", "transcript_queued");
+        f.put("client_id", clientId);
+        f.put("email", queued.to());
+        c.client.sendNow(Json.write(f));
     }
 
     private void contactForm(Conn c, String clientId, JsonNode frame) {

@@ -249,6 +249,8 @@ export function onMessageCreated(conversationId, m, { viewing }) {
     if (!prev || Date.parse(m.created_at) >= prev) {
       c.last_message = { text: m.text, created_at: m.created_at, sub_type: m.sub_type };
     }
+    // The server's has_email, kept true live: the visitor just wrote by email.
+    if (m.sub_type === 'contact' && m.channel === 'email') c.has_email = true;
     if (m.sub_type === 'contact' && isNewMessage) {
       if (viewing) markRead(conversationId);
       else c.unread = (c.unread || 0) + 1;

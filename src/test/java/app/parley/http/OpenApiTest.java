@@ -199,6 +199,22 @@ class OpenApiTest {
         assertFields("VisitorPage", visitors);
     }
 
+    @Test
+    void theMailRoutesAnswerTheirDocumentedFields() {
+        TestParley.Api owner = app.owner();
+        assertFields("EmailSettings", owner.get("/v2/account/email"));
+        assertFields("NotificationChoices", owner.get("/v2/me/notifications"));
+        long conversationId;
+        try (TestSocket visitor = TestSocket.visitor(app, null, null)) {
+            visitor.await("welcome");
+            visitor.send(Map.of("type", "message", "client_id", "openapi-mail-1", "text", "Hello"));
+            conversationId = visitor.await("ack").path("message").path("conversation_id").asLong();
+        }
+        assertFields("EmailReach", owner.get("/v2/conversations/" + conversationId + "/email"));
+        assertFields("TranscriptQueued", owner.expect(202, "POST", "/v2/conversations/" + conversationId + "/transcript",
+                Map.of("email", "reader@example.com")));
+    }
+
     private static void assertFields(String schema, JsonNode answer) {
         JsonNode properties = doc.at("/components/schemas/" + schema + "/properties");
         assertThat(answer.isObject()).as(schema + ": " + answer).isTrue();

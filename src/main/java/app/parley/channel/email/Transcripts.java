@@ -26,6 +26,11 @@ public final class Transcripts implements Jobs.Handler {
     private static final DateTimeFormatter WHEN = DateTimeFormatter.ofPattern("d MMM yyyy, HH:mm 'UTC'", Locale.ENGLISH)
             .withZone(ZoneOffset.UTC);
 
+    /** Transcripts one conversation may have mailed at its visitor's request. */
+    public static final int PER_CONVERSATION = 3;
+    /** Transcripts one visitor may ask for in a day, over all their conversations. */
+    public static final int PER_VISITOR_A_DAY = 5;
+
     /** The answer to a request: where it goes. */
     public record Queued(boolean queued, String to) {}
 
@@ -58,15 +63,70 @@ public final class Transcripts implements Jobs.Handler {
             if (!mine) throw Refusal.notFound("The conversation");
             String to = given != null ? given : EmailThreads.addressOf(h, conversationId)
                     .orElseThrow(() -> Refusal.invalid("email", "No email address is known for this visitor: give one."));
-            ObjectNode payload = Json.object();
-            payload.put("account_id", accountId);
-            payload.put("conversation_id", conversationId);
-            payload.put("to", to);
-            Jobs.enqueue(h, KIND, null, Json.write(payload), null);
+            enqueue(h, accountId, conversationId, to);
             return new Queued(true, to);
         });
         wakeJobs.run();
         return q;
+    }
+
+    /**
+     * Queues the transcript a visitor asked for from the chat box, of their own conversation, within the limits
+     * (PER_CONVERSATION, PER_VISITOR_A_DAY). The chat box's {@code clientId} makes a frame sent again after a
+     * reconnect answer the same request instead of mailing twice.
+     */
+    public Queued requestByVisitor(long accountId, long visitorId, Long conversationId, String clientId, String email) {
+        if (conversationId == null) throw Refusal.badRequest("no_conversation", "There is no conversation to send yet.");
+        if (clientId == null) throw Refusal.invalid("client_id", "client_id is required.");
+        String given;
+        try {
+            given = Input.email("email", email);
+        } catch (Refusal e) {
+            throw invalidEmail(Refusal.invalid("email", "Please enter a valid email address."));
+        }
+        Queued q = jdbi.inTransaction(h -> {
+            // One visitor's requests one at a time, so two frames at once cannot both pass the limits.
+            h.execute("SELECT pg_advisory_xact_lock(hashtext('visitor_transcripts'), hashtext(?::text))", visitorId);
+            boolean theirs = h.createQuery("""
+                            SELECT count(*) > 0 FROM conversations WHERE id = :c AND account_id = :a AND visitor_id = :v""")
+                    .bind("c", conversationId).bind("a", accountId).bind("v", visitorId).mapTo(Boolean.class).one();
+            if (!theirs) throw Refusal.notFound("The conversation");
+            var again = h.createQuery("SELECT address FROM visitor_transcripts WHERE conversation_id = :c AND client_id = :k")
+                    .bind("c", conversationId).bind("k", clientId).mapTo(String.class).findOne();
+            if (again.isPresent()) return new Queued(true, again.get());
+            String to = given != null ? given : EmailThreads.addressOf(h, conversationId)
+                    .orElseThrow(() -> invalidEmail(Refusal.invalid("email", "Please enter your email address.")));
+            int forConversation = h.createQuery("SELECT count(*) FROM visitor_transcripts WHERE conversation_id = :c")
+                    .bind("c", conversationId).mapTo(Integer.class).one();
+            int forVisitor = h.createQuery("""
+                            SELECT count(*) FROM visitor_transcripts WHERE visitor_id = :v AND requested_at > now() - interval '1 day'""")
+                    .bind("v", visitorId).mapTo(Integer.class).one();
+            if (forConversation >= PER_CONVERSATION || forVisitor >= PER_VISITOR_A_DAY) {
+                throw new Refusal(Refusal.Kind.RATE_LIMITED, "transcript_limit",
+                        "This conversation has been emailed as often as it can be.");
+            }
+            h.createUpdate("""
+                            INSERT INTO visitor_transcripts (account_id, conversation_id, visitor_id, client_id, address)
+                            VALUES (:a, :c, :v, :k, :to)""")
+                    .bind("a", accountId).bind("c", conversationId).bind("v", visitorId).bind("k", clientId).bind("to", to).execute();
+            enqueue(h, accountId, conversationId, to);
+            return new Queued(true, to);
+        });
+        wakeJobs.run();
+        return q;
+    }
+
+    /** The chat box shows its own words for this code (docs/PROTOCOL.md): stable, unlike a message. */
+    private static Refusal invalidEmail(Refusal r) {
+        return new Refusal(r.kind(), "invalid_email", r.getMessage(), r.field());
+    }
+
+    private static void enqueue(org.jdbi.v3.core.Handle h, long accountId, long conversationId, String to) {
+        ObjectNode payload = Json.object();
+        payload.put("account_id", accountId);
+        payload.put("conversation_id", conversationId);
+        payload.put("to", to);
+        Jobs.enqueue(h, KIND, null, Json.write(payload), null);
     }
 
     @Override

@@ -113,7 +113,7 @@ export function Row({ c, tab, top, selected, now, typing, index, total, suffix =
       <span class="row-main">
         <span class="row-line1">
           <span class="row-name">${name}</span>
-          <${ChannelIcon} channel=${c.channel}/>
+          <${ChannelIcon} channel=${c.has_email ? 'email' : c.channel}/>
           ${c.is_offline ? html`<${OfflineMarker} compact/>` : null}
           ${c.important ? html`<span class="row-important" title="Important"><${StarIcon} size=${13} filled=${true}/></span>` : null}
           <span class="row-time" title=${fullTime(last.created_at || c.updated_at)}>${relativeTime(last.created_at || c.updated_at, now)}</span>

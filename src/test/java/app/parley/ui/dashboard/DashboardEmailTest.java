@@ -59,7 +59,7 @@ class DashboardEmailTest {
     void anEmailConversationIsAnsweredByEmail() throws Exception {
         deliver(Files.readAllBytes(Path.of("/work/shared/testdata/mail/13-forwarded-to-public-address.eml")), "support@shop.example");
         long conversationId = await(() -> parley.parley().database().jdbi().withHandle(h -> h.createQuery(
-                        "SELECT conversation_id FROM email_inbound WHERE state = 'threaded'").mapTo(Long.class).findOne().orElse(null)));
+                        "SELECT conversation_id FROM email_inbound WHERE state = 'threaded' AND 'support@shop.example' = ANY(envelope_to)").mapTo(Long.class).findOne().orElse(null)));
         String hostile = """
                 From: Eve <eve@example.org>\r
                 To: reply+%s@%s\r
@@ -99,6 +99,41 @@ class DashboardEmailTest {
             assertThat(s.page.locator(".form-ok")).containsText("Test email sent to owner@shop.test");
             Browsers.screenshot(s.page, "dashboard-settings-email");
             copy("dashboard-settings-email");
+        }
+    }
+
+    @Test
+    void aChatTheVisitorAnsweredByEmailGetsTheEnvelopeFromTheServer() throws Exception {
+        long conversationId;
+        try (TestSocket v = TestSocket.visitor(parley, null, null)) {
+            v.await("welcome");
+            v.send(Map.of("type", "identify", "email", "olga.berg@example.com"));
+            String id = TestSocket.clientId();
+            v.send(Map.of("type", "message", "client_id", id, "text", "Is the cast-iron kettle back in stock?"));
+            conversationId = v.await(f -> "ack".equals(f.path("type").asText()) && id.equals(f.path("client_id").asText()))
+                    .path("message").path("conversation_id").asLong();
+        }
+        var owner = parley.owner();
+        assertThat(owner.get("/v2/conversations/" + conversationId).path("has_email").asBoolean()).isFalse();
+        owner.expect(201, "POST", "/v2/conversations/" + conversationId + "/messages",
+                Map.of("text", "Not yet: I will write when it is.", "channel", "email"));
+        await(() -> Arrays.stream(mail.getReceivedMessages()).anyMatch(m -> recipient(m).equals("olga.berg@example.com")) ? true : null);
+        try (var s = DashboardSession.owner(parley)) {
+            s.go("#/conversations/all");
+            assertThat(s.row(conversationId)).isVisible();
+            assertThat(s.row(conversationId).locator(".channel-email")).hasCount(0);
+
+            deliver(("From: Olga Berg <olga.berg@example.com>\r\nTo: reply+" + token(conversationId) + "@" + DOMAIN + "\r\n"
+                    + "Subject: Re: kettle\r\nMessage-ID: <olga-1@example.com>\r\nContent-Type: text/plain; charset=UTF-8\r\n\r\n"
+                    + "Thanks, please do!\r\n").getBytes(StandardCharsets.UTF_8), "reply+" + token(conversationId) + "@" + DOMAIN);
+            assertThat(s.row(conversationId).locator(".channel-email")).isVisible();
+            // The server says so too: after a reload, and in the API, while the conversation stays a chat.
+            s.page.reload();
+            assertThat(s.row(conversationId).locator(".channel-email")).isVisible();
+            var summary = owner.get("/v2/conversations/" + conversationId);
+            assertThat(summary.path("has_email").asBoolean()).isTrue();
+            assertThat(summary.path("channel").path("type").asText()).isEqualTo("chat");
+            Browsers.screenshot(s.page, "dashboard-list-email-reply");
         }
     }
 
