@@ -4,7 +4,6 @@ import app.parley.store.EventType;
 import app.parley.store.Journal;
 import app.parley.store.Tx;
 import java.time.OffsetDateTime;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.BiConsumer;
 
@@ -55,16 +54,8 @@ public final class ChannelInbound {
             }
             boolean fromCustomer = subType == MessageSubType.CONTACT;
             boolean created = c == null;
-            if (created) c = create(tx);
-            boolean reopened = fromCustomer && !c.open();
-            if (reopened) {
-                // docs/PRODUCT.md §1.1: the customer writing again reopens it; its assignees stay.
-                c.status = ConversationStatus.OPEN;
-                c.closeType = null;
-                c.closedBy = null;
-                c.finishedAt = null;
-                Timeline.event(tx, c, null, TimelineEvent.CHAT_REOPEN, Map.of());
-            }
+            if (created) c = Timeline.open(tx, a.accountId(), a.visitorId(), a.channel(), false, true);
+            boolean reopened = fromCustomer && Timeline.reopen(tx, c);
             Message m = Timeline.write(tx, c, MessageKind.MESSAGE, subType, null, a.text(), null, a.data(),
                     a.externalId(), a.at());
             if (a.text() == null && a.preview() != null) c.lastMessageText = a.preview();
@@ -73,18 +64,6 @@ public final class ChannelInbound {
             if (reopened) Timeline.changed(tx, c, EventType.CONVERSATION_UPDATED);
             alongside.accept(tx, m);
             return new Stored(m, true);
-        }
-
-        private ConversationRow create(Tx tx) {
-            ConversationRow row = tx.handle().createQuery("""
-                            INSERT INTO conversations (account_id, visitor_id, contact_id, channel, is_offline, variables)
-                            SELECT v.account_id, v.id, v.contact_id, :channel, false, v.variables
-                            FROM visitors v WHERE v.id = :v AND v.account_id = :a
-                            RETURNING *""")
-                    .bind("v", a.visitorId()).bind("a", a.accountId()).bind("channel", a.channel().wire())
-                    .map((rs, ctx) -> ConversationRow.map(rs)).one();
-            ConversationCache.of(tx).put(row);
-            return row;
         }
     }
 

@@ -6,7 +6,6 @@ import app.parley.store.EventType;
 import app.parley.store.Journal;
 import app.parley.store.Tx;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.util.Map;
 
 /**
  * What a channel other than the chat box writes (docs/PRODUCT.md §2): a visitor's mail threaded into a
@@ -54,14 +53,7 @@ public final class ChannelMessages {
                 if (c == null || c.accountId != accountId) throw Refusal.notFound("The conversation");
                 Message earlier = MessageBatch.of(tx).byClientId(c.id, clientId);
                 if (earlier != null) return new Written(c.id, earlier, false, false, true);
-                boolean reopened = !c.open();
-                if (reopened) {
-                    c.status = ConversationStatus.OPEN;
-                    c.closeType = null;
-                    c.closedBy = null;
-                    c.finishedAt = null;
-                    Timeline.event(tx, c, null, TimelineEvent.CHAT_REOPEN, Map.of());
-                }
+                boolean reopened = Timeline.reopen(tx, c);
                 Message m = Timeline.write(tx, c, MessageKind.MESSAGE, MessageSubType.CONTACT, null, text, null, data,
                         clientId, channel);
                 Timeline.announce(tx, c, m);
@@ -77,14 +69,7 @@ public final class ChannelMessages {
      */
     public Written start(long accountId, long visitorId, Channel channel, String text, String data, String clientId) {
         return journal.run(tx -> {
-            ConversationRow c = tx.handle().createQuery("""
-                            INSERT INTO conversations (account_id, visitor_id, contact_id, channel, is_offline, variables)
-                            SELECT v.account_id, v.id, v.contact_id, :channel, true, '{}'
-                            FROM visitors v WHERE v.id = :v AND v.account_id = :a
-                            RETURNING *""")
-                    .bind("v", visitorId).bind("a", accountId).bind("channel", channel.wire())
-                    .map((rs, ctx) -> ConversationRow.map(rs)).one();
-            ConversationCache.of(tx).put(c);
+            ConversationRow c = Timeline.open(tx, accountId, visitorId, channel, true, false);
             Message m = Timeline.write(tx, c, MessageKind.MESSAGE, MessageSubType.CONTACT, null, text, null, data,
                     clientId, channel);
             Timeline.changed(tx, c, EventType.CONVERSATION_CREATED);

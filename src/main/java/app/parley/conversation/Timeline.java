@@ -4,6 +4,7 @@ import app.parley.core.Json;
 import app.parley.store.EventType;
 import app.parley.store.Tx;
 import java.time.OffsetDateTime;
+import java.util.Map;
 import java.util.List;
 
 /** Writes messages and timeline events into a conversation and emits what clients see of them. */
@@ -15,6 +16,39 @@ final class Timeline {
         Message m = write(tx, c, kind, subType, agent, text, eventType, data, clientId);
         announce(tx, c, m);
         return m;
+    }
+
+    /**
+     * docs/PRODUCT.md §1.1: the visitor writing again, from any channel, reopens a resolved conversation (its
+     * assignees stay), with a {@code chat_reopen} item; whether it did.
+     */
+    static boolean reopen(Tx tx, ConversationRow c) {
+        if (c.open()) return false;
+        c.status = ConversationStatus.OPEN;
+        c.closeType = null;
+        c.closedBy = null;
+        c.finishedAt = null;
+        event(tx, c, null, TimelineEvent.CHAT_REOPEN, Map.of());
+        return true;
+    }
+
+    /**
+     * A new conversation of a visitor a channel other than the chat box brought (a mail, a Messenger customer),
+     * cached for the rest of the command. {@code offline}: nobody was chatting with them (a mail);
+     * {@code withVisitorVariables}: it starts with what the shop knows of the visitor.
+     */
+    static ConversationRow open(Tx tx, long accountId, long visitorId, Channel channel, boolean offline, boolean withVisitorVariables) {
+        ConversationRow row = tx.handle().createQuery("""
+                        INSERT INTO conversations (account_id, visitor_id, contact_id, channel, is_offline, variables)
+                        SELECT v.account_id, v.id, v.contact_id, :channel, :offline,
+                               CASE WHEN :withVariables THEN v.variables ELSE '{}' END
+                        FROM visitors v WHERE v.id = :v AND v.account_id = :a
+                        RETURNING *""")
+                .bind("v", visitorId).bind("a", accountId).bind("channel", channel.wire()).bind("offline", offline)
+                .bind("withVariables", withVisitorVariables)
+                .map((rs, ctx) -> ConversationRow.map(rs)).one();
+        ConversationCache.of(tx).put(row);
+        return row;
     }
 
     /** Stores a message without telling anyone yet: for when something must be announced before it. */

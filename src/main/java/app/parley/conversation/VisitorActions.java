@@ -130,15 +130,7 @@ public final class VisitorActions {
             }
             boolean created = c == null;
             if (created) c = create(tx);
-            boolean reopened = !c.open();
-            if (reopened) {
-                // docs/PRODUCT.md §1.1: the visitor writing again reopens it; its assignees stay.
-                c.status = ConversationStatus.OPEN;
-                c.closeType = null;
-                c.closedBy = null;
-                c.finishedAt = null;
-            }
-            if (reopened) Timeline.event(tx, c, null, TimelineEvent.CHAT_REOPEN, Map.of());
+            boolean reopened = Timeline.reopen(tx, c);
             Message m = Timeline.write(tx, c, MessageKind.MESSAGE, MessageSubType.CONTACT, null, text, null, null, clientId);
             // Agents learn of a new conversation (with this message as its last) before the message itself.
             if (created) Timeline.changed(tx, c, EventType.CONVERSATION_CREATED);
