@@ -21,6 +21,13 @@ public final class SearchDocuments {
             CASE WHEN cardinality(excluded.pages) = 0 OR excluded.pages[1] = ANY(s.pages) THEN s.pages
                  ELSE (s.pages || excluded.pages)[greatest(1, cardinality(s.pages) + 2 - %d):] END""".formatted(MAX_PAGES);
 
+    /**
+     * Whether the visitor's page now is one of the conversation's: while it is open, and at its first indexing
+     * whatever its status (the consumer may first see a chat already resolved, its events in one batch, and the
+     * page it began on must not be lost for that).
+     */
+    private static final String SEEN_NOW = "(c.status = 'open' OR NOT EXISTS (SELECT 1 FROM search_conversations x WHERE x.conversation_id = c.id))";
+
     private SearchDocuments() {}
 
     /** (Re)indexes the conversations with these ids; ids of conversations that are gone are skipped. */
@@ -38,9 +45,9 @@ public final class SearchDocuments {
                         SELECT c.id, c.account_id, c.created_at, c.finished_at, c.status, c.channel, c.group_id, c.contact_id,
                                ARRAY(SELECT DISTINCT unnest(c.assignee_ids || c.participant_ids) ORDER BY 1),
                                ARRAY(SELECT ct.tag_id FROM conversation_tags ct WHERE ct.conversation_id = c.id ORDER BY 1),
-                               c.rating_value, parley_inet(c.ip), CASE WHEN c.status = 'open' THEN v.current_url END,
-                               CASE WHEN c.status = 'open' AND v.current_url IS NOT NULL THEN ARRAY[v.current_url] ELSE '{}' END,
-                               coalesce(lower(CASE WHEN c.status = 'open' THEN v.current_url END), ''),
+                               c.rating_value, parley_inet(c.ip), CASE WHEN %2$s THEN v.current_url END,
+                               CASE WHEN %2$s AND v.current_url IS NOT NULL THEN ARRAY[v.current_url] ELSE '{}' END,
+                               coalesce(lower(CASE WHEN %2$s THEN v.current_url END), ''),
                                setweight(to_tsvector(parley_search_config(v.language), coalesce(b.text, '')), 'B')
                                || setweight(to_tsvector('parley_simple', concat_ws(' ',
                                       coalesce(k.name, v.name), coalesce(k.email, v.email),
@@ -61,7 +68,7 @@ public final class SearchDocuments {
                             start_url = coalesce(s.start_url, excluded.start_url), doc = excluded.doc, indexed_at = excluded.indexed_at,
                             pages = %1$s,
                             pages_text = lower(concat_ws(' ', coalesce(s.start_url, excluded.start_url), array_to_string(%1$s, ' ')))
-                        """.formatted(PAGES))
+                        """.formatted(PAGES, SEEN_NOW))
                 .bindArray("ids", Long.class, conversationIds).bind("max", MAX_TEXT)
                 .execute();
     }
