@@ -93,7 +93,7 @@ class HardeningTest {
     void aRefusedProfilePatchChangesNothing() {
         Api api = app.createAgent("profile" + SEQ.incrementAndGet() + "@shop.test", "Before", "profile-password-1", "agent");
         RowCounts.unchangedBy(app, () -> {
-            JsonNode r = api.expect(422, "PATCH", "/auth/me", Map.of("name", "After", "status", "away"));
+            JsonNode r = api.expect(422, "PATCH", "/auth/me", Map.of("name", "After", "status", "asleep"));
             assertThat(r.path("error").path("field").asText()).isEqualTo("status");
         });
         assertThat(api.expect(200, "GET", "/auth/me", null).path("agent").path("name").asText()).isEqualTo("Before");
