@@ -55,7 +55,7 @@ import app.parley.tracking.Locations;
 import app.parley.tracking.PageViewWriter;
 import app.parley.tracking.TrackingSettings;
 import app.parley.tracking.VisitorDirectory;
-import app.parley.webhook.RetrySchedule;
+import app.parley.store.RetrySchedule;
 import app.parley.webhook.VisitorPresence;
 import app.parley.webhook.WebhookConsumer;
 import app.parley.webhook.WebhookSender;

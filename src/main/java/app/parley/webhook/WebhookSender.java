@@ -1,6 +1,7 @@
 package app.parley.webhook;
 
 import app.parley.store.Jobs;
+import app.parley.store.RetrySchedule;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;

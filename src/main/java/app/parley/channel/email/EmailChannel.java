@@ -5,6 +5,7 @@ import app.parley.conversation.ChannelMessages;
 import app.parley.core.Refusal;
 import app.parley.store.EventConsumers;
 import app.parley.store.Jobs;
+import app.parley.store.RetrySchedule;
 import jakarta.mail.MessagingException;
 import jakarta.mail.Session;
 import java.time.Duration;
@@ -40,10 +41,10 @@ public final class EmailChannel implements AutoCloseable {
         this.acceptance = new MailAcceptance(jdbi, settings, jobs::wake);
         consumers.register(EmailOutbox.NAME, EventConsumers.StartAt.NOW, new EmailOutbox(settings), jobs::wake);
         jobs.register(EmailSender.KIND, new EmailSender(jdbi, jobs.gate(), messages, settings,
-                MailRetry.of(settings.retryBaseMillis(), settings.maxAttempts())));
+                RetrySchedule.upToAnHour(settings.retryBaseMillis(), settings.maxAttempts())));
         jobs.register(InboundPipeline.KIND, new InboundPipeline(jdbi, jobs.gate(), messages, settings));
         this.transcripts = new Transcripts(jdbi, jobs.gate(), this::sendNotice,
-                MailRetry.of(settings.retryBaseMillis(), settings.maxAttempts()), jobs::wake);
+                RetrySchedule.upToAnHour(settings.retryBaseMillis(), settings.maxAttempts()), jobs::wake);
         jobs.register(Transcripts.KIND, transcripts);
         this.listener = settings.inboundSmtpPort() >= 0 ? new InboundListener(acceptance, settings.inboundSmtpPort()) : null;
         this.imap = settings.imap().configured() ? new ImapPoller(settings.imap(), acceptance, poll) : null;

@@ -5,6 +5,7 @@ import app.parley.conversation.Message;
 import app.parley.conversation.MessageKind;
 import app.parley.conversation.Messages;
 import app.parley.store.Jobs;
+import app.parley.store.RetrySchedule;
 import jakarta.mail.MessagingException;
 import jakarta.mail.Session;
 import java.time.Instant;
@@ -34,9 +35,9 @@ public final class EmailSender implements Jobs.Handler {
     private final Jobs.Gate gate;
     private final ChannelMessages messages;
     private final MailSettings settings;
-    private final MailRetry schedule;
+    private final RetrySchedule schedule;
 
-    public EmailSender(Jdbi jdbi, Jobs.Gate gate, ChannelMessages messages, MailSettings settings, MailRetry schedule) {
+    public EmailSender(Jdbi jdbi, Jobs.Gate gate, ChannelMessages messages, MailSettings settings, RetrySchedule schedule) {
         this.jdbi = jdbi;
         this.gate = gate;
         this.messages = messages;

@@ -7,6 +7,7 @@ import app.parley.core.Input;
 import app.parley.core.Json;
 import app.parley.core.Refusal;
 import app.parley.store.Jobs;
+import app.parley.store.RetrySchedule;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Instant;
@@ -43,10 +44,10 @@ public final class Transcripts implements Jobs.Handler {
     private final Jdbi jdbi;
     private final Jobs.Gate gate;
     private final Sender sender;
-    private final MailRetry retry;
+    private final RetrySchedule retry;
     private final Runnable wakeJobs;
 
-    Transcripts(Jdbi jdbi, Jobs.Gate gate, Sender sender, MailRetry retry, Runnable wakeJobs) {
+    Transcripts(Jdbi jdbi, Jobs.Gate gate, Sender sender, RetrySchedule retry, Runnable wakeJobs) {
         this.jdbi = jdbi;
         this.gate = gate;
         this.sender = sender;
