@@ -1,12 +1,9 @@
 package app.parley.channel.messenger;
 
-import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
+import app.parley.core.Hmac;
 import java.security.MessageDigest;
 import java.util.HexFormat;
 import java.util.List;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Meta's {@code X-Hub-Signature-256: sha256=<hex HMAC-SHA256 of the raw body, keyed with the app secret>}, checked
@@ -20,7 +17,7 @@ final class HubSignature {
     private HubSignature() {}
 
     static String of(String secret, byte[] body) {
-        return PREFIX + HexFormat.of().formatHex(hmac(secret, body));
+        return PREFIX + HexFormat.of().formatHex(Hmac.sha256(secret, body));
     }
 
     /** Whether one of the app secrets signed these bytes. */
@@ -34,17 +31,8 @@ final class HubSignature {
         }
         boolean ok = false;
         // Every secret is tried whatever matched: the time taken says nothing about which one did.
-        for (String secret : secrets) ok |= MessageDigest.isEqual(hmac(secret, body), sent);
+        for (String secret : secrets) ok |= MessageDigest.isEqual(Hmac.sha256(secret, body), sent);
         return ok;
     }
 
-    private static byte[] hmac(String secret, byte[] body) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-            return mac.doFinal(body);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("HmacSHA256 is part of every JDK", e);
-        }
-    }
 }
