@@ -9,11 +9,13 @@ import app.parley.account.Presence;
 import app.parley.account.Role;
 import app.parley.account.Team;
 import app.parley.account.Tokens;
+import app.parley.channel.email.EmailChannel;
 import app.parley.channel.messenger.Messenger;
 import app.parley.contact.Arrivals;
 import app.parley.contact.Contacts;
 import app.parley.contact.VisitorCard;
 import app.parley.conversation.AgentActions;
+import app.parley.conversation.ChannelMessages;
 import app.parley.conversation.ConversationLinks;
 import app.parley.conversation.Inbox;
 import app.parley.conversation.Outreach;
@@ -21,12 +23,17 @@ import app.parley.conversation.VisitorActions;
 import app.parley.conversation.VisitorThread;
 import app.parley.http.AgentSocket;
 import app.parley.http.Http;
+import app.parley.http.MailRoutes;
 import app.parley.http.MessengerRoutes;
 import app.parley.http.Routes;
 import app.parley.http.SearchRoutes;
-import app.parley.http.VisitorRoutes;
 import app.parley.http.SettingsRoutes;
+import app.parley.http.VisitorRoutes;
 import app.parley.http.VisitorSocket;
+import app.parley.notify.NotificationChoices;
+import app.parley.notify.NotifyCheck;
+import app.parley.notify.NotifyConsumer;
+import app.parley.notify.NotifySend;
 import app.parley.realtime.AccessWatch;
 import app.parley.realtime.ChatStatus;
 import app.parley.realtime.Hub;
@@ -48,6 +55,7 @@ import app.parley.store.EventConsumers;
 import app.parley.store.EventLog;
 import app.parley.store.Jobs;
 import app.parley.store.Journal;
+import app.parley.store.RetrySchedule;
 import app.parley.tracking.Blocking;
 import app.parley.tracking.ClientAddress;
 import app.parley.tracking.Devices;
@@ -55,7 +63,6 @@ import app.parley.tracking.Locations;
 import app.parley.tracking.PageViewWriter;
 import app.parley.tracking.TrackingSettings;
 import app.parley.tracking.VisitorDirectory;
-import app.parley.store.RetrySchedule;
 import app.parley.webhook.VisitorPresence;
 import app.parley.webhook.WebhookConsumer;
 import app.parley.webhook.WebhookSender;
@@ -83,7 +90,7 @@ public final class Parley implements AutoCloseable {
     private final EventConsumers consumers;
     private final Jobs jobs;
     private final VisitorPresence visitorPresence;
-    private final app.parley.channel.email.EmailChannel email;
+    private final EmailChannel email;
     private final Locations locations;
     private final PageViewWriter pageViews;
     private final Attendance attendance;
@@ -97,7 +104,9 @@ public final class Parley implements AutoCloseable {
         this.tabCounts = new TabCounts(inbox, hub);
         // The durable backbone: consumers of the event log and the job table (docs/WEBHOOKS.md).
         Duration poll = Duration.ofMillis(config.backbonePollMillis());
-        this.jobs = new Jobs(jdbi, poll, Duration.ofSeconds(60), 256);
+        // Up to 64 jobs in flight: webhook deliveries go in batches (a batch takes at most all the slots), and a mail
+        // server or the Graph API must not see hundreds of connections from one shop.
+        this.jobs = new Jobs(jdbi, poll, Duration.ofSeconds(60), 64);
         this.consumers = new EventConsumers(jdbi, poll);
         consumers.register(WebhookConsumer.NAME, EventConsumers.StartAt.NOW, new WebhookConsumer(), jobs::wake);
         WebhookSender webhookSender = new WebhookSender(jdbi, jobs.gate(),
@@ -130,14 +139,14 @@ public final class Parley implements AutoCloseable {
         AccountQueries accounts = new AccountQueries(jdbi);
         VisitorActions visitorActions = new VisitorActions(journal, presence::chatOnline);
         AgentActions agentActions = new AgentActions(journal);
-        this.email = new app.parley.channel.email.EmailChannel(jdbi, config.mail(),
-                new app.parley.conversation.ChannelMessages(journal), agentActions, jobs, consumers, poll);
+        this.email = new EmailChannel(jdbi, config.mail(),
+                new ChannelMessages(journal), agentActions, jobs, consumers, poll);
         // Notifications to agents (issue #12, point 4): a consumer opens a burst, a delayed job checks and mails.
-        consumers.register(app.parley.notify.NotifyConsumer.NAME, EventConsumers.StartAt.NOW,
-                new app.parley.notify.NotifyConsumer(Duration.ofMillis(config.mail().notifyDelayMillis())), jobs::wake);
-        jobs.register(app.parley.notify.NotifyCheck.KIND, new app.parley.notify.NotifyCheck(jdbi, jobs.gate(),
+        consumers.register(NotifyConsumer.NAME, EventConsumers.StartAt.NOW,
+                new NotifyConsumer(Duration.ofMillis(config.mail().notifyDelayMillis())), jobs::wake);
+        jobs.register(NotifyCheck.KIND, new NotifyCheck(jdbi, jobs.gate(),
                 () -> config.mail().publicUrl() != null ? config.mail().publicUrl() : "http://localhost:" + this.port()));
-        jobs.register(app.parley.notify.NotifySend.KIND, new app.parley.notify.NotifySend(email::sendNotice,
+        jobs.register(NotifySend.KIND, new NotifySend(email::sendNotice,
                 config.mail().retryBaseMillis()));
         Messenger messenger = new Messenger(jdbi, journal, jobs, consumers, visitorActions, config.graphApiUrl(),
                 config.messengerRetryBaseMillis(), 8);
@@ -160,8 +169,8 @@ public final class Parley implements AutoCloseable {
         routes.reportHealth(db::available);
         routes.sendEmailWith(email.replies());
         visitorSocket.sendTranscriptsWith(email.transcripts());
-        app.parley.http.MailRoutes mailRoutes = new app.parley.http.MailRoutes(auth, inbox, email,
-                new app.parley.notify.NotificationChoices(jdbi));
+        MailRoutes mailRoutes = new MailRoutes(auth, inbox, email,
+                new NotificationChoices(jdbi));
         // Issue #18: account, chat box and profile settings; presence that follows the dashboard's open tabs.
         AccountSettings accountSettings = new AccountSettings(jdbi, officeHours);
         SettingsRoutes settingsRoutes = new SettingsRoutes(auth, accounts, accountSettings, new Profile(jdbi, team, auth),
@@ -253,7 +262,7 @@ public final class Parley implements AutoCloseable {
         return jobs;
     }
 
-    public app.parley.channel.email.EmailChannel email() {
+    public EmailChannel email() {
         return email;
     }
 
