@@ -22,6 +22,7 @@ import org.junit.jupiter.api.Test;
 class SearchPlanTest {
     static TestParley app;
     static ConversationSearch search;
+    static Jdbi jdbi;
     static Viewer owner;
     static long tag;
     static long contact;
@@ -29,7 +30,7 @@ class SearchPlanTest {
     @BeforeAll
     static void start() {
         app = TestParley.start();
-        Jdbi jdbi = app.parley().database().jdbi();
+        jdbi = app.parley().database().jdbi();
         search = new ConversationSearch(jdbi);
         jdbi.useTransaction(h -> {
             long account = h.createQuery("SELECT min(id) FROM accounts").mapTo(Long.class).one();
@@ -108,14 +109,24 @@ class SearchPlanTest {
         usesIndex(Map.of("contact_id", contact), "search_contact");
     }
 
-    // On a few thousand short addresses PostgreSQL rightly prefers reading the table; the bench's millions use the
-    // index. Here: with scans priced out, the trigram index serves "contains" (a LIKE it could not serve would scan).
+    // On a few thousand short addresses PostgreSQL rightly prefers reading the table (or the account's index, then a
+    // filter: which of the two depends on the sample ANALYZE took); the bench's millions use the trigram index. Here:
+    // with table scans priced out, a "contains" on the page columns can be served by their trigram indexes at all.
     @Test
     void aPageAddressCanUseTheTrigramIndex() {
+        for (var column : Map.of("pages_text", "search_pages", "start_url", "search_start_url").entrySet()) {
+            String plan = jdbi.inTransaction(h -> {
+                h.execute("SET LOCAL enable_seqscan = off");
+                return String.join("\n", h.createQuery("EXPLAIN SELECT conversation_id FROM search_conversations WHERE "
+                        + column.getKey() + " ILIKE '%/p/123%'").mapTo(String.class).list());
+            });
+            assertThat(plan).as(plan).contains(column.getValue()).doesNotContain("Seq Scan on search_conversations");
+        }
+        // And the API's own queries for those filters never read the whole table.
         for (var f : List.of(Map.of("page_url", "/p/123"), Map.of("start_url", "/P/123"))) {
             SearchRequest r = Json.MAPPER.convertValue(Map.of("filters", f), SearchRequest.class);
             for (String plan : search.explain(owner, r, true)) {
-                assertThat(plan).as(f + "\n" + plan).containsPattern("search_pages|search_start_url").doesNotContain("Seq Scan on search_conversations");
+                assertThat(plan).as(f + "\n" + plan).doesNotContain("Seq Scan on search_conversations");
             }
         }
     }
