@@ -153,9 +153,19 @@ export function reloadAll(currentTab, { resync = false } = {}) {
   changed();
 }
 
+// Live updates per conversation, counted: a snapshot asked for before one arrived is older than what it brought.
+const liveUpdates = new Map();
+
+export function noteLiveUpdate(id) {
+  liveUpdates.set(id, (liveUpdates.get(id) || 0) + 1);
+}
+
 export async function loadConversation(id) {
   try {
+    const before = liveUpdates.get(id) || 0;
     const c = await get(`/v2/conversations/${id}`);
+    // The socket told of a change while this was on its way: keep what it said, take only this agent's own fields.
+    if ((liveUpdates.get(id) || 0) !== before) return mergeConversation({ id: c.id, unread: c.unread, marked_unread: c.marked_unread });
     return mergeConversation(c);
   } catch (e) {
     if (e.status === 404 || e.status === 403) {

@@ -3,7 +3,7 @@ import { get, post, patch, setCsrfToken, onSessionLost } from './api.js';
 import { state, changed, toast, attempt, resetSessionState, agentName } from './store.js';
 import { createSocket } from './realtime.js';
 import {
-  mergeConversation, loadConversation, onMessageCreated, onMessageUpdated, onRead, setVisitorTyping, setAgentTyping, applyCounts, reloadAll,
+  mergeConversation, loadConversation, noteLiveUpdate, onMessageCreated, onMessageUpdated, onRead, setVisitorTyping, setAgentTyping, applyCounts, reloadAll,
 } from './conversations.js';
 import { chime, desktopNotify, setTitleCount } from './notify.js';
 import { visitorName, excerpt } from './format.js';
@@ -167,6 +167,7 @@ function handleFrame(f, { resumed, refetch }) {
       break;
     }
     case 'conversation.created': {
+      if (f.data) noteLiveUpdate(f.data.id);
       const c = mergeConversation(f.data);
       // Socket summaries lack this agent's unread count; one fetch fills it in.
       if (c) loadConversation(c.id);
@@ -174,6 +175,7 @@ function handleFrame(f, { resumed, refetch }) {
       break;
     }
     case 'conversation.updated':
+      if (f.data) noteLiveUpdate(f.data.id);
       mergeConversation(f.data);
       break;
     case 'message.created': {
