@@ -138,7 +138,13 @@ class TabFieldTest {
                     }
                 }
 
+                // Search reads the index the search consumer keeps after the commit: wait until it has them all.
                 JsonNode found = p.api().post("/v2/conversations/search", Map.of("size", 200));
+                for (long deadline = System.nanoTime() + 10_000_000_000L; indexed(found, shop) < expected.size()
+                        && System.nanoTime() < deadline; ) {
+                    pause();
+                    found = p.api().post("/v2/conversations/search", Map.of("size", 200));
+                }
                 int seen = 0;
                 for (JsonNode item : found.get("items")) {
                     long id = item.get("id").asLong();
@@ -208,5 +214,20 @@ class TabFieldTest {
             }
         });
         return facts;
+    }
+
+    private static void pause() {
+        try {
+            Thread.sleep(50);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
+    private static long indexed(JsonNode found, Shop shop) {
+        long n = 0;
+        for (JsonNode item : found.get("items")) if (shop.facts().containsKey(item.get("id").asLong())) n++;
+        return n;
     }
 }
