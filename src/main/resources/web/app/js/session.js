@@ -15,7 +15,15 @@ const SESSION_ENDED = 'Your session has ended. Please sign in again.';
 const ACCESS_ENDED = 'Your access to this account has been turned off. Ask an admin to turn it back on.';
 
 export async function boot() {
-  onSessionLost((e) => endSession(e && e.code === 'account_inactive' ? e.message : SESSION_ENDED));
+  onSessionLost((e) => {
+    if (e && e.code === 'account_inactive') {
+      endSession(e.message);
+      return;
+    }
+    // A request refused first, and the socket about to say why (4403: this agent's access was turned off): give it
+    // a moment, so the sign-in screen tells the real reason rather than "session ended".
+    setTimeout(() => { if (state.auth === 'in') endSession(SESSION_ENDED); }, 1500);
+  });
   try {
     const me = await get('/auth/me', { quietAuth: true });
     startSession(me);
