@@ -67,7 +67,8 @@ public final class VisitorPresence {
                     // The grace's job still waiting: the visitor went to another page, they never left.
                     int cancelled = h.createUpdate("""
                                     DELETE FROM jobs WHERE kind = 'webhook.visitor_left' AND payload = :p AND state = 'pending'
-                                      AND (locked_until IS NULL OR locked_until < now())""").bind("p", payload(accountId, visitorId)).execute();
+                                      AND (locked_until IS NULL OR locked_until < now())""")
+                            .bind("p", payload(accountId, visitorId)).execute();
                     if (cancelled == 0) deliver(h, accountId, visitorId, WebhookEvent.VISITOR_CONNECTED, Instant.now());
                     return null;
                 }));
@@ -86,7 +87,9 @@ public final class VisitorPresence {
             try {
                 gate.call(() -> jdbi.inTransaction(h -> {
                     boolean waiting = h.createQuery("""
-                                    SELECT EXISTS (SELECT 1 FROM jobs WHERE kind = 'webhook.visitor_left' AND payload = :p AND state = 'pending')""").bind("p", payload(accountId, visitorId)).mapTo(Boolean.class).one();
+                                    SELECT EXISTS (SELECT 1 FROM jobs
+                                                   WHERE kind = 'webhook.visitor_left' AND payload = :p AND state = 'pending')""")
+                            .bind("p", payload(accountId, visitorId)).mapTo(Boolean.class).one();
                     if (!waiting) Jobs.enqueue(h, LEFT, null, payload(accountId, visitorId), Instant.now().plus(grace));
                     return null;
                 }));
