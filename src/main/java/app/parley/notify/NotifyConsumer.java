@@ -9,7 +9,12 @@ import app.parley.store.Jobs;
 import app.parley.store.LoggedEvent;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import org.jdbi.v3.core.Handle;
 
 /**
@@ -27,7 +32,26 @@ public final class NotifyConsumer implements EventHandler {
     }
 
     @Override
+    public Set<EventType> types() {
+        return Set.of(EventType.MESSAGE_CREATED);
+    }
+
+    /** The check comes two minutes later: a quarter of a second more lets a busy minute's messages share one batch. */
+    @Override
+    public Duration gather() {
+        return Duration.ofMillis(250);
+    }
+
+    @Override
+    public int batchSize() {
+        return 5_000;
+    }
+
+    @Override
     public void handle(Handle h, List<LoggedEvent> events) {
+        // The first visitor message of each conversation in the batch may open its burst: one statement for all.
+        Map<Long, Long> firstMessage = new LinkedHashMap<>();
+        Map<Long, Instant> firstAt = new HashMap<>();
         for (LoggedEvent e : events) {
             if (!EventType.MESSAGE_CREATED.wire().equals(e.event().type()) || e.event().agentPayload() == null) continue;
             JsonNode m = Json.tree(e.event().agentPayload());
@@ -36,13 +60,18 @@ public final class NotifyConsumer implements EventHandler {
                 continue;
             }
             long conversationId = e.event().conversationId();
-            int opened = h.createUpdate("""
-                            INSERT INTO notification_bursts (conversation_id, since_message_id) VALUES (:c, :m)
-                            ON CONFLICT (conversation_id) DO NOTHING""")
-                    .bind("c", conversationId).bind("m", m.path("id").asLong()).execute();
-            if (opened == 1) {
-                Jobs.enqueue(h, NotifyCheck.KIND, null, Long.toString(conversationId), e.at().plus(delay));
-            }
+            if (firstMessage.putIfAbsent(conversationId, m.path("id").asLong()) == null) firstAt.put(conversationId, e.at());
+        }
+        if (firstMessage.isEmpty()) return;
+        List<Long> opened = h.createQuery("""
+                        INSERT INTO notification_bursts (conversation_id, since_message_id)
+                        SELECT * FROM unnest(:c, :m) ON CONFLICT (conversation_id) DO NOTHING
+                        RETURNING conversation_id""")
+                .bindArray("c", Long.class, List.copyOf(firstMessage.keySet()))
+                .bindArray("m", Long.class, List.copyOf(firstMessage.values()))
+                .mapTo(Long.class).list();
+        for (long conversationId : opened) {
+            Jobs.enqueue(h, NotifyCheck.KIND, null, Long.toString(conversationId), firstAt.get(conversationId).plus(delay));
         }
     }
 }

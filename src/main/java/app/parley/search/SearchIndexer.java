@@ -19,6 +19,30 @@ import org.jdbi.v3.core.Handle;
 public final class SearchIndexer implements EventHandler {
     public static final String NAME = "search";
 
+    private static final Set<EventType> TYPES = java.util.EnumSet.of(EventType.MESSAGE_CREATED,
+            EventType.CONVERSATION_CREATED, EventType.CONVERSATION_UPDATED, EventType.VISITOR_UPDATED,
+            EventType.CONTACT_UPDATED);
+
+    @Override
+    public Set<EventType> types() {
+        return TYPES;
+    }
+
+    /**
+     * A conversation's document is rewritten once per batch whatever number of its messages the batch holds: a
+     * quarter of a second of gathering lets a busy chat's messages share one rewrite, well within the two seconds
+     * in which a message must be findable.
+     */
+    @Override
+    public java.time.Duration gather() {
+        return java.time.Duration.ofMillis(250);
+    }
+
+    @Override
+    public int batchSize() {
+        return 5_000;
+    }
+
     @Override
     public void handle(Handle h, List<LoggedEvent> events) {
         Set<Long> conversations = new LinkedHashSet<>();

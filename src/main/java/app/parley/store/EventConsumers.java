@@ -21,8 +21,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class EventConsumers implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(EventConsumers.class);
-    private static final int BATCH = 500;
-    private static final long GATHER_MILLIS = 25;
 
     /** Where a consumer seen for the first time starts: with what is committed from now on, or all the log holds. */
     public enum StartAt { NOW, OLDEST }
@@ -123,25 +121,33 @@ public final class EventConsumers implements AutoCloseable {
                         .bind("n", r.name).execute();
                 return 0;
             }
-            List<LoggedEvent> events = read(h, cursor, BATCH);
-            if (events.isEmpty()) return 0;
-            r.handler.handle(h, events);
+            int limit = r.handler.batchSize();
+            // The window of events this batch looks over: the next `limit` after the cursor, whatever their type
+            // (an index-only scan), so that the cursor passes events the handler does not want without reading them.
+            record Window(Long upTo, int size) {}
+            Window w = h.createQuery("SELECT max(seq), count(*) FROM (SELECT seq FROM events WHERE seq > :after ORDER BY seq LIMIT :limit) w")
+                    .bind("after", cursor).bind("limit", limit)
+                    .map((rs, ctx) -> new Window((Long) rs.getObject(1), rs.getInt(2))).one();
+            if (w.upTo() == null) return 0;
+            List<LoggedEvent> events = read(h, cursor, w.upTo(), r.handler.types());
+            if (!events.isEmpty()) r.handler.handle(h, events);
             h.createUpdate("UPDATE event_consumers SET last_seq = :s, updated_at = now() WHERE name = :n")
-                    .bind("s", events.getLast().seq()).bind("n", r.name).execute();
-            return events.size();
+                    .bind("s", w.upTo()).bind("n", r.name).execute();
+            return w.size();
         });
         if (n > 0) r.committed.run();
         return n;
     }
 
-    /** The events after {@code after}, in sequence order, with the payload each audience sees. */
-    static List<LoggedEvent> read(Handle h, long after, int limit) {
+    /** The events in {@code (after, upTo]} of these types (all when empty), in sequence order, with the payload each audience sees. */
+    static List<LoggedEvent> read(Handle h, long after, long upTo, java.util.Set<EventType> types) {
         List<LoggedEvent> out = new ArrayList<>();
         h.createQuery("""
                         SELECT seq, account_id, type, conversation_id, group_id, visitor_id, agent_payload,
                                CASE WHEN visitor_same THEN agent_payload ELSE visitor_payload END, created_at
-                        FROM events WHERE seq > :after ORDER BY seq LIMIT :limit""")
-                .bind("after", after).bind("limit", limit)
+                        FROM events WHERE seq > :after AND seq <= :upTo AND (:all OR type = ANY(:types)) ORDER BY seq""")
+                .bind("after", after).bind("upTo", upTo).bind("all", types.isEmpty())
+                .bindArray("types", String.class, types.stream().map(EventType::wire).toList())
                 .map((rs, ctx) -> new LoggedEvent(new Event(rs.getLong(1), rs.getLong(2), rs.getString(3),
                         (Long) rs.getObject(4), (Long) rs.getObject(5), (Long) rs.getObject(6), rs.getString(7),
                         rs.getString(8)), rs.getTimestamp(9).toInstant()))
@@ -192,7 +198,7 @@ public final class EventConsumers implements AutoCloseable {
                     pause(Math.min(poll.toMillis() * failures, 60_000));
                     continue;
                 }
-                if (n == BATCH) continue;
+                if (n >= handler.batchSize()) continue;
                 pause(poll.toMillis());
                 gather();
             }
@@ -204,7 +210,7 @@ public final class EventConsumers implements AutoCloseable {
          */
         private void gather() {
             try {
-                Thread.sleep(GATHER_MILLIS);
+                Thread.sleep(handler.gather());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 running = false;

@@ -79,6 +79,39 @@ class BackboneTest {
     }
 
     @Test
+    void aConsumerReadsOnlyItsTypesAndItsCursorPassesTheRest() {
+        String name = "test.types." + NAMES.incrementAndGet();
+        List<String> seen = new CopyOnWriteArrayList<>();
+        AtomicInteger calls = new AtomicInteger();
+        EventConsumers c = new EventConsumers(jdbi, Duration.ofSeconds(60));
+        c.register(name, EventConsumers.StartAt.NOW, new EventHandler() {
+            @Override
+            public void handle(org.jdbi.v3.core.Handle h, List<LoggedEvent> events) {
+                calls.incrementAndGet();
+                events.forEach(e -> seen.add(e.event().type()));
+            }
+
+            @Override
+            public java.util.Set<EventType> types() {
+                return java.util.Set.of(EventType.TAG_UPDATED);
+            }
+        });
+        makeEvents(3);
+        // Three tag events looked over, none read: the handler is not called and the cursor is past them.
+        assertThat(c.runOnce(name)).isEqualTo(3);
+        assertThat(calls).hasValue(0);
+        assertThat(cursor(name)).isEqualTo(app.parley().journal().lastSeq());
+        long tag = owner.expect(201, "POST", "/v2/tags", Map.of("name", "typed-" + NAMES.incrementAndGet())).path("id").asLong();
+        owner.expect(200, "PATCH", "/v2/tags/" + tag, Map.of("name", "typed-" + NAMES.incrementAndGet()));
+        makeEvents(1);
+        assertThat(c.runOnce(name)).isEqualTo(3);
+        assertThat(calls).hasValue(1);
+        assertThat(seen).containsExactly(EventType.TAG_UPDATED.wire());
+        assertThat(cursor(name)).isEqualTo(app.parley().journal().lastSeq());
+        c.close();
+    }
+
+    @Test
     void twoRunnersOfOneConsumerHandleEachEventOnceBetweenThem() {
         String name = "test.twice." + NAMES.incrementAndGet();
         Map<Long, Integer> handled = new ConcurrentHashMap<>();

@@ -27,6 +27,11 @@ public final class EmailOutbox implements EventHandler {
     }
 
     @Override
+    public java.util.Set<EventType> types() {
+        return java.util.Set.of(EventType.MESSAGE_CREATED);
+    }
+
+    @Override
     public void handle(Handle h, List<LoggedEvent> events) {
         for (LoggedEvent e : events) {
             if (!EventType.MESSAGE_CREATED.wire().equals(e.event().type()) || e.event().agentPayload() == null) continue;
