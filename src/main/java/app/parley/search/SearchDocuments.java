@@ -84,20 +84,23 @@ public final class SearchDocuments {
                         SELECT c.id FROM unnest(:ids) AS c(id)
                         WHERE NOT EXISTS (SELECT 1 FROM search_conversations s WHERE s.conversation_id = c.id)""")
                 .bindArray("ids", Long.class, conversationIds).mapTo(Long.class).list();
+        // The batch's new messages are found by their ids (the primary key), never by scanning each conversation's.
         h.createUpdate("""
+                        WITH fresh AS (
+                            SELECT m.conversation_id, string_agg(m.text, E'\n' ORDER BY m.id) AS text
+                            FROM messages m
+                            WHERE m.id = ANY(:messages) AND m.kind IN ('message', 'note') AND m.text IS NOT NULL
+                            GROUP BY m.conversation_id)
                         UPDATE search_conversations s SET finished_at = c.finished_at, status = c.status, channel = c.channel,
                                group_id = c.group_id, contact_id = c.contact_id,
                                agent_ids = ARRAY(SELECT DISTINCT unnest(c.assignee_ids || c.participant_ids) ORDER BY 1),
                                tag_ids = ARRAY(SELECT ct.tag_id FROM conversation_tags ct WHERE ct.conversation_id = c.id ORDER BY 1),
                                rating = c.rating_value, indexed_at = now(),
-                               doc = CASE WHEN n.vec IS NULL OR length(s.doc) > :maxLexemes THEN s.doc ELSE s.doc || n.vec END
+                               doc = CASE WHEN f.text IS NULL OR length(s.doc) > :maxLexemes THEN s.doc
+                                          ELSE s.doc || setweight(to_tsvector(parley_search_config(v.language), f.text), 'B') END
                         FROM conversations c
                         JOIN visitors v ON v.id = c.visitor_id
-                        LEFT JOIN LATERAL (
-                            SELECT setweight(to_tsvector(parley_search_config(v.language), string_agg(m.text, E'\n' ORDER BY m.id)), 'B') AS vec
-                            FROM messages m
-                            WHERE m.conversation_id = c.id AND m.id = ANY(:messages) AND m.kind IN ('message', 'note')
-                              AND m.text IS NOT NULL) n ON true
+                        LEFT JOIN fresh f ON f.conversation_id = c.id
                         WHERE s.conversation_id = c.id AND c.id = ANY(:ids) AND NOT (c.id = ANY(:missing))""")
                 .bindArray("ids", Long.class, conversationIds).bindArray("messages", Long.class, messageIds)
                 .bindArray("missing", Long.class, missing).bind("maxLexemes", MAX_LEXEMES)

@@ -107,6 +107,7 @@ public final class EventConsumers implements AutoCloseable {
     }
 
     private int batch(Runner r) {
+        var handled = new java.util.concurrent.atomic.AtomicBoolean();
         int n = jdbi.inTransaction(h -> {
             // The cursor and the handler's writes commit or vanish together: a crash that loses this commit makes
             // the batch run again from the older cursor, so it need not wait for its own fsync.
@@ -129,23 +130,28 @@ public final class EventConsumers implements AutoCloseable {
                     .bind("after", cursor).bind("limit", limit)
                     .map((rs, ctx) -> new Window((Long) rs.getObject(1), rs.getInt(2))).one();
             if (w.upTo() == null) return 0;
-            List<LoggedEvent> events = read(h, cursor, w.upTo(), r.handler.types());
-            if (!events.isEmpty()) r.handler.handle(h, events);
+            List<LoggedEvent> events = read(h, cursor, w.upTo(), r.handler.types(), r.handler.where());
+            if (!events.isEmpty()) {
+                r.handler.handle(h, events);
+                handled.set(true);
+            }
             h.createUpdate("UPDATE event_consumers SET last_seq = :s, updated_at = now() WHERE name = :n")
                     .bind("s", w.upTo()).bind("n", r.name).execute();
             return w.size();
         });
-        if (n > 0) r.committed.run();
+        // Whoever reads the handler's writes (the jobs it queued) is woken only when it had something to handle.
+        if (handled.get()) r.committed.run();
         return n;
     }
 
     /** The events in {@code (after, upTo]} of these types (all when empty), in sequence order, with the payload each audience sees. */
-    static List<LoggedEvent> read(Handle h, long after, long upTo, java.util.Set<EventType> types) {
+    static List<LoggedEvent> read(Handle h, long after, long upTo, java.util.Set<EventType> types, String where) {
         List<LoggedEvent> out = new ArrayList<>();
         h.createQuery("""
                         SELECT seq, account_id, type, conversation_id, group_id, visitor_id, agent_payload,
                                CASE WHEN visitor_same THEN agent_payload ELSE visitor_payload END, created_at
-                        FROM events WHERE seq > :after AND seq <= :upTo AND (:all OR type = ANY(:types)) ORDER BY seq""")
+                        FROM events e WHERE seq > :after AND seq <= :upTo AND (:all OR type = ANY(:types)) AND (%s)
+                        ORDER BY seq""".formatted(where))
                 .bind("after", after).bind("upTo", upTo).bind("all", types.isEmpty())
                 .bindArray("types", String.class, types.stream().map(EventType::wire).toList())
                 .map((rs, ctx) -> new LoggedEvent(new Event(rs.getLong(1), rs.getLong(2), rs.getString(3),

@@ -31,6 +31,25 @@ public interface EventHandler {
     }
 
     /**
+     * A further condition on the rows read, in SQL over the event row {@code e} (e.g. only events of conversations
+     * of one channel), so that what the handler would skip is neither sent nor parsed; {@code true} for all.
+     */
+    default String where() {
+        return "true";
+    }
+
+    /**
+     * A {@link #where()} that keeps the events whose agent payload has this string member at its top level or
+     * below with this value, as {@code core.Json} writes it (compact). It only narrows what is read: the handler
+     * still checks the parsed payload, so a visitor's text quoting it costs a parse and nothing else. Value and
+     * member are constants of the code, never input.
+     */
+    static String payloadHas(String member, String value) {
+        if (!member.matches("[a-z_]+") || !value.matches("[a-z_.]+")) throw new IllegalArgumentException(member + "=" + value);
+        return "position('\"%s\":\"%s\"' in e.agent_payload) > 0".formatted(member, value);
+    }
+
+    /**
      * How long the consumer lets commits gather after a wake-up before it reads them: one batch of many commits costs
      * the database a fraction of one per commit. Handlers that nobody waits on (an index, a mail two minutes later)
      * gather longer than those whose latency someone sees (webhooks).

@@ -30,6 +30,12 @@ final class ReplyConsumer implements EventHandler {
         return java.util.Set.of(EventType.MESSAGE_CREATED);
     }
 
+    /** Only messages written for this channel are read: the chat box's are neither sent here nor parsed. */
+    @Override
+    public String where() {
+        return EventHandler.payloadHas("channel", Channel.FACEBOOK.wire());
+    }
+
     @Override
     public void handle(Handle h, List<LoggedEvent> events) {
         for (LoggedEvent e : events) {
