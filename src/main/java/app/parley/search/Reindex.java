@@ -57,7 +57,7 @@ public final class Reindex implements Jobs.Handler {
             List<Long> ids = h.createQuery("""
                             SELECT id FROM conversations WHERE account_id = :a AND id > :after ORDER BY id LIMIT :n""")
                     .bind("a", p.accountId()).bind("after", p.afterId()).bind("n", CHUNK).mapTo(Long.class).list();
-            SearchDocuments.index(h, ids);
+            SearchDocuments.index(h, ids, true);
             if (ids.size() == CHUNK) {
                 Progress next = new Progress(p.accountId(), ids.getLast(), p.startedMicros());
                 return new Jobs.Outcome.Done(w -> Jobs.enqueue(w, KIND, queueKey(p.accountId()), next.payload(), null));
@@ -68,7 +68,7 @@ public final class Reindex implements Jobs.Handler {
                             SELECT id FROM conversations WHERE account_id = :a
                             AND greatest(updated_at, last_message_at) >= to_timestamp(:since / 1e6) - interval '1 minute'""")
                     .bind("a", p.accountId()).bind("since", p.startedMicros()).mapTo(Long.class).list();
-            SearchDocuments.index(h, changed);
+            SearchDocuments.index(h, changed, true);
             log.info("Search index of account {} rebuilt", p.accountId());
             return new Jobs.Outcome.Done(Jobs.Write.NOTHING);
         }));

@@ -5,16 +5,15 @@ import org.jdbi.v3.core.Handle;
 
 /**
  * Writes the search documents ({@code search_conversations}): for each given conversation, its filter columns as
- * they are now (the start page: the page the visitor was on when it was first indexed, a moment after it began) and one text vector over its messages and notes (in the chat box's language), its contact's or
- * visitor's name, email and phone, and its variables. Recomputed whole from the rows, so running it twice, late or
- * in any order gives the same document; only the pages seen accumulate.
+ * they are now (the start page: the page the visitor was on when it was first indexed, a moment after it began) and
+ * a text vector over its contact's or visitor's name, email and phone and its variables; and the words of each of its
+ * messages and notes, one row each ({@code search_messages}, stemmed in the chat box's language). Recomputed from the
+ * rows, so running it twice, late or in any order gives the same documents; only the pages seen accumulate.
  */
 public final class SearchDocuments {
-    /** Past this much text a conversation's later words are not indexed (a tsvector holds at most 1 MB). */
+    /** Past this much text a message's later words are not indexed (a tsvector holds at most 1 MB). */
     static final int MAX_TEXT = 200_000;
     static final int MAX_PAGES = 50;
-    /** Past this many distinct words a document takes no more appended messages (a tsvector holds at most 1 MB). */
-    static final int MAX_LEXEMES = 60_000;
 
     // The page the visitor is on now joins the pages already seen, the oldest falling out past MAX_PAGES.
     private static final String PAGES = """
@@ -30,53 +29,72 @@ public final class SearchDocuments {
 
     private SearchDocuments() {}
 
-    /** (Re)indexes the conversations with these ids; ids of conversations that are gone are skipped. */
-    public static int index(Handle h, List<Long> conversationIds) {
+    /**
+     * (Re)indexes the conversations with these ids; ids of conversations that are gone are skipped. Their message
+     * rows are made when a conversation is new to the index or its language changed, or always when
+     * {@code rebuildText} (a rebuild from scratch).
+     */
+    public static int index(Handle h, List<Long> conversationIds, boolean rebuildText) {
         if (conversationIds.isEmpty()) return 0;
-        return h.createUpdate("""
-                        WITH body AS (
-                            SELECT m.conversation_id, left(string_agg(m.text, E'\\n' ORDER BY m.id), :max) AS text
-                            FROM messages m
-                            WHERE m.conversation_id = ANY(:ids) AND m.kind IN ('message', 'note') AND m.text IS NOT NULL
-                            GROUP BY m.conversation_id)
+        List<Long> text = rebuildText ? conversationIds : h.createQuery("""
+                        SELECT c.id FROM conversations c
+                        JOIN visitors v ON v.id = c.visitor_id
+                        LEFT JOIN search_conversations s ON s.conversation_id = c.id
+                        WHERE c.id = ANY(:ids) AND s.text_config IS DISTINCT FROM parley_search_config(v.language)""")
+                .bindArray("ids", Long.class, conversationIds).mapTo(Long.class).list();
+        int n = h.createUpdate("""
                         INSERT INTO search_conversations AS s (conversation_id, account_id, created_at, finished_at, status,
                                channel, group_id, contact_id, agent_ids, tag_ids, rating, ip, start_url, pages, pages_text, doc,
-                               indexed_at)
+                               text_config, indexed_at)
                         SELECT c.id, c.account_id, c.created_at, c.finished_at, c.status, c.channel, c.group_id, c.contact_id,
                                ARRAY(SELECT DISTINCT unnest(c.assignee_ids || c.participant_ids) ORDER BY 1),
                                ARRAY(SELECT ct.tag_id FROM conversation_tags ct WHERE ct.conversation_id = c.id ORDER BY 1),
                                c.rating_value, parley_inet(c.ip), CASE WHEN %2$s THEN v.current_url END,
                                CASE WHEN %2$s AND v.current_url IS NOT NULL THEN ARRAY[v.current_url] ELSE '{}' END,
                                coalesce(lower(CASE WHEN %2$s THEN v.current_url END), ''),
-                               setweight(to_tsvector(parley_search_config(v.language), coalesce(b.text, '')), 'B')
-                               || setweight(to_tsvector('parley_simple', concat_ws(' ',
+                               setweight(to_tsvector('parley_simple', concat_ws(' ',
                                       coalesce(k.name, v.name), coalesce(k.email, v.email),
                                       translate(coalesce(k.email, v.email), '@.', '  '),
                                       coalesce(k.phone, v.phone), regexp_replace(coalesce(k.phone, v.phone), '\\D', '', 'g'))), 'A')
                                || jsonb_to_tsvector('parley_simple', c.variables || v.variables || coalesce(k.variables, '{}'),
                                       '["string", "numeric"]'),
-                               now()
+                               parley_search_config(v.language), now()
                         FROM conversations c
                         JOIN visitors v ON v.id = c.visitor_id
                         LEFT JOIN contacts k ON k.id = c.contact_id
-                        LEFT JOIN body b ON b.conversation_id = c.id
                         WHERE c.id = ANY(:ids)
                         ON CONFLICT (conversation_id) DO UPDATE SET
                             finished_at = excluded.finished_at, status = excluded.status, channel = excluded.channel,
                             group_id = excluded.group_id, contact_id = excluded.contact_id, agent_ids = excluded.agent_ids,
                             tag_ids = excluded.tag_ids, rating = excluded.rating, ip = excluded.ip,
-                            start_url = coalesce(s.start_url, excluded.start_url), doc = excluded.doc, indexed_at = excluded.indexed_at,
+                            start_url = coalesce(s.start_url, excluded.start_url), doc = excluded.doc,
+                            text_config = excluded.text_config, indexed_at = excluded.indexed_at,
                             pages = %1$s,
                             pages_text = lower(concat_ws(' ', coalesce(s.start_url, excluded.start_url), array_to_string(%1$s, ' ')))
                         """.formatted(PAGES, SEEN_NOW))
-                .bindArray("ids", Long.class, conversationIds).bind("max", MAX_TEXT)
+                .bindArray("ids", Long.class, conversationIds)
                 .execute();
+        if (!text.isEmpty()) {
+            h.createUpdate("DELETE FROM search_messages WHERE conversation_id = ANY(:ids)").bindArray("ids", Long.class, text).execute();
+            h.createUpdate(INSERT_MESSAGES + "WHERE m.conversation_id = ANY(:ids) AND " + TEXT_MESSAGES)
+                    .bindArray("ids", Long.class, text).bind("max", MAX_TEXT).execute();
+        }
+        return n;
     }
 
+    /** The words of messages, in their conversation's language; a message indexed already is left as it is. */
+    private static final String INSERT_MESSAGES = """
+            INSERT INTO search_messages (message_id, conversation_id, doc)
+            SELECT m.id, m.conversation_id, setweight(to_tsvector(s.text_config, left(m.text, :max)), 'B')
+            FROM messages m JOIN search_conversations s ON s.conversation_id = m.conversation_id
+            """;
+    private static final String TEXT_MESSAGES = "m.kind IN ('message', 'note') AND m.text IS NOT NULL ON CONFLICT (message_id) DO NOTHING";
+
     /**
-     * The cheap path for what the chat does all day: new messages are appended to their documents (their words only,
-     * never the whole conversation again) and the filter columns are copied from the conversation rows; conversations
-     * without a document yet get a whole one. Runs in the consumer's transaction, so each message is appended once.
+     * The cheap path for what the chat does all day: each new message gets its row (its words only, never the
+     * conversation's again) and the filter columns are copied from the conversation rows when they changed;
+     * conversations without a document yet get a whole one. Runs in the consumer's transaction, so each message is
+     * indexed once.
      */
     public static void refresh(Handle h, List<Long> conversationIds, List<Long> messageIds) {
         if (conversationIds.isEmpty()) return;
@@ -84,27 +102,29 @@ public final class SearchDocuments {
                         SELECT c.id FROM unnest(:ids) AS c(id)
                         WHERE NOT EXISTS (SELECT 1 FROM search_conversations s WHERE s.conversation_id = c.id)""")
                 .bindArray("ids", Long.class, conversationIds).mapTo(Long.class).list();
-        // The batch's new messages are found by their ids (the primary key), never by scanning each conversation's.
+        // A row whose columns are all as they were is not written at all (most events of a chat change none).
         h.createUpdate("""
-                        WITH fresh AS (
-                            SELECT m.conversation_id, string_agg(m.text, E'\n' ORDER BY m.id) AS text
-                            FROM messages m
-                            WHERE m.id = ANY(:messages) AND m.kind IN ('message', 'note') AND m.text IS NOT NULL
-                            GROUP BY m.conversation_id)
-                        UPDATE search_conversations s SET finished_at = c.finished_at, status = c.status, channel = c.channel,
-                               group_id = c.group_id, contact_id = c.contact_id,
-                               agent_ids = ARRAY(SELECT DISTINCT unnest(c.assignee_ids || c.participant_ids) ORDER BY 1),
-                               tag_ids = ARRAY(SELECT ct.tag_id FROM conversation_tags ct WHERE ct.conversation_id = c.id ORDER BY 1),
-                               rating = c.rating_value, indexed_at = now(),
-                               doc = CASE WHEN f.text IS NULL OR length(s.doc) > :maxLexemes THEN s.doc
-                                          ELSE s.doc || setweight(to_tsvector(parley_search_config(v.language), f.text), 'B') END
-                        FROM conversations c
-                        JOIN visitors v ON v.id = c.visitor_id
-                        LEFT JOIN fresh f ON f.conversation_id = c.id
-                        WHERE s.conversation_id = c.id AND c.id = ANY(:ids) AND NOT (c.id = ANY(:missing))""")
-                .bindArray("ids", Long.class, conversationIds).bindArray("messages", Long.class, messageIds)
-                .bindArray("missing", Long.class, missing).bind("maxLexemes", MAX_LEXEMES)
+                        WITH cur AS (
+                            SELECT c.id, c.finished_at, c.status, c.channel, c.group_id, c.contact_id,
+                                   ARRAY(SELECT DISTINCT unnest(c.assignee_ids || c.participant_ids) ORDER BY 1) AS agent_ids,
+                                   ARRAY(SELECT ct.tag_id FROM conversation_tags ct WHERE ct.conversation_id = c.id ORDER BY 1) AS tag_ids,
+                                   c.rating_value
+                            FROM conversations c WHERE c.id = ANY(:ids) AND NOT (c.id = ANY(:missing)))
+                        UPDATE search_conversations s SET finished_at = n.finished_at, status = n.status, channel = n.channel,
+                               group_id = n.group_id, contact_id = n.contact_id, agent_ids = n.agent_ids, tag_ids = n.tag_ids,
+                               rating = n.rating_value, indexed_at = now()
+                        FROM cur n
+                        WHERE s.conversation_id = n.id
+                          AND (s.finished_at, s.status, s.channel, s.group_id, s.contact_id, s.agent_ids, s.tag_ids, s.rating)
+                              IS DISTINCT FROM (n.finished_at, n.status, n.channel, n.group_id, n.contact_id, n.agent_ids,
+                                                n.tag_ids, n.rating_value)""")
+                .bindArray("ids", Long.class, conversationIds).bindArray("missing", Long.class, missing)
                 .execute();
-        index(h, missing);
+        index(h, missing, false);
+        if (!messageIds.isEmpty()) {
+            // The batch's new messages are found by their ids (the primary key), never by scanning each conversation's.
+            h.createUpdate(INSERT_MESSAGES + "WHERE m.id = ANY(:messages) AND " + TEXT_MESSAGES)
+                    .bindArray("messages", Long.class, messageIds).bind("max", MAX_TEXT).execute();
+        }
     }
 }

@@ -97,7 +97,21 @@ final class SearchFilter {
         binds.put(w, q.words());
         binds.put(p, q.prefixes());
         binds.put(x, q.excluded());
-        where.add((must ? "" : "NOT ") + "s.doc @@ parley_tsquery(:" + w + ", :" + p + ", :" + x + ")");
+        // A conversation matches when its own document and all its messages' words together match (every word of
+        // "refund parcel" somewhere in it, not necessarily in one message). That check reads the conversation's
+        // message rows, so it is made only on the candidates the text index gives: conversations with any one of
+        // the query's words.
+        String whole = "(s.doc || coalesce((SELECT parley_tsvector_agg(m.doc) FROM search_messages m"
+                + " WHERE m.conversation_id = s.conversation_id), ''::tsvector)) @@ parley_tsquery(:" + w + ", :" + p + ", :" + x + ")";
+        if (!must) {
+            where.add("NOT " + whole);
+        } else if (q.words().isBlank() && q.prefixes().isBlank()) {
+            where.add(whole);
+        } else {
+            String any = "parley_any_word(parley_tsquery(:" + w + ", :" + p + ", ''))";
+            where.add("s.conversation_id IN (SELECT m.conversation_id FROM search_messages m WHERE m.doc @@ " + any
+                    + " UNION SELECT d.conversation_id FROM search_conversations d WHERE d.doc @@ " + any + ") AND " + whole);
+        }
         if (must && text == null) text = q;
     }
 

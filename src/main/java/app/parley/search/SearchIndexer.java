@@ -78,7 +78,7 @@ public final class SearchIndexer implements EventHandler {
         }
         conversations.removeAll(whole);
         SearchDocuments.refresh(h, List.copyOf(conversations), messages);
-        SearchDocuments.index(h, List.copyOf(whole));
+        SearchDocuments.index(h, List.copyOf(whole), false);
     }
 
     private static java.util.Optional<Long> idOf(String payload) {

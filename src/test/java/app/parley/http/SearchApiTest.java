@@ -113,6 +113,7 @@ class SearchApiTest {
         assertThat(ids(text(o, "cafe ruckruf"))).as("accents folded").containsExactly(de.conversationId());
         assertThat(ids(text(o, "\"order number\""))).as("a phrase").containsExactly(en.conversationId());
         assertThat(ids(text(o, "order number"))).as("all words").containsExactlyInAnyOrder(en.conversationId(), other.conversationId());
+        assertThat(ids(text(o, "delayed invoice"))).as("words of two messages").containsExactly(en.conversationId());
         assertThat(ids(text(o, "deliv*"))).as("a prefix").containsExactly(en.conversationId());
         assertThat(ids(text(o, "order -invoice"))).as("without a word").containsExactly(other.conversationId());
         JsonNode hit = text(o, "delayed").path("items").get(0);

@@ -60,7 +60,7 @@ class SearchPlanTest {
             h.createUpdate("INSERT INTO conversation_tags (conversation_id, tag_id) SELECT id, :t FROM conversations WHERE id % 500 = 0")
                     .bind("t", tag).execute();
             List<Long> ids = h.createQuery("SELECT id FROM conversations").mapTo(Long.class).list();
-            SearchDocuments.index(h, ids);
+            SearchDocuments.index(h, ids, true);
         });
         jdbi.useHandle(h -> h.execute("ANALYZE"));
     }
@@ -90,7 +90,13 @@ class SearchPlanTest {
 
     @Test
     void aRareWordUsesTheTextIndex() {
-        usesIndex(Map.of("query", "walrus"), "search_doc");
+        // The words are in the message rows: their text index gives the candidates (6,000 rows are few enough that
+        // PostgreSQL may scan them here; whether the index serves the query at all is what is asked).
+        SearchRequest r = Json.MAPPER.convertValue(Map.of("filters", Map.of("query", "walrus")), SearchRequest.class);
+        for (String plan : search.explain(owner, r, true)) {
+            assertThat(plan).as(plan).contains("search_messages_doc").contains("search_doc")
+                    .doesNotContain("Seq Scan on search_conversations").doesNotContain("Seq Scan on search_messages");
+        }
     }
 
     @Test
