@@ -21,6 +21,9 @@ import app.parley.conversation.Inbox;
 import app.parley.conversation.Outreach;
 import app.parley.conversation.VisitorActions;
 import app.parley.conversation.VisitorThread;
+import app.parley.files.FileStore;
+import app.parley.files.Uploads;
+import app.parley.http.FileRoutes;
 import app.parley.http.AgentSocket;
 import app.parley.http.Http;
 import app.parley.http.MailRoutes;
@@ -176,6 +179,7 @@ public final class Parley implements AutoCloseable {
         SettingsRoutes settingsRoutes = new SettingsRoutes(auth, accounts, accountSettings, new Profile(jdbi, team, auth),
                 new Images(jdbi), officeHours, new Shortcuts(jdbi), new FirstRun(jdbi));
         routes.widgetSettings(settingsRoutes::widgetConfig);
+        FileStore files = new FileStore(jdbi);
         this.attendance = new Attendance(jdbi, team);
         agentSocket.attendance(attendance);
         this.web = Http.create(auth, config.secureCookies(), r -> {
@@ -185,6 +189,7 @@ public final class Parley implements AutoCloseable {
             searchRoutes.register(r);
             new MessengerRoutes(auth, messenger.webhook(), messenger.channel()).register(r);
             settingsRoutes.register(r);
+            new FileRoutes(auth, files, new Uploads(jdbi, files, agentActions, visitorActions), email.replies()).register(r);
             r.ws("/ws/visitor", visitorSocket::configure);
             r.ws("/ws/agent", agentSocket::configure);
         });

@@ -1,0 +1,26 @@
+-- Files both ways (issue #18 point 7): one store for every file a conversation holds, whichever side sent it and
+-- whichever channel carried it. The content lives here (bytea, TOASTed out of line), so a backup of the database
+-- is a backup of the files. A file is uploaded first (message_id NULL, "pending") and becomes part of the thread
+-- when its message is committed; a pending file whose message was refused is deleted by the upload itself.
+CREATE TABLE files (
+    id              bigserial   PRIMARY KEY,
+    -- What URLs carry: unguessable, so an id seen once in a log does not enumerate the others (access is still
+    -- checked on every request).
+    public_id       text        NOT NULL UNIQUE,
+    account_id      bigint      NOT NULL REFERENCES accounts(id),
+    conversation_id bigint      NOT NULL REFERENCES conversations(id) ON DELETE CASCADE,
+    message_id      bigint,
+    source          text        NOT NULL CHECK (source IN ('visitor', 'agent', 'email', 'messenger')),
+    filename        text        NOT NULL,
+    content_type    text        NOT NULL,
+    size            integer     NOT NULL,
+    sha256          text        NOT NULL,
+    content         bytea       NOT NULL,
+    width           integer,
+    height          integer,
+    thumbnail       bytea,
+    created_at      timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX files_message ON files (message_id) WHERE message_id IS NOT NULL;
+CREATE INDEX files_conversation ON files (conversation_id);
+CREATE INDEX files_pending ON files (created_at) WHERE message_id IS NULL;
