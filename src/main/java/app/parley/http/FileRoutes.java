@@ -17,6 +17,7 @@ import java.io.InputStream;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -162,8 +163,7 @@ public final class FileRoutes {
 
     private static Channel channel(String wire) {
         if (wire == null || wire.isEmpty()) return null;
-        if (wire.equals("chat")) return Channel.CHAT;
-        if (wire.equals("email")) return Channel.EMAIL;
+        for (Channel c : List.of(Channel.CHAT, Channel.EMAIL)) if (c.wire().equals(wire)) return c;
         throw Refusal.invalid("channel", "channel is 'chat' or 'email'.");
     }
 
