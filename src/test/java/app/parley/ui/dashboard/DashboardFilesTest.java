@@ -126,7 +126,7 @@ class DashboardFilesTest {
             assertThat(agent.threadHeader()).isVisible();
             assertThat(agent.page.locator(".composer-via .via-email")).hasAttribute("aria-checked", "true");
             assertThat(agent.page.locator(".email-hint")).hasText("to jana@example.com");
-            Browsers.screenshot(agent.page, "dashboard-files-email-default");
+            agent.page.screenshot(new Page.ScreenshotOptions().setPath(Paths.get("docs/screenshots/dashboard-files-email-default.png")));
             JsonNode sent = parley.owner().get("/v2/conversations/" + id + "/messages");
             assertThat(sent.toString()).contains("cracked-teapot.png").contains("replacement-lid.png");
             assertThat(agent.errors).isEmpty();
