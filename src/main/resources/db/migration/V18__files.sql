@@ -19,8 +19,20 @@ CREATE TABLE files (
     width           integer,
     height          integer,
     thumbnail       bytea,
+    -- A channel's numbering of a message's files (a mail's n-th attachment, counting those too large to keep).
+    ordinal         integer,
     created_at      timestamptz NOT NULL DEFAULT now()
 );
 CREATE INDEX files_message ON files (message_id) WHERE message_id IS NOT NULL;
 CREATE INDEX files_conversation ON files (conversation_id);
 CREATE INDEX files_pending ON files (created_at) WHERE message_id IS NULL;
+CREATE UNIQUE INDEX files_message_ordinal ON files (message_id, ordinal) WHERE ordinal IS NOT NULL;
+
+-- The files that came with visitors' mails move onto this store (one store of conversation files), then their own
+-- table goes. gen_random_uuid() is PostgreSQL's strong random source: these ids are as unguessable as new ones.
+INSERT INTO files (public_id, account_id, conversation_id, message_id, source, filename, content_type, size, sha256,
+                   content, ordinal, created_at)
+SELECT replace(gen_random_uuid()::text, '-', ''), account_id, conversation_id, parley_message_id, 'email', filename,
+       content_type, size, sha256, content, ordinal, created_at
+FROM email_attachments;
+DROP TABLE email_attachments;

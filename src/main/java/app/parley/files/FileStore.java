@@ -44,26 +44,50 @@ public final class FileStore {
      */
     public StoredFile keep(Handle h, long accountId, long conversationId, long messageId, StoredFile.Source source,
                            String filename, byte[] content) {
+        return keep(h, accountId, conversationId, messageId, source, filename, content, null).orElseThrow();
+    }
+
+    /**
+     * As above, as the message's {@code ordinal}-th file in the channel's numbering; empty when that file is kept
+     * already (the channel's work ran twice).
+     */
+    public Optional<StoredFile> keep(Handle h, long accountId, long conversationId, long messageId,
+                                     StoredFile.Source source, String filename, byte[] content, Integer ordinal) {
         String type = FileType.sniff(content, filename);
         return insert(h, accountId, conversationId, messageId, source, filename, type, content,
-                FileType.image(type) ? Thumbnails.of(content) : null);
+                FileType.image(type) ? Thumbnails.of(content) : null, ordinal);
     }
 
     private static StoredFile insert(Handle h, long accountId, long conversationId, Long messageId,
                                      StoredFile.Source source, String filename, String type, byte[] content,
                                      Thumbnails.Result picture) {
+        return insert(h, accountId, conversationId, messageId, source, filename, type, content, picture, null).orElseThrow();
+    }
+
+    private static Optional<StoredFile> insert(Handle h, long accountId, long conversationId, Long messageId,
+                                               StoredFile.Source source, String filename, String type, byte[] content,
+                                               Thumbnails.Result picture, Integer ordinal) {
         return h.createQuery("""
                         INSERT INTO files (public_id, account_id, conversation_id, message_id, source, filename,
-                                           content_type, size, sha256, content, width, height, thumbnail)
-                        VALUES (:p, :a, :c, :m, :s, :n, :t, :size, :sha, :content, :w, :h, :thumb)
+                                           content_type, size, sha256, content, width, height, thumbnail, ordinal)
+                        VALUES (:p, :a, :c, :m, :s, :n, :t, :size, :sha, :content, :w, :h, :thumb, :ordinal)
+                        ON CONFLICT (message_id, ordinal) WHERE ordinal IS NOT NULL DO NOTHING
                         RETURNING id, public_id, account_id, conversation_id, message_id, source, filename, content_type,
                                   size, width, height, thumbnail IS NOT NULL AS has_thumbnail""")
                 .bind("p", Tokens.random(18)).bind("a", accountId).bind("c", conversationId).bind("m", messageId)
                 .bind("s", source.name().toLowerCase(Locale.ROOT)).bind("n", filename).bind("t", type)
                 .bind("size", content.length).bind("sha", sha256(content)).bind("content", content)
                 .bind("w", picture == null ? null : picture.width()).bind("h", picture == null ? null : picture.height())
-                .bind("thumb", picture == null ? null : picture.thumbnail())
-                .map((rs, ctx) -> map(rs)).one();
+                .bind("thumb", picture == null ? null : picture.thumbnail()).bind("ordinal", ordinal)
+                .map((rs, ctx) -> map(rs)).findOne();
+    }
+
+    /** A message's {@code ordinal}-th file in its channel's numbering, within the account and conversation. */
+    public Optional<Content> nth(long accountId, long conversationId, long messageId, int ordinal) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT " + COLUMNS + ", f.content AS bytes FROM files f "
+                        + "WHERE f.account_id = :a AND f.conversation_id = :c AND f.message_id = :m AND f.ordinal = :o")
+                .bind("a", accountId).bind("c", conversationId).bind("m", messageId).bind("o", ordinal)
+                .map((rs, ctx) -> new Content(map(rs), rs.getBytes("bytes"))).findOne());
     }
 
     /** Ties a pending file to its message, in the message's transaction. */
