@@ -36,3 +36,15 @@ SELECT replace(gen_random_uuid()::text, '-', ''), account_id, conversation_id, p
        content_type, size, sha256, content, ordinal, created_at
 FROM email_attachments;
 DROP TABLE email_attachments;
+
+-- A Messenger customer's files move onto this store too; messenger_attachments keeps what only Messenger has (the
+-- CDN address to fetch, the type Meta named, a fetch error), and the bytes live here as the message's n-th file.
+INSERT INTO files (public_id, account_id, conversation_id, message_id, source, filename, content_type, size, sha256,
+                   content, ordinal, created_at)
+SELECT replace(gen_random_uuid()::text, '-', ''), a.account_id, m.conversation_id, a.message_id, 'messenger',
+       a.type || '-' || a.n, coalesce(a.content_type, 'application/octet-stream'), length(a.content),
+       encode(sha256(a.content), 'hex'), a.content, a.n - 1, coalesce(a.fetched_at, now())
+FROM (SELECT x.*, row_number() OVER (PARTITION BY x.message_id ORDER BY x.id) AS n FROM messenger_attachments x) a
+JOIN messages m ON m.id = a.message_id
+WHERE a.content IS NOT NULL;
+ALTER TABLE messenger_attachments DROP COLUMN content;
