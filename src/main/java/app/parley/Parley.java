@@ -201,6 +201,8 @@ public final class Parley implements AutoCloseable {
                 if (n > 0) log.info("Forgot {} events older than {} days", n, config.eventRetentionDays());
                 int d = Webhooks.prune(jdbi, config.eventRetentionDays());
                 if (d > 0) log.info("Forgot {} delivered webhook deliveries older than {} days", d, config.eventRetentionDays());
+                int f = FileStore.forgetAbandoned(jdbi);
+                if (f > 0) log.info("Forgot {} uploaded files whose message never came", f);
             } catch (RuntimeException e) {
                 log.error("Pruning the event log failed", e);
             }

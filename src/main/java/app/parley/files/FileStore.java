@@ -101,6 +101,15 @@ public final class FileStore {
         jdbi.useHandle(h -> h.createUpdate("DELETE FROM files WHERE id = :id AND message_id IS NULL").bind("id", fileId).execute());
     }
 
+    /**
+     * Forgets uploads whose message never came (Parley stopped between keeping the bytes and committing the
+     * message); an upload's own refusals drop theirs at once. Returns how many.
+     */
+    public static int forgetAbandoned(Jdbi jdbi) {
+        return jdbi.withHandle(h -> h.createUpdate(
+                "DELETE FROM files WHERE message_id IS NULL AND created_at < now() - interval '1 hour'").execute());
+    }
+
     /** A file of a message an agent who sees its conversation may read; empty for anything else (no hint why). */
     public Optional<Content> forAgent(Viewer viewer, String publicId, boolean thumbnail) {
         return read(publicId, thumbnail, """

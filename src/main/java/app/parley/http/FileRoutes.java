@@ -104,7 +104,7 @@ public final class FileRoutes {
         FileType.Served served = thumbnail ? new FileType.Served("image/jpeg", true) : FileType.served(f.file().contentType());
         ctx.header("Content-Security-Policy", FILE_POLICY);
         ctx.header("X-Content-Type-Options", "nosniff");
-        ctx.header("Cache-Control", "private, max-age=3600");
+        ctx.header("Cache-Control", "private, max-age=600");
         ctx.header("Cross-Origin-Resource-Policy", "cross-origin");
         ctx.header("Content-Disposition", disposition(served.inline(), f.file().filename()));
         ctx.contentType(served.contentType()).result(f.bytes());

@@ -3,6 +3,7 @@ package app.parley.http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import app.parley.core.Json;
+import app.parley.files.FileStore;
 import app.parley.testing.TestParley;
 import app.parley.testing.TestParley.Api;
 import app.parley.testing.TestSocket;
@@ -234,6 +235,26 @@ class FilesApiTest {
         assertThat(inDb).doesNotContain("4242 4242 4242 4242").doesNotContain("5555-5555-5555-4444");
         HttpResponse<byte[]> got = owner.download("/v2/files/" + sent.path("data").path("file").path("id").asText());
         assertThat(got.headers().firstValue("Content-Disposition").orElse("")).doesNotContain("4242%204242%204242%204242");
+    }
+
+    @Test
+    void anUploadWhoseMessageNeverCameIsForgottenAfterAnHour() {
+        var jdbi = app.parley().database().jdbi();
+        long[] ids = jdbi.withHandle(h -> {
+            long conversation = salesConversation;
+            String insert = "INSERT INTO files (public_id, account_id, conversation_id, source, filename, content_type, size, "
+                    + "sha256, content, created_at) SELECT :p, account_id, id, 'agent', 'x.txt', 'text/plain', 1, 'x', '\\x41', "
+                    + "now() - CAST(:age AS interval) FROM conversations WHERE id = :c RETURNING id";
+            long old = h.createQuery(insert).bind("p", "abandoned-old").bind("age", "2 hours").bind("c", conversation).mapTo(Long.class).one();
+            long fresh = h.createQuery(insert).bind("p", "abandoned-new").bind("age", "1 minute").bind("c", conversation).mapTo(Long.class).one();
+            return new long[] {old, fresh};
+        });
+        long attached = count() - 2;
+        assertThat(FileStore.forgetAbandoned(jdbi)).isEqualTo(1);
+        long left = jdbi.withHandle(h -> h.createQuery("SELECT count(*) FROM files WHERE id = :id").bind("id", ids[0]).mapTo(Long.class).one());
+        assertThat(left).isZero();
+        assertThat(count()).isEqualTo(attached + 1);
+        jdbi.useHandle(h -> h.createUpdate("DELETE FROM files WHERE id = :id").bind("id", ids[1]).execute());
     }
 
     static long count() {
