@@ -112,6 +112,7 @@ class DashboardFilesTest {
             shop.locator("parley-chat input[type=file]").setInputFiles(new FilePayload("page.html", "text/html",
                     "<html><body><script>alert(1)</script></body></html>".getBytes(StandardCharsets.UTF_8)));
             assertThat(shop.locator("parley-chat .uperr")).containsText("cannot be sent");
+            Browsers.screenshot(shop, "chatbox-file-refused");
             assertThat(shop.locator("parley-chat .row.me .ffile")).hasCount(1);
 
             // The shopper leaves; their address is known (the agent typed it into the card above).
