@@ -21,6 +21,9 @@ import app.parley.conversation.Inbox;
 import app.parley.conversation.Outreach;
 import app.parley.conversation.VisitorActions;
 import app.parley.conversation.VisitorThread;
+import app.parley.files.FileStore;
+import app.parley.files.Uploads;
+import app.parley.http.FileRoutes;
 import app.parley.http.AgentSocket;
 import app.parley.http.Http;
 import app.parley.http.MailRoutes;
@@ -176,6 +179,7 @@ public final class Parley implements AutoCloseable {
         SettingsRoutes settingsRoutes = new SettingsRoutes(auth, accounts, accountSettings, new Profile(jdbi, team, auth),
                 new Images(jdbi), officeHours, new Shortcuts(jdbi), new FirstRun(jdbi));
         routes.widgetSettings(settingsRoutes::widgetConfig);
+        FileStore files = new FileStore(jdbi);
         this.attendance = new Attendance(jdbi, team);
         agentSocket.attendance(attendance);
         this.web = Http.create(auth, config.secureCookies(), r -> {
@@ -185,6 +189,7 @@ public final class Parley implements AutoCloseable {
             searchRoutes.register(r);
             new MessengerRoutes(auth, messenger.webhook(), messenger.channel()).register(r);
             settingsRoutes.register(r);
+            new FileRoutes(auth, files, new Uploads(jdbi, files, agentActions, visitorActions), email.replies()).register(r);
             r.ws("/ws/visitor", visitorSocket::configure);
             r.ws("/ws/agent", agentSocket::configure);
         });
@@ -196,6 +201,8 @@ public final class Parley implements AutoCloseable {
                 if (n > 0) log.info("Forgot {} events older than {} days", n, config.eventRetentionDays());
                 int d = Webhooks.prune(jdbi, config.eventRetentionDays());
                 if (d > 0) log.info("Forgot {} delivered webhook deliveries older than {} days", d, config.eventRetentionDays());
+                int f = FileStore.forgetAbandoned(jdbi);
+                if (f > 0) log.info("Forgot {} uploaded files whose message never came", f);
             } catch (RuntimeException e) {
                 log.error("Pruning the event log failed", e);
             }

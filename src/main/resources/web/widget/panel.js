@@ -1,6 +1,7 @@
 // The open chat box: header, messages, composer, contact form and rating. Loaded on first open (or when
 // the visitor reaches for the launcher), so the shops' visitors who never chat do not download it.
 import { h, icon, avatar, richText, time, day } from './dom.js';
+import { attacher, fileView } from './files.js';
 
 const NEAR_BOTTOM = 48;
 
@@ -36,8 +37,9 @@ export class Panel {
     this.note = h('p.note');
     this.input = h('textarea.input', { rows: 1, maxlength: 10000, oninput: () => this.onInput(), onkeydown: (e) => this.onKey(e) });
     this.sendBtn = h('button.send', { type: 'button', onclick: () => this.sendDraft() }, icon('send', 22));
-    this.composer = h('div.composer', null, this.input, this.sendBtn);
-    this.foot = h('div.foot', null, this.note, this.composer);
+    this.files = attacher(this.w, (m) => { this.w.addMessage(m, true); this.w.update(); });
+    this.composer = h('div.composer', null, this.files.button, this.input, this.sendBtn);
+    this.foot = h('div.foot', null, this.note, this.files.status, this.composer);
     this.brand = h('p.brand');
     this.panel = h('div.panel', { id: 'parley-panel', role: 'dialog', hidden: true, onkeydown: (e) => this.trapTab(e),
       onclick: (e) => { if (!this.menu.hidden && !this.menu.contains(e.target) && !this.menuBtn.contains(e.target)) this.toggleMenu(false); } },
@@ -95,6 +97,8 @@ export class Panel {
     }
 
     this.foot.hidden = showForm || !!preChat;
+    // A file joins a conversation that exists: the first word is typed (the server keeps no visitor before that).
+    this.files.button.hidden = !(conv && w.ready && w.vid);
     this.note.hidden = !(offline && !showForm);
     this.note.textContent = T.offlineNote;
     if (w.draft !== this.draftShown && w.draft !== this.input.value) { this.input.value = w.draft; this.grow(); }
@@ -183,7 +187,8 @@ export class Panel {
   bubble(m, mine) {
     const col = h('div.col', null,
       mine ? null : h('div.who', { text: (m.agent && m.agent.name) || '' }),
-      richText(h('div.bub', { 'data-t': String(m.text || '') }), String(m.text || '')),
+      m.data && m.data.file ? h('div.bub.fbub', { 'data-t': String(m.text || '') }, fileView(this.w, m.data.file))
+        : richText(h('div.bub', { 'data-t': String(m.text || '') }), String(m.text || '')),
       h('div.meta'));
     return h('div.row', null, mine ? null : avatar(m.agent || { name: '' }), col);
   }

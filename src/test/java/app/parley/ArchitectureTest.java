@@ -28,8 +28,8 @@ import org.junit.jupiter.api.Test;
 @AnalyzeClasses(packages = "app.parley", importOptions = ImportOption.DoNotIncludeTests.class)
 class ArchitectureTest {
     private static final String[] FEATURES = {"app.parley.account..", "app.parley.conversation..", "app.parley.contact..",
-            "app.parley.webhook..", "app.parley.channel.email..", "app.parley.notify..", "app.parley.tracking..", "app.parley.search..",
-            "app.parley.channel.messenger..", "app.parley.settings..", "app.parley.files.."};
+            "app.parley.webhook..", "app.parley.files..", "app.parley.channel.email..", "app.parley.notify..", "app.parley.tracking..",
+            "app.parley.search..", "app.parley.channel.messenger..", "app.parley.settings.."};
 
     @ArchTest
     static final ArchRule eachLayerUsesOnlyTheLayersBelowIt = layeredArchitecture().consideringOnlyDependenciesInLayers()
@@ -116,6 +116,18 @@ class ArchitectureTest {
     static final ArchRule settingsUsesOnlyAccount = noClasses().that().resideInAPackage("app.parley.settings..")
             .should().dependOnClassesThat().resideInAnyPackage("app.parley.conversation..", "app.parley.contact..",
                     "app.parley.webhook..", "app.parley.files..");
+
+    // files (issue #18 point 7) is the one store of conversation files: it builds on account, conversation and
+    // contact, and the channels (email, Messenger) keep and send their files through it, so it uses none of them.
+    @ArchTest
+    static final ArchRule filesUsesOnlyEarlierFeatures = noClasses().that().resideInAPackage("app.parley.files..")
+            .should().dependOnClassesThat().resideInAnyPackage("app.parley.webhook..", "app.parley.channel..",
+                    "app.parley.notify..", "app.parley.tracking..", "app.parley.search..", "app.parley.settings..");
+
+    @ArchTest
+    static final ArchRule earlierFeaturesDoNotUseFiles = noClasses().that()
+            .resideInAnyPackage("app.parley.account..", "app.parley.conversation..", "app.parley.contact..", "app.parley.webhook..")
+            .should().dependOnClassesThat().resideInAPackage("app.parley.files..");
 
     @ArchTest
     static final ArchRule httpRunsNoSql = noClasses().that().resideInAPackage("app.parley.http..")

@@ -36,6 +36,15 @@ public final class AgentActions {
      * the email channel sends it and reports its delivery ({@link ChannelMessages#delivery}).
      */
     public Message write(Agent author, long conversationId, MessageKind kind, String text, String clientId, Channel channel) {
+        return write(author, conversationId, kind, text, clientId, channel, null, (tx, m) -> {});
+    }
+
+    /**
+     * A message carrying a file (issue #18): {@code fileData} is a JSON object merged into the message's data, and
+     * {@code alongside} runs in the same transaction when the message is new (the file store ties the file to it).
+     */
+    public Message write(Agent author, long conversationId, MessageKind kind, String text, String clientId, Channel channel,
+                         String fileData, java.util.function.BiConsumer<Tx, Message> alongside) {
         if (kind == MessageKind.EVENT) {
             throw Refusal.invalid("type", "type is 'message' or 'note'.");
         }
@@ -63,7 +72,9 @@ public final class AgentActions {
                 }
                 Channel via = channel == null || kind != MessageKind.MESSAGE ? c.channel : channel;
                 String data = kind == MessageKind.MESSAGE && via == Channel.EMAIL ? ChannelMessages.SENDING : null;
+                if (fileData != null) data = ChannelMessages.merged(data, fileData);
                 Message m = Timeline.write(tx, c, kind, MessageSubType.AGENT, me, t, null, data, id, via);
+                alongside.accept(tx, m);
                 Timeline.announce(tx, c, m);
                 readAll(tx, c, author.id());
                 // Replying is reading: the visitor sees "Seen" under what they wrote before.

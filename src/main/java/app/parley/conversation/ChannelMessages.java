@@ -103,6 +103,15 @@ public final class ChannelMessages {
         });
     }
 
+    /** {@code extra}'s fields over {@code data}'s (either may be null): a file's data beside a delivery status. */
+    static String merged(String data, String extra) {
+        if (data == null) return extra;
+        if (extra == null) return data;
+        ObjectNode out = parse(data);
+        out.setAll(parse(extra));
+        return Json.write(out);
+    }
+
     private static ObjectNode parse(String json) {
         try {
             return (ObjectNode) Json.MAPPER.readTree(json);

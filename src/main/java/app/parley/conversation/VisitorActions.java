@@ -31,12 +31,23 @@ public final class VisitorActions {
     public CompletableFuture<Sent> send(Who who, String clientId, String text) {
         String t = Input.messageText("text", text);
         String id = Input.clientId(clientId);
-        return journal.submit(new Send(who, id, t, false));
+        return journal.submit(new Send(who, id, t, false, null, (tx, m) -> {}));
+    }
+
+    /**
+     * A message carrying a file (issue #18): {@code data} describes the file; {@code alongside} runs in the same
+     * transaction when the message is new (the file store ties the file to it). Opens a conversation as a first
+     * message does.
+     */
+    public CompletableFuture<Sent> sendFile(Who who, String clientId, String text, String data,
+                                            java.util.function.BiConsumer<Tx, Message> alongside) {
+        String t = Input.messageText("text", text);
+        return journal.submit(new Send(who, Input.clientId(clientId), t, false, data, alongside));
     }
 
     /** The offline contact form: the caller has already stored the visitor's email; the conversation is offline. */
     public CompletableFuture<Sent> sendOffline(Who who, String clientId, String text) {
-        return journal.submit(new Send(who, Input.clientId(clientId), Input.messageText("text", text), true));
+        return journal.submit(new Send(who, Input.clientId(clientId), Input.messageText("text", text), true, null, (tx, m) -> {}));
     }
 
     public CompletableFuture<ConversationView.ForVisitor> close(Who who) {
@@ -105,12 +116,17 @@ public final class VisitorActions {
         private final String clientId;
         private final String text;
         private final boolean offlineForm;
+        private final String data;
+        private final java.util.function.BiConsumer<Tx, Message> alongside;
 
-        Send(Who who, String clientId, String text, boolean offlineForm) {
+        Send(Who who, String clientId, String text, boolean offlineForm, String data,
+             java.util.function.BiConsumer<Tx, Message> alongside) {
             this.who = who;
             this.clientId = clientId;
             this.text = text;
             this.offlineForm = offlineForm;
+            this.data = data;
+            this.alongside = alongside;
         }
 
         @Override
@@ -131,7 +147,8 @@ public final class VisitorActions {
             boolean created = c == null;
             if (created) c = create(tx);
             boolean reopened = Timeline.reopen(tx, c);
-            Message m = Timeline.write(tx, c, MessageKind.MESSAGE, MessageSubType.CONTACT, null, text, null, null, clientId);
+            Message m = Timeline.write(tx, c, MessageKind.MESSAGE, MessageSubType.CONTACT, null, text, null, data, clientId);
+            alongside.accept(tx, m);
             // Agents learn of a new conversation (with this message as its last) before the message itself.
             if (created) Timeline.changed(tx, c, EventType.CONVERSATION_CREATED);
             String json = Timeline.announce(tx, c, m);

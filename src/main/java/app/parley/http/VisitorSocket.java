@@ -382,6 +382,12 @@ public final class VisitorSocket extends SocketEndpoint<VisitorSocket.Conn> {
         hub.signalAgents(c.accountId, cl -> cl.viewer().sees(group), Json.write(f));
     }
 
+    /** Whether the visitor has a chat box open on this node right now (the card's "on the site"). */
+    boolean onSite(long accountId, long visitorId) {
+        for (Conn c : connections()) if (c.accountId == accountId && c.visitorId == visitorId) return true;
+        return false;
+    }
+
     /**
      * Whether the visitor has a chat box open on this node; a visitor who only browsed is stored now (an agent is
      * about to start a conversation with them).

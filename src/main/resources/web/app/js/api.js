@@ -8,6 +8,11 @@ export function setCsrfToken(token) {
   csrfToken = token;
 }
 
+/** The CSRF token, for requests made without api() (a file upload that reports its progress). */
+export function csrf() {
+  return csrfToken;
+}
+
 export function onSessionLost(fn) {
   onUnauthenticated = fn;
 }

@@ -233,6 +233,30 @@ public final class TestParley implements AutoCloseable {
             return exchange(b.build());
         }
 
+        /** Sends bytes as the body (a file upload), with the session and CSRF header. */
+        public JsonNode bytes(String method, String path, byte[] body) {
+            HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path))
+                    .method(method, HttpRequest.BodyPublishers.ofByteArray(body))
+                    .header("Content-Type", "application/octet-stream");
+            if (csrf != null) b.header("X-CSRF-Token", csrf);
+            return exchange(b.build());
+        }
+
+        /** A GET whose answer is kept whole (bytes and headers): a file download. */
+        public HttpResponse<byte[]> download(String path) {
+            try {
+                HttpResponse<byte[]> r = http.send(HttpRequest.newBuilder(URI.create(base + path)).GET().build(),
+                        HttpResponse.BodyHandlers.ofByteArray());
+                lastStatus = r.statusCode();
+                return r;
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+
         public JsonNode send(String method, String path, Object body) {
             return raw(method, path, body == null ? null : "application/json", body == null ? null : Json.write(body));
         }

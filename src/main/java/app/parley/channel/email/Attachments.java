@@ -1,23 +1,24 @@
 package app.parley.channel.email;
 
+import app.parley.files.FileStore;
 import java.util.Optional;
 import org.jdbi.v3.core.Jdbi;
 
-/** The files that came with visitors' mails, served to agents who see the conversation (the caller checks). */
+/**
+ * The files that came with visitors' mails, served to agents who see the conversation (the caller checks). Kept in
+ * the one file store ({@link FileStore}) as the message's n-th attachment, counting those too large to keep.
+ */
 public final class Attachments {
     public record File(String filename, String contentType, byte[] content) {}
 
-    private final Jdbi jdbi;
+    private final FileStore files;
 
     public Attachments(Jdbi jdbi) {
-        this.jdbi = jdbi;
+        this.files = new FileStore(jdbi);
     }
 
     public Optional<File> get(long accountId, long conversationId, long messageId, int ordinal) {
-        return jdbi.withHandle(h -> h.createQuery("""
-                        SELECT filename, content_type, content FROM email_attachments
-                        WHERE account_id = :a AND conversation_id = :c AND parley_message_id = :m AND ordinal = :o""")
-                .bind("a", accountId).bind("c", conversationId).bind("m", messageId).bind("o", ordinal)
-                .map((rs, ctx) -> new File(rs.getString(1), rs.getString(2), rs.getBytes(3))).findOne());
+        return files.nth(accountId, conversationId, messageId, ordinal)
+                .map(c -> new File(c.file().filename(), c.file().contentType(), c.bytes()));
     }
 }

@@ -36,6 +36,7 @@ public final class EmailSender implements Jobs.Handler {
     private final ChannelMessages messages;
     private final MailSettings settings;
     private final RetrySchedule schedule;
+    private final app.parley.files.FileStore files;
 
     public EmailSender(Jdbi jdbi, Jobs.Gate gate, ChannelMessages messages, MailSettings settings, RetrySchedule schedule) {
         this.jdbi = jdbi;
@@ -43,6 +44,7 @@ public final class EmailSender implements Jobs.Handler {
         this.messages = messages;
         this.settings = settings;
         this.schedule = schedule;
+        this.files = new app.parley.files.FileStore(jdbi);
     }
 
     @Override
@@ -85,7 +87,8 @@ public final class EmailSender implements Jobs.Handler {
                     c.history().stream().map(x -> new MailComposer.Quoted(
                             x.agent() != null ? x.agent().name() : "You", x.createdAt().toInstant(), x.text())).toList(),
                     false);
-            SmtpClient.send(session, c.smtp(), MailComposer.compose(session, draft));
+            SmtpClient.send(session, c.smtp(), MailComposer.compose(session, draft,
+                    gate.call(() -> files.ofMessage(c.out().accountId(), messageId))));
         } catch (SmtpClient.Failure f) {
             if (f.permanent() || schedule.exhausted(job.attempts())) {
                 log.warn("Mail for message {} failed after {} attempts: {}", messageId, job.attempts(), f.getMessage());

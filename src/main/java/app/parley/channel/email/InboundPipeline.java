@@ -4,6 +4,8 @@ import app.parley.contact.Visitors;
 import app.parley.conversation.Channel;
 import app.parley.conversation.ChannelMessages;
 import app.parley.core.Json;
+import app.parley.files.FileStore;
+import app.parley.files.StoredFile;
 import app.parley.store.Jobs;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -36,12 +38,14 @@ public final class InboundPipeline implements Jobs.Handler {
     private final Jobs.Gate gate;
     private final ChannelMessages messages;
     private final MailSettings settings;
+    private final FileStore files;
 
     public InboundPipeline(Jdbi jdbi, Jobs.Gate gate, ChannelMessages messages, MailSettings settings) {
         this.jdbi = jdbi;
         this.gate = gate;
         this.messages = messages;
         this.settings = settings;
+        this.files = new FileStore(jdbi);
     }
 
     @Override
@@ -124,13 +128,9 @@ public final class InboundPipeline implements Jobs.Handler {
                     ordinal++;
                     continue;
                 }
-                h.createUpdate("""
-                                INSERT INTO email_attachments (account_id, conversation_id, parley_message_id, ordinal, filename,
-                                                               content_type, size, sha256, content)
-                                VALUES (:a, :c, :m, :o, :f, :t, :s, :h, :b) ON CONFLICT DO NOTHING""")
-                        .bind("a", s.accountId()).bind("c", conversation).bind("m", messageId).bind("o", ordinal++)
-                        .bind("f", clip(a.filename(), 255)).bind("t", clip(a.contentType(), 100)).bind("s", a.size())
-                        .bind("h", a.sha256()).bind("b", a.content()).execute();
+                // The one store of conversation files (issue #18): typed by its bytes, an image thumbnailed.
+                files.keep(h, s.accountId(), conversation, messageId, StoredFile.Source.EMAIL, clip(a.filename(), 255),
+                        a.content(), ordinal++);
             }
             mark(h, s.id(), "threaded", w.duplicate() ? "duplicate" : null, conversation);
         });

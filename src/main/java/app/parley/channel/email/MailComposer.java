@@ -41,6 +41,12 @@ public final class MailComposer {
     private MailComposer() {}
 
     public static MimeMessage compose(Session session, Draft d) throws MessagingException {
+        return compose(session, d, List.of());
+    }
+
+    /** A reply that carries files (an agent's upload sent by email): multipart/mixed, the text first, then each file. */
+    public static MimeMessage compose(Session session, Draft d, List<app.parley.files.FileStore.Content> files)
+            throws MessagingException {
         MimeMessage m = new MimeMessage(session) {
             @Override
             protected void updateMessageID() throws MessagingException {
@@ -68,7 +74,26 @@ public final class MailComposer {
         html.setText(html(d), "UTF-8", "html");
         alternative.addBodyPart(plain);
         alternative.addBodyPart(html);
-        m.setContent(alternative);
+        if (files.isEmpty()) {
+            m.setContent(alternative);
+        } else {
+            MimeMultipart mixed = new MimeMultipart("mixed");
+            MimeBodyPart body = new MimeBodyPart();
+            body.setContent(alternative);
+            mixed.addBodyPart(body);
+            for (app.parley.files.FileStore.Content f : files) {
+                MimeBodyPart part = new MimeBodyPart();
+                part.setDataHandler(new jakarta.activation.DataHandler(
+                        new jakarta.mail.util.ByteArrayDataSource(f.bytes(), f.file().contentType())));
+                // RFC 2231 parameters carry a name in any script; the name is masked already (card numbers).
+                part.setFileName(f.file().filename());
+                part.setDisposition(jakarta.mail.Part.ATTACHMENT);
+                // Always base64: a mostly-ASCII file (a PDF) would otherwise go as text, its line ends rewritten.
+                part.setHeader("Content-Transfer-Encoding", "base64");
+                mixed.addBodyPart(part);
+            }
+            m.setContent(mixed);
+        }
         m.saveChanges();
         return m;
     }

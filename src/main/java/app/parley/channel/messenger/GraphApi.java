@@ -66,6 +66,38 @@ public final class GraphApi {
         return call(request);
     }
 
+    /**
+     * The Send API with a file uploaded in the request (Meta's "upload from file": multipart/form-data with the
+     * {@code recipient}, {@code messaging_type}, {@code tag} and {@code message} fields as JSON strings and the bytes
+     * in {@code filedata}). Parley's files are not on a public URL, so they are uploaded, not linked.
+     */
+    public Answer sendFile(String token, JsonNode fields, String filename, String contentType, byte[] content) {
+        String boundary = "parley-" + java.util.UUID.randomUUID();
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(content.length + 1024);
+        var names = fields.fieldNames();
+        while (names.hasNext()) {
+            String name = names.next();
+            JsonNode v = fields.get(name);
+            String text = v.isTextual() ? v.asText() : Json.write(v);
+            write(out, "--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + name + "\"\r\n\r\n" + text + "\r\n");
+        }
+        write(out, "--" + boundary + "\r\nContent-Disposition: form-data; name=\"filedata\"; filename=\""
+                + filename.replaceAll("[\"\\\\\r\n]", "_") + "\"\r\nContent-Type: " + contentType + "\r\n\r\n");
+        out.writeBytes(content);
+        write(out, "\r\n--" + boundary + "--\r\n");
+        HttpRequest request = HttpRequest.newBuilder(URI.create(base + "/" + VERSION + "/me/messages"))
+                .timeout(Duration.ofSeconds(60))
+                .header("Authorization", "Bearer " + token)
+                .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(out.toByteArray()))
+                .build();
+        return call(request);
+    }
+
+    private static void write(java.io.ByteArrayOutputStream out, String s) {
+        out.writeBytes(s.getBytes(StandardCharsets.UTF_8));
+    }
+
     /** A file from Meta's CDN (an attachment, a profile picture); null when it cannot be had. */
     public Download download(String url) throws IOException {
         try {

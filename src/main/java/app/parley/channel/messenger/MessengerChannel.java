@@ -31,11 +31,13 @@ public final class MessengerChannel {
     public record File(byte[] content, String contentType) {}
 
     private final Jdbi jdbi;
+    private final app.parley.files.FileStore files;
     private final GraphApi graph;
     private final AppSecrets secrets;
 
     MessengerChannel(Jdbi jdbi, GraphApi graph, AppSecrets secrets) {
         this.jdbi = jdbi;
+        this.files = new app.parley.files.FileStore(jdbi);
         this.graph = graph;
         this.secrets = secrets;
     }
@@ -162,7 +164,7 @@ public final class MessengerChannel {
         h.createQuery("""
                         SELECT m.message_id, m.direction, m.delivery_status, m.delivered_at, m.seen_at, m.error_code, m.error,
                                m.reaction, m.reaction_emoji,
-                               (SELECT json_agg(json_build_object('index', a.n - 1, 'type', a.type, 'stored', a.content IS NOT NULL,
+                               (SELECT json_agg(json_build_object('index', a.n - 1, 'type', a.type, 'stored', a.fetched_at IS NOT NULL,
                                                                   'error', a.error) ORDER BY a.id)
                                 FROM (SELECT x.*, row_number() OVER (ORDER BY x.id) AS n FROM messenger_attachments x
                                       WHERE x.message_id = m.message_id) a)::text
@@ -194,13 +196,11 @@ public final class MessengerChannel {
             Long conversation = h.createQuery("SELECT conversation_id FROM messenger_messages WHERE message_id = :m AND account_id = :a")
                     .bind("m", messageId).bind("a", agent.accountId()).mapTo(Long.class).findOne().orElse(null);
             if (conversation == null || ConversationQueries.byId(h, agent.accountId(), conversation, agent.viewer()).isEmpty()) {
-                return Optional.<File>empty();
+                return Optional.<Long>empty();
             }
-            List<File> files = h.createQuery("SELECT content, content_type FROM messenger_attachments WHERE message_id = :m ORDER BY id")
-                    .bind("m", messageId).map((rs, ctx) -> new File(rs.getBytes(1), rs.getString(2))).list();
-            return index < 0 || index >= files.size() || files.get(index).content() == null ? Optional.<File>empty()
-                    : Optional.of(files.get(index));
-        });
+            return Optional.of(conversation);
+        }).flatMap(conversation -> files.nth(agent.accountId(), conversation, messageId, index)
+                .map(f -> new File(f.bytes(), f.file().contentType())));
     }
 
     /** A connected page's picture, as Parley kept it. */

@@ -1,10 +1,13 @@
 package app.parley.channel.messenger;
 
 import app.parley.core.Json;
+import app.parley.files.FileStore;
+import app.parley.files.FileType;
 import app.parley.store.Jobs;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.LongFunction;
 import org.jdbi.v3.core.Jdbi;
@@ -21,7 +24,7 @@ final class ReplySender implements Jobs.Handler {
     static final int MAX_TEXT = 2000;
 
     private record Reply(long messageId, String pageId, String psid, String text, boolean human, String token,
-                         String pageStatus, Instant lastInbound) {}
+                         String pageStatus, Instant lastInbound, long accountId) {}
 
     private final Jdbi jdbi;
     private final Jobs.Gate gate;
@@ -29,6 +32,9 @@ final class ReplySender implements Jobs.Handler {
     private final TokenTrouble tokens;
     private final int maxAttempts;
     private final LongFunction<Duration> backoff;
+    private final FileStore files;
+    /** Meta's limit on an uploaded attachment (Send API reference: 25 MB). */
+    static final int MAX_FILE = 25 * 1024 * 1024;
 
     ReplySender(Jdbi jdbi, Jobs.Gate gate, GraphApi graph, TokenTrouble tokens, int maxAttempts, LongFunction<Duration> backoff) {
         this.jdbi = jdbi;
@@ -37,6 +43,7 @@ final class ReplySender implements Jobs.Handler {
         this.tokens = tokens;
         this.maxAttempts = maxAttempts;
         this.backoff = backoff;
+        this.files = new FileStore(jdbi);
     }
 
     @Override
@@ -44,7 +51,7 @@ final class ReplySender implements Jobs.Handler {
         long messageId = Long.parseLong(job.payload());
         Optional<Reply> found = gate.call(() -> jdbi.withHandle(h -> h.createQuery("""
                         SELECT mm.message_id, mm.page_id, mm.psid, m.text, coalesce((mm.metadata->>'human')::boolean, false),
-                               p.page_access_token, p.status, c.last_inbound_at
+                               p.page_access_token, p.status, c.last_inbound_at, m.account_id
                         FROM messenger_messages mm
                         JOIN messages m ON m.id = mm.message_id
                         JOIN messenger_pages p ON p.page_id = mm.page_id
@@ -52,15 +59,17 @@ final class ReplySender implements Jobs.Handler {
                         WHERE mm.message_id = :id AND mm.delivery_status = 'sending'""")
                 .bind("id", messageId)
                 .map((rs, ctx) -> new Reply(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getBoolean(5),
-                        rs.getString(6), rs.getString(7), rs.getTimestamp(8) == null ? null : rs.getTimestamp(8).toInstant()))
+                        rs.getString(6), rs.getString(7), rs.getTimestamp(8) == null ? null : rs.getTimestamp(8).toInstant(), rs.getLong(9)))
                 .findOne()));
         if (found.isEmpty()) return new Jobs.Outcome.Done(Jobs.Write.NOTHING); // sent already, or the page is gone
         Reply r = found.get();
         if (r.pageStatus().equals("reconnect")) {
             return failed(r, "token_invalid", "The page's access token has expired or was revoked: an admin must reconnect the page in Settings → Channels → Messenger.");
         }
-        if (r.text() == null || r.text().isBlank()) return failed(r, "empty", "An empty message cannot be sent to Messenger.");
-        if (r.text().codePointCount(0, r.text().length()) > MAX_TEXT) {
+        // An agent's file (issue #13 point 4): sent as the attachment itself; its message text is only its name.
+        List<FileStore.Content> attached = gate.call(() -> files.ofMessage(r.accountId(), r.messageId()));
+        if (attached.isEmpty() && (r.text() == null || r.text().isBlank())) return failed(r, "empty", "An empty message cannot be sent to Messenger.");
+        if (attached.isEmpty() && r.text().codePointCount(0, r.text().length()) > MAX_TEXT) {
             return failed(r, "too_long", "Messenger accepts at most " + MAX_TEXT + " characters in a message.");
         }
         ReplyWindow window = ReplyWindow.at(r.lastInbound(), Instant.now(), r.human());
@@ -73,8 +82,19 @@ final class ReplySender implements Jobs.Handler {
         body.putObject("recipient").put("id", r.psid());
         body.put("messaging_type", window == ReplyWindow.RESPONSE ? "RESPONSE" : "MESSAGE_TAG");
         if (window == ReplyWindow.HUMAN_AGENT) body.put("tag", "HUMAN_AGENT");
-        body.putObject("message").put("text", r.text());
-        return switch (graph.send(r.token(), body)) {
+        GraphApi.Answer answer;
+        if (attached.isEmpty()) {
+            body.putObject("message").put("text", r.text());
+            answer = graph.send(r.token(), body);
+        } else {
+            FileStore.Content f = attached.getFirst();
+            if (f.bytes().length > MAX_FILE) return failed(r, "too_large", "Messenger accepts files of at most 25 MB.");
+            ObjectNode attachment = body.putObject("message").putObject("attachment");
+            attachment.put("type", attachmentType(f.file().contentType()));
+            attachment.putObject("payload").put("is_reusable", false);
+            answer = graph.sendFile(r.token(), body, f.file().filename(), f.file().contentType(), f.bytes());
+        }
+        return switch (answer) {
             case GraphApi.Answer.Ok ok -> {
                 String mid = ok.body().path("message_id").asText(null);
                 yield new Jobs.Outcome.Done(h -> h.createUpdate("""
@@ -94,6 +114,14 @@ final class ReplySender implements Jobs.Handler {
             case GraphApi.Answer.Unreachable u -> again(job, r, "meta_unreachable",
                     "Parley could not reach Messenger (" + u.why() + ").");
         };
+    }
+
+    /** Meta's attachment types: an image or a video shows in the thread; anything else (an SVG too) is a file. */
+    static String attachmentType(String contentType) {
+        if (FileType.image(contentType)) return "image";
+        if (contentType.startsWith("video/")) return "video";
+        if (contentType.startsWith("audio/")) return "audio";
+        return "file";
     }
 
     private Jobs.Outcome again(Jobs.Job job, Reply r, String code, String why) {

@@ -8,6 +8,7 @@ import { get } from '../api.js';
 import { state } from '../store.js';
 import { SendIcon } from '../icons.js';
 import { ShortcutPicker, shortcutQuery, currentMatches, expand } from './shortcuts.js';
+import { AttachButton } from './files.js';
 
 const drafts = new Map(); // conversation id → { text, mode }
 const MAX = 10000;
@@ -25,12 +26,18 @@ export function Composer({ conversationId, disabledReason, onTyping }) {
   useEffect(() => {
     let live = true;
     setReach(null);
-    get(`/v2/conversations/${conversationId}/email`, { quietAuth: true }).then((r) => {
+    // Whether the visitor is still on the site is the visitor card's (tracking's) to say; the summary has no copy.
+    // A conversation opened by its link may not be in the store yet: its summary is asked for first.
+    const known = state.convs.get(conversationId);
+    const card = (known ? Promise.resolve(known) : get(`/v2/conversations/${conversationId}`, { quietAuth: true }))
+      .then((c) => (c && c.visitor_id ? get(`/v2/visitors/${c.visitor_id}`, { quietAuth: true }) : null)).catch(() => null);
+    Promise.all([get(`/v2/conversations/${conversationId}/email`, { quietAuth: true }), card]).then(([r, v]) => {
       if (!live) return;
       setReach(r);
       const c = state.convs.get(conversationId) || {};
       const channel = c.channel && c.channel.type;
-      const away = c.is_offline || channel === 'email' || (c.visitor && c.visitor.online === false);
+      const online = v && typeof v.online === 'boolean' ? v.online : c.visitor && c.visitor.online;
+      const away = c.is_offline || channel === 'email' || online === false;
       setVia(r.can_email && away ? 'email' : 'chat');
     }).catch(() => live && setReach({ can_email: false }));
     return () => { live = false; };
@@ -136,6 +143,8 @@ export function Composer({ conversationId, disabledReason, onTyping }) {
     </div>
     ${picking ? html`<${ShortcutPicker} query=${query} active=${active} onPick=${pick} onHover=${setActive}/>` : null}
     <div class="composer-row">
+      ${note ? null : html`<${AttachButton} conversationId=${conversationId} disabled=${!!disabledReason}
+        via=${reach && reach.can_email && via === 'email' ? 'email' : undefined}/>`}
       <textarea ref=${area} rows="1" value=${text} disabled=${!!disabledReason}
         aria-label=${note ? 'Note for agents' : 'Reply to the visitor'}
         placeholder=${disabledReason || (note ? 'Write a note only agents see…' : via === 'email' && reach && reach.can_email ? 'Write an email reply…' : 'Write a reply…')}

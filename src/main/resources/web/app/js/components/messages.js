@@ -2,6 +2,7 @@
 // centred, day separators. All visitor text goes through Preact text nodes; only http(s) URLs become links.
 import { html } from '../html.js';
 import { SaveAsShortcut } from './shortcuts.js';
+import { FileCard } from './files.js';
 import { agentName } from '../store.js';
 import { linkSegments, clockTime, fullTime, dayKey, dayLabel } from '../format.js';
 import { Avatar } from './common.js';
@@ -116,7 +117,8 @@ function Message({ m, grouped, visitorName, visitorKey, seen, lastSeen, onRetry,
     <div class="msg-body">
       ${note ? html`<div class="note-label"><${NoteIcon} size=${13}/> Note — only agents see this</div>` : null}
       ${m.channel === 'email' && m.data && m.data.email && m.data.email.subject ? html`<div class="email-subject muted small">${m.data.email.subject}</div>` : null}
-      ${m.text != null || !extra ? html`<div class="bubble"><${RichText} text=${m.text}/></div>` : null}
+      ${m.data && m.data.file ? html`<div class="bubble bubble-file"><${FileCard} file=${m.data.file}/></div>`
+        : m.text != null || !extra ? html`<div class="bubble"><${RichText} text=${m.text}/></div>` : null}
       ${extra ? extra(m) : null}
       ${m.data && m.data.email && m.data.email.attachments && m.data.email.attachments.length ? html`<ul class="email-files">
         ${m.data.email.attachments.map((f, i) => html`<li key=${i}>${f.stored
@@ -131,7 +133,7 @@ function Message({ m, grouped, visitorName, visitorKey, seen, lastSeen, onRetry,
           <time datetime=${m.created_at} title=${fullTime(m.created_at)}>${m.pending ? 'Sending…' : clockTime(m.created_at)}</time>
           ${seen && !fromVisitor && !note && lastSeen ? html`<span class="seen"><${CheckCheckIcon} size=${14}/> Seen</span>` : null}`}
         ${m.data && m.data.delivery_status ? html`<${Delivery} data=${m.data}/>` : null}
-        ${!fromVisitor && !m.pending && !m.failed && m.kind === 'message' && m.text ? html`<${SaveAsShortcut} text=${m.text}/>` : null}
+        ${!fromVisitor && !m.pending && !m.failed && m.kind === 'message' && m.text && !(m.data && m.data.file) ? html`<${SaveAsShortcut} text=${m.text}/>` : null}
         ${m.failed ? html`<span class="failed-text">Not sent.</span>
           <button type="button" class="link-btn" onClick=${() => onRetry(m)}>Retry</button>
           <button type="button" class="link-btn" onClick=${() => onDiscard(m)}>Discard</button>` : null}

@@ -196,7 +196,7 @@ class InboundMailTest {
                         "SELECT convert_from(raw, 'LATIN1') FROM email_inbound WHERE message_id = :m")
                 .bind("m", "<card-test-" + seed.token() + "@example.com>").mapTo(String.class).one());
         assertThat(stored).doesNotContain("4111 1111 1111 1111").doesNotContain("4111111111111111");
-        assertThat(world.count("SELECT count(*) FROM email_attachments WHERE filename LIKE '%4111111111111111%'")).isZero();
+        assertThat(world.count("SELECT count(*) FROM files WHERE filename LIKE '%4111111111111111%'")).isZero();
     }
 
     @Test

@@ -79,6 +79,31 @@ class OutboundMailTest {
         assertThat(await(sent.path("id").asLong(), "sent").path("data").has("delivery_fail_reason")).isFalse();
     }
 
+    /** Issue #12 / #18: an agent's file in an email conversation goes out as a MIME attachment of the reply. */
+    @Test
+    void anAgentsFileGoesOutAsAnAttachmentOfTheReplyMail() throws Exception {
+        MailWorld.Seed seed = world.seed("jane.cooper@example.com");
+        byte[] pdf = "%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        String name = java.net.URLEncoder.encode("Faktura č. A 4242 4242 4242 4242.pdf", java.nio.charset.StandardCharsets.UTF_8);
+        JsonNode sent = world.owner.bytes("POST", "/v2/conversations/" + seed.conversationId() + "/files?channel=email&name=" + name, pdf);
+        assertThat(world.owner.lastStatus).as(sent.toString()).isEqualTo(201);
+        assertThat(sent.path("channel").asText()).isEqualTo("email");
+        assertThat(sent.path("data").path("delivery_status").asText()).isEqualTo("sending");
+        MimeMessage m = sentMail(sent.path("id").asLong());
+
+        Multipart mixed = (Multipart) m.getContent();
+        assertThat(mixed.getContentType()).startsWith("multipart/mixed");
+        assertThat(mixed.getCount()).isEqualTo(2);
+        assertThat(((Multipart) mixed.getBodyPart(0).getContent()).getContentType()).startsWith("multipart/alternative");
+        var file = mixed.getBodyPart(1);
+        assertThat(file.getDisposition()).isEqualToIgnoringCase("attachment");
+        assertThat(file.getContentType()).startsWith("application/pdf");
+        assertThat(file.getFileName()).isEqualTo("Faktura č. A **** **** **** 4242.pdf");
+        assertThat(file.getInputStream().readAllBytes()).isEqualTo(pdf);
+        assertThat(await(sent.path("id").asLong(), "sent").path("data").path("file").path("name").asText())
+                .isEqualTo("Faktura č. A **** **** **** 4242.pdf");
+    }
+
     @Test
     void whileTheServerIsDownTheMailWaitsAndGoesExactlyOnceAfterARestart() throws Exception {
         MailWorld.Seed seed = world.seed("jane.cooper@example.com");

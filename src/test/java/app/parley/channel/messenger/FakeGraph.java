@@ -156,7 +156,10 @@ public final class FakeGraph implements AutoCloseable {
             String auth = ex.getRequestHeaders().getFirst("Authorization");
             String token = auth != null && auth.startsWith("Bearer ") ? auth.substring(7) : params.get("access_token");
             JsonNode body = null;
-            if (raw.length > 0) {
+            String requestType = ex.getRequestHeaders().getFirst("Content-Type");
+            if (raw.length > 0 && requestType != null && requestType.startsWith("multipart/form-data")) {
+                body = multipart(requestType, raw);
+            } else if (raw.length > 0) {
                 try {
                     body = JSON.readTree(raw);
                 } catch (IOException e) {
@@ -215,7 +218,71 @@ public final class FakeGraph implements AutoCloseable {
         ok(ex, p);
     }
 
+    /** A file an upload-from-file Send API call carried in {@code filedata}. */
+    public record Upload(String psid, String attachmentType, String filename, String contentType, byte[] content) {}
+
+    private final List<Upload> uploads = Collections.synchronizedList(new ArrayList<>());
+
+    public List<Upload> uploads() {
+        synchronized (uploads) {
+            return List.copyOf(uploads);
+        }
+    }
+
+    /**
+     * Meta's "upload from file" (Send API reference, Attachment Upload): multipart/form-data whose {@code recipient},
+     * {@code message} (and {@code messaging_type}, {@code tag}) fields are JSON or plain strings and whose file is the
+     * {@code filedata} part with a file name and a Content-Type. Read into the same JSON shape as a JSON call, so the
+     * same rules apply; the file is kept in {@link #uploads()}.
+     */
+    private JsonNode multipart(String contentType, byte[] raw) {
+        try {
+            var parts = new jakarta.mail.internet.MimeMultipart(new jakarta.mail.util.ByteArrayDataSource(raw, contentType));
+            ObjectNode body = JSON.createObjectNode();
+            jakarta.mail.BodyPart file = null;
+            for (int i = 0; i < parts.getCount(); i++) {
+                var part = parts.getBodyPart(i);
+                String disposition = part.getHeader("Content-Disposition")[0];
+                String name = new jakarta.mail.internet.ContentDisposition(disposition).getParameter("name");
+                if ("filedata".equals(name)) {
+                    file = part;
+                    continue;
+                }
+                String value = new String(part.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+                body.set(name, value.startsWith("{") ? JSON.readTree(value) : JSON.getNodeFactory().textNode(value));
+            }
+            body.put("_multipart", true);
+            if (file == null) {
+                body.put("_violation", "(#100) multipart Send API call without filedata");
+                return body;
+            }
+            String type = file.getContentType();
+            if (file.getFileName() == null || type == null || type.isBlank()) {
+                body.put("_violation", "(#100) filedata needs a file name and a Content-Type");
+            }
+            JsonNode attachment = body.path("message").path("attachment");
+            if (attachment.path("payload").has("url")) body.put("_violation", "(#100) filedata and payload.url together");
+            uploads.add(new Upload(body.path("recipient").path("id").asText(), attachment.path("type").asText(),
+                    file.getFileName(), type, file.getInputStream().readAllBytes()));
+            return body;
+        } catch (jakarta.mail.MessagingException | IOException e) {
+            return null;
+        }
+    }
+
     private void send(HttpExchange ex, String pageId, String contentType, JsonNode body) throws IOException {
+        if (body != null && body.has("_multipart")) {
+            if (body.has("_violation")) {
+                error(ex, 400, violation(body.get("_violation").asText()), "OAuthException", 100, null);
+                return;
+            }
+            JsonNode attachment = body.path("message").path("attachment");
+            if (!Set.of("image", "video", "audio", "file").contains(attachment.path("type").asText())) {
+                error(ex, 400, violation("(#100) attachment type is image, video, audio or file: " + attachment), "OAuthException", 100, null);
+                return;
+            }
+            contentType = "application/json";
+        }
         if (contentType == null || !contentType.startsWith("application/json")) {
             error(ex, 400, violation("Send API without Content-Type: application/json"), "OAuthException", 100, null);
             return;

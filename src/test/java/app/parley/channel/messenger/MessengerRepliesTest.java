@@ -75,6 +75,28 @@ class MessengerRepliesTest {
         assertThat(world.graph.violations()).isEmpty();
     }
 
+    /** Issue #13 point 4: an agent's image goes out as a Send API attachment uploaded in {@code filedata}. */
+    @Test
+    @Order(1)
+    void anAgentsImageGoesOutAsAnAttachmentUploadedFromFile() throws Exception {
+        long c = customer("1000000000000011", Duration.ofMinutes(5));
+        byte[] png = world.graph.file("photo-of-the-teapot.png");
+        JsonNode sent = world.owner.bytes("POST", "/v2/conversations/" + c + "/files?name=teapot.png", png);
+        assertThat(world.owner.lastStatus).as(sent.toString()).isEqualTo(201);
+        long m = sent.path("id").asLong();
+        awaitStatus(c, m, "sent");
+        JsonNode body = sendsTo("1000000000000011").getLast().body();
+        assertThat(body.path("messaging_type").asText()).isEqualTo("RESPONSE");
+        assertThat(body.path("message").path("attachment").path("type").asText()).isEqualTo("image");
+        assertThat(body.path("message").has("text")).as("the file alone, not its name as text").isFalse();
+        FakeGraph.Upload upload = world.graph.uploads().getLast();
+        assertThat(upload.psid()).isEqualTo("1000000000000011");
+        assertThat(upload.filename()).isEqualTo("teapot.png");
+        assertThat(upload.contentType()).isEqualTo("image/png");
+        assertThat(upload.content()).isEqualTo(png);
+        assertThat(world.graph.violations()).isEmpty();
+    }
+
     @Test
     @Order(2)
     void after7DaysTheComposerSaysWhyAndNothingIsSent() {

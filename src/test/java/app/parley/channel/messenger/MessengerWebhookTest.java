@@ -176,7 +176,7 @@ class MessengerWebhookTest {
         Row m = messages(VISITOR_A).getLast();
         assertThat(m.text()).isNull();
         assertThat(Json.tree(m.data()).path("messenger").path("attachments").get(0).path("type").asText()).isEqualTo("image");
-        await("the image stored", () -> count("SELECT count(*) FROM messenger_attachments WHERE message_id = ? AND content IS NOT NULL", m.id()) == 1);
+        await("the image stored", () -> count("SELECT count(*) FROM files WHERE message_id = ? AND source = 'messenger'", m.id()) == 1);
         HttpResponse<byte[]> file = world.owner.client().send(java.net.http.HttpRequest.newBuilder(
                 java.net.URI.create(world.parley.baseUrl() + "/v2/channels/messenger/messages/" + m.id() + "/attachments/0")).build(),
                 HttpResponse.BodyHandlers.ofByteArray());
