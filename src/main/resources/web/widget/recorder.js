@@ -55,23 +55,26 @@ class Recorder {
 
   async begin() {
     const w = this.w;
-    let o;
-    try {
-      const r = await fetch(w.base + 'widget/recording?key=' + encodeURIComponent(w.key), { credentials: 'omit' });
-      o = r.ok ? await r.json() : null;
-    } catch (e) {
-      o = null;
+    const state = read(this.key);
+    // The tab's next pages start at once with the options its first page was given (a visitor types fast).
+    let o = state && SESSION_RE.test(state.id || '') ? state.options : null;
+    if (!o) {
+      try {
+        const r = await fetch(w.base + 'widget/recording?key=' + encodeURIComponent(w.key), { credentials: 'omit' });
+        o = r.ok ? await r.json() : null;
+      } catch (e) {
+        o = null;
+      }
     }
     if (!o || !o.enabled) return;
     this.options = o;
-    const state = read(this.key);
-    this.session = state && SESSION_RE.test(state.id || '') ? state : { id: newSession(), seq: 0 };
+    this.session = o === state?.options ? state : { id: newSession(), seq: 0, options: o };
     write(this.key, this.session);
     // The previous page's last events, saved when it was hidden in case its own send did not finish.
     const pending = read(this.key + ':pending');
     write(this.key + ':pending', null);
     if (pending && Array.isArray(pending.events)) this.post(pending.seq, pending.events, false);
-    this.resume();
+    (window.requestIdleCallback || setTimeout)(() => this.resume(), { timeout: 1000 });
     addEventListener('pagehide', () => this.flush(true));
     document.addEventListener('visibilitychange', () => { if (document.hidden) this.flush(true); });
     this.timer = setInterval(() => this.flush(false), FLUSH_EVERY);

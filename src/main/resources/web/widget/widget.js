@@ -159,8 +159,10 @@ class Widget {
     const go = () => {
       for (const k of kinds) removeEventListener(k, go, true);
       if (this.recordingOff || this.recorder) return;
-      import(this.base + 'widget/recorder.js').then((m) => { this.recorder = m.start(this); },
-        (e) => console.warn('Parley: the session recorder could not load', e));
+      // In the page's idle time: loading and the first snapshot must not hold up what the visitor just did.
+      (window.requestIdleCallback || setTimeout)(() => import(this.base + 'widget/recorder.js').then((m) => {
+        if (!this.recorder) this.recorder = m.start(this);
+      }, (e) => console.warn('Parley: the session recorder could not load', e)), { timeout: 2000 });
     };
     if (load('sessionStorage', 'parley:rec:' + this.key)) go();
     else for (const k of kinds) addEventListener(k, go, { capture: true, passive: true });
