@@ -9,7 +9,7 @@ import { Spinner } from './common.js';
 const SPEEDS = [1, 2, 4, 8];
 
 function clock(ms) {
-  const s = Math.max(0, Math.round(ms / 1000));
+  const s = Math.max(0, Math.floor(ms / 1000));
   return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
 }
 

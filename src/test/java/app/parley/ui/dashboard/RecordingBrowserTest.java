@@ -51,6 +51,11 @@ class RecordingBrowserTest {
             .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(4000).build()).build());
     static final String CARD = luhn("453914880343646"); // typed as "4539 1488 0343 646x"
     static final String CVC = "737";
+    static final String LONG_TASKS = """
+            window.__longtasks = [];
+            try { new PerformanceObserver((l) => { for (const e of l.getEntries()) window.__longtasks.push(
+              { start: Math.round(e.startTime), duration: Math.round(e.duration) }); })
+              .observe({ type: 'longtask', buffered: true }); } catch (e) { window.__longtasks = null; }""";
     private static TestParley parley;
     private static Jdbi jdbi;
 
@@ -82,11 +87,7 @@ class RecordingBrowserTest {
         try (BrowserContext context = shopper()) {
             Page shop = context.newPage();
             shop.onResponse(responses::add);
-            shop.addInitScript("""
-                    window.__longtasks = [];
-                    try { new PerformanceObserver((l) => { for (const e of l.getEntries()) window.__longtasks.push(
-                      { start: Math.round(e.startTime), duration: Math.round(e.duration) }); })
-                      .observe({ type: 'longtask', buffered: true }); } catch (e) { window.__longtasks = null; }""");
+            shop.addInitScript(LONG_TASKS);
             shop.navigate(shopUrl("home"));
             assertThat(shop.locator("parley-chat .launcher")).isVisible();
             shop.waitForLoadState(LoadState.NETWORKIDLE);
@@ -229,6 +230,7 @@ class RecordingBrowserTest {
             List<String> paths = new CopyOnWriteArrayList<>();
             Page shop = context.newPage();
             shop.onRequest(r -> paths.add(URI.create(r.url()).getPath()));
+            shop.addInitScript(LONG_TASKS);
             shop.navigate(shopUrl("private"));
             assertThat(shop.locator("parley-chat .launcher")).isVisible();
             shop.evaluate("() => smartsupp('recording:off')");
@@ -239,6 +241,13 @@ class RecordingBrowserTest {
             composer.fill("Private question");
             composer.press("Enter");
             assertThat(shop.locator("parley-chat .row.me.pending")).hasCount(0);
+            // bench/recording's control: the same browsing with the recorder off, for the long tasks the page has anyway.
+            int dwell = Integer.getInteger("parley.recording.dwellSeconds", 0);
+            if (dwell > 0) {
+                browseFor(shop, dwell);
+                System.out.printf("  long tasks, control page with recording:off (load, typing, chat, then browsing): %s%n",
+                        shop.evaluate("() => window.__longtasks"));
+            }
             assertThat(paths).doesNotContain("/widget/recorder.js", "/vendor/rrweb-record.module.js");
             assertThat(shop.evaluate("() => Object.keys(sessionStorage).filter(k => k.startsWith('parley:rec:')).length")).isEqualTo(0);
         }
@@ -258,9 +267,9 @@ class RecordingBrowserTest {
     }
 
     @Test
-    void inConsentModeNothingIsRecordedBeforeThePageGivesConsent() throws Exception {
+    void inConsentModeNothingIsRecordedBeforeThePageGivesConsentAndTheAccountsMasksHold() throws Exception {
         TestParley.Api owner = parley.owner();
-        owner.patch("/v2/recording/settings", Map.of("consent_mode", true));
+        owner.patch("/v2/recording/settings", Map.of("consent_mode", true, "mask_emails", true, "mask_numbers", true));
         try (BrowserContext context = shopper()) {
             Page shop = context.newPage();
             shop.navigate(shopUrl("consent"));
@@ -277,8 +286,17 @@ class RecordingBrowserTest {
             long first = jdbi.withHandle(h -> h.createQuery("SELECT first_event_ms FROM recordings WHERE session_key = :s")
                     .bind("s", session).mapTo(Long.class).one());
             assertThat(first).as("the first recorded event comes after the page's consent").isGreaterThanOrEqualTo(consentAt);
+            // The account masks email addresses and digits in the page's own text (the footer, the prices).
+            List<String> strings = new ArrayList<>();
+            for (byte[] row : jdbi.withHandle(h -> h.createQuery("""
+                    SELECT c.data FROM recording_chunks c JOIN recordings r ON r.id = c.recording_id WHERE r.session_key = :s""")
+                    .bind("s", session).mapTo(byte[].class).list())) {
+                collectStrings(DEEP.readTree(ChunkCodec.gunzip(row)), strings);
+            }
+            assertThat(strings).anyMatch(t -> t.contains("Mountain Sencha"));
+            assertThat(strings).noneMatch(t -> t.contains("hello@fernandfield.example")).noneMatch(t -> t.contains("12.90"));
         } finally {
-            owner.patch("/v2/recording/settings", Map.of("consent_mode", false));
+            owner.patch("/v2/recording/settings", Map.of("consent_mode", false, "mask_emails", false, "mask_numbers", false));
         }
     }
 
