@@ -184,7 +184,7 @@ public final class Parley implements AutoCloseable {
         this.attendance = new Attendance(jdbi, team);
         // Session recordings (issue #16): chunks into daily partitions made ahead; retention drops them off the request path.
         RecordingRetention recordingRetention = new RecordingRetention(jdbi);
-        recordingRetention.run();
+        recordingRetention.ensurePartitions(java.time.LocalDate.now(java.time.ZoneOffset.UTC));
         RecordingSettings recordingSettings = new RecordingSettings(jdbi);
         RecordingRoutes recordingRoutes = new RecordingRoutes(routes, accounts, recordingSettings,
                 new RecordingIngest(jdbi, recordingSettings), new Recordings(jdbi, Duration.ofSeconds(config.recordingReadySeconds())),
@@ -219,7 +219,7 @@ public final class Parley implements AutoCloseable {
             } catch (RuntimeException e) {
                 log.error("Recording partitions and retention failed", e);
             }
-        }, 60, 60, TimeUnit.MINUTES);
+        }, 1, 60, TimeUnit.MINUTES);
         // Office hours open and close chat boxes on the clock, not on an event.
         housekeeping.scheduleWithFixedDelay(() -> {
             try {

@@ -77,7 +77,9 @@ class Recorder {
     (window.requestIdleCallback || setTimeout)(() => this.resume(), { timeout: 1000 });
     addEventListener('pagehide', () => this.flush(true));
     document.addEventListener('visibilitychange', () => { if (document.hidden) this.flush(true); });
-    this.timer = setInterval(() => this.flush(false), FLUSH_EVERY);
+    // Serialising and compressing a chunk waits for the page's idle time, as loading did.
+    const idle = window.requestIdleCallback || setTimeout;
+    this.timer = setInterval(() => idle(() => this.flush(false), { timeout: FLUSH_EVERY }), FLUSH_EVERY);
   }
 
   /** Starts rrweb unless the page, the visitor's consent or the account says no. */

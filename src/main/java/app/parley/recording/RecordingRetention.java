@@ -13,8 +13,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Keeps recording_chunks in daily partitions (UTC) made a few days ahead, and forgets recordings past their
  * account's retention: a day older than the longest retention any account has is dropped whole (no row-by-row
- * delete, no vacuum debt); a shorter per-account retention is one bulk delete per run. Run at start and hourly,
- * never on the request path.
+ * delete, no vacuum debt); a shorter per-account retention is one bulk delete per run. Partitions are made at start;
+ * the whole run is hourly, never on the request path.
  */
 public final class RecordingRetention {
     private static final Logger log = LoggerFactory.getLogger(RecordingRetention.class);
@@ -31,9 +31,15 @@ public final class RecordingRetention {
         this.jdbi = jdbi;
     }
 
-    public Run run(LocalDate today) {
+    /** Makes the partitions from yesterday to {@link #DAYS_AHEAD} days ahead; at start, before any chunk can come. */
+    public int ensurePartitions(LocalDate today) {
         int created = 0;
         for (int d = -1; d <= DAYS_AHEAD; d++) created += ensurePartition(today.plusDays(d)) ? 1 : 0;
+        return created;
+    }
+
+    public Run run(LocalDate today) {
+        int created = ensurePartitions(today);
         // A partition can go whole once its day is past the longest retention any account has chosen now.
         int longest = jdbi.withHandle(h -> h.createQuery("""
                         SELECT coalesce(max(coalesce(s.retention_days, :d)), :d) FROM accounts a
@@ -50,7 +56,11 @@ public final class RecordingRetention {
                 return m.matches() && LocalDate.parse(m.group(1), DAY).isBefore(keepFrom);
             }).sorted().toList();
         });
-        for (String name : dropped) jdbi.useHandle(h -> h.execute("DROP TABLE IF EXISTS " + name));
+        for (String name : dropped) {
+            // Detached without the parent's exclusive lock first, so chunks keep coming in while a day goes.
+            jdbi.useHandle(h -> h.execute("ALTER TABLE recording_chunks DETACH PARTITION " + name + " CONCURRENTLY"));
+            jdbi.useHandle(h -> h.execute("DROP TABLE IF EXISTS " + name));
+        }
         int[] deleted = jdbi.inTransaction(h -> {
             int recordings = h.createUpdate("""
                             DELETE FROM recordings r USING accounts a
