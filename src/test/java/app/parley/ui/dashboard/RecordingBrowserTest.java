@@ -196,6 +196,19 @@ class RecordingBrowserTest {
             Files.createDirectories(Path.of("docs/screenshots"));
             Files.copy(shot, Path.of("docs/screenshots/recording-player.png"), StandardCopyOption.REPLACE_EXISTING);
             assertThat(agent.page.evaluate("() => window.__pwned === undefined")).isEqualTo(true);
+            player.getByRole(com.microsoft.playwright.options.AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Close the player")).click();
+
+            // The owner keeps recordings a week instead of ten days (Settings → Visitors).
+            agent.go("#/settings/visitors");
+            Locator settings = agent.page.locator("[data-testid=recording-settings]");
+            assertThat(settings.getByLabel("Record visitors’ sessions", new Locator.GetByLabelOptions().setExact(false))).isChecked();
+            settings.locator("input[type=number]").fill("7");
+            settings.getByRole(com.microsoft.playwright.options.AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Save")).click();
+            assertThat(settings.getByRole(com.microsoft.playwright.options.AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Save"))).isDisabled();
+            assertThat(parley.owner().get("/v2/recording/settings").get("retention_days").asInt()).isEqualTo(7);
+            settings.scrollIntoViewIfNeeded();
+            Browsers.screenshot(agent.page, "recording-settings");
+            parley.owner().patch("/v2/recording/settings", Map.of("retention_days", 10));
             assertThat(agent.errors.stream().filter(e -> !e.contains("Blocked script execution")).toList()).isEmpty();
         }
     }
@@ -221,6 +234,46 @@ class RecordingBrowserTest {
             String stored = jdbi.withHandle(h -> h.createQuery("SELECT text FROM messages ORDER BY id DESC LIMIT 1")
                     .mapTo(String.class).one());
             assertThat(stored).isEqualTo("Is the chat still working?");
+        }
+    }
+
+    @Test
+    void aShopOnAnotherOriginIsRecordedThroughCors() throws Exception {
+        // A real shop is another origin: the recorder's module, its options and its chunks (text/plain, no preflight)
+        // must pass CORS.
+        String html = """
+                <!doctype html><html><head><title>Another shop</title><script>
+                var _smartsupp = _smartsupp || {}; _smartsupp.key = '%s';
+                window.smartsupp||(function(d) { var s,c,o=smartsupp=function(){ o._.push(arguments)};o._=[];
+                  s=d.getElementsByTagName('script')[0];c=d.createElement('script');c.async=true;
+                  c.src='%s/chat.js';s.parentNode.insertBefore(c,s); })(document);
+                </script></head><body><h1>Another shop</h1><p>Teapots and cups.</p><input name="q"></body></html>"""
+                .formatted(parley.accountKey(), parley.baseUrl());
+        com.sun.net.httpserver.HttpServer other = com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        other.createContext("/", exchange -> {
+            byte[] body = html.getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().set("Content-Type", "text/html; charset=utf-8");
+            exchange.sendResponseHeaders(200, body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        other.start();
+        try (BrowserContext context = shopper()) {
+            Page shop = context.newPage();
+            List<String> failures = new CopyOnWriteArrayList<>();
+            shop.onRequestFailed(r -> failures.add(r.url() + " " + r.failure()));
+            shop.onConsoleMessage(m -> { if ("error".equals(m.type())) failures.add(m.text()); });
+            shop.navigate("http://127.0.0.1:" + other.getAddress().getPort() + "/shop.html");
+            assertThat(shop.locator("parley-chat .launcher")).isVisible();
+            shop.mouse().move(200, 200, new com.microsoft.playwright.Mouse.MoveOptions().setSteps(5));
+            shop.waitForFunction("() => Object.keys(sessionStorage).some(k => /^parley:rec:[^:]+$/.test(k))");
+            shop.locator("input[name=q]").pressSequentially("teapot");
+            String session = (String) shop.evaluate("(k) => JSON.parse(sessionStorage.getItem('parley:rec:' + k)).id", parley.accountKey());
+            eventually("a chunk from the other origin", 20_000, () -> jdbi.withHandle(h -> h.createQuery(
+                    "SELECT count(*) FROM recordings WHERE session_key = :s").bind("s", session).mapTo(Integer.class).one()) > 0);
+            assertThat(failures).filteredOn(f -> f.contains("CORS") || f.contains("/widget/") || f.contains("/vendor/")).isEmpty();
+        } finally {
+            other.stop(0);
         }
     }
 
