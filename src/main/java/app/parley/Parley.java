@@ -28,6 +28,7 @@ import app.parley.http.AgentSocket;
 import app.parley.http.Http;
 import app.parley.http.MailRoutes;
 import app.parley.http.MessengerRoutes;
+import app.parley.http.RecordingRoutes;
 import app.parley.http.Routes;
 import app.parley.http.SearchRoutes;
 import app.parley.http.SettingsRoutes;
@@ -41,6 +42,10 @@ import app.parley.realtime.AccessWatch;
 import app.parley.realtime.ChatStatus;
 import app.parley.realtime.Hub;
 import app.parley.realtime.TabCounts;
+import app.parley.recording.RecordingIngest;
+import app.parley.recording.RecordingRetention;
+import app.parley.recording.RecordingSettings;
+import app.parley.recording.Recordings;
 import app.parley.search.ConversationSearch;
 import app.parley.search.Reindex;
 import app.parley.search.SavedSearches;
@@ -181,6 +186,13 @@ public final class Parley implements AutoCloseable {
         routes.widgetSettings(settingsRoutes::widgetConfig);
         FileStore files = new FileStore(jdbi);
         this.attendance = new Attendance(jdbi, team);
+        // Session recordings (issue #16): chunks into daily partitions made ahead; retention drops them off the request path.
+        RecordingRetention recordingRetention = new RecordingRetention(jdbi);
+        recordingRetention.ensurePartitions(java.time.LocalDate.now(java.time.ZoneOffset.UTC));
+        RecordingSettings recordingSettings = new RecordingSettings(jdbi);
+        RecordingRoutes recordingRoutes = new RecordingRoutes(routes, accounts, recordingSettings,
+                new RecordingIngest(jdbi, recordingSettings), new Recordings(jdbi, Duration.ofSeconds(config.recordingReadySeconds())),
+                new VisitorDirectory(jdbi));
         agentSocket.attendance(attendance);
         this.web = Http.create(auth, config.secureCookies(), r -> {
             routes.register(r);
@@ -190,6 +202,7 @@ public final class Parley implements AutoCloseable {
             new MessengerRoutes(auth, messenger.webhook(), messenger.channel()).register(r);
             settingsRoutes.register(r);
             new FileRoutes(auth, files, new Uploads(jdbi, files, agentActions, visitorActions), email.replies()).register(r);
+            recordingRoutes.register(r);
             r.ws("/ws/visitor", visitorSocket::configure);
             r.ws("/ws/agent", agentSocket::configure);
         });
@@ -205,6 +218,13 @@ public final class Parley implements AutoCloseable {
                 if (f > 0) log.info("Forgot {} uploaded files whose message never came", f);
             } catch (RuntimeException e) {
                 log.error("Pruning the event log failed", e);
+            }
+        }, 1, 60, TimeUnit.MINUTES);
+        housekeeping.scheduleWithFixedDelay(() -> {
+            try {
+                recordingRetention.run();
+            } catch (RuntimeException e) {
+                log.error("Recording partitions and retention failed", e);
             }
         }, 1, 60, TimeUnit.MINUTES);
         // Office hours open and close chat boxes on the clock, not on an event.

@@ -146,7 +146,26 @@ class Widget {
       .finally(done);
     document.addEventListener('visibilitychange', () => this.update());
     if (window.navigation) navigation.addEventListener('navigatesuccess', () => setTimeout(() => this.sendPage(), 0));
+    this.armRecorder();
     this.update();
+  }
+
+  /**
+   * Session recording (issue #16): its module loads after the visitor's first activity, never with the chat box,
+   * or at once on the next page of a tab already recording. If it fails to load, the chat box does not notice.
+   */
+  armRecorder() {
+    const kinds = ['pointerdown', 'keydown', 'scroll', 'mousemove', 'touchstart'];
+    const go = () => {
+      for (const k of kinds) removeEventListener(k, go, true);
+      if (this.recordingOff || this.recorder) return;
+      // In the page's idle time: loading and the first snapshot must not hold up what the visitor just did.
+      (window.requestIdleCallback || setTimeout)(() => import(this.base + 'widget/recorder.js').then((m) => {
+        if (!this.recorder) this.recorder = m.start(this);
+      }, (e) => console.warn('Parley: the session recorder could not load', e)), { timeout: 2000 });
+    };
+    if (load('sessionStorage', 'parley:rec:' + this.key)) go();
+    else for (const k of kinds) addEventListener(k, go, { capture: true, passive: true });
   }
 
   /** The shop's dashboard settings (docs/PRODUCT.md §2.1): used only where the page's _smartsupp keys say nothing. */
@@ -241,9 +260,15 @@ class Widget {
       case 'off':
         this.listeners[a] = (this.listeners[a] || []).filter((f) => f !== b);
         break;
-      // Accepted for compatibility with existing shop integrations; session recording is not built yet.
-      case 'recording:disable': case 'recording:off': case 'recording:enable': case 'recording:on':
+      // Session recording (issue #16): the page may switch it off, and gives consent where the account asks for it.
+      case 'recording:disable': case 'recording:off':
+        this.recordingOff = true;
+        if (this.recorder) this.recorder.stop();
+        break;
+      case 'recording:enable': case 'recording:on': this.recordingOff = false; break;
       case 'analyticsConsent':
+        this.analyticsConsent = a !== false && a !== 'false';
+        if (this.recorder) this.recorder.consent(this.analyticsConsent);
         break;
       default:
         break; // Smartsupp has more commands (banners, themes…): ignore rather than break the shop's page
@@ -292,6 +317,7 @@ class Widget {
     this.saveOutbox();
     this.stopTyping();
     if (this.ready) this.conn.send({ type: 'message', client_id: item.client_id, text: item.text });
+    if (this.recorder) this.recorder.mark();
     this.update();
     return true;
   }

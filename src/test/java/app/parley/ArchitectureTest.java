@@ -29,7 +29,7 @@ import org.junit.jupiter.api.Test;
 class ArchitectureTest {
     private static final String[] FEATURES = {"app.parley.account..", "app.parley.conversation..", "app.parley.contact..",
             "app.parley.webhook..", "app.parley.files..", "app.parley.channel.email..", "app.parley.notify..", "app.parley.tracking..",
-            "app.parley.search..", "app.parley.channel.messenger..", "app.parley.settings.."};
+            "app.parley.search..", "app.parley.channel.messenger..", "app.parley.settings..", "app.parley.recording.."};
 
     @ArchTest
     static final ArchRule eachLayerUsesOnlyTheLayersBelowIt = layeredArchitecture().consideringOnlyDependenciesInLayers()
@@ -128,6 +128,17 @@ class ArchitectureTest {
     static final ArchRule earlierFeaturesDoNotUseFiles = noClasses().that()
             .resideInAnyPackage("app.parley.account..", "app.parley.conversation..", "app.parley.contact..", "app.parley.webhook..")
             .should().dependOnClassesThat().resideInAPackage("app.parley.files..");
+    // recording (issue #16) uses account, conversation, contact and tracking; no other feature uses it.
+    @ArchTest
+    static final ArchRule noFeatureUsesRecording = noClasses().that().resideInAnyPackage("app.parley.account..",
+                    "app.parley.conversation..", "app.parley.contact..", "app.parley.webhook..", "app.parley.tracking..",
+                    "app.parley.search..", "app.parley.notify..", "app.parley.channel..", "app.parley.settings..")
+            .should().dependOnClassesThat().resideInAPackage("app.parley.recording..");
+
+    @ArchTest
+    static final ArchRule recordingUsesNoLaterFeature = noClasses().that().resideInAPackage("app.parley.recording..")
+            .should().dependOnClassesThat().resideInAnyPackage("app.parley.webhook..", "app.parley.search..",
+                    "app.parley.notify..", "app.parley.channel..", "app.parley.settings..");
 
     @ArchTest
     static final ArchRule httpRunsNoSql = noClasses().that().resideInAPackage("app.parley.http..")

@@ -4,6 +4,7 @@ import { html } from '../html.js';
 import { get, patch, post, del } from '../api.js';
 import { toast } from '../store.js';
 import { Spinner } from './common.js';
+import { RecordingSettings } from './recording-settings.js';
 
 export function TrackingSettings() {
   const [settings, setSettings] = useState(null);
@@ -57,5 +58,6 @@ export function TrackingSettings() {
     ${settings.blocked_ips.length ? html`<ul class="ip-blocks">${settings.blocked_ips.map((b) => html`<li key=${b.id}>
         <code>${b.pattern}</code> <button type="button" class="btn btn-sm" onClick=${() => remove(b.id)}>Unblock</button></li>`)}</ul>`
       : html`<p class="muted small">No IP addresses are blocked.</p>`}
+    <${RecordingSettings}/>
   </section>`;
 }

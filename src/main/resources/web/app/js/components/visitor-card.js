@@ -10,6 +10,7 @@ import { Avatar, Spinner } from './common.js';
 import { GlobeIcon } from '../icons.js';
 import { PresenceLine, LocationValue, CountsSection, BrowsingSection, BlockButton, deviceText, usePolling } from './tracking.js';
 import { isMessenger, MessengerCardSection } from './messenger.js';
+import { RecordingsSection } from './recordings.js';
 
 async function loadVisitor(id) {
   try {
@@ -62,6 +63,7 @@ export function VisitorCard({ conversationId }) {
     <${MessengerCardSection} c=${c}/>
     ${isMessenger(c) ? null : html`<${VisitSection} v=${merged} c=${c} now=${s.now}/>`}
     ${isMessenger(c) ? null : html`<${BrowsingSection} v=${merged}/>`}
+    ${isMessenger(c) || visitorId == null ? null : html`<${RecordingsSection} visitorId=${visitorId}/>`}
     <${CountsSection} v=${merged}/>
     <${VariablesSection} variables=${{ ...(merged.variables || {}), ...(c.variables || {}) }}/>
     <${HistorySection} c=${c}/>

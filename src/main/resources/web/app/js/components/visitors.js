@@ -8,6 +8,7 @@ import { navigate } from '../router.js';
 import { visitorName, ago } from '../format.js';
 import { Avatar, EmptyState, Spinner } from './common.js';
 import { UsersIcon } from '../icons.js';
+import { RecordingsSection } from './recordings.js';
 import {
   CountryMark, placeOf, duration, deviceText, Attribution, PresenceLine, LocationValue, CountsSection, BrowsingSection,
   BlockButton,
@@ -101,6 +102,7 @@ function VisitorPanel({ id, now }) {
     </section>
     ${v.online && !v.in_chat && !v.blocked ? html`<${StartChat} id=${id}/>` : null}
     <${BrowsingSection} v=${v}/>
+    <${RecordingsSection} visitorId=${id}/>
     <${CountsSection} v=${v}/>
     <${BlockButton} visitorId=${id} blocked=${!!v.blocked}/>
   </aside>`;

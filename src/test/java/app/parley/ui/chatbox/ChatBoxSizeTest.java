@@ -83,7 +83,9 @@ class ChatBoxSizeTest {
     /** The chat box's own files among the responses (not the demo shop's page and stylesheet). */
     private List<Loaded> chatBoxFiles(List<Response> responses) {
         List<Loaded> out = new ArrayList<>();
-        for (Response r : responses) {
+        // A copy: reading a response dispatches Playwright's events, and the session recorder (loaded on the click
+        // that opens the panel) keeps sending chunks, so the list grows while it is read.
+        for (Response r : List.copyOf(responses)) {
             String path = URI.create(r.url()).getPath();
             if (!path.equals("/chat.js") && !path.startsWith("/widget/")) continue;
             r.finished();
