@@ -45,7 +45,9 @@ public record Config(
         boolean searchIndexing,
 
         String graphApiUrl,
-        int messengerRetryBaseMillis) {
+        int messengerRetryBaseMillis,
+
+        app.parley.push.PushSettings push) {
 
     public static Config load(Map<String, String> env) {
         Map<String, String> values = new HashMap<>(fileValues(env));
@@ -93,7 +95,10 @@ public record Config(
 
                     // Facebook Messenger (docs/MESSENGER.md): another Graph API base for tests; the send retries' first pause.
                     values.getOrDefault("PARLEY_GRAPH_API_URL", "https://graph.facebook.com"),
-                    positive(values, "PARLEY_MESSENGER_RETRY_BASE_MS", 10_000));
+                    positive(values, "PARLEY_MESSENGER_RETRY_BASE_MS", 10_000),
+
+                    // Web Push to agents' devices (issue #17).
+                    app.parley.push.PushSettings.from(values));
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("A numeric setting is not a number: " + e.getMessage(), e);
         }
@@ -118,7 +123,7 @@ public record Config(
                 ownerPassword, accountName, eventRetentionDays, secureCookies, visitorMessageRate, newVisitorsPerIpPerMinute,
                 newConversationsPerIpPerMinute, passwordHashConcurrency, backbonePollMillis, webhookRetryBaseMillis,
                 webhookMaxAttempts, visitorLeftGraceMillis, mail, trustedProxies, geoipDb, pageViewQueue, searchIndexing,
-                graphApiUrl, messengerRetryBaseMillis);
+                graphApiUrl, messengerRetryBaseMillis, push);
     }
 
     private static Map<String, String> fileValues(Map<String, String> env) {
