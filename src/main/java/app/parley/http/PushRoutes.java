@@ -17,7 +17,7 @@ import java.util.Map;
 public final class PushRoutes {
     record Keys(String p256dh, String auth) {}
 
-    record SubscribeRequest(String endpoint, Keys keys, String label, Long expirationTime) {}
+    record SubscribeRequest(String endpoint, Keys keys, String label) {}
 
     private final Auth auth;
     private final PushKeys keys;

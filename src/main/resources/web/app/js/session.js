@@ -26,8 +26,19 @@ export async function boot() {
   });
   try {
     const me = await get('/auth/me', { quietAuth: true });
+    state.offline = false;
     startSession(me);
   } catch (e) {
+    if (e.status === 0) {
+      // No network (the installed app started from its cached shell): say so and try again, rather than ask to sign in.
+      state.offline = true;
+      changed();
+      const again = () => { window.removeEventListener('online', again); clearTimeout(timer); boot(); };
+      const timer = setTimeout(again, 5000);
+      window.addEventListener('online', again);
+      return;
+    }
+    state.offline = false;
     state.auth = 'anon';
     if (e.status !== 401) state.authNotice = e.message;
     changed();
