@@ -140,6 +140,13 @@ class DashboardPhoneTest {
             assertThat(page.locator(".composer textarea")).isVisible();
             Browsers.screenshot(page, "phone-inbox-thread");
             assertTapTargets(page, "thread");
+            // The on-screen keyboard takes the lower part of the screen (Chrome resizes the page, as the viewport meta asks):
+            // the composer stays in view above it.
+            page.setViewportSize(390, 480);
+            page.locator(".composer textarea").focus();
+            page.waitForFunction("() => { const r = document.querySelector('.composer textarea').getBoundingClientRect();"
+                    + " return r.top >= 0 && r.bottom <= innerHeight; }");
+            page.setViewportSize(390, 844);
 
             page.getByLabel("Visitor details").first().tap();
             assertThat(page).hasURL(java.util.regex.Pattern.compile("#/conversations/all/" + conversation + "/card$"));
@@ -178,6 +185,27 @@ class DashboardPhoneTest {
             page.locator(".toast .icon-btn").first().tap();
             page.locator(".push-devices").scrollIntoViewIfNeeded();
             Browsers.screenshot(page, "phone-settings-notifications");
+            // The service worker shows a push as the server sends it (PushTest decrypts the same shape): delivered here by
+            // the DevTools protocol, the only way to reach a worker's push event without a push service.
+            com.microsoft.playwright.CDPSession cdp = context.newCDPSession(page);
+            String[] registration = new String[1];
+            cdp.on("ServiceWorker.workerRegistrationUpdated", e -> e.getAsJsonArray("registrations")
+                    .forEach(r -> registration[0] = r.getAsJsonObject().get("registrationId").getAsString()));
+            cdp.send("ServiceWorker.enable");
+            page.waitForCondition(() -> registration[0] != null);
+            com.google.gson.JsonObject push = new com.google.gson.JsonObject();
+            push.addProperty("origin", parley.baseUrl());
+            push.addProperty("registrationId", registration[0]);
+            push.addProperty("data", "{\"title\":\"New conversation: Eva Nováková\",\"body\":\"Hi! Do the winter boots come in size 38?\","
+                    + "\"url\":\"/app/#/conversations/all/" + conversation + "\",\"tag\":\"conversation-" + conversation + "\"}");
+            cdp.send("ServiceWorker.deliverPushMessage", push);
+            String shown = """
+                    async () => (await (await navigator.serviceWorker.ready).getNotifications())
+                      .map((n) => [n.title, n.body, n.tag, n.data.url].join(' | '))""";
+            page.waitForCondition(() -> !((List<?>) page.evaluate(shown)).isEmpty());
+            assertThat(page.evaluate(shown).toString())
+                    .isEqualTo("[New conversation: Eva Nováková | Hi! Do the winter boots come in size 38? | conversation-" + conversation
+                            + " | /app/#/conversations/all/" + conversation + "]");
             page.getByText("Turn off").tap();
             assertThat(page.getByText("No device gets notifications yet.")).isVisible();
             assertThat(parley.owner().get("/v2/me/push").path("devices")).isEmpty();
