@@ -17,7 +17,9 @@ final class PushQueue {
     int enqueue(Handle h, long accountId, List<Long> agentIds, Notice notice) {
         List<Long> away = agentIds.stream().distinct().filter(a -> !tabs.open(accountId, a)).toList();
         if (away.isEmpty()) return 0;
-        List<Long> devices = h.createQuery("SELECT id FROM push_devices WHERE agent_id = ANY(:a) AND account_id = :acc ORDER BY id")
+        List<Long> devices = h.createQuery("""
+                        SELECT d.id FROM push_devices d JOIN agents a ON a.id = d.agent_id AND a.active
+                        WHERE d.agent_id = ANY(:a) AND d.account_id = :acc ORDER BY d.id""")
                 .bindArray("a", Long.class, away).bind("acc", accountId).mapTo(Long.class).list();
         for (long device : devices) {
             ObjectNode p = Json.object();

@@ -81,6 +81,12 @@ export async function disablePush(deviceId) {
   }
 }
 
+/** Turns notifications off for this device, if they are on (signing out). */
+export async function forgetThisDevice() {
+  const id = Number(localStorage.getItem(DEVICE_KEY));
+  if (id) await disablePush(id);
+}
+
 export const testPush = (deviceId) => post(`/v2/me/push/devices/${deviceId}/test`, {});
 
 // iOS Safari keeps the layout viewport when the keyboard opens: size the app to the visible part instead.

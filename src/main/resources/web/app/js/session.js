@@ -8,6 +8,7 @@ import {
 import { chime, desktopNotify, setTitleCount } from './notify.js';
 import { visitorName, excerpt } from './format.js';
 import { currentRoute, navigate } from './router.js';
+import { forgetThisDevice } from './pwa.js';
 
 let socket = null;
 
@@ -34,7 +35,7 @@ export async function boot() {
       state.offline = true;
       changed();
       const again = () => { window.removeEventListener('online', again); clearTimeout(timer); boot(); };
-      const timer = setTimeout(again, 5000);
+      const timer = setTimeout(again, 3000);
       window.addEventListener('online', again);
       return;
     }
@@ -58,6 +59,8 @@ export async function login(email, password) {
 }
 
 export async function logout() {
+  // A phone that signs out stops showing this agent's chats (issue #17).
+  await forgetThisDevice().catch(() => {});
   await attempt(post('/auth/logout'));
   endSession(null);
 }
