@@ -2,7 +2,7 @@
 // and says it is offline rather than showing a browser error, and shows the Web Push notifications the server sends.
 // Scope /app/: it never sees the chat box, the API answers are never cached (they change and they are private).
 const SHELL = 'parley-shell-v1';
-const PRECACHE = ['/app/', '/app/app.css', '/app/js/main.js', '/app/manifest.webmanifest', '/app/icons/icon.svg',
+const PRECACHE = ['/app/', '/app/app.css', '/app/js/main.js', '/app/manifest.json', '/app/icons/icon.svg',
   '/app/icons/icon-192.png', '/vendor/preact.module.js', '/vendor/hooks.module.js', '/vendor/htm.module.js'];
 
 self.addEventListener('install', (event) => {

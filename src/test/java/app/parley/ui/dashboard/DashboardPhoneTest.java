@@ -94,9 +94,10 @@ class DashboardPhoneTest {
             assertThat(page.locator(".topbar")).isVisible();
 
             // Point 1 / 5: the manifest and its icons.
-            assertThat(page.locator("link[rel=manifest]")).hasAttribute("href", "/app/manifest.webmanifest");
-            APIResponse m = page.request().get(parley.baseUrl() + "/app/manifest.webmanifest");
+            assertThat(page.locator("link[rel=manifest]")).hasAttribute("href", "/app/manifest.json");
+            APIResponse m = page.request().get(parley.baseUrl() + "/app/manifest.json");
             assertThat(m.status()).isEqualTo(200);
+            assertThat(m.headers().get("content-type")).startsWith("application/json");
             JsonNode manifest = JSON.readTree(m.body());
             assertThat(manifest.path("name").asText()).isEqualTo("Parley");
             assertThat(manifest.path("short_name").asText()).isNotBlank();
@@ -123,6 +124,16 @@ class DashboardPhoneTest {
                     .isEqualTo(parley.baseUrl() + "/app/");
             assertThat(page.request().get(parley.baseUrl() + "/app/sw.js").headers().get("content-security-policy"))
                     .contains("script-src 'self'");
+            // What Chromium itself (and so Lighthouse) makes of the manifest and of installing the app.
+            com.microsoft.playwright.CDPSession devtools = context.newCDPSession(page);
+            com.google.gson.JsonObject parsed = devtools.send("Page.getAppManifest");
+            assertThat(parsed.getAsJsonArray("errors")).as("Chromium's manifest errors").isEmpty();
+            assertThat(parsed.get("url").getAsString()).isEqualTo(parley.baseUrl() + "/app/manifest.json");
+            // The only thing that keeps Chromium from offering to install it here: Playwright's contexts are incognito.
+            List<String> installability = new ArrayList<>();
+            devtools.send("Page.getInstallabilityErrors").getAsJsonArray("installabilityErrors")
+                    .forEach(e -> installability.add(e.getAsJsonObject().get("errorId").getAsString()));
+            assertThat(installability).containsOnly("in-incognito");
 
             // Point 2: list → thread → card → back, on the phone's viewport.
             page.navigate(parley.baseUrl() + "/app/#/conversations/all");
