@@ -47,7 +47,8 @@ public record Config(
         String graphApiUrl,
         int messengerRetryBaseMillis,
 
-        int recordingReadySeconds) {
+        int recordingReadySeconds,
+        app.parley.push.PushSettings push) {
 
     public static Config load(Map<String, String> env) {
         Map<String, String> values = new HashMap<>(fileValues(env));
@@ -98,7 +99,9 @@ public record Config(
                     positive(values, "PARLEY_MESSENGER_RETRY_BASE_MS", 10_000),
 
                     // Session recordings (issue #16): shown once no chunk came for this long (the visitor left).
-                    positive(values, "PARLEY_RECORDING_READY_SECONDS", 120));
+                    positive(values, "PARLEY_RECORDING_READY_SECONDS", 120),
+                    // Web Push to agents' devices (issue #17).
+                    app.parley.push.PushSettings.from(values));
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("A numeric setting is not a number: " + e.getMessage(), e);
         }
@@ -123,7 +126,7 @@ public record Config(
                 ownerPassword, accountName, eventRetentionDays, secureCookies, visitorMessageRate, newVisitorsPerIpPerMinute,
                 newConversationsPerIpPerMinute, passwordHashConcurrency, backbonePollMillis, webhookRetryBaseMillis,
                 webhookMaxAttempts, visitorLeftGraceMillis, mail, trustedProxies, geoipDb, pageViewQueue, searchIndexing,
-                graphApiUrl, messengerRetryBaseMillis, recordingReadySeconds);
+                graphApiUrl, messengerRetryBaseMillis, recordingReadySeconds, push);
     }
 
     private static Map<String, String> fileValues(Map<String, String> env) {

@@ -29,6 +29,7 @@ import app.parley.http.Http;
 import app.parley.http.MailRoutes;
 import app.parley.http.MessengerRoutes;
 import app.parley.http.RecordingRoutes;
+import app.parley.http.PushRoutes;
 import app.parley.http.Routes;
 import app.parley.http.SearchRoutes;
 import app.parley.http.SettingsRoutes;
@@ -152,8 +153,16 @@ public final class Parley implements AutoCloseable {
         // Notifications to agents (issue #12, point 4): a consumer opens a burst, a delayed job checks and mails.
         consumers.register(NotifyConsumer.NAME, EventConsumers.StartAt.NOW,
                 new NotifyConsumer(Duration.ofMillis(config.mail().notifyDelayMillis())), jobs::wake);
+        // Web Push (issue #17): the same notices to agents' devices while no dashboard tab of theirs is open.
+        app.parley.push.OpenTabs openTabs = (accountId, agentId) -> hub.agents(accountId).stream()
+                .anyMatch(c -> c.viewer() != null && c.viewer().agentId() == agentId);
+        app.parley.push.PushKeys pushKeys = app.parley.push.PushKeys.loadOrCreate(jdbi);
+        consumers.register(app.parley.push.PushConsumer.NAME, EventConsumers.StartAt.NOW, new app.parley.push.PushConsumer(openTabs),
+                jobs::wake);
+        jobs.register(app.parley.push.PushSend.KIND, new app.parley.push.PushSend(jdbi, jobs.gate(), pushKeys, config.push()));
         jobs.register(NotifyCheck.KIND, new NotifyCheck(jdbi, jobs.gate(),
-                () -> config.mail().publicUrl() != null ? config.mail().publicUrl() : "http://localhost:" + this.port()));
+                () -> config.mail().publicUrl() != null ? config.mail().publicUrl() : "http://localhost:" + this.port())
+                .alsoTell(new app.parley.push.PushNotices(openTabs)));
         jobs.register(NotifySend.KIND, new NotifySend(email::sendNotice,
                 config.mail().retryBaseMillis()));
         Messenger messenger = new Messenger(jdbi, journal, jobs, consumers, visitorActions, config.graphApiUrl(),
@@ -203,6 +212,7 @@ public final class Parley implements AutoCloseable {
             settingsRoutes.register(r);
             new FileRoutes(auth, files, new Uploads(jdbi, files, agentActions, visitorActions), email.replies()).register(r);
             recordingRoutes.register(r);
+            new PushRoutes(auth, pushKeys, new app.parley.push.PushDevices(jdbi, config.push().allowHttp(), jobs::wake)).register(r);
             r.ws("/ws/visitor", visitorSocket::configure);
             r.ws("/ws/agent", agentSocket::configure);
         });

@@ -29,7 +29,7 @@ import org.junit.jupiter.api.Test;
 class ArchitectureTest {
     private static final String[] FEATURES = {"app.parley.account..", "app.parley.conversation..", "app.parley.contact..",
             "app.parley.webhook..", "app.parley.files..", "app.parley.channel.email..", "app.parley.notify..", "app.parley.tracking..",
-            "app.parley.search..", "app.parley.channel.messenger..", "app.parley.settings..", "app.parley.recording.."};
+            "app.parley.search..", "app.parley.channel.messenger..", "app.parley.settings..", "app.parley.recording..", "app.parley.push.."};
 
     @ArchTest
     static final ArchRule eachLayerUsesOnlyTheLayersBelowIt = layeredArchitecture().consideringOnlyDependenciesInLayers()
@@ -139,6 +139,15 @@ class ArchitectureTest {
     static final ArchRule recordingUsesNoLaterFeature = noClasses().that().resideInAPackage("app.parley.recording..")
             .should().dependOnClassesThat().resideInAnyPackage("app.parley.webhook..", "app.parley.search..",
                     "app.parley.notify..", "app.parley.channel..", "app.parley.settings..");
+    // push (issue #17) comes after notify, whose decisions it reuses; no feature uses it, and it uses no other new feature.
+    @ArchTest
+    static final ArchRule noFeatureUsesPush = noClasses().that().resideInAnyPackage(FEATURES).and().resideOutsideOfPackage("app.parley.push..")
+            .should().dependOnClassesThat().resideInAPackage("app.parley.push..");
+
+    @ArchTest
+    static final ArchRule pushUsesOnlyEarlierFeaturesAndNotify = noClasses().that().resideInAPackage("app.parley.push..")
+            .should().dependOnClassesThat().resideInAnyPackage("app.parley.webhook..", "app.parley.channel..", "app.parley.tracking..",
+                    "app.parley.search..", "app.parley.settings..", "app.parley.files..");
 
     @ArchTest
     static final ArchRule httpRunsNoSql = noClasses().that().resideInAPackage("app.parley.http..")

@@ -12,6 +12,7 @@ import { Inbox } from './components/inbox.js';
 import { Settings } from './components/settings.js';
 import { Visitors } from './components/visitors.js';
 import { Toasts, ConnectionBanner } from './components/common.js';
+import { registerServiceWorker } from './pwa.js';
 
 function App() {
   const s = useStore();
@@ -19,7 +20,7 @@ function App() {
   const unread = s.auth === 'in' ? unreadConversations() : 0;
   useEffect(() => setTitleCount(unread), [unread]);
 
-  if (s.auth === 'loading') return html`<div class="splash" role="status">Loading Parley…</div>`;
+  if (s.auth === 'loading') return html`<div class="splash" role="status">${s.offline || navigator.onLine === false ? "You're offline. Reconnecting…" : 'Loading Parley…'}</div>`;
   if (s.auth !== 'in') return html`<${Login}/><${Toasts}/>`;
   return html`<div class="app">
     <${TopBar} route=${route}/>
@@ -32,3 +33,4 @@ function App() {
 
 render(html`<${App}/>`, document.getElementById('root'));
 boot();
+registerServiceWorker();

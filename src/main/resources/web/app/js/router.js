@@ -23,7 +23,8 @@ export function parseRoute(hash) {
   }
   if (parts[0] === 'conversations' && TABS.has(parts[1])) {
     const id = /^\d+$/.test(parts[2] || '') ? Number(parts[2]) : null;
-    return { view: 'inbox', tab: parts[1], id, search };
+    // #/conversations/<tab>/<id>/card: the visitor card as its own screen on a phone (issue #17).
+    return { view: 'inbox', tab: parts[1], id, search, card: id != null && parts[3] === 'card' };
   }
   return { view: 'inbox', tab: null, id: null };
 }

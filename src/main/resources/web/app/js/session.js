@@ -8,6 +8,7 @@ import {
 import { chime, desktopNotify, setTitleCount } from './notify.js';
 import { visitorName, excerpt } from './format.js';
 import { currentRoute, navigate } from './router.js';
+import { forgetThisDevice } from './pwa.js';
 
 let socket = null;
 
@@ -26,8 +27,19 @@ export async function boot() {
   });
   try {
     const me = await get('/auth/me', { quietAuth: true });
+    state.offline = false;
     startSession(me);
   } catch (e) {
+    if (e.status === 0) {
+      // No network (the installed app started from its cached shell): say so and try again, rather than ask to sign in.
+      state.offline = true;
+      changed();
+      const again = () => { window.removeEventListener('online', again); clearTimeout(timer); boot(); };
+      const timer = setTimeout(again, 3000);
+      window.addEventListener('online', again);
+      return;
+    }
+    state.offline = false;
     state.auth = 'anon';
     if (e.status !== 401) state.authNotice = e.message;
     changed();
@@ -47,6 +59,8 @@ export async function login(email, password) {
 }
 
 export async function logout() {
+  // A phone that signs out stops showing this agent's chats (issue #17).
+  await forgetThisDevice().catch(() => {});
   await attempt(post('/auth/logout'));
   endSession(null);
 }

@@ -6,6 +6,7 @@ import { html } from '../html.js';
 import { get, put, post } from '../api.js';
 import { attempt } from '../store.js';
 import { Spinner } from './common.js';
+import { PushDevices } from './push-settings.js';
 
 export function EmailSettings() {
   const [view, setView] = useState(null);
@@ -99,5 +100,6 @@ export function MyNotifications() {
         onChange=${(e) => change('missed_conversation', e.currentTarget.checked)}/>
         <span><strong>Missed conversations</strong><br/><span class="muted small">A visitor wrote while you were online and nobody answered.</span></span></label>
     </div>
+    <${PushDevices}/>
   </section>`;
 }

@@ -11,6 +11,7 @@ import { VisitorCard } from './visitor-card.js';
 import { EmptyState } from './common.js';
 import { ChatIcon } from '../icons.js';
 import { FirstRunGuide } from './first-run.js';
+import { PhoneCardBar } from './phone.js';
 
 export function defaultTab(mode) {
   return mode === 'multi' ? 'primary' : 'all';
@@ -30,7 +31,7 @@ export function Inbox({ route }) {
     location.replace(`#/conversations/${defaultTab(s.mode)}${now.id ? `/${now.id}` : ''}`);
   }, [s.mode, route.tab, route.id]);
 
-  return html`<div class=${`inbox ${route.id ? 'has-thread' : ''}`}>
+  return html`<div class=${`inbox ${route.id ? 'has-thread' : ''}${route.card ? ' show-card' : ''}`}>
     <section class="list-pane" aria-label="Conversations">
       <${ListHeader} tab=${tab} selectedId=${route.id}/>
       <${SearchBar} tab=${tab} search=${route.search || ''}/>
@@ -39,7 +40,7 @@ export function Inbox({ route }) {
         : html`<${ConversationList} tab=${tab} selectedId=${route.id}/>`}
     </section>
     ${route.id != null
-      ? html`<${Thread} key=${route.id} id=${route.id} tab=${tab}/><${VisitorCard} conversationId=${route.id}/>`
+      ? html`<${Thread} key=${route.id} id=${route.id} tab=${tab}/><${PhoneCardBar} tab=${tab} id=${route.id}/><${VisitorCard} conversationId=${route.id}/>`
       : html`<${FirstRunGuide} fallback=${html`<section class="thread-pane thread-empty">
           <${EmptyState} icon=${html`<${ChatIcon} size=${32}/>`} title="Pick a conversation">
             Choose a conversation on the left to read and reply. New chats show up live.<//>

@@ -20,6 +20,7 @@ import {
 import {
   ChannelIcon, StarIcon, CheckIcon, UsersIcon, TagIcon, UnreadDotIcon, ChatIcon, PlusIcon, ArrowLeftIcon, EnvelopeIcon,
 } from '../icons.js';
+import { PhoneCardLink } from './phone.js';
 
 export function Thread({ id, tab }) {
   const s = useStore();
@@ -145,6 +146,7 @@ function ThreadHeader({ c, name, tab, picture }) {
       </div>
     </div>
     <div class="thread-actions">
+      <${PhoneCardLink} tab=${tab} id=${c.id}/>
       <button type="button" class=${`icon-btn star-btn ${c.important ? 'on' : ''}`} aria-pressed=${c.important ? 'true' : 'false'}
         aria-label=${c.important ? 'Unmark as important' : 'Mark as important'} title="Important"
         onClick=${() => setImportant(c.id, !c.important)}><${StarIcon} filled=${c.important}/></button>

@@ -1,0 +1,10 @@
+package app.parley.push;
+
+/**
+ * Whether an agent has a dashboard tab open in this process: such an agent sees and hears the chat there, and a push
+ * to their phone would only repeat it. Filled by the composition root from the live sockets.
+ */
+@FunctionalInterface
+public interface OpenTabs {
+    boolean open(long accountId, long agentId);
+}
