@@ -164,6 +164,7 @@ class Widget {
         if (!this.recorder) this.recorder = m.start(this);
       }, (e) => console.warn('Parley: the session recorder could not load', e)), { timeout: 2000 });
     };
+    if (load('localStorage', 'parley:rec-off:' + this.key)) this.recordingOff = true;
     if (load('sessionStorage', 'parley:rec:' + this.key)) go();
     else for (const k of kinds) addEventListener(k, go, { capture: true, passive: true });
   }
@@ -261,11 +262,16 @@ class Widget {
         this.listeners[a] = (this.listeners[a] || []).filter((f) => f !== b);
         break;
       // Session recording (issue #16): the page may switch it off, and gives consent where the account asks for it.
+      // recording:disable holds for the whole site (this browser, until recording:enable); recording:off for this page.
       case 'recording:disable': case 'recording:off':
+        if (cmd === 'recording:disable') save('localStorage', 'parley:rec-off:' + this.key, 1);
         this.recordingOff = true;
         if (this.recorder) this.recorder.stop();
         break;
-      case 'recording:enable': case 'recording:on': this.recordingOff = false; break;
+      case 'recording:enable': case 'recording:on':
+        if (cmd === 'recording:enable') save('localStorage', 'parley:rec-off:' + this.key, null);
+        this.recordingOff = false;
+        break;
       case 'analyticsConsent':
         this.analyticsConsent = a !== false && a !== 'false';
         if (this.recorder) this.recorder.consent(this.analyticsConsent);

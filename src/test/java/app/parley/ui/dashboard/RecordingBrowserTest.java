@@ -277,6 +277,34 @@ class RecordingBrowserTest {
         }
     }
 
+    /** recording:disable holds for the site: the next page records nothing until the shop says recording:enable. */
+    @Test
+    void recordingDisableHoldsOnTheNextPagesUntilEnabled() {
+        try (BrowserContext context = shopper()) {
+            List<String> paths = new CopyOnWriteArrayList<>();
+            Page shop = context.newPage();
+            shop.onRequest(r -> paths.add(URI.create(r.url()).getPath()));
+            shop.navigate(shopUrl("disabled-1"));
+            assertThat(shop.locator("parley-chat .launcher")).isVisible();
+            shop.evaluate("() => smartsupp('recording:disable')");
+            shop.navigate(shopUrl("disabled-2"));
+            assertThat(shop.locator("parley-chat .launcher")).isVisible();
+            shop.mouse().move(200, 200, new com.microsoft.playwright.Mouse.MoveOptions().setSteps(5));
+            shop.locator("parley-chat .launcher").click();
+            Locator composer = shop.locator("parley-chat textarea.input");
+            composer.fill("Still not recorded?");
+            composer.press("Enter");
+            assertThat(shop.locator("parley-chat .row.me.pending")).hasCount(0);
+            assertThat(paths).doesNotContain("/widget/recorder.js");
+            // The shop turns it back on: the same browser is recorded again from its next activity.
+            shop.waitForRequest(r -> r.url().endsWith("/widget/recorder.js"), () -> {
+                shop.evaluate("() => smartsupp('recording:enable')");
+                shop.navigate(shopUrl("disabled-3"));
+                shop.mouse().move(300, 300, new com.microsoft.playwright.Mouse.MoveOptions().setSteps(5));
+            });
+        }
+    }
+
     @Test
     void recordingOffOnThePageRecordsNothing() {
         try (BrowserContext context = shopper()) {
