@@ -109,6 +109,29 @@ public final class Json {
         }
     }
 
+    /**
+     * The scalar members with these names at the top level of a JSON object, read by the streaming parser, which
+     * stops once it has them all: what an event consumer needs of a payload (an id, a kind) without building the
+     * payload's tree or reading the text after them. A member that is missing, null or not a scalar is left out.
+     */
+    public static java.util.Map<String, String> scalars(String json, java.util.Set<String> names) {
+        java.util.Map<String, String> out = new java.util.HashMap<>();
+        try (com.fasterxml.jackson.core.JsonParser p = MAPPER.getFactory().createParser(json)) {
+            if (p.nextToken() != com.fasterxml.jackson.core.JsonToken.START_OBJECT) return out;
+            while (out.size() < names.size() && p.nextToken() == com.fasterxml.jackson.core.JsonToken.FIELD_NAME) {
+                String name = p.currentName();
+                com.fasterxml.jackson.core.JsonToken value = p.nextToken();
+                if (!value.isScalarValue()) p.skipChildren();
+                else if (value != com.fasterxml.jackson.core.JsonToken.VALUE_NULL && names.contains(name)) out.put(name, p.getText());
+            }
+            return out;
+        } catch (JsonProcessingException e) {
+            throw refusal(e, "The message is not valid JSON.");
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     private static final String DUPLICATE = "Duplicate field '";
 
     // A key is the client's text too: echoed masked.

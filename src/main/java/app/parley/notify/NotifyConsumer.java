@@ -7,7 +7,6 @@ import app.parley.store.EventHandler;
 import app.parley.store.EventType;
 import app.parley.store.Jobs;
 import app.parley.store.LoggedEvent;
-import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
@@ -24,6 +23,8 @@ import org.jdbi.v3.core.Handle;
  */
 public final class NotifyConsumer implements EventHandler {
     public static final String NAME = "notify";
+
+    private static final Set<String> MESSAGE_FIELDS = Set.of("id", "kind", "sub_type");
 
     private final Duration delay;
 
@@ -54,13 +55,13 @@ public final class NotifyConsumer implements EventHandler {
         Map<Long, Instant> firstAt = new HashMap<>();
         for (LoggedEvent e : events) {
             if (!EventType.MESSAGE_CREATED.wire().equals(e.event().type()) || e.event().agentPayload() == null) continue;
-            JsonNode m = Json.tree(e.event().agentPayload());
-            if (!MessageKind.MESSAGE.wire().equals(m.path("kind").asText())
-                    || !MessageSubType.CONTACT.wire().equals(m.path("sub_type").asText())) {
+            Map<String, String> m = Json.scalars(e.event().agentPayload(), MESSAGE_FIELDS);
+            if (!MessageKind.MESSAGE.wire().equals(m.get("kind")) || !MessageSubType.CONTACT.wire().equals(m.get("sub_type"))
+                    || m.get("id") == null) {
                 continue;
             }
             long conversationId = e.event().conversationId();
-            if (firstMessage.putIfAbsent(conversationId, m.path("id").asLong()) == null) firstAt.put(conversationId, e.at());
+            if (firstMessage.putIfAbsent(conversationId, Long.parseLong(m.get("id"))) == null) firstAt.put(conversationId, e.at());
         }
         if (firstMessage.isEmpty()) return;
         List<Long> opened = h.createQuery("""

@@ -4,7 +4,6 @@ import app.parley.core.Json;
 import app.parley.store.EventHandler;
 import app.parley.store.EventType;
 import app.parley.store.LoggedEvent;
-import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -18,6 +17,7 @@ import org.jdbi.v3.core.Handle;
  */
 public final class SearchIndexer implements EventHandler {
     public static final String NAME = "search";
+    private static final Set<String> ID = Set.of("id");
 
     private static final Set<EventType> TYPES = java.util.EnumSet.of(EventType.MESSAGE_CREATED,
             EventType.CONVERSATION_CREATED, EventType.CONVERSATION_UPDATED, EventType.VISITOR_UPDATED,
@@ -83,7 +83,11 @@ public final class SearchIndexer implements EventHandler {
 
     private static java.util.Optional<Long> idOf(String payload) {
         if (payload == null) return java.util.Optional.empty();
-        JsonNode id = Json.tree(payload).path("id");
-        return id.canConvertToLong() ? java.util.Optional.of(id.asLong()) : java.util.Optional.empty();
+        String id = Json.scalars(payload, ID).get("id");
+        try {
+            return id == null ? java.util.Optional.empty() : java.util.Optional.of(Long.parseLong(id));
+        } catch (NumberFormatException e) {
+            return java.util.Optional.empty();
+        }
     }
 }
