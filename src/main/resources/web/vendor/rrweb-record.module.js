@@ -2222,7 +2222,7 @@ class MutationBuffer {
               }
               const old = this.unattachedDoc.createElement("span");
               if (m.oldValue) {
-                old.setAttribute("style", m.oldValue);
+                old.style.cssText = m.oldValue; // Parley: CSSOM, not an attribute (a shop's strict CSP blocks style attributes)
               }
               for (const pname of Array.from(target.style)) {
                 const newValue = target.style.getPropertyValue(pname);

@@ -94,11 +94,11 @@ class VisitorScopeTest {
         try (TestSocket live = TestSocket.agent(app, lena, null); TestSocket all = TestSocket.agent(app, owner, null)) {
             live.await("welcome");
             all.await("welcome");
-            inB.socket.send(Map.of("type", "page", "url", "https://shop.test/b/" + UUID.randomUUID(), "title", "B"));
+            inB.socket.send(Map.of("type", "page", "url", "https://shop.test/b/" + TestSocket.clientId(), "title", "B"));
             owner.expect(200, "PATCH", "/v2/contacts/" + contactB, Map.of("phone", "+420 999 888 777"));
             owner.expect(200, "PATCH", "/v2/visitors/" + visitorB, Map.of("note", "Bert asked about an invoice"));
             // Events reach a socket in sequence order: once group A's later change is here, group B's are too.
-            String mark = "https://shop.test/a/" + UUID.randomUUID();
+            String mark = "https://shop.test/a/" + TestSocket.clientId();
             inA.socket.send(Map.of("type", "page", "url", mark, "title", "A"));
             live.await(f -> "visitor.updated".equals(f.path("type").asText()) && mark.equals(f.path("data").path("current_url").asText()));
             all.await(f -> "visitor.updated".equals(f.path("type").asText()) && mark.equals(f.path("data").path("current_url").asText()));
@@ -109,7 +109,7 @@ class VisitorScopeTest {
         try (TestSocket resumed = TestSocket.agent(app, lena, 0L); TestSocket all = TestSocket.agent(app, owner, 0L)) {
             resumed.await("welcome");
             all.await("welcome");
-            String mark = "https://shop.test/a/" + UUID.randomUUID();
+            String mark = "https://shop.test/a/" + TestSocket.clientId();
             inA.socket.send(Map.of("type", "page", "url", mark, "title", "A again"));
             resumed.await(f -> mark.equals(f.path("data").path("current_url").asText()));
             all.await(f -> mark.equals(f.path("data").path("current_url").asText()));
@@ -152,7 +152,7 @@ class VisitorScopeTest {
                 try (TestSocket resumed = TestSocket.agent(app, both, after)) {
                     resumed.await("welcome");
                     resumed.await(f -> "contact.updated".equals(f.path("type").asText()) && f.path("data").path("id").asLong() == contact);
-                    String mark = "https://shop.test/a/" + UUID.randomUUID();
+                    String mark = "https://shop.test/a/" + TestSocket.clientId();
                     inA.socket.send(Map.of("type", "page", "url", mark, "title", "A"));
                     resumed.await(f -> mark.equals(f.path("data").path("current_url").asText()));
                     assertThat(cardEvents(resumed.frames(0), -1, contact)).hasSize(1);

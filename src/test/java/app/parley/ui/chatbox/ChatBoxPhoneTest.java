@@ -53,7 +53,7 @@ class ChatBoxPhoneTest {
         var bounds = box.panel().boundingBox();
         assertThat(new double[] {bounds.x, bounds.y, bounds.width, bounds.height}).containsExactly(0, 0, 390, 844);
         expect(box.launcher()).isHidden(); // the panel's own close button takes over
-        expect(page.getByRole(AriaRole.TEXTBOX, new Page.GetByRoleOptions().setName("Message"))).isFocused();
+        expect(page.getByRole(AriaRole.TEXTBOX, new Page.GetByRoleOptions().setName("Message").setExact(true))).isFocused();
         expect(page.getByRole(AriaRole.LOG, new Page.GetByRoleOptions().setName("Messages"))).hasAttribute("aria-live", "polite");
         expect(page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Send"))).isVisible();
         expect(page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Close chat")).first()).isVisible();

@@ -156,7 +156,7 @@ class ChatBoxSnippetTest extends ChatBoxTestBase {
         // demo/csp.html allows scripts, styles and connections from its own origin only, and no inline styles.
         Page page = context.newPage();
         page.addInitScript("window.__violations = []; document.addEventListener('securitypolicyviolation',"
-                + " e => window.__violations.push(e.violatedDirective + ' ' + e.blockedURI));");
+                + " e => window.__violations.push(e.violatedDirective + ' ' + e.blockedURI + ' at ' + e.sourceFile + ':' + e.lineNumber));");
         page.navigate(app.baseUrl() + "/demo/csp.html?key=" + app.accountKey());
         ChatBox box = ChatBox.on(page);
         expect(box.launcher()).isVisible();

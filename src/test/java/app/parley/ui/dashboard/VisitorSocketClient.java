@@ -1,5 +1,6 @@
 package app.parley.ui.dashboard;
 
+import app.parley.testing.TestSocket;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -12,7 +13,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -48,7 +48,7 @@ final class VisitorSocketClient implements AutoCloseable {
 
     /** Sends a chat message and waits for its ack; returns the stored message. */
     JsonNode say(String text) throws Exception {
-        String clientId = "t-" + UUID.randomUUID();
+        String clientId = TestSocket.clientId();
         send(Map.of("type", "message", "client_id", clientId, "text", text));
         JsonNode ack = await(f -> ("ack".equals(f.path("type").asText()) || "error".equals(f.path("type").asText()))
                 && clientId.equals(f.path("client_id").asText()));
