@@ -16,6 +16,7 @@ import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.function.Supplier;
@@ -144,9 +145,22 @@ final class MailWorld implements AutoCloseable {
 
     /** Waits until Parley has decided what the mail with this Message-ID is; its state. */
     String processed(String messageId) {
-        return await(() -> app.parley().database().jdbi().withHandle(h -> h.createQuery(
-                        "SELECT state FROM email_inbound WHERE message_id = :m AND state <> 'received'")
-                .bind("m", messageId).mapTo(String.class).findOne().orElse(null)));
+        try {
+            return await(() -> app.parley().database().jdbi().withHandle(h -> h.createQuery(
+                            "SELECT state FROM email_inbound WHERE message_id = :m AND state <> 'received'")
+                    .bind("m", messageId).mapTo(String.class).findOne().orElse(null)));
+        } catch (AssertionError e) {
+            throw new AssertionError("Mail " + messageId + " not processed; stored: " + rows(
+                    "SELECT concat_ws(' ', id, state, outcome, received_at) FROM email_inbound ORDER BY id DESC LIMIT 3")
+                    + ", jobs: " + rows("SELECT concat_ws(' ', id, kind, state, payload, attempts, due_at, locked_until, now(), "
+                            + "left(last_error, 200)) FROM jobs ORDER BY id")
+                    + ", activity: " + rows("SELECT concat_ws(' | ', state, wait_event_type, wait_event, left(query, 120)) "
+                            + "FROM pg_stat_activity WHERE datname = current_database() AND state <> 'idle'"), e);
+        }
+    }
+
+    private List<String> rows(String sql) {
+        return app.parley().database().jdbi().withHandle(h -> h.createQuery(sql).mapTo(String.class).list());
     }
 
     long count(String sql, Object... binds) {
