@@ -2,10 +2,10 @@ package app.parley.push;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import app.parley.testing.Await;
 import app.parley.testing.TestParley;
 import app.parley.testing.TestSocket;
 import com.fasterxml.jackson.databind.JsonNode;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -210,17 +210,6 @@ class PushTest {
     }
 
     private static <T> T await(Supplier<T> probe) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (System.nanoTime() < deadline) {
-            T v = probe.get();
-            if (v != null) return v;
-            try {
-                Thread.sleep(50);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
-        }
-        throw new AssertionError("Not within 20 s; push service problems: " + push.problems);
+        return Await.value(probe, () -> "push service problems: " + push.problems);
     }
 }

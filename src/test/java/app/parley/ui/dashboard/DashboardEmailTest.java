@@ -3,6 +3,7 @@ package app.parley.ui.dashboard;
 import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import app.parley.testing.Await;
 import app.parley.testing.TestParley;
 import app.parley.testing.TestSocket;
 import app.parley.ui.Browsers;
@@ -21,7 +22,6 @@ import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.Properties;
@@ -204,17 +204,6 @@ class DashboardEmailTest {
     }
 
     private static <T> T await(java.util.function.Supplier<T> probe) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (System.nanoTime() < deadline) {
-            T v = probe.get();
-            if (v != null) return v;
-            try {
-                Thread.sleep(50);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
-        }
-        throw new AssertionError("Not within 20 s");
+        return Await.value(probe);
     }
 }
