@@ -18,16 +18,6 @@ public final class FileType {
 
     private static final Set<String> IMAGES = Set.of("image/png", "image/jpeg", "image/gif", "image/webp", "image/bmp");
     private static final Set<String> VIDEO = Set.of("video/mp4", "video/quicktime");
-    private static final Set<String> DOCUMENTS = Set.of(
-            "application/pdf", "text/plain", "text/csv", "application/xml", "text/xml",
-            "application/msword", "application/vnd.ms-excel", "application/vnd.ms-powerpoint",
-            "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            "application/vnd.openxmlformats-officedocument.presentationml.presentation",
-            "application/vnd.oasis.opendocument.text", "application/vnd.oasis.opendocument.spreadsheet",
-            "application/vnd.oasis.opendocument.presentation", "application/rtf");
-    /** Uploaded as an image, but it is a document that may hold script: accepted, never shown as itself. */
-    private static final String SVG = "image/svg+xml";
     /** Types a browser renders without running anything, so they may keep their type when downloaded. */
     private static final Set<String> INERT = Set.of("application/pdf", "text/plain", "text/csv",
             "application/msword", "application/vnd.ms-excel", "application/vnd.ms-powerpoint",
@@ -36,6 +26,11 @@ public final class FileType {
             "application/vnd.openxmlformats-officedocument.presentationml.presentation",
             "application/vnd.oasis.opendocument.text", "application/vnd.oasis.opendocument.spreadsheet",
             "application/vnd.oasis.opendocument.presentation", "application/rtf");
+    /** The documents accepted: the inert ones, and XML, which is always sent as a download. */
+    private static final Set<String> DOCUMENTS = java.util.stream.Stream.concat(INERT.stream(),
+            java.util.stream.Stream.of("application/xml", "text/xml")).collect(java.util.stream.Collectors.toUnmodifiableSet());
+    /** Uploaded as an image, but it is a document that may hold script: accepted, never shown as itself. */
+    private static final String SVG = "image/svg+xml";
 
     private FileType() {}
 
