@@ -173,6 +173,8 @@ public final class Parley implements AutoCloseable {
         TrackingSettings trackingSettings = new TrackingSettings(jdbi);
         this.locations = Locations.open(config.geoipDb(), config.dataDir().resolve("geoip"));
         this.pageViews = new PageViewWriter(jdbi, Devices.buildInBackground(), locations, trackingSettings, config.pageViewQueue());
+        // Issue #11: each committed batch of page views reaches the open visitor cards live.
+        pageViews.afterCommit(new app.parley.realtime.LivePages(hub, jdbi));
         Blocking blocking = new Blocking(jdbi, trackingSettings);
         VisitorSocket visitorSocket = new VisitorSocket(accounts, new Arrivals(jdbi), new VisitorThread(jdbi), hub,
                 visitorActions, card, presence, config.visitorMessageRate(), config.newVisitorsPerIpPerMinute(),
