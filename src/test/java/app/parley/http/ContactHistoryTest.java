@@ -137,12 +137,46 @@ class ContactHistoryTest {
         assertThat(info.get("newsletter").path("value").asBoolean()).isFalse();
     }
 
+    static final Map<String, String> CHROME = Map.of("User-Agent", "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 "
+            + "(KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36");
+
+    static long visitorOf(ChatVisitor v) {
+        return owner.expect(200, "GET", "/v2/conversations/" + v.conversationId(), null).path("visitor_id").asLong();
+    }
+
+    static java.util.function.Predicate<JsonNode> pageOf(long visitorId) {
+        return f -> "visitor.page".equals(f.path("type").asText()) && f.path("data").path("visitor_id").asLong() == visitorId;
+    }
+
+    @Test
+    void aLimitedAgentGetsNoPagesOfVisitorsOutsideTheirGroups() {
+        long sales = owner.expect(201, "POST", "/v2/groups", Map.of("name", "Sales", "key", "sales")).path("id").asLong();
+        owner.expect(201, "POST", "/v2/groups", Map.of("name", "Billing", "key", "billing"));
+        Api lena = app.createAgent("lena.pages@shop.test", "Lena", "lena-password-1", "agent");
+        owner.expect(200, "PATCH", "/v2/agents/" + lena.agentId(), Map.of("group_ids", List.of(sales)));
+        try (TestSocket lenaSocket = TestSocket.agent(app, lena, null); TestSocket ownerSocket = TestSocket.agent(app, owner, null);
+             ChatVisitor billing = ChatVisitor.connect(app, CHROME); ChatVisitor sale = ChatVisitor.connect(app, CHROME)) {
+            lenaSocket.await("welcome");
+            ownerSocket.await("welcome");
+            billing.routeToGroup("billing");
+            billing.say("Invoice question");
+            sale.routeToGroup("sales");
+            sale.say("Which tea?");
+            long billingId = visitorOf(billing);
+            long saleId = visitorOf(sale);
+            billing.socket.send(Map.of("type", "page", "url", "https://shop.example/invoices", "title", "Invoices"));
+            ownerSocket.await(pageOf(billingId), Duration.ofSeconds(20));
+            // Sent after the billing page's batch was told: Lena's frames arrive in order, so any billing one came first.
+            sale.socket.send(Map.of("type", "page", "url", "https://shop.example/teas", "title", "Teas"));
+            lenaSocket.await(pageOf(saleId), Duration.ofSeconds(20));
+            assertThat(lenaSocket.frames(0)).noneMatch(pageOf(billingId));
+        }
+    }
+
     @Test
     void aNewPageOfAVisitorReachesTheAgentsSocketLive() {
-        // A browser's user agent: a bare HTTP client's counts as a bot, whose pages are not stored.
-        Map<String, String> chrome = Map.of("User-Agent", "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 "
-                + "(KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36");
-        try (TestSocket agent = TestSocket.agent(app, owner, null); ChatVisitor v = ChatVisitor.connect(app, chrome)) {
+        // A browser's user agent (CHROME): a bare HTTP client's counts as a bot, whose pages are not stored.
+        try (TestSocket agent = TestSocket.agent(app, owner, null); ChatVisitor v = ChatVisitor.connect(app, CHROME)) {
             agent.await("welcome");
             v.say("Looking at teas");
             long visitorId = owner.expect(200, "GET", "/v2/conversations/" + v.conversationId(), null).path("visitor_id").asLong();
