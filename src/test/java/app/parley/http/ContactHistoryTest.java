@@ -190,4 +190,28 @@ class ContactHistoryTest {
             assertThat(card.path("pages").get(0).path("url").asText()).isEqualTo("https://shop.example/teas/sencha");
         }
     }
+
+    @Test
+    void closingParleyStopsItsLivePagesThread() {
+        java.util.Set<Thread> before = Thread.getAllStackTraces().keySet();
+        TestParley other = TestParley.start();
+        try (TestSocket agent = TestSocket.agent(other, other.owner(), null); ChatVisitor v = ChatVisitor.connect(other, CHROME)) {
+            agent.await("welcome");
+            v.say("Hello");
+            long visitorId = other.owner().expect(200, "GET", "/v2/conversations/" + v.conversationId(), null).path("visitor_id").asLong();
+            v.socket.send(Map.of("type", "page", "url", "https://shop.example/", "title", "Home"));
+            // The signal came from the teller thread, so this Parley has one.
+            agent.await(pageOf(visitorId), Duration.ofSeconds(20));
+            assertThat(tellersOutside(before)).hasSize(1);
+        } finally {
+            other.close();
+        }
+        // Another TestParley in this JVM must not inherit a thread per Parley started before it.
+        assertThat(tellersOutside(before)).isEmpty();
+    }
+
+    private static List<Thread> tellersOutside(java.util.Set<Thread> before) {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.isAlive() && t.getName().equals("parley-live-pages") && !before.contains(t)).toList();
+    }
 }
