@@ -71,6 +71,16 @@ final class DashboardSession implements AutoCloseable {
         return signIn(parley, TestParley.OWNER_EMAIL, TestParley.OWNER_PASSWORD);
     }
 
+    /**
+     * Puts this agent online and waits until the switch shows it. Through the API, not a click on the switch: the
+     * dashboard turns a freshly signed-in agent online by itself (#18), and a click read against the state before
+     * that lands would turn them off again.
+     */
+    void online(TestParley.Api self) {
+        self.patch("/auth/me", java.util.Map.of("status", "online"));
+        assertThat(page.getByRole(AriaRole.SWITCH)).hasAttribute("aria-checked", "true");
+    }
+
     void go(String hash) {
         page.navigate(parley.baseUrl() + "/app/" + hash);
         assertThat(page.locator(".topbar")).isVisible();

@@ -66,8 +66,7 @@ class VisitorCardTest {
     @Test
     void theCardShowsThreePagesInOrderWithTheReferrerTheCityAndTheBrowser() {
         try (DashboardSession agent = DashboardSession.owner(parley); BrowserContext context = shopper("81.2.69.142")) {
-            Locator status = agent.page.getByRole(AriaRole.SWITCH);
-            if (!"true".equals(status.getAttribute("aria-checked"))) status.click();
+            agent.online(parley.owner());
             Page shop = context.newPage();
             shop.navigate(shopUrl("home"), new Page.NavigateOptions().setReferer("https://www.google.com/search?q=loose+leaf+tea"));
             awaitPages("page=home", 1);
@@ -135,9 +134,7 @@ class VisitorCardTest {
     @Test
     void theVisitorsListShowsAShopperLiveAndTheAgentStartsAChatThatOpensInTheirChatBox() {
         try (DashboardSession agent = DashboardSession.owner(parley); BrowserContext context = shopper("77.75.77.222")) {
-            Locator status = agent.page.getByRole(AriaRole.SWITCH);
-            if (!"true".equals(status.getAttribute("aria-checked"))) status.click();
-            assertThat(status).hasAttribute("aria-checked", "true");
+            agent.online(parley.owner());
             agent.go("#/visitors/active");
             Page shop = context.newPage();
             shop.navigate(shopUrl("oolong"), new Page.NavigateOptions().setReferer("https://www.bing.com/"));
