@@ -68,7 +68,7 @@ export function VisitorCard({ conversationId }) {
     ${isMessenger(c) || visitorId == null ? null : html`<${RecordingsSection} visitorId=${visitorId}/>`}
     <${CountsSection} v=${merged}/>
     <${VariablesSection} info=${v && !v.error ? v.customer_info : null} variables=${{ ...(merged.variables || {}), ...(c.variables || {}) }}/>
-    <${HistorySection} c=${c} items=${v && !v.error ? v.conversations : null}/>
+    <${HistorySection} c=${c} items=${v && !v.error ? v.conversations || [] : null} failed=${!!(v && v.error)}/>
     ${v && !v.error && visitorId != null ? html`<${BlockButton} visitorId=${visitorId} blocked=${!!merged.blocked}/>` : null}
   </aside>`;
 }
@@ -292,11 +292,12 @@ function VariablesSection({ info, variables }) {
 const CHANNEL_NAMES = { chat: 'Chat', email: 'Email', facebook: 'Messenger' };
 
 // Every conversation of this visitor's contact, from any device or channel (the card's JSON lists them).
-function HistorySection({ c, items }) {
+function HistorySection({ c, items, failed }) {
   const others = Array.isArray(items) ? items.filter((x) => x.id !== c.id) : null;
   return html`<section class="card-section" aria-label="Conversation history">
     <h3>Conversation history</h3>
-    ${others == null ? html`<p class="muted small">Loading…</p>` : others.length ? html`<ul class="history" data-testid="history">${others.map((h) => html`<li key=${h.id}>
+    ${failed ? html`<p class="muted small">Earlier conversations could not be loaded; the card tries again in a minute.</p>`
+      : others == null ? html`<p class="muted small">Loading…</p>` : others.length ? html`<ul class="history" data-testid="history">${others.map((h) => html`<li key=${h.id}>
         <${ChannelIcon} channel=${h.channel}/>
         <a href=${`#/conversations/${h.status === 'closed' ? 'resolved' : 'all'}/${h.id}`}>
           ${h.last_message_text ? h.last_message_text.slice(0, 60) : `Conversation #${h.id}`}</a>

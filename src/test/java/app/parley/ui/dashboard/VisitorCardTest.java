@@ -123,6 +123,8 @@ class VisitorCardTest {
             shop.navigate(shopUrl("checkout"), new Page.NavigateOptions().setReferer(shopUrl("cart")));
             assertThat(pages).hasCount(4);
             assertThat(pages.nth(0).locator("a").first()).hasAttribute("title", shopUrl("checkout"));
+            // A long address is cut in the middle: its end, which tells the shop's pages apart, stays readable.
+            assertThat(pages.nth(0).locator(".page-path")).containsText("page=checkout");
             assertThat(agent.page.locator(".card-pane [data-testid=counts]")).containsText("4");
             assertThat(agent.page.evaluate("() => window.__pwned === undefined")).isEqualTo(true);
             agent.page.locator(".card-pane section[aria-label='Browsing history']").evaluate("e => e.scrollIntoView({ block: 'start' })");
