@@ -102,6 +102,7 @@ public final class Parley implements AutoCloseable {
     private final EmailChannel email;
     private final Locations locations;
     private final PageViewWriter pageViews;
+    private final app.parley.realtime.LivePages livePages;
     private final Attendance attendance;
     private final OfficeHoursBook officeHours;
 
@@ -173,6 +174,9 @@ public final class Parley implements AutoCloseable {
         TrackingSettings trackingSettings = new TrackingSettings(jdbi);
         this.locations = Locations.open(config.geoipDb(), config.dataDir().resolve("geoip"));
         this.pageViews = new PageViewWriter(jdbi, Devices.buildInBackground(), locations, trackingSettings, config.pageViewQueue());
+        // Issue #11: each committed batch of page views reaches the open visitor cards live.
+        this.livePages = new app.parley.realtime.LivePages(hub, jdbi);
+        pageViews.afterCommit(livePages);
         Blocking blocking = new Blocking(jdbi, trackingSettings);
         VisitorSocket visitorSocket = new VisitorSocket(accounts, new Arrivals(jdbi), new VisitorThread(jdbi), hub,
                 visitorActions, card, presence, config.visitorMessageRate(), config.newVisitorsPerIpPerMinute(),
@@ -355,6 +359,7 @@ public final class Parley implements AutoCloseable {
         jobs.close();
         visitorPresence.close();
         pageViews.close();
+        livePages.close();
         locations.close();
         tabCounts.close();
         housekeeping.shutdownNow();
@@ -366,6 +371,7 @@ public final class Parley implements AutoCloseable {
     private void stopParts() {
         journal.close();
         pageViews.close();
+        livePages.close();
         tabCounts.close();
         housekeeping.shutdownNow();
     }

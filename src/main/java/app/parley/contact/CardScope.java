@@ -45,6 +45,27 @@ public record CardScope(List<Long> groupIds) {
         return of(groups);
     }
 
+    /** {@link #ofVisitor} for many visitors in two queries (the live browsing history's fan-out per batch). */
+    public static java.util.Map<Long, CardScope> ofVisitors(Handle h, java.util.Collection<Long> visitorIds) {
+        Long[] ids = visitorIds.toArray(Long[]::new);
+        java.util.Map<Long, List<Long>> groups = new java.util.HashMap<>();
+        h.createQuery("""
+                        SELECT visitor_id, group_id FROM conversations WHERE visitor_id = ANY(:v) ORDER BY visitor_id, id DESC""")
+                .bindArray("v", Long.class, ids)
+                .map((rs, ctx) -> { groups.computeIfAbsent(rs.getLong(1), k -> new ArrayList<>()).add((Long) rs.getObject(2)); return 0; })
+                .list();
+        Long[] rest = visitorIds.stream().filter(v -> !groups.containsKey(v)).toArray(Long[]::new);
+        if (rest.length > 0) h.createQuery("""
+                        SELECT v.id, g.id FROM visitors v LEFT JOIN groups g ON g.account_id = v.account_id AND g.key = v.group_key
+                        WHERE v.id = ANY(:v)""")
+                .bindArray("v", Long.class, rest)
+                .map((rs, ctx) -> { groups.computeIfAbsent(rs.getLong(1), k -> new ArrayList<>()).add((Long) rs.getObject(2)); return 0; })
+                .list();
+        java.util.Map<Long, CardScope> out = new java.util.HashMap<>();
+        for (Long v : visitorIds) out.put(v, of(groups.getOrDefault(v, new ArrayList<>())));
+        return out;
+    }
+
     public static CardScope ofContact(Handle h, long contactId) {
         List<Long> groups = new ArrayList<>(h.createQuery("""
                         SELECT group_id FROM conversations WHERE contact_id = :c ORDER BY id DESC""")

@@ -150,6 +150,22 @@ public final class VisitorCard {
                 .orElseThrow(() -> Refusal.notFound("The visitor")));
     }
 
+    /**
+     * What the card lists beside the visitor: their contact's conversations (any channel, any of its visitors) and
+     * the shop's customer information, typed; the visitor's own variables over those their contact gathered.
+     */
+    public record Linked(java.util.List<ContactHistory.Entry> conversations, java.util.List<CustomerInfo.Field> customerInfo) {}
+
+    public Linked linked(Viewer viewer, long visitorId) {
+        return jdbi.withHandle(h -> {
+            String vars = h.createQuery("""
+                            SELECT (coalesce(c.variables, '{}'::jsonb) || v.variables)::text FROM visitors v
+                            LEFT JOIN contacts c ON c.id = v.contact_id WHERE v.id = :v AND v.account_id = :a""")
+                    .bind("v", visitorId).bind("a", viewer.accountId()).mapTo(String.class).findOne().orElse(null);
+            return new Linked(ContactHistory.of(h, viewer, visitorId), CustomerInfo.of(vars));
+        });
+    }
+
     private static boolean cleared(String value) {
         return value != null && value.isBlank();
     }

@@ -52,8 +52,7 @@ public final class Visitors {
      * (unverified: a From header proves nothing, so a mail never joins a chat visitor's contact). Made on first use.
      */
     public static long forMail(Handle h, long accountId, String email, String name) {
-        String key = "mail:" + email.toLowerCase(java.util.Locale.ROOT);
-        String visitorKey = key.length() <= 64 ? key : "mail:" + Integer.toHexString(key.hashCode()) + key.substring(key.length() - 40);
+        String visitorKey = mailKey(email);
         Optional<Long> known = h.createQuery("SELECT id FROM visitors WHERE visitor_key = :k AND account_id = :a")
                 .bind("k", visitorKey).bind("a", accountId).mapTo(Long.class).findOne();
         if (known.isPresent()) return known.get();
@@ -66,6 +65,12 @@ public final class Visitors {
                         ON CONFLICT (visitor_key) DO UPDATE SET last_seen_at = now() RETURNING id""")
                 .bind("a", accountId).bind("k", visitorKey).bind("c", contactId).bind("n", clip(name, 255))
                 .bind("e", clip(email, 255)).mapTo(Long.class).one();
+    }
+
+    /** The key of the visitor who writes by mail from {@code email} (one per address, any case). */
+    static String mailKey(String email) {
+        String key = "mail:" + email.toLowerCase(java.util.Locale.ROOT);
+        return key.length() <= 64 ? key : "mail:" + Integer.toHexString(key.hashCode()) + key.substring(key.length() - 40);
     }
 
     static String clip(String s, int max) {

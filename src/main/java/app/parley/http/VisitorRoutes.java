@@ -112,6 +112,7 @@ public final class VisitorRoutes {
         }
         ObjectNode out = stored == null ? Json.object() : Json.MAPPER.valueToTree(stored);
         out.setAll((ObjectNode) Json.MAPPER.valueToTree(directory.card(c.viewer(), id)));
+        if (stored != null) out.setAll((ObjectNode) Json.MAPPER.valueToTree(card.linked(c.viewer(), id)));
         // A chat box open now is the surest sign the visitor is here, even before tracking has stored a page view
         // (the composer's Chat / Email default reads this).
         if (sockets.onSite(c.accountId(), id)) {

@@ -48,6 +48,13 @@ public final class PageViewWriter implements AutoCloseable {
     private final AtomicLong written = new AtomicLong();
     private final AtomicLong dropped = new AtomicLong();
     private volatile boolean closing;
+    private volatile java.util.function.Consumer<List<Stored>> afterCommit = stored -> {};
+
+    /**
+     * What a committed batch changed for one visitor: their newest page in it ({@code url} null when they only left),
+     * for the dashboard to show live. Told after the commit, never inside the batch's transaction.
+     */
+    public record Stored(long accountId, long visitorId, String url, String title, Instant at, boolean left) {}
 
     public PageViewWriter(Jdbi jdbi, Devices devices, Locations locations, TrackingSettings settings, int capacity) {
         this.jdbi = jdbi;
@@ -69,6 +76,11 @@ public final class PageViewWriter implements AutoCloseable {
         String t = Input.shortText("title", title, 500);
         String r = Input.url("referrer", referrer);
         return offer(new Activity.PageView(accountId, visitorId, Instant.now(), u, t, r, userAgent, hints, ip));
+    }
+
+    /** Told of each committed batch on the writer's thread: it must be quick and must not block (the hub's signals). */
+    public void afterCommit(java.util.function.Consumer<List<Stored>> listener) {
+        this.afterCommit = listener;
     }
 
     /** A chat box connected for this visitor. */
@@ -236,6 +248,26 @@ public final class PageViewWriter implements AutoCloseable {
         }
         jdbi.useHandle(flush::execute);
         written.addAndGet(views.size());
+        tell(visits, pings);
+    }
+
+    private void tell(Map<Long, Visit> visits, List<Activity> pings) {
+        List<Stored> stored = new ArrayList<>(visits.size());
+        for (Visit v : visits.values()) {
+            stored.add(new Stored(v.last.accountId(), v.last.visitorId(), v.last.url(), v.last.title(), v.last.at(), false));
+        }
+        for (Activity a : pings) {
+            if (a instanceof Activity.Left l && !visits.containsKey(l.visitorId())) {
+                stored.add(new Stored(l.accountId(), l.visitorId(), null, null, l.at(), true));
+            }
+        }
+        if (stored.isEmpty()) return;
+        try {
+            afterCommit.accept(stored);
+        } catch (RuntimeException e) {
+            // The views are stored; only the live update is lost, and the card's slow poll catches up.
+            log.warn("Telling agents of {} visitors' pages failed", stored.size(), e);
+        }
     }
 
     private Location locate(String ip) {

@@ -98,12 +98,18 @@ export async function loadList(tab, { more = false } = {}) {
   const q = new URLSearchParams({ tab, limit: String(PAGE) });
   if (more && list.after != null) q.set('after', String(list.after));
   try {
+    const asked = liveTick;
     const res = await get(`/v2/conversations?${q}`);
     const items = Array.isArray(res && res.items) ? res.items : [];
     if (!more) list.ids = [];
     for (const c of items) {
-      const merged = mergeConversation(c);
-      if (merged && !list.ids.includes(merged.id)) list.ids.push(merged.id);
+      // As in loadConversation: a row the socket changed while this page was on its way keeps what the socket said.
+      // Such a row stays only if it still belongs to this tab (a conversation resolved meanwhile leaves Open).
+      const stale = (liveUpdates.get(c.id) || 0) > asked;
+      const merged = stale
+        ? mergeConversation({ id: c.id, unread: c.unread, marked_unread: c.marked_unread }) : mergeConversation(c);
+      const belongs = !stale || !Array.isArray(merged && merged.tabs) || merged.tabs.includes(tab);
+      if (merged && belongs && !list.ids.includes(merged.id)) list.ids.push(merged.id);
     }
     list.ids.sort((a, b) => compare(state.convs.get(a), state.convs.get(b)));
     list.after = res ? res.after ?? null : null;
@@ -154,10 +160,12 @@ export function reloadAll(currentTab, { resync = false } = {}) {
 }
 
 // Live updates per conversation, counted: a snapshot asked for before one arrived is older than what it brought.
+// Each id maps to the tick of its latest live update, so a list snapshot can tell which of its rows are older.
 const liveUpdates = new Map();
+let liveTick = 0;
 
 export function noteLiveUpdate(id) {
-  liveUpdates.set(id, (liveUpdates.get(id) || 0) + 1);
+  liveUpdates.set(id, ++liveTick);
 }
 
 export async function loadConversation(id) {

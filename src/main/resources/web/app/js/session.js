@@ -247,6 +247,10 @@ function handleFrame(f, { resumed, refetch }) {
     case 'tabs':
       if (f.data) applyCounts(f.data);
       break;
+    case 'visitor.page':
+      // Issue #11: an open visitor card re-reads its browsing history (components/visitor-card.js listens).
+      if (f.data) window.dispatchEvent(new CustomEvent('parley:visitor-page', { detail: f.data }));
+      break;
     case 'error':
       if (f.message) toast(f.message);
       break;

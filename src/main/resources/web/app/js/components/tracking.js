@@ -55,6 +55,13 @@ export function pathOf(url) {
   }
 }
 
+// A long address cut in the middle: what tells two pages of a shop apart (a product slug, "?page=cart") is
+// usually at its end, which a plain overflow ellipsis would hide.
+function shortPath(url) {
+  const path = pathOf(url);
+  return path.length > 34 ? `${path.slice(0, 12)}…${path.slice(-20)}` : path;
+}
+
 export function Attribution() {
   return html`<a class="attribution muted small" href="https://db-ip.com" target="_blank" rel="noopener noreferrer">IP geolocation by DB-IP</a>`;
 }
@@ -81,9 +88,9 @@ export function CountsSection({ v }) {
   return html`<section class="card-section" aria-label="Visits and chats">
     <h3>Activity</h3>
     <div class="counts" data-testid="counts">
-      <div><strong>${c.visits}</strong><span class="muted small">visits</span></div>
-      <div><strong>${c.pages}</strong><span class="muted small">pages</span></div>
-      <div><strong>${c.chats}</strong><span class="muted small">chats</span></div>
+      <div><strong>${c.visits}</strong><span class="muted small">${c.visits === 1 ? 'visit' : 'visits'}</span></div>
+      <div><strong>${c.pages}</strong><span class="muted small">${c.pages === 1 ? 'page' : 'pages'}</span></div>
+      <div><strong>${c.chats}</strong><span class="muted small">${c.chats === 1 ? 'chat' : 'chats'}</span></div>
     </div>
     <dl class="kv-list">
       ${c.first_seen_at ? html`<div class="kv"><dt>First seen</dt><dd title=${fullTime(c.first_seen_at)}>${fullTime(c.first_seen_at)}</dd></div>` : null}
@@ -108,7 +115,7 @@ export function BrowsingSection({ v }) {
     ${pages.length === 0 ? html`<p class="muted small">No pages recorded yet.</p>` : html`<ol class="pages" data-testid="pages">
       ${pages.map((p, i) => html`<li key=${`${p.viewed_at}-${i}`} class=${p.entry ? 'page-entry' : ''}>
         <div class="page-title"><${PageLink} url=${p.url} title=${p.title}/></div>
-        ${p.title ? html`<div class="muted small page-path" title=${p.url}>${pathOf(p.url)}</div>` : null}
+        ${p.title ? html`<div class="muted small page-path" title=${p.url}>${shortPath(p.url)}</div>` : null}
         <div class="muted small">
           <span title=${fullTime(p.viewed_at)}>${clockTime(p.viewed_at)}</span>
           ${p.time_spent_seconds != null ? html` · ${duration(p.time_spent_seconds)}` : null}

@@ -2,12 +2,12 @@
 // us about them (variables), and their earlier conversations.
 import { useEffect, useState } from 'preact/hooks';
 import { html } from '../html.js';
-import { get, patch, post } from '../api.js';
+import { get, patch } from '../api.js';
 import { state, changed, useStore, toast } from '../store.js';
 import { mergeConversation } from '../conversations.js';
 import { visitorName, safeHttpUrl, describeUserAgent, ago, fullTime } from '../format.js';
 import { Avatar, Spinner } from './common.js';
-import { GlobeIcon } from '../icons.js';
+import { GlobeIcon, ChannelIcon } from '../icons.js';
 import { PresenceLine, LocationValue, CountsSection, BrowsingSection, BlockButton, deviceText, usePolling } from './tracking.js';
 import { isMessenger, MessengerCardSection } from './messenger.js';
 import { RecordingsSection } from './recordings.js';
@@ -41,7 +41,9 @@ export function VisitorCard({ conversationId }) {
   useEffect(() => {
     if (visitorId != null && !state.visitors.has(visitorId)) loadVisitor(visitorId);
   }, [visitorId]);
-  usePolling(loadVisitor, visitorId);
+  // New pages arrive as a socket signal; the slow poll only catches what a dropped socket missed.
+  useVisitorPages(visitorId);
+  usePolling(loadVisitor, visitorId, 60000);
 
   if (!c || c.missing) return html`<aside class="card-pane" aria-label="Visitor"></aside>`;
   const merged = { ...(c.visitor || {}), ...(v && !v.error ? v : {}) };
@@ -65,10 +67,19 @@ export function VisitorCard({ conversationId }) {
     ${isMessenger(c) ? null : html`<${BrowsingSection} v=${merged}/>`}
     ${isMessenger(c) || visitorId == null ? null : html`<${RecordingsSection} visitorId=${visitorId}/>`}
     <${CountsSection} v=${merged}/>
-    <${VariablesSection} variables=${{ ...(merged.variables || {}), ...(c.variables || {}) }}/>
-    <${HistorySection} c=${c}/>
+    <${VariablesSection} info=${v && !v.error ? v.customer_info : null} variables=${{ ...(merged.variables || {}), ...(c.variables || {}) }}/>
+    <${HistorySection} c=${c} items=${v && !v.error ? v.conversations || [] : null} failed=${!!(v && v.error)}/>
     ${v && !v.error && visitorId != null ? html`<${BlockButton} visitorId=${visitorId} blocked=${!!merged.blocked}/>` : null}
   </aside>`;
+}
+
+function useVisitorPages(visitorId) {
+  useEffect(() => {
+    if (visitorId == null) return undefined;
+    const onPage = (e) => { if (e.detail && e.detail.visitor_id === visitorId) loadVisitor(visitorId); };
+    window.addEventListener('parley:visitor-page', onPage);
+    return () => window.removeEventListener('parley:visitor-page', onPage);
+  }, [visitorId]);
 }
 
 // Whether the shop signed this identity (docs/PRODUCT.md §3): an unverified email is only what someone typed.
@@ -232,45 +243,67 @@ function variableEntries(variables) {
   if (!variables || typeof variables !== 'object') return [];
   return Object.entries(variables).map(([key, value]) => {
     if (value && typeof value === 'object' && 'value' in value) {
-      return { key, label: value.label ? String(value.label) : key, value: value.value };
+      return { key, label: value.label ? String(value.label) : key, value: value.value, type: typeOf(value.value) };
     }
-    return { key, label: key, value };
+    return { key, label: key, value, type: typeOf(value) };
   });
 }
 
-function displayValue(value) {
-  if (value == null) return '';
-  if (typeof value === 'object') return JSON.stringify(value);
-  return String(value);
+// Before the card's typed customer_info has loaded: the conversation's raw variables, typed the same way.
+function typeOf(value) {
+  if (typeof value === 'number') return 'number';
+  if (typeof value === 'boolean') return 'boolean';
+  if (typeof value === 'string' && safeHttpUrl(value) && /^https?:\/\/\S+$/i.test(value)) return 'link';
+  return 'text';
 }
 
-function VariablesSection({ variables }) {
-  const entries = variableEntries(variables);
+// The shop's value as the agent reads it: numbers in their locale, yes/no, http(s) links only; text is text.
+function TypedValue({ type, value }) {
+  if (value == null || value === '') return html`<span class="muted">Not set</span>`;
+  if (type === 'boolean') return html`<span class=${`var-bool var-${value ? 'yes' : 'no'}`} data-type="boolean">${value ? 'Yes' : 'No'}</span>`;
+  if (type === 'number' && typeof value === 'number') return html`<span class="var-number" data-type="number">${value.toLocaleString()}</span>`;
+  if (type === 'link') {
+    const href = safeHttpUrl(String(value));
+    if (href) return html`<a href=${href} target="_blank" rel="noopener noreferrer nofollow" data-type="link" title=${String(value)}>${shortLink(String(value))}</a>`;
+  }
+  return html`<span data-type="text">${typeof value === 'object' ? JSON.stringify(value) : String(value)}</span>`;
+}
+
+function shortLink(url) {
+  try {
+    const u = new URL(url);
+    const rest = `${u.pathname}${u.search}`;
+    return `${u.host}${rest.length > 30 ? `${rest.slice(0, 29)}…` : rest === '/' ? '' : rest}`;
+  } catch {
+    return url;
+  }
+}
+
+function VariablesSection({ info, variables }) {
+  const entries = Array.isArray(info) ? info : variableEntries(variables);
   return html`<section class="card-section" aria-label="Customer info">
     <h3>Customer info</h3>
     ${entries.length
-      ? html`<dl class="kv-list">${entries.map((e) => html`<${Row} key=${e.key} label=${e.label}>${displayValue(e.value)}<//>`)}</dl>`
+      ? html`<dl class="kv-list" data-testid="customer-info">${entries.map((e) => html`<${Row} key=${e.key} label=${e.label}><${TypedValue} type=${e.type} value=${e.value}/><//>`)}</dl>`
       : html`<p class="muted small">Your shop hasn't sent any customer data for this visitor.</p>`}
   </section>`;
 }
 
-function HistorySection({ c }) {
-  const [items, setItems] = useState(null);
-  useEffect(() => {
-    setItems(null);
-    if (c.contact_id == null) return;
-    let cancelled = false;
-    post('/v2/conversations/search', { size: 10, filters: { contact_id: c.contact_id }, sort: [{ created_at: 'desc' }] })
-      .then((res) => { if (!cancelled) setItems((res && Array.isArray(res.items) ? res.items : []).filter((x) => x.id !== c.id)); })
-      .catch(() => { if (!cancelled) setItems([]); });
-    return () => { cancelled = true; };
-  }, [c.id, c.contact_id]);
+const CHANNEL_NAMES = { chat: 'Chat', email: 'Email', facebook: 'Messenger' };
+
+// Every conversation of this visitor's contact, from any device or channel (the card's JSON lists them).
+function HistorySection({ c, items, failed }) {
+  const others = Array.isArray(items) ? items.filter((x) => x.id !== c.id) : null;
   return html`<section class="card-section" aria-label="Conversation history">
     <h3>Conversation history</h3>
-    ${items && items.length ? html`<ul class="history">${items.map((h) => html`<li key=${h.id}>
+    ${failed ? html`<p class="muted small">Earlier conversations could not be loaded; the card tries again in a minute.</p>`
+      : others == null ? html`<p class="muted small">Loading…</p>` : others.length ? html`<ul class="history" data-testid="history">${others.map((h) => html`<li key=${h.id}>
+        <${ChannelIcon} channel=${h.channel}/>
         <a href=${`#/conversations/${h.status === 'closed' ? 'resolved' : 'all'}/${h.id}`}>
-          ${h.last_message && h.last_message.text ? h.last_message.text.slice(0, 60) : `Conversation #${h.id}`}</a>
-        <span class="muted small"> · ${fullTime(h.created_at)}</span></li>`)}</ul>`
-      : html`<p class="muted small">No earlier conversations with this visitor.</p>`}
+          ${h.last_message_text ? h.last_message_text.slice(0, 60) : `Conversation #${h.id}`}</a>
+        <span class="muted small"> · ${CHANNEL_NAMES[h.channel] || h.channel} · ${fullTime(h.created_at)}</span>
+        ${h.sender_verified === false ? html`<span class="id-badge id-unverified" title="A mail from this customer's address: the sender is not verified">Sender not verified</span>` : null}
+        ${h.visitor_id !== c.visitor_id && h.channel === 'chat' ? html`<span class="muted small"> · another device</span>` : null}</li>`)}</ul>`
+      : html`<p class="muted small">No earlier conversations with this customer.</p>`}
   </section>`;
 }

@@ -199,6 +199,54 @@ class InboundMailTest {
         assertThat(world.count("SELECT count(*) FROM files WHERE filename LIKE '%4111111111111111%'")).isZero();
     }
 
+    /**
+     * Issue #11 §5: a shopper the shop verified by email, who also writes by mail from that address, sees the mail in
+     * their card's history, linked (a From header proves nothing, so it is not merged into their contact, and a
+     * visitor who only typed that address gets nothing of it).
+     */
+    @Test
+    void aMailFromAVerifiedShoppersAddressIsLinkedInTheirCardsHistoryNotMerged() throws Exception {
+        String email = "dana.linked@example.com";
+        String secret = world.owner.get("/v2/account/identity-secret").path("secret").asText();
+        javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+        mac.init(new javax.crypto.spec.SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+        String hash = HexFormat.of().formatHex(mac.doFinal(email.getBytes(StandardCharsets.UTF_8)));
+        long verified = chatVisitorWho(Map.of("type", "identify", "email", email, "hash", hash), "Asked in the chat");
+        long typed = chatVisitorWho(Map.of("type", "identify", "email", email), "Typed her address");
+
+        String messageId = "<linked-1@example.com>";
+        byte[] raw = ("From: Dana <" + email + ">\r\nTo: " + MailWorld.SHOP + "\r\nSubject: My order\r\nMessage-ID: "
+                + messageId + "\r\nDate: Mon, 7 Dec 2026 09:00:00 +0000\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n"
+                + "Writing by mail this time.\r\n").getBytes(StandardCharsets.UTF_8);
+        world.deliver(raw, MailWorld.SHOP);
+        world.processed(messageId);
+        long mailConversation = world.count("SELECT conversation_id FROM email_inbound WHERE message_id = ?", messageId);
+
+        JsonNode card = world.owner.get("/v2/visitors/" + verified);
+        JsonNode linked = StreamSupport.stream(card.path("conversations").spliterator(), false)
+                .filter(c -> c.path("id").asLong() == mailConversation).findFirst().orElseThrow();
+        assertThat(linked.path("channel").asText()).isEqualTo("email");
+        assertThat(linked.path("sender_verified").asBoolean()).isFalse();
+        assertThat(card.path("conversations")).hasSize(2);
+        long mailVisitor = world.owner.get("/v2/conversations/" + mailConversation).path("visitor_id").asLong();
+        assertThat(world.owner.get("/v2/visitors/" + mailVisitor).path("contact_id").asLong())
+                .as("not merged").isNotEqualTo(card.path("contact_id").asLong());
+        JsonNode typedCard = world.owner.get("/v2/visitors/" + typed);
+        assertThat(typedCard.path("conversations")).hasSize(1);
+    }
+
+    private static long chatVisitorWho(Map<String, Object> identify, String text) {
+        try (app.parley.testing.TestSocket v = app.parley.testing.TestSocket.visitor(world.app, null, null)) {
+            v.await("welcome");
+            v.send(identify);
+            String clientId = app.parley.testing.TestSocket.clientId();
+            v.send(Map.of("type", "message", "client_id", clientId, "text", text));
+            long conversationId = v.await(f -> "ack".equals(f.path("type").asText()) && clientId.equals(f.path("client_id").asText()))
+                    .path("message").path("conversation_id").asLong();
+            return world.owner.get("/v2/conversations/" + conversationId).path("visitor_id").asLong();
+        }
+    }
+
     @Test
     void theListenerRefusesAddressesThatReachNoAccount() {
         byte[] raw = MailFixtures.raw("01-");

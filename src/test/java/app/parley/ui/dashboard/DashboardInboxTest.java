@@ -283,6 +283,47 @@ class DashboardInboxTest {
         }
     }
 
+    /**
+     * The race behind visitorEndingTheChatIsATimelineLine's flakes, made certain: the Open list's page is read before
+     * the visitor ends the chat and arrives after the socket said so. The older row must not reopen it.
+     */
+    @Test
+    void aListReadBeforeTheVisitorEndedTheChatDoesNotReopenIt() throws Exception {
+        try (var v = visitor("Late List", "Is the sencha in stock?");
+             var still = visitor("Still Open", "And the matcha?");
+             var s = DashboardSession.owner(parley)) {
+            long id = conversationOf(v);
+            long openId = conversationOf(still);
+            s.go("#/conversations/all/" + id);
+            // Held in the page, not by page.route: the dashboard's service worker hides its requests from routing.
+            s.page.addInitScript("""
+                    (() => {
+                      const real = window.fetch;
+                      window.fetch = function (input, init) {
+                        const url = String((input && input.url) || input);
+                        if (window.__held || !/\\/v2\\/conversations\\?/.test(url)) return real.call(this, input, init);
+                        let release;
+                        const gate = new Promise((r) => { release = r; });
+                        const held = window.__held = { release, arrived: false };
+                        return real.call(this, input, init).then((res) => { held.arrived = true; return gate.then(() => res); });
+                      };
+                    })()""");
+            // A fresh start of the dashboard on this conversation (a hash change alone would load nothing again).
+            s.page.reload();
+            // The Open list's page has been answered (before the visitor ends the chat) and is held in the browser.
+            s.page.waitForFunction("() => window.__held && window.__held.arrived");
+            // The agent's socket is connected: a message written now, after the thread was read, shows in it.
+            v.say("Never mind, found it");
+            assertThat(s.page.locator(".msg-in .bubble").last()).hasText("Never mind, found it");
+            v.close("close");
+            assertThat(s.threadHeader().locator("[data-testid=assignment]")).hasText("Resolved");
+            s.page.evaluate("() => window.__held.release()");
+            assertThat(s.row(openId)).isVisible();
+            assertThat(s.row(id)).hasCount(0);
+            assertThat(s.threadHeader().locator("[data-testid=assignment]")).hasText("Resolved");
+        }
+    }
+
     @Test
     void keyboardOnlyAgentMovesThroughTheListAndTagsAConversation() throws Exception {
         try (var a = visitor("Keyboard One", "First question");

@@ -66,8 +66,7 @@ class VisitorCardTest {
     @Test
     void theCardShowsThreePagesInOrderWithTheReferrerTheCityAndTheBrowser() {
         try (DashboardSession agent = DashboardSession.owner(parley); BrowserContext context = shopper("81.2.69.142")) {
-            Locator status = agent.page.getByRole(AriaRole.SWITCH);
-            if (!"true".equals(status.getAttribute("aria-checked"))) status.click();
+            agent.online(parley.owner());
             Page shop = context.newPage();
             shop.navigate(shopUrl("home"), new Page.NavigateOptions().setReferer("https://www.google.com/search?q=loose+leaf+tea"));
             awaitPages("page=home", 1);
@@ -75,6 +74,10 @@ class VisitorCardTest {
             awaitPages("page=green-teas", 2);
             shop.navigate(shopUrl("cart"), new Page.NavigateOptions().setReferer(shopUrl("green-teas")));
             awaitPages("page=cart", 3);
+            // The shop's plugin tells who the customer is: typed values, a legacy {label, value}, and hostile text.
+            shop.evaluate("() => smartsupp('variables', { orders: 3, vip: true, newsletter: false,"
+                    + " profile: 'https://shop.example/customers/42', trap: 'javascript:window.__pwned=1',"
+                    + " note: '<img src=x onerror=\\'window.__pwned=2\\'>', ltv: { label: 'Lifetime value', value: 1290.5 } })");
             shop.locator("parley-chat .launcher").click();
             Locator composer = shop.locator("parley-chat textarea.input");
             composer.fill("Hi, where is my order #1042?");
@@ -97,7 +100,34 @@ class VisitorCardTest {
             assertThat(agent.page.locator(".card-pane")).containsText(java.util.regex.Pattern.compile("Chromium \\d+ on Linux"));
             assertThat(agent.page.locator(".card-pane [data-testid=presence]")).hasText("On the site now");
             assertThat(agent.page.locator(".card-pane [data-testid=counts]")).containsText("3");
-            pages.nth(2).scrollIntoViewIfNeeded();
+
+            // Customer info: labels, and values typed: numbers, yes/no, http(s) links only, text never as HTML.
+            Locator info = agent.page.locator(".card-pane [data-testid=customer-info]");
+            assertThat(info.locator(".kv", new Locator.LocatorOptions().setHasText("Lifetime value")).locator("dd"))
+                    .hasText(java.util.regex.Pattern.compile("1,?290\\.5"));
+            assertThat(info.locator(".kv", new Locator.LocatorOptions().setHasText("vip")).locator("dd")).hasText("Yes");
+            assertThat(info.locator(".kv", new Locator.LocatorOptions().setHasText("newsletter")).locator("dd")).hasText("No");
+            Locator profile = info.locator(".kv", new Locator.LocatorOptions().setHasText("profile")).locator("a");
+            assertThat(profile).hasAttribute("href", "https://shop.example/customers/42");
+            assertThat(profile).hasAttribute("rel", java.util.regex.Pattern.compile(".*\\bnoopener\\b.*"));
+            Locator trap = info.locator(".kv", new Locator.LocatorOptions().setHasText("trap")).locator("dd");
+            assertThat(trap.locator("a")).hasCount(0);
+            assertThat(trap).hasText("javascript:window.__pwned=1");
+            assertThat(info.locator(".kv", new Locator.LocatorOptions().setHasText("note")).locator("dd"))
+                    .hasText("<img src=x onerror='window.__pwned=2'>");
+            info.scrollIntoViewIfNeeded();
+            Browsers.screenshot(agent.page, "visitor-card-customer-info");
+
+            // Live: the shopper opens a fourth page and the open card shows it on top, pushed over the agent's socket
+            // (the card's fallback poll is a minute, longer than this assertion waits).
+            shop.navigate(shopUrl("checkout"), new Page.NavigateOptions().setReferer(shopUrl("cart")));
+            assertThat(pages).hasCount(4);
+            assertThat(pages.nth(0).locator("a").first()).hasAttribute("title", shopUrl("checkout"));
+            // A long address is cut in the middle: its end, which tells the shop's pages apart, stays readable.
+            assertThat(pages.nth(0).locator(".page-path")).containsText("page=checkout");
+            assertThat(agent.page.locator(".card-pane [data-testid=counts]")).containsText("4");
+            assertThat(agent.page.evaluate("() => window.__pwned === undefined")).isEqualTo(true);
+            agent.page.locator(".card-pane section[aria-label='Browsing history']").evaluate("e => e.scrollIntoView({ block: 'start' })");
             Browsers.screenshot(agent.page, "visitor-card-browsing");
             assertThat(agent.errors).isEmpty();
         }
@@ -106,9 +136,7 @@ class VisitorCardTest {
     @Test
     void theVisitorsListShowsAShopperLiveAndTheAgentStartsAChatThatOpensInTheirChatBox() {
         try (DashboardSession agent = DashboardSession.owner(parley); BrowserContext context = shopper("77.75.77.222")) {
-            Locator status = agent.page.getByRole(AriaRole.SWITCH);
-            if (!"true".equals(status.getAttribute("aria-checked"))) status.click();
-            assertThat(status).hasAttribute("aria-checked", "true");
+            agent.online(parley.owner());
             agent.go("#/visitors/active");
             Page shop = context.newPage();
             shop.navigate(shopUrl("oolong"), new Page.NavigateOptions().setReferer("https://www.bing.com/"));

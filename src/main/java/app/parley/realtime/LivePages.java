@@ -1,0 +1,100 @@
+package app.parley.realtime;
+
+import app.parley.contact.CardScope;
+import app.parley.core.Json;
+import app.parley.tracking.PageViewWriter;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.jdbi.v3.core.Jdbi;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The card's live browsing history (issue #11 §1): after the page-view writer commits a batch, a {@code visitor.page}
+ * signal to each agent who may see that visitor (by {@link CardScope}, as the card itself), so an open card fetches
+ * the new page at once. Ephemeral, like typing: page views are not journal events, and a dashboard that missed one
+ * reads the card again when it reconnects. Visitors of accounts with no agent connected cost nothing.
+ */
+public final class LivePages implements Consumer<List<PageViewWriter.Stored>>, AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(LivePages.class);
+
+    private final Hub hub;
+    private final Jdbi jdbi;
+    // Joined on close: the executor counts as terminated a moment before its thread has ended.
+    private volatile Thread worker;
+    // The scope query runs here, not on the page-view writer's thread: ingest never waits for it. One thread keeps
+    // batches in order; when it falls behind the oldest batches' signals are dropped (the card's slow poll remains).
+    // After close, DiscardOldestPolicy drops new batches silently (the writer's last flush may still call accept).
+    private final ExecutorService teller = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS,
+            new ArrayBlockingQueue<>(64), r -> worker = Thread.ofPlatform().daemon().name("parley-live-pages").unstarted(r),
+            new ThreadPoolExecutor.DiscardOldestPolicy());
+
+    public LivePages(Hub hub, Jdbi jdbi) {
+        this.hub = hub;
+        this.jdbi = jdbi;
+    }
+
+    @Override
+    public void accept(List<PageViewWriter.Stored> batch) {
+        // The newest change per visitor, of accounts someone is watching.
+        Map<Long, PageViewWriter.Stored> watched = new LinkedHashMap<>();
+        for (PageViewWriter.Stored s : batch) {
+            if (!hub.agents(s.accountId()).isEmpty()) watched.put(s.visitorId(), s);
+        }
+        if (watched.isEmpty()) return;
+        teller.execute(() -> {
+            try {
+                tell(watched);
+            } catch (RuntimeException e) {
+                log.warn("Telling agents of {} visitors' pages failed", watched.size(), e);
+            }
+        });
+    }
+
+    private void tell(Map<Long, PageViewWriter.Stored> watched) {
+        Map<Long, CardScope> scopes = jdbi.withHandle(h -> CardScope.ofVisitors(h, new ArrayList<>(watched.keySet())));
+        for (PageViewWriter.Stored s : watched.values()) {
+            CardScope scope = scopes.get(s.visitorId());
+            hub.signalAgents(s.accountId(), c -> scope.seenBy(c.viewer()), frame(s));
+        }
+    }
+
+    private String frame(PageViewWriter.Stored s) {
+        ObjectNode f = Json.object();
+        f.put("type", "visitor.page");
+        f.put("ephemeral", true);
+        f.put("seq", hub.lastSeq());
+        ObjectNode d = f.putObject("data");
+        d.put("visitor_id", s.visitorId());
+        d.put("url", s.url());
+        d.put("title", s.title());
+        d.put("at", s.at().toString());
+        d.put("left", s.left());
+        return Json.write(f);
+    }
+
+    /**
+     * Stops the teller thread; call after the page-view writer has closed and before the database does. Signals still
+     * queued are ephemeral and dropped: a reconnecting dashboard reads the card again.
+     */
+    @Override
+    public void close() {
+        teller.shutdownNow();
+        try {
+            Thread t = worker;
+            if (!teller.awaitTermination(5, TimeUnit.SECONDS) || t != null && !t.join(java.time.Duration.ofSeconds(5))) {
+                log.warn("The live pages thread did not stop in 5 s");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
