@@ -46,8 +46,11 @@ final class InboundProcessor implements Jobs.Handler {
     private final Runnable jobsEnqueued;
     private final ProfileFetcher profiles;
 
+    private final DeliveryStates states;
+
     InboundProcessor(Jdbi jdbi, Jobs.Gate gate, ChannelInbound inbound, VisitorActions visitors, ProfileFetcher profiles,
-                     Runnable jobsEnqueued) {
+                     Runnable jobsEnqueued, DeliveryStates states) {
+        this.states = states;
         this.profiles = profiles;
         this.jdbi = jdbi;
         this.gate = gate;
@@ -139,17 +142,27 @@ final class InboundProcessor implements Jobs.Handler {
                     writes.add(inbound.echo(arrival(w, echo.mid(), text(echo.text()), preview(echo.attachments()),
                             Json.write(data), echo.at()), (tx, m) -> recordIn(tx, page, echo.psid(), m, "echo", echo.at(), echo.attachments())));
                 }
-                case MessengerEvent.Delivery d -> gate.call(() -> jdbi.withHandle(h -> h.createUpdate("""
-                                UPDATE messenger_messages SET delivery_status = 'delivered', delivered_at = coalesce(delivered_at, :wm)
-                                WHERE page_id = :p AND psid = :psid AND direction = 'out' AND delivery_status = 'sent'
-                                  AND (mid = ANY(:mids) OR sent_at <= :wm)""")
-                        .bind("p", d.pageId()).bind("psid", d.psid()).bind("wm", Timestamp.from(d.watermark()))
-                        .bindArray("mids", String.class, d.mids()).execute()));
+                case MessengerEvent.Delivery d -> {
+                    List<Long> delivered = gate.call(() -> jdbi.withHandle(h -> h.createQuery("""
+                                    UPDATE messenger_messages SET delivery_status = 'delivered', delivered_at = coalesce(delivered_at, :wm)
+                                    WHERE page_id = :p AND psid = :psid AND direction = 'out' AND delivery_status = 'sent'
+                                      AND (mid = ANY(:mids) OR sent_at <= :wm)
+                                    RETURNING message_id""")
+                            .bind("p", d.pageId()).bind("psid", d.psid()).bind("wm", Timestamp.from(d.watermark()))
+                            .bindArray("mids", String.class, d.mids()).mapTo(Long.class).list()));
+                    for (long id : delivered) states.announce(page.accountId(), id, "delivered", null);
+                }
                 case MessengerEvent.Read r -> read(page, r);
-                case MessengerEvent.Reaction r -> gate.call(() -> jdbi.withHandle(h -> h.createUpdate("""
-                                UPDATE messenger_messages SET reaction = :r, reaction_emoji = :e WHERE mid = :mid AND page_id = :p""")
-                        .bind("r", r.react() ? Input.name("reaction", CardNumberMasker.mask(r.reaction())) : null)
-                        .bind("e", r.react() ? r.emoji() : null).bind("mid", r.mid()).bind("p", r.pageId()).execute()));
+                case MessengerEvent.Reaction r -> {
+                    String reaction = r.react() ? Input.name("reaction", CardNumberMasker.mask(r.reaction())) : null;
+                    String emoji = r.react() ? r.emoji() : null;
+                    List<Long> reacted = gate.call(() -> jdbi.withHandle(h -> h.createQuery("""
+                                    UPDATE messenger_messages SET reaction = :r, reaction_emoji = :e WHERE mid = :mid AND page_id = :p
+                                    RETURNING message_id""")
+                            .bind("r", reaction).bind("e", emoji).bind("mid", r.mid()).bind("p", r.pageId())
+                            .mapTo(Long.class).list()));
+                    for (long id : reacted) states.reacted(page.accountId(), id, reaction, emoji);
+                }
             }
         }
         for (CompletableFuture<?> f : writes) f.join();
@@ -177,13 +190,17 @@ final class InboundProcessor implements Jobs.Handler {
     /** Everything Parley sent before the watermark is seen: the thread's "Seen" moves with the journal's read mark. */
     private void read(Pages.Credentials page, MessengerEvent.Read r) {
         record Last(long messageId, long conversationId, long visitorId) {}
+        List<Long> seen = new java.util.ArrayList<>();
         Optional<Last> last = gate.call(() -> jdbi.inTransaction(h -> {
-            h.createUpdate("""
+            seen.clear();
+            seen.addAll(h.createQuery("""
                             UPDATE messenger_messages SET delivery_status = 'seen', seen_at = :wm,
                                    delivered_at = coalesce(delivered_at, :wm)
                             WHERE page_id = :p AND psid = :psid AND direction = 'out' AND sent_at <= :wm
-                              AND delivery_status IN ('sent', 'delivered')""")
-                    .bind("p", page.pageId()).bind("psid", r.psid()).bind("wm", Timestamp.from(r.watermark())).execute();
+                              AND delivery_status IN ('sent', 'delivered')
+                            RETURNING message_id""")
+                    .bind("p", page.pageId()).bind("psid", r.psid()).bind("wm", Timestamp.from(r.watermark()))
+                    .mapTo(Long.class).list());
             return h.createQuery("""
                             SELECT m.message_id, m.conversation_id, c.visitor_id FROM messenger_messages m
                             JOIN messenger_contacts c ON c.page_id = m.page_id AND c.psid = m.psid
@@ -192,6 +209,7 @@ final class InboundProcessor implements Jobs.Handler {
                     .bind("p", page.pageId()).bind("psid", r.psid())
                     .map((rs, ctx) -> new Last(rs.getLong(1), rs.getLong(2), rs.getLong(3))).findOne();
         }));
+        for (long id : seen) states.announce(page.accountId(), id, "seen", null);
         last.ifPresent(l -> visitors.read(new VisitorActions.Who(page.accountId(), l.visitorId(), l.conversationId()), l.messageId()).join());
     }
 
