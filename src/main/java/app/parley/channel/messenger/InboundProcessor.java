@@ -32,7 +32,7 @@ import org.slf4j.LoggerFactory;
  * one at a time in arrival order (one queue key), so a customer's messages keep their order; a body processed
  * twice (a crash before it was marked) finds its messages by {@code mid} and stores nothing twice.
  */
-final class InboundProcessor implements Jobs.Handler {
+final class InboundProcessor implements Jobs.BatchHandler {
     private static final Logger log = LoggerFactory.getLogger(InboundProcessor.class);
     static final String KIND = "messenger.inbound";
     static final String QUEUE = "messenger:inbound";
@@ -60,26 +60,49 @@ final class InboundProcessor implements Jobs.Handler {
     }
 
     /**
-     * Takes this job's body and the unprocessed ones stored after it (in arrival order, at most {@link #BATCH}): under
-     * load, one run, one de-duplication query and one journal batch serve many POSTs; their own jobs then find
-     * their bodies done and end at once.
+     * The bodies of the jobs handed over together (the queue is coalescing: the head and the jobs queued behind it),
+     * in arrival order, at most {@link #BODIES_PER_RUN} of them; the rest go back to the queue, in order, for the
+     * next run. Under load one run, one read and a few journal batches serve many POSTs, instead of a job's claim,
+     * read and record each.
      */
     @Override
-    public Jobs.Outcome run(Jobs.Job job) {
-        long id = Long.parseLong(job.payload());
+    public Jobs.Batch runAll(List<Jobs.Job> jobs) {
+        List<Jobs.Job> now = jobs.subList(0, Math.min(jobs.size(), BODIES_PER_RUN));
+        List<Long> wanted = now.stream().map(j -> Long.parseLong(j.payload())).toList();
         record Body(long id, byte[] bytes) {}
         List<Body> bodies = gate.call(() -> jdbi.withHandle(h -> h.createQuery(
-                        "SELECT id, body FROM messenger_inbox WHERE id >= :id AND processed_at IS NULL ORDER BY id LIMIT :n")
-                .bind("id", id).bind("n", BATCH).map((rs, ctx) -> new Body(rs.getLong(1), rs.getBytes(2))).list()));
-        if (bodies.isEmpty()) return new Jobs.Outcome.Done(Jobs.Write.NOTHING);
-        process(bodies.stream().map(b -> Json.tree(new String(b.bytes(), java.nio.charset.StandardCharsets.UTF_8))).toList());
-        List<Long> ids = bodies.stream().map(Body::id).toList();
-        return new Jobs.Outcome.Done(h -> h.createUpdate("UPDATE messenger_inbox SET processed_at = now() WHERE id = ANY(:ids)")
-                .bindArray("ids", Long.class, ids).execute());
+                        "SELECT id, body FROM messenger_inbox WHERE id = ANY(:ids) AND processed_at IS NULL ORDER BY id")
+                .bindArray("ids", Long.class, wanted).map((rs, ctx) -> new Body(rs.getLong(1), rs.getBytes(2))).list()));
+        for (int from = 0; from < bodies.size(); from += BATCH) {
+            List<Body> chunk = bodies.subList(from, Math.min(bodies.size(), from + BATCH));
+            process(chunk.stream().map(b -> Json.tree(new String(b.bytes(), java.nio.charset.StandardCharsets.UTF_8))).toList());
+            // Marked as each chunk is done: a crash later in the run repeats only what follows (mids make repeats harmless).
+            List<Long> ids = chunk.stream().map(Body::id).toList();
+            gate.call(() -> jdbi.inTransaction(h -> {
+                // Losing this mark in a crash only repeats the chunk, which the mids make harmless: no fsync to wait for.
+                h.execute("SET LOCAL synchronous_commit = off");
+                return h.createUpdate("UPDATE messenger_inbox SET processed_at = now() WHERE id = ANY(:ids)")
+                        .bindArray("ids", Long.class, ids).execute();
+            }));
+        }
+        Instant soon = Instant.now();
+        List<Jobs.Outcome> outcomes = new ArrayList<>();
+        for (int i = 0; i < jobs.size(); i++) {
+            outcomes.add(i < now.size() ? new Jobs.Outcome.Done(Jobs.Write.NOTHING)
+                    : new Jobs.Outcome.RetryAt(soon, "waits for the next run", Jobs.Write.NOTHING));
+        }
+        return new Jobs.Batch(outcomes, Jobs.Write.NOTHING);
     }
 
     // Small enough that one journal batch of Messenger messages never holds the chat back for long.
     private static final int BATCH = 5;
+    /*
+     * Every run of a coalescing queue leases all the jobs queued behind its head and records an outcome for each, so
+     * a run must take a large share of a backlog or that bookkeeping grows with the backlog at every run (20 bodies a
+     * run re-leased a backlog of thousands for 200 events). It still holds the job slots while it runs and must end
+     * well within its lease (a minute).
+     */
+    static final int BODIES_PER_RUN = 200;
 
     void process(List<JsonNode> roots) {
         List<MessengerEvent> events = new ArrayList<>();
@@ -110,7 +133,7 @@ final class InboundProcessor implements Jobs.Handler {
 
     private void apply(List<MessengerEvent> events, Map<String, Pages.Credentials> pages) {
         Set<String> known = knownMids(events);
-        Map<String, Who> who = new HashMap<>();
+        Map<String, Who> who = knownContacts(events, pages);
         List<CompletableFuture<?>> writes = new ArrayList<>();
         for (MessengerEvent e : events) {
             Pages.Credentials page = pages.get(e.pageId());
@@ -211,6 +234,27 @@ final class InboundProcessor implements Jobs.Handler {
         }));
         for (long id : seen) states.announce(page.accountId(), id, "seen", null);
         last.ifPresent(l -> visitors.read(new VisitorActions.Who(page.accountId(), l.visitorId(), l.conversationId()), l.messageId()).join());
+    }
+
+    /**
+     * The customers of these events Parley knows already, read in one query per page: a customer's own look-up (a
+     * transaction each) is left for first contacts only.
+     */
+    private Map<String, Who> knownContacts(List<MessengerEvent> events, Map<String, Pages.Credentials> pages) {
+        Map<String, Set<String>> psids = new HashMap<>();
+        for (MessengerEvent e : events) {
+            if (e.psid() != null && pages.get(e.pageId()) != null) psids.computeIfAbsent(e.pageId(), p -> new HashSet<>()).add(e.psid());
+        }
+        Map<String, Who> who = new HashMap<>();
+        for (var page : psids.entrySet()) {
+            long accountId = pages.get(page.getKey()).accountId();
+            gate.call(() -> jdbi.withHandle(h -> h.createQuery(
+                            "SELECT psid, visitor_id FROM messenger_contacts WHERE page_id = :p AND psid = ANY(:s)")
+                    .bind("p", page.getKey()).bindArray("s", String.class, List.copyOf(page.getValue()))
+                    .map((rs, ctx) -> Map.entry(page.getKey() + ":" + rs.getString(1), new Who(accountId, rs.getLong(2), false)))
+                    .list())).forEach(e -> who.put(e.getKey(), e.getValue()));
+        }
+        return who;
     }
 
     /** The visitor a PSID is, made on first contact (their profile is fetched by a job). */

@@ -30,7 +30,7 @@ public final class Messenger {
         this.channel = new MessengerChannel(jdbi, graph, secrets);
         ProfileFetcher profiles = new ProfileFetcher(jdbi, jobs.gate(), graph, new ChannelVisitors(journal), tokens);
         DeliveryStates states = new DeliveryStates(new ChannelMessages(journal));
-        jobs.register(InboundProcessor.KIND, new InboundProcessor(jdbi, jobs.gate(), new ChannelInbound(journal),
+        jobs.registerCoalescing(InboundProcessor.KIND, new InboundProcessor(jdbi, jobs.gate(), new ChannelInbound(journal),
                 visitorActions, profiles, jobs::wake, states));
         jobs.register(ProfileFetcher.KIND, profiles);
         jobs.register(AttachmentFetcher.KIND, new AttachmentFetcher(jdbi, jobs.gate(), graph));

@@ -7,7 +7,10 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * "Answered 200 quickly, the work done durably after; a stop after the answer loses nothing" (issue #13, point 2):
@@ -15,6 +18,7 @@ import org.junit.jupiter.api.Test;
  * stopped and started again on the same database, and every message of every answered POST arrives, once. (A kill
  * -9 in the middle of a job is the backbone's case: the job's lease expires and another run takes it, BackboneTest.)
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class MessengerDurabilityTest {
     private static MessengerWorld world;
 
@@ -29,6 +33,7 @@ class MessengerDurabilityTest {
     }
 
     @Test
+    @Order(1)
     void everyAnsweredPostIsProcessedAfterARestart() {
         world.parley.parley().jobs().close();
         List<String> answered = new ArrayList<>();
@@ -53,5 +58,27 @@ class MessengerDurabilityTest {
         List<String> stored = world.jdbi().withHandle(h -> h.createQuery(
                         "SELECT client_id FROM messages WHERE kind = 'message' ORDER BY id").mapTo(String.class).list());
         assertThat(stored).containsExactlyElementsOf(answered);
+    }
+
+    /** A backlog longer than one run takes: the rest goes back to the queue and follows, in order, nothing twice. */
+    @Test
+    @Order(2)
+    void aBacklogLongerThanOneRunIsProcessedInOrderOverSeveralRuns() {
+        world.parley.parley().jobs().close();
+        List<String> answered = new ArrayList<>();
+        long ts = System.currentTimeMillis();
+        for (int post = 0; post < InboundProcessor.BODIES_PER_RUN + 7; post++) {
+            String mid = "m_backlog_" + post;
+            answered.add(mid);
+            assertThat(world.post(entry(PAGE, text("8" + (100000000000000L + post % 3), mid, ts++, "\"backlog " + post + "\"")))
+                    .statusCode()).isEqualTo(200);
+        }
+        world.parley.restart();
+        world.processed();
+        List<String> stored = world.jdbi().withHandle(h -> h.createQuery(
+                        "SELECT client_id FROM messages WHERE client_id LIKE 'm_backlog_%' ORDER BY id").mapTo(String.class).list());
+        assertThat(stored).containsExactlyElementsOf(answered);
+        await("every inbound job done", () -> world.jdbi().withHandle(h -> h.createQuery(
+                "SELECT count(*) = 0 FROM jobs WHERE kind = 'messenger.inbound'").mapTo(Boolean.class).one()));
     }
 }
