@@ -81,4 +81,36 @@ class MessengerDurabilityTest {
         await("every inbound job done", () -> world.jdbi().withHandle(h -> h.createQuery(
                 "SELECT count(*) = 0 FROM jobs WHERE kind = 'messenger.inbound'").mapTo(Boolean.class).one()));
     }
+
+    /**
+     * One run's chunks follow each other without waiting for each commit: a mid sent again in a later chunk is still
+     * stored once, and a reaction to a message taken a few chunks before (the shop's answer from Facebook) finds it.
+     */
+    @Test
+    @Order(3)
+    void laterChunksOfARunSeeTheMessagesOfEarlierOnesStillOnTheirWay() {
+        world.parley.parley().jobs().close();
+        String psid = "8100000000000777";
+        long ts = System.currentTimeMillis();
+        String echo = "{\"sender\":{\"id\":\"" + PAGE + "\"},\"recipient\":{\"id\":\"" + psid + "\"},\"timestamp\":" + (ts++)
+                + ",\"message\":{\"is_echo\":true,\"app_id\":" + PAGE_INBOX_APP_ID + ",\"mid\":\"m_chunks_echo\",\"text\":\"Sent today.\"}}";
+        assertThat(world.post(entry(PAGE, echo)).statusCode()).isEqualTo(200);
+        for (int post = 0; post < 11; post++) {
+            assertThat(world.post(entry(PAGE, text(psid, "m_chunks_" + post, ts++, "\"chunk " + post + "\""))).statusCode()).isEqualTo(200);
+        }
+        String reaction = "{\"sender\":{\"id\":\"" + psid + "\"},\"recipient\":{\"id\":\"" + PAGE + "\"},\"timestamp\":" + (ts++)
+                + ",\"reaction\":{\"reaction\":\"love\",\"emoji\":\"\\u2764\\ufe0f\",\"action\":\"react\",\"mid\":\"m_chunks_echo\"}}";
+        assertThat(world.post(entry(PAGE, text(psid, "m_chunks_1", ts++, "\"chunk 1\""), reaction)).statusCode()).isEqualTo(200);
+
+        world.parley.restart();
+        world.processed();
+        List<String> stored = world.jdbi().withHandle(h -> h.createQuery(
+                        "SELECT client_id FROM messages WHERE client_id LIKE 'm_chunks_%' ORDER BY id").mapTo(String.class).list());
+        List<String> expected = new ArrayList<>(List.of("m_chunks_echo"));
+        for (int post = 0; post < 11; post++) expected.add("m_chunks_" + post);
+        assertThat(stored).containsExactlyElementsOf(expected);
+        String reacted = world.jdbi().withHandle(h -> h.createQuery(
+                "SELECT reaction FROM messenger_messages WHERE mid = 'm_chunks_echo'").mapTo(String.class).one());
+        assertThat(reacted).isEqualTo("love");
+    }
 }
