@@ -167,7 +167,8 @@ public final class Parley implements AutoCloseable {
         jobs.register(NotifySend.KIND, new NotifySend(email::sendNotice,
                 config.mail().retryBaseMillis()));
         Messenger messenger = new Messenger(jdbi, journal, jobs, consumers, visitorActions, config.graphApiUrl(),
-                config.messengerRetryBaseMillis(), 8);
+                config.messengerRetryBaseMillis(), 8, email::sendNotice,
+                () -> config.mail().publicUrl() != null ? config.mail().publicUrl() : "http://localhost:" + this.port());
         Routes routes = new Routes(accounts, inbox, auth, team, agentActions, card, new Contacts(journal, jdbi), presence,
                 config.secureCookies(), config.passwordHashConcurrency(), new Webhooks(jdbi, jobs::wake, visitorPresence::subscriptionsChanged));
         // Visitor tracking (issue #11): page views take their own batched writer, never the journal.

@@ -17,9 +17,9 @@ public final class ChannelMessages {
     /** The {@code data} of an agent's message just handed to the mail channel. */
     static final String SENDING = "{\"delivery_status\":\"sending\"}";
 
-    /** A delivery status shown on an agent's message sent by mail. */
+    /** A delivery status shown on an agent's message sent by a channel (mail: up to sent; Messenger: up to seen). */
     public enum Delivery {
-        SENDING, SENT, FAILED;
+        SENDING, SENT, FAILED, DELIVERED, SEEN;
 
         public String wire() {
             return name().toLowerCase(java.util.Locale.ROOT);
@@ -83,14 +83,31 @@ public final class ChannelMessages {
      * a {@code message.updated} to the agents. A message that is not an agent's message of this account is ignored.
      */
     public void delivery(long accountId, long messageId, Delivery status, String reason) {
-        journal.run(tx -> {
-            Message m = Messages.query(tx.reader(), "WHERE m.id = :id AND m.account_id = :a",
-                    q -> q.bind("id", messageId).bind("a", accountId)).stream().findFirst().orElse(null);
-            if (m == null || m.subType() != MessageSubType.AGENT || m.kind() != MessageKind.MESSAGE) return null;
-            ObjectNode data = m.data() == null ? Json.object() : parse(m.data());
+        update(accountId, messageId, true, data -> {
             data.put("delivery_status", status.wire());
             if (reason == null) data.remove("delivery_fail_reason");
             else data.put("delivery_fail_reason", reason);
+        });
+    }
+
+    /**
+     * A channel's fact about a message of either side (a Messenger reaction): {@code field} of its {@code data} set,
+     * or null when {@code value} is (a fact taken back), and a {@code message.updated} to the agents.
+     */
+    public void annotate(long accountId, long messageId, String field, Object value) {
+        update(accountId, messageId, false, data -> {
+            if (value == null) data.putNull(field);
+            else data.set(field, Json.MAPPER.valueToTree(value));
+        });
+    }
+
+    private void update(long accountId, long messageId, boolean agentsOnly, java.util.function.Consumer<ObjectNode> change) {
+        journal.run(tx -> {
+            Message m = Messages.query(tx.reader(), "WHERE m.id = :id AND m.account_id = :a",
+                    q -> q.bind("id", messageId).bind("a", accountId)).stream().findFirst().orElse(null);
+            if (m == null || m.kind() != MessageKind.MESSAGE || agentsOnly && m.subType() != MessageSubType.AGENT) return null;
+            ObjectNode data = m.data() == null ? Json.object() : parse(m.data());
+            change.accept(data);
             String json = Json.write(data);
             tx.handle().createUpdate("UPDATE messages SET data = CAST(:d AS jsonb) WHERE id = :id")
                     .bind("d", json).bind("id", messageId).execute();

@@ -13,6 +13,7 @@ import { Settings } from './components/settings.js';
 import { Visitors } from './components/visitors.js';
 import { Toasts, ConnectionBanner } from './components/common.js';
 import { registerServiceWorker } from './pwa.js';
+import { MessengerReconnectBanner } from './components/messenger.js';
 
 function App() {
   const s = useStore();
@@ -25,6 +26,7 @@ function App() {
   return html`<div class="app">
     <${TopBar} route=${route}/>
     <${ConnectionBanner}/>
+    <${MessengerReconnectBanner} route=${route}/>
     ${route.view === 'settings' ? html`<${Settings} section=${route.section}/>`
       : route.view === 'visitors' ? html`<${Visitors} route=${route}/>` : html`<${Inbox} route=${route}/>`}
     <${Toasts}/>

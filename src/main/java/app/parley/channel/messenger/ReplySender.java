@@ -36,7 +36,11 @@ final class ReplySender implements Jobs.Handler {
     /** Meta's limit on an uploaded attachment (Send API reference: 25 MB). */
     static final int MAX_FILE = 25 * 1024 * 1024;
 
-    ReplySender(Jdbi jdbi, Jobs.Gate gate, GraphApi graph, TokenTrouble tokens, int maxAttempts, LongFunction<Duration> backoff) {
+    private final DeliveryStates states;
+
+    ReplySender(Jdbi jdbi, Jobs.Gate gate, GraphApi graph, TokenTrouble tokens, int maxAttempts, LongFunction<Duration> backoff,
+                DeliveryStates states) {
+        this.states = states;
         this.jdbi = jdbi;
         this.gate = gate;
         this.graph = graph;
@@ -97,11 +101,15 @@ final class ReplySender implements Jobs.Handler {
         return switch (answer) {
             case GraphApi.Answer.Ok ok -> {
                 String mid = ok.body().path("message_id").asText(null);
+                // When Meta took it, not when the outcome is recorded: the agents see "sent" first, and a customer's
+                // read watermark right after it must cover the reply.
+                java.sql.Timestamp sentAt = java.sql.Timestamp.from(java.time.Instant.now());
+                states.announce(r.accountId(), r.messageId(), "sent", null);
                 yield new Jobs.Outcome.Done(h -> h.createUpdate("""
-                                UPDATE messenger_messages SET delivery_status = 'sent', mid = :mid, sent_at = now(),
+                                UPDATE messenger_messages SET delivery_status = 'sent', mid = :mid, sent_at = :at,
                                        error = NULL, error_code = NULL
                                 WHERE message_id = :id AND delivery_status = 'sending'""")
-                        .bind("mid", mid).bind("id", r.messageId()).execute());
+                        .bind("mid", mid).bind("at", sentAt).bind("id", r.messageId()).execute());
             }
             case GraphApi.Answer.Failed f -> switch (f.error().meaning()) {
                 case TRANSIENT -> again(job, r, f.error().reason(), f.error().explained());
@@ -132,7 +140,8 @@ final class ReplySender implements Jobs.Handler {
                 .bind("c", code).bind("e", "Retrying: " + why).bind("id", r.messageId()).execute());
     }
 
-    private static Jobs.Outcome failed(Reply r, String code, String why) {
+    private Jobs.Outcome failed(Reply r, String code, String why) {
+        states.announce(r.accountId(), r.messageId(), "failed", why);
         return new Jobs.Outcome.Done(h -> h.createUpdate("""
                         UPDATE messenger_messages SET delivery_status = 'failed', error_code = :c, error = :e
                         WHERE message_id = :id""")

@@ -132,7 +132,7 @@ function Message({ m, grouped, visitorName, visitorKey, seen, lastSeen, onRetry,
           <span>${author}</span><span aria-hidden="true">·</span>
           <time datetime=${m.created_at} title=${fullTime(m.created_at)}>${m.pending ? 'Sending…' : clockTime(m.created_at)}</time>
           ${seen && !fromVisitor && !note && lastSeen ? html`<span class="seen"><${CheckCheckIcon} size=${14}/> Seen</span>` : null}`}
-        ${m.data && m.data.delivery_status ? html`<${Delivery} data=${m.data}/>` : null}
+        ${m.data && m.data.delivery_status && !extra ? html`<${Delivery} data=${m.data}/>` : null}
         ${!fromVisitor && !m.pending && !m.failed && m.kind === 'message' && m.text && !(m.data && m.data.file) ? html`<${SaveAsShortcut} text=${m.text}/>` : null}
         ${m.failed ? html`<span class="failed-text">Not sent.</span>
           <button type="button" class="link-btn" onClick=${() => onRetry(m)}>Retry</button>

@@ -5,7 +5,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { html } from '../html.js';
 import { get, post, del } from '../api.js';
-import { attempt } from '../store.js';
+import { attempt, useStore, isAdmin } from '../store.js';
 import { fullTime, clockTime } from '../format.js';
 import { EmptyState, Spinner } from './common.js';
 import { CopyIcon, TrashIcon, MessengerIcon, CheckIcon } from '../icons.js';
@@ -130,9 +130,15 @@ async function refresh(id) {
   listeners.forEach((fn) => fn());
 }
 
+/** An attachment of the customer's still being fetched from Facebook (the only fact that is not pushed live). */
+function fetching(f) {
+  return !!(f && f.messages && Object.values(f.messages).some((s) => (s.attachments || []).some((a) => !a.stored && !a.error)));
+}
+
 /**
- * The channel facts of a Messenger conversation, kept fresh while it is open: delivery states move with Meta's
- * webhooks, which reach Parley's database, not the agents' sockets; a few seconds' delay is fine for a tick.
+ * The channel facts of a Messenger conversation (window, page, reactions, attachments). Delivery states are not
+ * polled: they come live on the socket as message.updated with data.delivery_status, like a mail reply's.
+ * Only while a customer's attachment is still being fetched are the facts asked again.
  */
 export function useMessengerFacts(c) {
   const on = isMessenger(c);
@@ -144,7 +150,7 @@ export function useMessengerFacts(c) {
     const fn = () => setTick((t) => t + 1);
     listeners.add(fn);
     refresh(id);
-    const timer = setInterval(() => { if (document.visibilityState === 'visible') refresh(id); }, 4000);
+    const timer = setInterval(() => { if (document.visibilityState === 'visible' && fetching(facts.get(id))) refresh(id); }, 4000);
     return () => { listeners.delete(fn); clearInterval(timer); };
   }, [on, id]);
   useEffect(() => { if (on) refresh(id); }, [lastMessage]);
@@ -198,18 +204,25 @@ export function MessengerMessageExtra({ f, m }) {
   }
   if (data && data.sent_outside_parley === true) parts.push(html`<span class="messenger-note">Sent from Facebook</span>`);
   if (data && data.postback) parts.push(html`<span class="messenger-note">Button tapped</span>`);
-  if (s && s.reaction_emoji) {
-    parts.push(html`<span class="messenger-reaction" title=${`The customer reacted: ${s.reaction || ''}`}>${s.reaction_emoji}</span>`);
+  // A reaction that came live (message.updated) wins over the facts; null there means it was taken back.
+  const liveReaction = m.data && 'messenger_reaction' in m.data ? m.data.messenger_reaction : undefined;
+  const reaction = liveReaction !== undefined ? liveReaction && { reaction: liveReaction.reaction, reaction_emoji: liveReaction.emoji } : s;
+  if (reaction && reaction.reaction_emoji) {
+    parts.push(html`<span class="messenger-reaction" title=${`The customer reacted: ${reaction.reaction || ''}`}>${reaction.reaction_emoji}</span>`);
   }
   // "Seen" is the thread's own mark under the last message the customer saw (the journal's read mark).
-  if (s && s.direction === 'out' && s.status && s.status !== 'seen') {
-    const when = s.status === 'delivered' ? s.delivered_at : null;
-    parts.push(html`<span class=${`messenger-status status-${s.status}`} data-testid="messenger-status"
+  // The live state (message.updated on the socket) wins over the facts fetched when the thread opened.
+  const live = m.data && m.data.delivery_status;
+  const status = live || (s && s.status);
+  const error = live === 'failed' ? m.data.delivery_fail_reason || (s && s.error) : s && s.error;
+  if ((live || (s && s.direction === 'out')) && status && status !== 'seen') {
+    const when = status === 'delivered' && s && s.delivered_at ? s.delivered_at : null;
+    parts.push(html`<span class=${`messenger-status status-${status}`} data-testid="messenger-status" data-delivery=${status}
         title=${when ? fullTime(when) : ''}>
-      ${s.status === 'delivered' || s.status === 'sent' ? html`<${CheckIcon} size=${14}/>` : null}
-      ${STATUS[s.status] || s.status}${when ? ` ${clockTime(when)}` : ''}</span>`);
-    if (s.status === 'failed' && s.error) parts.push(html`<span class="messenger-error" role="note">${s.error}</span>`);
-    else if (s.status === 'sending' && s.error) parts.push(html`<span class="muted small">${s.error}</span>`);
+      ${status === 'delivered' || status === 'sent' ? html`<${CheckIcon} size=${14}/>` : null}
+      ${STATUS[status] || status}${when ? ` ${clockTime(when)}` : ''}</span>`);
+    if (status === 'failed' && error) parts.push(html`<span class="messenger-error" role="note">${error}</span>`);
+    else if (status === 'sending' && error) parts.push(html`<span class="muted small">${error}</span>`);
   }
   return parts.length ? html`<div class="messenger-extra">${parts}</div>` : null;
 }
@@ -242,4 +255,28 @@ export function MessengerCardSection({ c }) {
       ${f.page.status === 'reconnect' ? html`<div class="kv"><dt>Page</dt><dd class="danger">Needs reconnecting in Settings</dd></div>` : null}
     </dl>
   </section>`;
+}
+
+/**
+ * Above every screen, for admins: a connected page whose token Facebook stopped accepting, with the way to fix it
+ * (the admins are also mailed once). Asked when the dashboard opens and when the admin moves between screens.
+ */
+export function MessengerReconnectBanner({ route }) {
+  const s = useStore();
+  const admin = isAdmin(s.me);
+  const [pages, setPages] = useState([]);
+  const where = route ? `${route.view}/${route.section || route.tab || ''}` : '';
+  useEffect(() => {
+    if (!admin) return;
+    get('/v2/channels/messenger', { quietAuth: true })
+      .then((d) => setPages((d.pages || []).filter((p) => p.needs_reconnect)))
+      .catch(() => setPages([]));
+  }, [admin, where]);
+  if (!admin || !pages.length || (route && route.view === 'settings' && route.section === 'messenger')) return null;
+  const names = pages.map((p) => p.name || p.page_id).join(', ');
+  return html`<div class="banner banner-warn messenger-reconnect-banner" role="alert" data-testid="messenger-reconnect-banner">
+    <${MessengerIcon} size=${16}/>
+    <span>Facebook no longer accepts the access token of ${names}: replies to its Messenger conversations are not sent.</span>
+    <a href="#/settings/messenger">Reconnect the page</a>
+  </div>`;
 }

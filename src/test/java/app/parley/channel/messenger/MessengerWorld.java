@@ -50,10 +50,17 @@ public final class MessengerWorld implements AutoCloseable {
 
     /** {@code connect}: false leaves the page for the test to connect (through the dashboard). */
     public MessengerWorld(boolean connect) throws IOException {
+        this(connect, Map.of());
+    }
+
+    /** {@code extra}: more settings (an SMTP server for the admins' notices). */
+    public MessengerWorld(boolean connect, Map<String, String> extra) throws IOException {
         graph = new FakeGraph().page(PAGE, "Teapot Corner", TOKEN)
                 .person(VISITOR_A, "Jana", "Nováková").person(VISITOR_B, "Petr", "Dvořák");
-        parley = TestParley.start(Map.of("PARLEY_GRAPH_API_URL", graph.url(), "PARLEY_BACKBONE_POLL_MS", "200",
-                "PARLEY_MESSENGER_RETRY_BASE_MS", "50"));
+        Map<String, String> settings = new java.util.HashMap<>(Map.of("PARLEY_GRAPH_API_URL", graph.url(),
+                "PARLEY_BACKBONE_POLL_MS", "200", "PARLEY_MESSENGER_RETRY_BASE_MS", "50"));
+        settings.putAll(extra);
+        parley = TestParley.start(settings);
         owner = parley.owner();
         if (connect) connect();
     }

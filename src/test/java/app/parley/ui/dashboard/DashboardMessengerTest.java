@@ -117,4 +117,25 @@ class DashboardMessengerTest {
             Browsers.screenshot(s.page, "messenger-window-closed");
         }
     }
+    @Test
+    @Order(3)
+    void anExpiredTokenShowsAdminsABannerOnEveryScreenThatLeadsToReconnecting() throws Exception {
+        if (world.owner.get("/v2/channels/messenger").path("pages").isEmpty()) world.connect();
+        world.post(payload("text-message.json"));
+        world.processed();
+        long conversation = world.conversationOf(VISITOR_A);
+        world.graph.expire(TOKEN);
+        world.owner.expect(201, "POST", "/v2/conversations/" + conversation + "/messages", java.util.Map.of("text", "Your parcel left today."));
+        await("the page marked for reconnecting", () -> world.owner.get("/v2/channels/messenger").path("pages").get(0)
+                .path("needs_reconnect").asBoolean());
+        try (var s = DashboardSession.owner(world.parley)) {
+            s.go("#/conversations/all");
+            Locator banner = s.page.getByTestId("messenger-reconnect-banner");
+            assertThat(banner).containsText("Teapot Corner");
+            Browsers.screenshot(s.page, "messenger-reconnect-banner");
+            banner.getByRole(AriaRole.LINK).click();
+            assertThat(s.page.getByText("Needs reconnecting")).isVisible();
+            assertThat(banner).isHidden();
+        }
+    }
 }
