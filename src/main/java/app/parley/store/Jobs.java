@@ -110,6 +110,8 @@ public final class Jobs implements AutoCloseable {
     private Thread loop;
     private volatile boolean running;
     private long lastRepair = System.nanoTime();
+    /** How many jobs queued behind a coalescing head one run takes with it. */
+    private int coalescedPerKey = 256;
 
     public Jobs(Jdbi jdbi, Duration poll, Duration lease, int concurrency) {
         this.jdbi = jdbi;
@@ -146,6 +148,12 @@ public final class Jobs implements AutoCloseable {
                         FROM unnest(:q, :p, :f) WITH ORDINALITY AS t(q, p, f, n) ORDER BY n""")
                 .bind("k", kind).bindArray("q", String.class, queueKeys).bindArray("p", String.class, payloads)
                 .bindArray("f", Boolean.class, first).execute();
+    }
+
+    /** Tests: a smaller run behind a coalescing head, to see a backlog taken in several runs. */
+    Jobs coalescedPerKey(int n) {
+        this.coalescedPerKey = n;
+        return this;
     }
 
     /** For handlers: wrap each database use in it (see {@link Gate}). */
@@ -206,17 +214,22 @@ public final class Jobs implements AutoCloseable {
                     .map(Jobs::job).list());
             List<String> keys = picked.stream().filter(j -> coalescing.contains(j.kind()) && j.queueKey() != null)
                     .map(Job::queueKey).distinct().toList();
-            // The jobs queued behind a coalescing head are leased with it (they stay 'queued', so nothing promotes them).
+            // The jobs queued behind a coalescing head are leased with it (they stay 'queued', so nothing promotes them),
+            // the first coalescedPerKey of each key: a backlog is taken in runs that end well within their lease. The
+            // rest stay queued; when the head's run is recorded, the first of them becomes the key's next head.
             if (!keys.isEmpty()) picked.addAll(h.createQuery("""
                             UPDATE jobs SET locked_by = CAST(:me AS uuid), locked_until = now() + make_interval(secs => :lease),
                                             attempts = attempts + 1
                             WHERE id IN (
                                 SELECT j.id FROM jobs j
-                                WHERE j.state = 'queued' AND j.queue_key = ANY(:keys) AND j.kind = ANY(:kinds)
+                                WHERE j.id IN (SELECT id FROM (
+                                          SELECT id, row_number() OVER (PARTITION BY queue_key ORDER BY id) AS n FROM jobs
+                                          WHERE state = 'queued' AND queue_key = ANY(:keys)) behind WHERE n <= :per)
+                                  AND j.state = 'queued' AND j.kind = ANY(:kinds)
                                   AND (j.locked_until IS NULL OR j.locked_until < now())
                                 ORDER BY j.id FOR UPDATE SKIP LOCKED)
                             RETURNING id, kind, queue_key, payload, attempts""")
-                    .bind("me", owner).bind("lease", (double) lease.toMillis() / 1000.0)
+                    .bind("me", owner).bind("lease", (double) lease.toMillis() / 1000.0).bind("per", coalescedPerKey)
                     .bindArray("keys", String.class, keys).bindArray("kinds", String.class, List.copyOf(coalescing))
                     .map(Jobs::job).list());
             return picked;

@@ -325,6 +325,25 @@ class BackboneTest {
         jobs.close();
     }
 
+    @Test
+    void aCoalescingBacklogIsTakenInBoundedRunsInOrder() {
+        String kind = "test.coalesce." + NAMES.incrementAndGet();
+        List<List<String>> calls = new CopyOnWriteArrayList<>();
+        Jobs jobs = new Jobs(jdbi, Duration.ofSeconds(60), Duration.ofSeconds(30), 8).coalescedPerKey(4);
+        jobs.registerCoalescing(kind, batch -> {
+            calls.add(batch.stream().map(Jobs.Job::payload).toList());
+            return new Jobs.Batch(batch.stream().map(j -> (Jobs.Outcome) new Jobs.Outcome.Done(Jobs.Write.NOTHING)).toList(),
+                    Jobs.Write.NOTHING);
+        });
+        List<String> payloads = java.util.stream.IntStream.rangeClosed(1, 12).mapToObj(i -> "j" + i).toList();
+        jdbi.useTransaction(h -> Jobs.enqueueAll(h, kind, java.util.Collections.nCopies(12, kind + ":k"), payloads));
+        assertThat(jobs.drain()).isEqualTo(12);
+        // A head and at most four behind it per run: three runs of five, five and two, the key's order kept.
+        assertThat(calls).containsExactly(payloads.subList(0, 5), payloads.subList(5, 10), payloads.subList(10, 12));
+        assertThat(count("SELECT count(*) FROM jobs WHERE kind = '" + kind + "'")).isZero();
+        jobs.close();
+    }
+
     private static void makeEvents(int n) {
         for (int i = 0; i < n; i++) owner.expect(201, "POST", "/v2/tags", Map.of("name", "backbone-" + NAMES.incrementAndGet()));
     }
