@@ -26,6 +26,13 @@ function newSession() {
   return btoa(String.fromCharCode(...b)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
 }
 
+/** A phone or tablet: the browser's own hint where it gives one, else its user agent (iPadOS says it is a Mac). */
+function mobile() {
+  if (navigator.userAgentData && navigator.userAgentData.mobile === true) return true;
+  return /Mobi|Android|iPhone|iPad|iPod/i.test(navigator.userAgent)
+    || (navigator.platform === 'MacIntel' && navigator.maxTouchPoints > 1);
+}
+
 async function gzip(text) {
   const stream = new Blob([text]).stream().pipeThrough(new CompressionStream('gzip'));
   return new Uint8Array(await new Response(stream).arrayBuffer());
@@ -51,6 +58,7 @@ class Recorder {
     this.stopFn = null;
     this.off = false;
     this.sending = Promise.resolve();
+    this.unconfirmed = new Map(); // chunk number → events the server has not confirmed yet
   }
 
   async begin() {
@@ -66,14 +74,16 @@ class Recorder {
         o = null;
       }
     }
-    if (!o || !o.enabled) return;
+    if (!o || !o.enabled || (o.exclude_mobile && mobile())) return;
     this.options = o;
     this.session = o === state?.options ? state : { id: newSession(), seq: 0, options: o };
     write(this.key, this.session);
-    // The previous page's last events, saved when it was hidden in case its own send did not finish.
+    // The previous page's chunks the server had not confirmed when it was hidden: sent again (a number is stored once).
     const pending = read(this.key + ':pending');
     write(this.key + ':pending', null);
-    if (pending && Array.isArray(pending.events)) this.post(pending.seq, pending.events, false);
+    for (const p of [].concat(pending || [])) {
+      if (p && Number.isInteger(p.seq) && Array.isArray(p.events)) this.post(p.seq, p.events, false);
+    }
     (window.requestIdleCallback || setTimeout)(() => this.resume(), { timeout: 1000 });
     addEventListener('pagehide', () => this.flush(true));
     document.addEventListener('visibilitychange', () => { if (document.hidden) this.flush(true); });
@@ -123,36 +133,56 @@ class Recorder {
   }
 
   flush(hiding) {
-    if (!this.buffer.length || !this.session) return;
-    const events = this.buffer.splice(0);
+    if (this.buffer.length && this.session) {
+      const events = this.buffer.splice(0);
+      this.post(this.next(), events, hiding);
+    }
+    // Hidden may mean unloading, and sends are asynchronous (compression): every chunk the server has not confirmed
+    // is also kept for this tab's next page, which sends it again.
+    if (hiding) this.keep();
+  }
+
+  next() {
     const seq = this.session.seq++;
     write(this.key, this.session);
-    // Hidden may mean unloading: the send below is asynchronous (compression), so the chunk is also kept for the
-    // next page of this tab, which sends it again; the server reads a chunk number once.
-    if (hiding) write(this.key + ':pending', { seq, events });
-    this.post(seq, events, hiding);
+    return seq;
+  }
+
+  keep() {
+    const left = [...this.unconfirmed].map(([seq, events]) => ({ seq, events }));
+    write(this.key + ':pending', left.length ? left : null);
+  }
+
+  done(seq, hiding) {
+    this.unconfirmed.delete(seq);
+    if (hiding) this.keep();
   }
 
   post(seq, events, hiding) {
+    this.unconfirmed.set(seq, events);
     this.sending = this.sending.then(() => this.send(seq, events, hiding)).catch(() => {});
   }
 
   async send(seq, events, hiding) {
     const vid = this.w.vid;
-    if (!vid) { this.buffer.unshift(...events); return; } // no identity yet (first welcome pending): next time
+    if (!vid) { this.unconfirmed.delete(seq); this.buffer.unshift(...events); return; } // no identity yet: next time
     const body = await gzip(JSON.stringify(events));
     if (body.length > MAX_BODY && events.length > 1) {
-      // Too big for one request: two chunk numbers are not available, so split by time and renumber.
+      // Too big for one request: the later half gets the next number at once (kept with the rest if the page is
+      // going away; the player orders events by time, not by number).
       const half = Math.ceil(events.length / 2);
-      this.buffer.unshift(...events.slice(half));
+      this.unconfirmed.set(seq, events.slice(0, half));
+      this.post(this.next(), events.slice(half), hiding);
+      if (hiding) this.keep();
       return this.send(seq, events.slice(0, half), hiding);
     }
-    if (body.length > MAX_BODY) return; // one event over 60 KB compressed (a huge page's snapshot): not recorded
+    if (body.length > MAX_BODY) { this.done(seq, hiding); return; } // one event over 60 KB compressed: not recorded
     const url = this.w.base + 'widget/recording?key=' + encodeURIComponent(this.w.key) + '&visitor=' + encodeURIComponent(vid)
       + '&session=' + this.session.id + '&seq=' + seq;
     const r = await fetch(url, { method: 'POST', body: new Blob([body], { type: 'text/plain' }), credentials: 'omit',
       keepalive: hiding, mode: 'cors' });
-    if (r.ok && hiding) write(this.key + ':pending', null);
+    // A refusal will not change on a resend; a server away or busy may: that chunk stays for the next page.
+    if (r.ok || (r.status < 500 && r.status !== 429)) this.done(seq, hiding);
     if (r.status === 409) this.stop(); // switched off for the account meanwhile
   }
 }

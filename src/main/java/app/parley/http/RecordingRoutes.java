@@ -21,7 +21,7 @@ import java.util.Map;
  */
 public final class RecordingRoutes {
     record SettingsPatch(Boolean enabled, Boolean maskAllText, Boolean maskNumbers, Boolean maskEmails, Boolean consentMode,
-                         Integer retentionDays) {}
+                         Boolean excludeMobile, Integer retentionDays) {}
 
     private final Routes routes;
     private final AccountQueries accounts;
@@ -52,6 +52,7 @@ public final class RecordingRoutes {
             out.put("mask_numbers", o.maskNumbers());
             out.put("mask_emails", o.maskEmails());
             out.put("consent_mode", o.consentMode());
+            out.put("exclude_mobile", o.excludeMobile());
             ctx.json(out);
         });
         r.post("/widget/recording", ctx -> {
@@ -83,7 +84,7 @@ public final class RecordingRoutes {
             Team.requireFullAccess(c);
             SettingsPatch p = Http.body(ctx, SettingsPatch.class);
             ctx.json(settings.update(c.accountId(), new RecordingSettings.Patch(p.enabled(), p.maskAllText(), p.maskNumbers(),
-                    p.maskEmails(), p.consentMode(), p.retentionDays())));
+                    p.maskEmails(), p.consentMode(), p.excludeMobile(), p.retentionDays())));
         });
     }
 

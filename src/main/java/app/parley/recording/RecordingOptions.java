@@ -12,8 +12,9 @@ public record RecordingOptions(
         @JsonProperty("mask_numbers") boolean maskNumbers,
         @JsonProperty("mask_emails") boolean maskEmails,
         @JsonProperty("consent_mode") boolean consentMode,
+        @JsonProperty("exclude_mobile") boolean excludeMobile,
         @JsonProperty("retention_days") int retentionDays) {
     public static final int DEFAULT_RETENTION_DAYS = 10;
     public static final int MAX_RETENTION_DAYS = 90;
-    public static final RecordingOptions DEFAULTS = new RecordingOptions(true, false, false, false, false, DEFAULT_RETENTION_DAYS);
+    public static final RecordingOptions DEFAULTS = new RecordingOptions(true, false, false, false, false, false, DEFAULT_RETENTION_DAYS);
 }

@@ -12,6 +12,7 @@ const CHOICES = [
   ['mask_numbers', 'Mask numbers', 'prices, order numbers and every other digit show as ✱'],
   ['mask_emails', 'Mask email addresses', 'addresses written on the page show as ✱'],
   ['consent_mode', 'Record only after consent', 'your page calls smartsupp(\'analyticsConsent\', true) once the visitor agrees'],
+  ['exclude_mobile', 'Leave phones and tablets unrecorded', 'visitors on a mobile device are never recorded'],
 ];
 
 export function RecordingSettings() {

@@ -347,6 +347,129 @@ class RecordingBrowserTest {
         }
     }
 
+    /** With the account's exclude_mobile, a phone is not recorded, and a computer on the same shop still is. */
+    @Test
+    void phonesAreNotRecordedWhenTheAccountExcludesThem() {
+        TestParley.Api owner = parley.owner();
+        assertThat(owner.patch("/v2/recording/settings", Map.of("exclude_mobile", true)).path("exclude_mobile").asBoolean()).isTrue();
+        try (BrowserContext phone = Browsers.browser().newContext(new Browser.NewContextOptions()
+                .setViewportSize(390, 844).setDeviceScaleFactor(2).setIsMobile(true).setHasTouch(true)
+                .setUserAgent("Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) "
+                        + "Version/17.5 Mobile/15E148 Safari/604.1")
+                .setLocale("en-US").setTimezoneId("UTC"));
+             BrowserContext computer = shopper()) {
+            Page shop = phone.newPage();
+            List<String> posts = new CopyOnWriteArrayList<>();
+            shop.onRequest(r -> { if ("POST".equals(r.method())) posts.add(URI.create(r.url()).getPath()); });
+            shop.navigate(shopUrl("phone"));
+            assertThat(shop.locator("parley-chat .launcher")).isVisible();
+            // The first touch loads the recorder, which reads the account's options and stops there.
+            shop.waitForResponse(r -> r.url().contains("/widget/recording?") && "GET".equals(r.request().method()),
+                    () -> shop.locator("input[name=name]").tap());
+            shop.locator("input[name=name]").pressSequentially("On my phone");
+            shop.locator("parley-chat .launcher").tap();
+            Locator composer = shop.locator("parley-chat textarea.input");
+            composer.fill("Do you ship to Brno?");
+            composer.press("Enter");
+            assertThat(shop.locator("parley-chat .row.me.pending")).hasCount(0);
+            assertThat(shop.locator("parley-chat .row.me")).hasCount(1);
+            assertThat(shop.evaluate("() => Object.keys(sessionStorage).filter(k => k.startsWith('parley:rec:')).length")).isEqualTo(0);
+            assertThat(posts).doesNotContain("/widget/recording");
+
+            Page desk = computer.newPage();
+            desk.navigate(shopUrl("computer"));
+            assertThat(desk.locator("parley-chat .launcher")).isVisible();
+            desk.mouse().move(200, 200, new com.microsoft.playwright.Mouse.MoveOptions().setSteps(5));
+            desk.waitForFunction("() => Object.keys(sessionStorage).some(k => /^parley:rec:[^:]+$/.test(k))");
+        } finally {
+            owner.patch("/v2/recording/settings", Map.of("exclude_mobile", false));
+        }
+    }
+
+    /**
+     * A burst of changes too big for one chunk, made just before the shopper opens the next page, is stored whole:
+     * the chunk is split in pieces of their own numbers, and what the server had not confirmed when the page went
+     * away is sent again by the next page.
+     */
+    @Test
+    void aBurstTooBigForOneChunkJustBeforeTheNextPageIsStoredWhole() throws Exception {
+        try (BrowserContext context = shopper()) {
+            Page shop = context.newPage();
+            shop.navigate(shopUrl("burst-1"));
+            assertThat(shop.locator("parley-chat .launcher")).isVisible();
+            shop.mouse().move(200, 200, new com.microsoft.playwright.Mouse.MoveOptions().setSteps(5));
+            shop.waitForFunction("() => Object.keys(sessionStorage).some(k => /^parley:rec:[^:]+$/.test(k))");
+            String session = (String) shop.evaluate("(k) => JSON.parse(sessionStorage.getItem('parley:rec:' + k)).id", parley.accountKey());
+            eventually("the page's first chunk", 20_000, () -> !storedStrings(session).isEmpty());
+            // 16 paragraphs of 12 KB of random text, each added in its own task (its own event): ~150 KB compressed.
+            shop.evaluate("""
+                    async () => {
+                      for (let i = 0; i < 16; i++) {
+                        const p = document.createElement('p');
+                        const noise = btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(9000))));
+                        p.textContent = 'burstmark' + String.fromCharCode(97 + i) + ' ' + noise;
+                        document.body.append(p);
+                        await new Promise((r) => setTimeout(r, 0));
+                      }
+                    }""");
+            shop.navigate(shopUrl("burst-2"));
+            assertThat(shop.locator("parley-chat .launcher")).isVisible();
+            shop.mouse().move(300, 300, new com.microsoft.playwright.Mouse.MoveOptions().setSteps(5));
+            List<String> marks = java.util.stream.IntStream.range(0, 16).mapToObj(i -> "burstmark" + (char) ('a' + i) + " ").toList();
+            eventually("every paragraph of the burst stored", 30_000, () -> {
+                String all = String.join("\n", storedStrings(session));
+                return marks.stream().allMatch(all::contains);
+            });
+        }
+    }
+
+    /** Chunks the network lost (the server never answered) are sent again by the shopper's next page. */
+    @Test
+    void chunksTheNetworkLostAreSentAgainByTheNextPage() throws Exception {
+        try (BrowserContext context = shopper()) {
+            Page shop = context.newPage();
+            java.util.concurrent.atomic.AtomicInteger lost = new java.util.concurrent.atomic.AtomicInteger();
+            // Every chunk of the first page is lost on its way.
+            context.route(u -> u.contains("/widget/recording?") && u.contains("&seq="), route -> {
+                lost.incrementAndGet();
+                route.abort("connectionreset");
+            });
+            shop.navigate(shopUrl("lost-1"));
+            assertThat(shop.locator("parley-chat .launcher")).isVisible();
+            shop.mouse().move(200, 200, new com.microsoft.playwright.Mouse.MoveOptions().setSteps(5));
+            shop.waitForFunction("() => Object.keys(sessionStorage).some(k => /^parley:rec:[^:]+$/.test(k))");
+            String session = (String) shop.evaluate("(k) => JSON.parse(sessionStorage.getItem('parley:rec:' + k)).id", parley.accountKey());
+            shop.evaluate("() => { const p = document.createElement('p'); p.textContent = 'lostmark on the first page'; document.body.append(p); }");
+            // Two chunks after the mark have been lost: the mark was in an earlier one than the page's last.
+            int before = lost.get();
+            long until = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            for (int i = 0; lost.get() < before + 2; i++) {
+                assertThat(System.nanoTime()).as("two more chunks lost within 20 s").isLessThan(until);
+                shop.mouse().move(100 + (i * 137) % 900, 150 + (i * 89) % 500, new com.microsoft.playwright.Mouse.MoveOptions().setSteps(10));
+            }
+            context.unrouteAll();
+            shop.navigate(shopUrl("lost-2"));
+            assertThat(shop.locator("parley-chat .launcher")).isVisible();
+            eventually("the first page's chunks stored from the second", 20_000, () -> String.join("\n", storedStrings(session))
+                    .contains("lostmark on the first page"));
+        }
+    }
+
+    /** Every string of every chunk stored for a recording session. */
+    private static List<String> storedStrings(String session) {
+        List<String> strings = new ArrayList<>();
+        for (byte[] row : jdbi.withHandle(h -> h.createQuery("""
+                SELECT c.data FROM recording_chunks c JOIN recordings r ON r.id = c.recording_id WHERE r.session_key = :s""")
+                .bind("s", session).mapTo(byte[].class).list())) {
+            try {
+                collectStrings(DEEP.readTree(ChunkCodec.gunzip(row)), strings);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+        return strings;
+    }
+
     @Test
     void inConsentModeNothingIsRecordedBeforeThePageGivesConsentAndTheAccountsMasksHold() throws Exception {
         TestParley.Api owner = parley.owner();
@@ -368,12 +491,7 @@ class RecordingBrowserTest {
                     .bind("s", session).mapTo(Long.class).one());
             assertThat(first).as("the first recorded event comes after the page's consent").isGreaterThanOrEqualTo(consentAt);
             // The account masks email addresses and digits in the page's own text (the footer, the prices).
-            List<String> strings = new ArrayList<>();
-            for (byte[] row : jdbi.withHandle(h -> h.createQuery("""
-                    SELECT c.data FROM recording_chunks c JOIN recordings r ON r.id = c.recording_id WHERE r.session_key = :s""")
-                    .bind("s", session).mapTo(byte[].class).list())) {
-                collectStrings(DEEP.readTree(ChunkCodec.gunzip(row)), strings);
-            }
+            List<String> strings = storedStrings(session);
             assertThat(strings).anyMatch(t -> t.contains("Mountain Sencha"));
             assertThat(strings).noneMatch(t -> t.contains("hello@fernandfield.example")).noneMatch(t -> t.contains("12.90"));
         } finally {
