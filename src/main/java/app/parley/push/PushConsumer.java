@@ -8,12 +8,14 @@ import app.parley.core.Json;
 import app.parley.store.EventHandler;
 import app.parley.store.EventType;
 import app.parley.store.LoggedEvent;
-import com.fasterxml.jackson.databind.JsonNode;
 import java.sql.Array;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import org.jdbi.v3.core.Handle;
 
 /**
@@ -24,8 +26,11 @@ import org.jdbi.v3.core.Handle;
  */
 public final class PushConsumer implements EventHandler {
     public static final String NAME = "push";
+    private static final Set<String> MESSAGE_FIELDS = Set.of("id", "kind", "sub_type", "text");
 
-    private record Conversation(long accountId, Long groupId, List<Long> assignees, String visitorName) {}
+    private record Conversation(long accountId, Long groupId, List<Long> assignees, String visitorName, Long firstMessageId) {}
+
+    private record Candidate(long conversationId, long messageId, String text) {}
 
     private final PushQueue queue;
 
@@ -33,46 +38,66 @@ public final class PushConsumer implements EventHandler {
         this.queue = new PushQueue(tabs);
     }
 
+    /** Nothing to push while no agent has turned notifications on for a device: the cursor moves on unread. */
+    @Override
+    public boolean interested(Handle h) {
+        return h.createQuery("SELECT EXISTS (SELECT 1 FROM push_devices)").mapTo(Boolean.class).one();
+    }
+
+    @Override
+    public Set<EventType> types() {
+        return Set.of(EventType.MESSAGE_CREATED);
+    }
+
+    @Override
+    public String where() {
+        return EventHandler.payloadHas("sub_type", MessageSubType.CONTACT.wire());
+    }
+
     @Override
     public void handle(Handle h, List<LoggedEvent> events) {
+        List<Candidate> candidates = new ArrayList<>();
         for (LoggedEvent e : events) {
-            if (!EventType.MESSAGE_CREATED.wire().equals(e.event().type()) || e.event().agentPayload() == null) continue;
-            JsonNode m = Json.tree(e.event().agentPayload());
-            if (!MessageKind.MESSAGE.wire().equals(m.path("kind").asText())
-                    || !MessageSubType.CONTACT.wire().equals(m.path("sub_type").asText())) {
+            if (e.event().agentPayload() == null || e.event().conversationId() == null) continue;
+            Map<String, String> m = Json.scalars(e.event().agentPayload(), MESSAGE_FIELDS);
+            if (!MessageKind.MESSAGE.wire().equals(m.get("kind")) || !MessageSubType.CONTACT.wire().equals(m.get("sub_type"))
+                    || m.get("id") == null) {
                 continue;
             }
-            long conversationId = e.event().conversationId();
-            Conversation c = conversation(h, conversationId);
-            if (c == null) continue;
-            String text = m.path("text").asText("");
-            if (!c.assignees().isEmpty()) {
-                queue.enqueue(h, c.accountId(), c.assignees(), Notice.of(null, c.visitorName(), text, conversationId));
-            } else if (first(h, conversationId, m.path("id").asLong())) {
-                List<Long> team = Agents.ofAccount(h, c.accountId()).stream()
-                        .filter(a -> a.active() && a.viewer().sees(c.groupId())).map(Agent::id).toList();
-                queue.enqueue(h, c.accountId(), team, Notice.of("New conversation", c.visitorName(), text, conversationId));
+            candidates.add(new Candidate(e.event().conversationId(), Long.parseLong(m.get("id")), m.getOrDefault("text", "")));
+        }
+        if (candidates.isEmpty()) return;
+        Map<Long, Conversation> conversations = conversations(h, candidates.stream().map(Candidate::conversationId).distinct().toList());
+        Map<Long, List<Agent>> teams = new HashMap<>();
+        for (Candidate c : candidates) {
+            Conversation conv = conversations.get(c.conversationId());
+            if (conv == null) continue;
+            if (!conv.assignees().isEmpty()) {
+                queue.enqueue(h, conv.accountId(), conv.assignees(), Notice.of(null, conv.visitorName(), c.text(), c.conversationId()));
+            } else if (conv.firstMessageId() != null && conv.firstMessageId() == c.messageId()) {
+                // The conversation's first visitor message: it is new (a resolved one the visitor reopens is not).
+                List<Long> team = teams.computeIfAbsent(conv.accountId(), a -> Agents.ofAccount(h, a)).stream()
+                        .filter(a -> a.active() && a.viewer().sees(conv.groupId())).map(Agent::id).toList();
+                queue.enqueue(h, conv.accountId(), team, Notice.of("New conversation", conv.visitorName(), c.text(), c.conversationId()));
             }
         }
     }
 
-    private static Conversation conversation(Handle h, long id) {
-        return h.createQuery("""
-                        SELECT c.account_id, c.group_id, c.assignee_ids,
-                               coalesce(ct.name, v.name, nullif(ct.email, ''), v.email)
+    /** The batch's conversations in one query, each with its first visitor message (an index scan that stops there). */
+    private static Map<Long, Conversation> conversations(Handle h, List<Long> ids) {
+        Map<Long, Conversation> out = new HashMap<>();
+        h.createQuery("""
+                        SELECT c.id, c.account_id, c.group_id, c.assignee_ids,
+                               coalesce(ct.name, v.name, nullif(ct.email, ''), v.email),
+                               (SELECT m.id FROM messages m WHERE m.conversation_id = c.id AND m.sub_type = 'contact'
+                                  AND m.kind = 'message' ORDER BY m.id LIMIT 1)
                         FROM conversations c JOIN visitors v ON v.id = c.visitor_id LEFT JOIN contacts ct ON ct.id = c.contact_id
-                        WHERE c.id = :c""")
-                .bind("c", id)
-                .map((rs, ctx) -> new Conversation(rs.getLong(1), (Long) rs.getObject(2), longs(rs.getArray(3)), rs.getString(4)))
-                .findOne().orElse(null);
-    }
-
-    /** The conversation's first visitor message: it is new (a resolved one the visitor reopens is not). */
-    private static boolean first(Handle h, long conversationId, long messageId) {
-        return h.createQuery("""
-                        SELECT NOT EXISTS (SELECT 1 FROM messages WHERE conversation_id = :c AND id < :m
-                                             AND sub_type = 'contact' AND kind = 'message')""")
-                .bind("c", conversationId).bind("m", messageId).mapTo(Boolean.class).one();
+                        WHERE c.id = ANY(:c)""")
+                .bindArray("c", Long.class, ids)
+                .map((rs, ctx) -> Map.entry(rs.getLong(1), new Conversation(rs.getLong(2), (Long) rs.getObject(3),
+                        longs(rs.getArray(4)), rs.getString(5), (Long) rs.getObject(6))))
+                .forEach(e -> out.put(e.getKey(), e.getValue()));
+        return out;
     }
 
     private static List<Long> longs(Array array) throws SQLException {
