@@ -19,6 +19,7 @@ import org.jdbi.v3.core.Handle;
  */
 public final class EmailOutbox implements EventHandler {
     public static final String NAME = "email.outbox";
+    private static final String EMAIL_MESSAGES = EventHandler.payloadHas("channel", Channel.EMAIL.wire());
 
     private final MailSettings settings;
 
@@ -34,7 +35,13 @@ public final class EmailOutbox implements EventHandler {
     /** Only messages written for this channel are read: the chat box's are neither sent here nor parsed. */
     @Override
     public String where() {
-        return EventHandler.payloadHas("channel", Channel.EMAIL.wire());
+        return EMAIL_MESSAGES;
+    }
+
+    /** A mail leaves a fifth of a second later than it could: nobody sees that, and a busy chat costs five times fewer batches. */
+    @Override
+    public java.time.Duration gather() {
+        return java.time.Duration.ofMillis(200);
     }
 
     @Override
