@@ -101,10 +101,10 @@ final class InboundProcessor implements Jobs.BatchHandler {
      */
     private static final int IN_FLIGHT = 4;
     /*
-     * Every run of a coalescing queue leases all the jobs queued behind its head and records an outcome for each, so
-     * a run must take a large share of a backlog or that bookkeeping grows with the backlog at every run (20 bodies a
-     * run re-leased a backlog of thousands for 200 events). It still holds the job slots while it runs and must end
-     * well within its lease (a minute).
+     * Every run of a coalescing queue leases the jobs queued behind its head (up to 256, store.Jobs) and records an
+     * outcome for each, so a run takes most of what it leased rather than handing it back (20 bodies a run once
+     * re-leased a backlog of thousands for 200 events). It holds the job slots while it runs and must end well
+     * within its lease (a minute).
      */
     static final int BODIES_PER_RUN = 200;
 
