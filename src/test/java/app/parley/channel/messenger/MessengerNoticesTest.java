@@ -6,7 +6,6 @@ import static app.parley.channel.messenger.MessengerWorld.PARLEY_APP_ID;
 import static app.parley.channel.messenger.MessengerWorld.VERIFY_TOKEN;
 import static app.parley.channel.messenger.MessengerWorld.await;
 import static app.parley.channel.messenger.MessengerWorld.entry;
-import static app.parley.channel.messenger.MessengerWorld.text;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import app.parley.testing.TestParley;
@@ -17,7 +16,6 @@ import com.icegreen.greenmail.util.ServerSetup;
 import jakarta.mail.Message;
 import jakarta.mail.internet.MimeMessage;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -56,16 +54,11 @@ class MessengerNoticesTest {
     }
 
     private static long customer(String psid) {
-        Instant at = Instant.now().minus(Duration.ofMinutes(2));
-        world.graph.person(psid, "Customer", psid.substring(psid.length() - 4));
-        world.graph.customerWrote(psid, at);
-        world.post(entry(PAGE, text(psid, "m_question" + psid, at.toEpochMilli(), "\"Hello?\"")));
-        world.processed();
-        return world.conversationOf(psid);
+        return world.customerWrote(psid, Duration.ofMinutes(2));
     }
 
     private static long reply(long conversation, String text) {
-        return world.owner.expect(201, "POST", "/v2/conversations/" + conversation + "/messages", Map.of("text", text)).path("id").asLong();
+        return world.reply(conversation, text);
     }
 
     private static String status(long conversation, long messageId) {

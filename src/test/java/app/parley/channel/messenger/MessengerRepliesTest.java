@@ -36,16 +36,11 @@ class MessengerRepliesTest {
 
     /** A customer who last wrote {@code ago} ago; their conversation's id. */
     private static long customer(String psid, Duration ago) {
-        Instant at = Instant.now().minus(ago);
-        world.graph.person(psid, "Customer", psid.substring(psid.length() - 4));
-        world.graph.customerWrote(psid, at);
-        world.post(entry(PAGE, text(psid, "m_question" + psid, at.toEpochMilli(), "\"Hello?\"")));
-        world.processed();
-        return world.conversationOf(psid);
+        return world.customerWrote(psid, ago);
     }
 
     private static long reply(long conversation, String text) {
-        return world.owner.expect(201, "POST", "/v2/conversations/" + conversation + "/messages", Map.of("text", text)).path("id").asLong();
+        return world.reply(conversation, text);
     }
 
     private static JsonNode state(long conversation, long messageId) {

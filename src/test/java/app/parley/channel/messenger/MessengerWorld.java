@@ -154,6 +154,21 @@ public final class MessengerWorld implements AutoCloseable {
                 + ",\"message\":{\"mid\":\"" + mid + "\",\"text\":" + jsonText + "}}";
     }
 
+    /** A customer of the page who last wrote {@code ago} ago ("Hello?"), processed; their conversation's id. */
+    public long customerWrote(String psid, Duration ago) {
+        Instant at = Instant.now().minus(ago);
+        graph.person(psid, "Customer", psid.substring(psid.length() - 4));
+        graph.customerWrote(psid, at);
+        post(entry(PAGE, text(psid, "m_question" + psid, at.toEpochMilli(), "\"Hello?\"")));
+        processed();
+        return conversationOf(psid);
+    }
+
+    /** An agent's reply through the REST API; the message's id. */
+    public long reply(long conversation, String text) {
+        return owner.expect(201, "POST", "/v2/conversations/" + conversation + "/messages", Map.of("text", text)).path("id").asLong();
+    }
+
     /** The conversation of a PSID of the connected page. */
     public long conversationOf(String psid) {
         return jdbi().withHandle(h -> h.createQuery("""
