@@ -42,6 +42,7 @@ import app.parley.notify.NotifySend;
 import app.parley.realtime.AccessWatch;
 import app.parley.realtime.ChatStatus;
 import app.parley.realtime.Hub;
+import app.parley.realtime.LivePages;
 import app.parley.realtime.TabCounts;
 import app.parley.recording.RecordingIngest;
 import app.parley.recording.RecordingRetention;
@@ -102,7 +103,7 @@ public final class Parley implements AutoCloseable {
     private final EmailChannel email;
     private final Locations locations;
     private final PageViewWriter pageViews;
-    private final app.parley.realtime.LivePages livePages;
+    private final LivePages livePages;
     private final Attendance attendance;
     private final OfficeHoursBook officeHours;
 
@@ -176,7 +177,7 @@ public final class Parley implements AutoCloseable {
         this.locations = Locations.open(config.geoipDb(), config.dataDir().resolve("geoip"));
         this.pageViews = new PageViewWriter(jdbi, Devices.buildInBackground(), locations, trackingSettings, config.pageViewQueue());
         // Issue #11: each committed batch of page views reaches the open visitor cards live.
-        this.livePages = new app.parley.realtime.LivePages(hub, jdbi);
+        this.livePages = new LivePages(hub, jdbi);
         pageViews.afterCommit(livePages);
         Blocking blocking = new Blocking(jdbi, trackingSettings);
         VisitorSocket visitorSocket = new VisitorSocket(accounts, new Arrivals(jdbi), new VisitorThread(jdbi), hub,

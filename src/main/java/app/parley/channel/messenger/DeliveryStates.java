@@ -19,14 +19,8 @@ final class DeliveryStates {
                 reaction == null ? null : java.util.Map.of("reaction", reaction, "emoji", emoji == null ? "" : emoji));
     }
 
-    void announce(long accountId, long messageId, String status, String error) {
-        ChannelMessages.Delivery d = switch (status) {
-            case "sending" -> ChannelMessages.Delivery.SENDING;
-            case "sent" -> ChannelMessages.Delivery.SENT;
-            case "delivered" -> ChannelMessages.Delivery.DELIVERED;
-            case "seen" -> ChannelMessages.Delivery.SEEN;
-            default -> ChannelMessages.Delivery.FAILED;
-        };
-        messages.delivery(accountId, messageId, d, d == ChannelMessages.Delivery.FAILED ? error : null);
+    /** A reply's state moved (sent, delivered, seen, or failed with {@code error}), shown live on the message. */
+    void announce(long accountId, long messageId, ChannelMessages.Delivery state, String error) {
+        messages.delivery(accountId, messageId, state, state == ChannelMessages.Delivery.FAILED ? error : null);
     }
 }

@@ -3,6 +3,7 @@ package app.parley.channel.messenger;
 import app.parley.contact.ChannelVisitors;
 import app.parley.conversation.Channel;
 import app.parley.conversation.ChannelInbound;
+import app.parley.conversation.ChannelMessages;
 import app.parley.conversation.VisitorActions;
 import app.parley.core.CardNumberMasker;
 import app.parley.core.Input;
@@ -217,7 +218,7 @@ final class InboundProcessor implements Jobs.BatchHandler {
                                     RETURNING message_id""")
                             .bind("p", d.pageId()).bind("psid", d.psid()).bind("wm", Timestamp.from(d.watermark()))
                             .bindArray("mids", String.class, d.mids()).mapTo(Long.class).list()));
-                    for (long id : delivered) states.announce(page.accountId(), id, "delivered", null);
+                    for (long id : delivered) states.announce(page.accountId(), id, ChannelMessages.Delivery.DELIVERED, null);
                 }
                 case MessengerEvent.Read r -> {
                     run.caughtUp(writes);
@@ -279,7 +280,7 @@ final class InboundProcessor implements Jobs.BatchHandler {
                     .bind("p", page.pageId()).bind("psid", r.psid())
                     .map((rs, ctx) -> new Last(rs.getLong(1), rs.getLong(2), rs.getLong(3))).findOne();
         }));
-        for (long id : seen) states.announce(page.accountId(), id, "seen", null);
+        for (long id : seen) states.announce(page.accountId(), id, ChannelMessages.Delivery.SEEN, null);
         last.ifPresent(l -> visitors.read(new VisitorActions.Who(page.accountId(), l.visitorId(), l.conversationId()), l.messageId()).join());
     }
 

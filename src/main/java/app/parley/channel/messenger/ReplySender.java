@@ -1,5 +1,6 @@
 package app.parley.channel.messenger;
 
+import app.parley.conversation.ChannelMessages;
 import app.parley.core.Json;
 import app.parley.files.FileStore;
 import app.parley.files.FileType;
@@ -104,7 +105,7 @@ final class ReplySender implements Jobs.Handler {
                 // When Meta took it, not when the outcome is recorded: the agents see "sent" first, and a customer's
                 // read watermark right after it must cover the reply.
                 java.sql.Timestamp sentAt = java.sql.Timestamp.from(java.time.Instant.now());
-                states.announce(r.accountId(), r.messageId(), "sent", null);
+                states.announce(r.accountId(), r.messageId(), ChannelMessages.Delivery.SENT, null);
                 yield new Jobs.Outcome.Done(h -> h.createUpdate("""
                                 UPDATE messenger_messages SET delivery_status = 'sent', mid = :mid, sent_at = :at,
                                        error = NULL, error_code = NULL
@@ -141,7 +142,7 @@ final class ReplySender implements Jobs.Handler {
     }
 
     private Jobs.Outcome failed(Reply r, String code, String why) {
-        states.announce(r.accountId(), r.messageId(), "failed", why);
+        states.announce(r.accountId(), r.messageId(), ChannelMessages.Delivery.FAILED, why);
         return new Jobs.Outcome.Done(h -> h.createUpdate("""
                         UPDATE messenger_messages SET delivery_status = 'failed', error_code = :c, error = :e
                         WHERE message_id = :id""")
