@@ -5,12 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import app.parley.testing.TestParley;
 import app.parley.testing.TestParley.Api;
 import com.fasterxml.jackson.databind.JsonNode;
-import java.nio.charset.StandardCharsets;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -39,13 +35,7 @@ class IdentityVerificationTest {
     }
 
     static String sign(String key, String value) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(key.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-            return HexFormat.of().formatHex(mac.doFinal(value.getBytes(StandardCharsets.UTF_8)));
-        } catch (java.security.GeneralSecurityException e) {
-            throw new IllegalStateException(e);
-        }
+        return TestParley.hmacHex(key, value);
     }
 
     /** A visitor who identifies with {@code fields} and writes: their visitor JSON, as the owner sees it. */

@@ -143,6 +143,22 @@ public final class TestParley implements AutoCloseable {
         return login(OWNER_EMAIL, OWNER_PASSWORD);
     }
 
+    /** What the shop's server sends with an identity it vouches for: {@code value} signed with the account's secret. */
+    public String identityHash(String value) {
+        return hmacHex(owner().get("/v2/account/identity-secret").path("secret").asText(), value);
+    }
+
+    /** HMAC-SHA256 of {@code value} with {@code key}, hex: the shop's identity hash, computed as the shop would. */
+    public static String hmacHex(String key, String value) {
+        try {
+            javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+            mac.init(new javax.crypto.spec.SecretKeySpec(key.getBytes(java.nio.charset.StandardCharsets.UTF_8), "HmacSHA256"));
+            return java.util.HexFormat.of().formatHex(mac.doFinal(value.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     public Api login(String email, String password) {
         return loginAt(baseUrl(), email, password);
     }

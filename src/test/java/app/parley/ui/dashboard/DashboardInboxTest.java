@@ -206,7 +206,7 @@ class DashboardInboxTest {
              var now = VisitorSocketClient.connect(parley.baseUrl(), parley.accountKey());
              var s = DashboardSession.owner(parley)) {
             // Only an identity the shop signed joins an existing contact (docs/PRODUCT.md §3).
-            String hash = signed("repeat@example.cz");
+            String hash = parley.identityHash("repeat@example.cz");
             before.identify(Map.of("name", "Eva Repeat", "email", "repeat@example.cz", "hash", hash));
             before.say("Last week: my parcel was late");
             conversationOf(before);
@@ -234,14 +234,6 @@ class DashboardInboxTest {
             s.page.locator(".card-pane").screenshot(new Locator.ScreenshotOptions()
                     .setPath(java.nio.file.Path.of("target/screenshots/card-not-verified.png")));
         }
-    }
-
-    /** The shop server's signature of {@code value}: HMAC-SHA256 with the account's identity secret, hex. */
-    private static String signed(String value) throws Exception {
-        String secret = parley.owner().get("/v2/account/identity-secret").path("secret").asText();
-        javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
-        mac.init(new javax.crypto.spec.SecretKeySpec(secret.getBytes(java.nio.charset.StandardCharsets.UTF_8), "HmacSHA256"));
-        return java.util.HexFormat.of().formatHex(mac.doFinal(value.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
     }
 
     @Test
