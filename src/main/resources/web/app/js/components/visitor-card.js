@@ -43,6 +43,7 @@ export function VisitorCard({ conversationId }) {
   }, [visitorId]);
   // New pages arrive as a socket signal; the slow poll only catches what a dropped socket missed.
   useVisitorPages(visitorId);
+  useNewConversations(s.convs, c, visitorId, v);
   usePolling(loadVisitor, visitorId, 60000);
 
   if (!c || c.missing) return html`<aside class="card-pane" aria-label="Visitor"></aside>`;
@@ -80,6 +81,26 @@ function useVisitorPages(visitorId) {
     window.addEventListener('parley:visitor-page', onPage);
     return () => window.removeEventListener('parley:visitor-page', onPage);
   }, [visitorId]);
+}
+
+// A conversation of this visitor (or of their contact, on another device) that the dashboard learns of live and the
+// card's history does not list yet: read the card again once, instead of waiting for the slow poll.
+function useNewConversations(convs, c, visitorId, v) {
+  const listed = v && !v.error && Array.isArray(v.conversations) ? new Set(v.conversations.map((h) => h.id)) : null;
+  const unlisted = [];
+  if (listed && c && visitorId != null) {
+    for (const [id, x] of convs) {
+      if (!x || x.missing || id === c.id || listed.has(id)) continue;
+      const sameVisitor = (x.visitor_id ?? (x.visitor && x.visitor.id)) === visitorId;
+      const sameContact = c.contact_id != null && x.contact_id === c.contact_id;
+      if (sameVisitor || sameContact) unlisted.push(id);
+    }
+  }
+  // Keyed by the ids: a conversation the card is not allowed to list asks once, not on every render.
+  const key = unlisted.sort((a, b) => a - b).join(',');
+  useEffect(() => {
+    if (key) loadVisitor(visitorId);
+  }, [key]);
 }
 
 // Whether the shop signed this identity (docs/PRODUCT.md §3): an unverified email is only what someone typed.

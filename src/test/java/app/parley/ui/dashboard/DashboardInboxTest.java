@@ -217,6 +217,15 @@ class DashboardInboxTest {
             Locator history = s.page.locator(".card-pane section[aria-label='Conversation history']");
             assertThat(history.locator("a")).hasText("Last week: my parcel was late");
             assertThat(s.page.locator(".card-head [data-testid=identity-badge]")).hasText("Verified");
+            // The same customer starts another chat on a third device while the card is open: the history lists it
+            // live (the card's own poll is once a minute, far beyond this assertion's wait).
+            try (var third = VisitorSocketClient.connect(parley.baseUrl(), parley.accountKey())) {
+                third.identify(Map.of("name", "Eva Repeat", "email", "repeat@example.cz", "hash", hash));
+                third.say("From my phone: can I get a refund?");
+                conversationOf(third);
+                assertThat(history.locator("a")).hasText(new String[] {
+                        "From my phone: can I get a refund?", "Last week: my parcel was late"});
+            }
             s.page.locator(".card-pane").screenshot(new Locator.ScreenshotOptions()
                     .setPath(java.nio.file.Path.of("target/screenshots/card-verified.png")));
         }
