@@ -141,7 +141,23 @@ public final class AgentSocket extends SocketEndpoint<AgentSocket.Conn> {
         switch (frame.path("type").asText("")) {
             case "ping" -> c.client().sendNow("{\"type\":\"pong\"}");
             case "typing" -> typing(c, frame);
+            case "watch" -> watch(c, frame);
             default -> c.client().sendNow(VisitorSocket.error("unknown_type", "Unknown frame type.", null));
+        }
+    }
+
+    /**
+     * The card the dashboard shows: {@code {"type":"watch","visitor_id":N}}, or null when it shows none. Whether the
+     * agent may see the visitor is asked of each page signal ({@code LivePages}), as rights change while watching.
+     */
+    private void watch(Conn c, JsonNode frame) {
+        JsonNode id = frame.path("visitor_id");
+        if (id.isNull() || id.isMissingNode()) {
+            hub.watch(c.client(), null);
+        } else if (id.canConvertToLong() && id.isIntegralNumber() && id.asLong() > 0) {
+            hub.watch(c.client(), id.asLong());
+        } else {
+            c.client().sendNow(VisitorSocket.error("invalid_visitor_id", "visitor_id must be a visitor's id or null.", null));
         }
     }
 

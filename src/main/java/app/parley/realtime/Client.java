@@ -19,6 +19,8 @@ public final class Client {
     private List<Event> heldBack = new ArrayList<>();
     private volatile Long groupId;
     private long lastSeq;
+    private Long watching;
+    private boolean left;
 
     private Client(Session session, long accountId, Viewer viewer, Long visitorId) {
         this.out = new Outbound(session);
@@ -113,7 +115,24 @@ public final class Client {
     }
 
     void closed() {
+        synchronized (this) {
+            left = true;
+        }
         out.close();
+    }
+
+    /**
+     * The visitor whose card this agent's dashboard shows, now {@code visitorId} (null: none); returns the one
+     * before. A client that has left watches nothing: a late watch frame cannot put it back in the hub's index.
+     */
+    synchronized Long watch(Long visitorId) {
+        Long before = watching;
+        watching = left ? null : visitorId;
+        return before;
+    }
+
+    synchronized Long watching() {
+        return watching;
     }
 
     /** Closes the socket with a close code the client acts on (signed out, access ended, reconnect). */

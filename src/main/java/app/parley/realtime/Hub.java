@@ -14,6 +14,7 @@ public final class Hub {
     private final ConcurrentHashMap<Long, Set<Client>> agentsByAccount = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<Long, Set<Client>> visitorsById = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<Long, Set<Client>> visitorsByAccount = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<Long, Set<Client>> watchersByVisitor = new ConcurrentHashMap<>();
     private volatile long lastSeq;
 
     public void join(Client c) {
@@ -29,10 +30,32 @@ public final class Hub {
         c.closed();
         if (c.isAgent()) {
             remove(agentsByAccount, c.accountId(), c);
+            Long watched = c.watch(null);
+            if (watched != null) remove(watchersByVisitor, watched, c);
         } else {
             remove(visitorsById, c.visitorId(), c);
             remove(visitorsByAccount, c.accountId(), c);
         }
+    }
+
+    /**
+     * An agent's dashboard shows this visitor's card now (null: no card). Only watchers are told of the visitor's
+     * pages: a shop's thousands of page views a second reach the few cards open on them, not every dashboard.
+     */
+    public void watch(Client c, Long visitorId) {
+        Long before;
+        synchronized (c) {
+            before = c.watch(visitorId);
+            if (java.util.Objects.equals(before, visitorId)) return;
+            if (before != null) remove(watchersByVisitor, before, c);
+            // Added under the client's lock, after watch() saw it connected: leave() then finds and removes it.
+            if (c.watching() != null) add(watchersByVisitor, visitorId, c);
+        }
+    }
+
+    /** The agents' clients whose dashboards show this visitor's card. */
+    public Set<Client> watchers(long visitorId) {
+        return watchersByVisitor.getOrDefault(visitorId, Set.of());
     }
 
     /** Called by the journal after each commit, in sequence order. */

@@ -19,9 +19,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The card's live browsing history (issue #11 §1): after the page-view writer commits a batch, a {@code visitor.page}
- * signal to each agent who may see that visitor (by {@link CardScope}, as the card itself), so an open card fetches
- * the new page at once. Ephemeral, like typing: page views are not journal events, and a dashboard that missed one
- * reads the card again when it reconnects. Visitors of accounts with no agent connected cost nothing.
+ * signal to each dashboard that shows that visitor's card ({@link Hub#watch}) and whose agent may see the visitor (by
+ * {@link CardScope}, as the card itself), so an open card fetches the new page at once. Ephemeral, like typing: page
+ * views are not journal events, and a dashboard that missed one reads the card again when it reconnects. Visitors
+ * whose card nobody has open cost nothing here: no query, no frame.
  */
 public final class LivePages implements Consumer<List<PageViewWriter.Stored>>, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(LivePages.class);
@@ -44,10 +45,10 @@ public final class LivePages implements Consumer<List<PageViewWriter.Stored>>, A
 
     @Override
     public void accept(List<PageViewWriter.Stored> batch) {
-        // The newest change per visitor, of accounts someone is watching.
+        // The newest change per visitor whose card some dashboard shows.
         Map<Long, PageViewWriter.Stored> watched = new LinkedHashMap<>();
         for (PageViewWriter.Stored s : batch) {
-            if (!hub.agents(s.accountId()).isEmpty()) watched.put(s.visitorId(), s);
+            if (!hub.watchers(s.visitorId()).isEmpty()) watched.put(s.visitorId(), s);
         }
         if (watched.isEmpty()) return;
         teller.execute(() -> {
@@ -63,7 +64,10 @@ public final class LivePages implements Consumer<List<PageViewWriter.Stored>>, A
         Map<Long, CardScope> scopes = jdbi.withHandle(h -> CardScope.ofVisitors(h, new ArrayList<>(watched.keySet())));
         for (PageViewWriter.Stored s : watched.values()) {
             CardScope scope = scopes.get(s.visitorId());
-            hub.signalAgents(s.accountId(), c -> scope.seenBy(c.viewer()), frame(s));
+            String frame = frame(s);
+            for (Client c : hub.watchers(s.visitorId())) {
+                if (c.accountId() == s.accountId() && scope.seenBy(c.viewer())) c.signal(frame);
+            }
         }
     }
 

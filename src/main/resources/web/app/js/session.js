@@ -127,6 +127,15 @@ export function sendTyping(conversationId, typing) {
   if (socket) socket.send({ type: 'typing', conversation_id: conversationId, typing });
 }
 
+// The visitor whose card is open (null: none). The server tells only the dashboards that show a visitor's card of
+// their new pages, so a busy shop's page views do not flood every agent's socket.
+let watchedVisitor = null;
+
+export function watchVisitor(id) {
+  watchedVisitor = id ?? null;
+  if (socket) socket.send({ type: 'watch', visitor_id: watchedVisitor });
+}
+
 function connect() {
   socket = createSocket({
     onState(s) {
@@ -173,6 +182,11 @@ function handleFrame(f, { resumed, refetch }) {
   switch (f.type) {
     case 'welcome': {
       if (f.agent) state.me = { ...state.me, ...f.agent };
+      if (watchedVisitor != null && socket) {
+        // A new socket watches nothing yet; pages that came while none was open are read with the card again.
+        socket.send({ type: 'watch', visitor_id: watchedVisitor });
+        if (resumed || refetch) window.dispatchEvent(new CustomEvent('parley:visitor-page', { detail: { visitor_id: watchedVisitor } }));
+      }
       if (Array.isArray(f.presence)) {
         for (const p of f.presence) state.presence.set(p.agent_id, p.status);
       }

@@ -144,6 +144,13 @@ class ContactHistoryTest {
         return owner.expect(200, "GET", "/v2/conversations/" + v.conversationId(), null).path("visitor_id").asLong();
     }
 
+    /** The dashboard opened this visitor's card; the pong says the server took the watch (frames are read in order). */
+    static void watch(TestSocket agent, long visitorId) {
+        agent.send(Map.of("type", "watch", "visitor_id", visitorId));
+        agent.send(Map.of("type", "ping"));
+        agent.await("pong");
+    }
+
     static java.util.function.Predicate<JsonNode> pageOf(long visitorId) {
         return f -> "visitor.page".equals(f.path("type").asText()) && f.path("data").path("visitor_id").asLong() == visitorId;
     }
@@ -164,9 +171,13 @@ class ContactHistoryTest {
             sale.say("Which tea?");
             long billingId = visitorOf(billing);
             long saleId = visitorOf(sale);
+            // Lena asks to watch the billing visitor's card (she could not open it): asking gives her nothing.
+            watch(ownerSocket, billingId);
+            watch(lenaSocket, billingId);
             billing.socket.send(Map.of("type", "page", "url", "https://shop.example/invoices", "title", "Invoices"));
             ownerSocket.await(pageOf(billingId), Duration.ofSeconds(20));
             // Sent after the billing page's batch was told: Lena's frames arrive in order, so any billing one came first.
+            watch(lenaSocket, saleId);
             sale.socket.send(Map.of("type", "page", "url", "https://shop.example/teas", "title", "Teas"));
             lenaSocket.await(pageOf(saleId), Duration.ofSeconds(20));
             assertThat(lenaSocket.frames(0)).noneMatch(pageOf(billingId));
@@ -176,15 +187,28 @@ class ContactHistoryTest {
     @Test
     void aNewPageOfAVisitorReachesTheAgentsSocketLive() {
         // A browser's user agent (CHROME): a bare HTTP client's counts as a bot, whose pages are not stored.
-        try (TestSocket agent = TestSocket.agent(app, owner, null); ChatVisitor v = ChatVisitor.connect(app, CHROME)) {
+        try (TestSocket agent = TestSocket.agent(app, owner, null); TestSocket elsewhere = TestSocket.agent(app, owner, null);
+             ChatVisitor v = ChatVisitor.connect(app, CHROME)) {
             agent.await("welcome");
+            elsewhere.await("welcome");
             v.say("Looking at teas");
             long visitorId = owner.expect(200, "GET", "/v2/conversations/" + v.conversationId(), null).path("visitor_id").asLong();
+            watch(agent, visitorId);
+            // A second dashboard of the same owner shows another card, then none: it is not told of these pages.
+            watch(elsewhere, visitorId + 1_000);
+            elsewhere.send(Map.of("type", "watch", "visitor_id", "all"));
+            elsewhere.await(f -> "invalid_visitor_id".equals(f.path("code").asText()));
+            elsewhere.send(Map.of("type", "watch"));
             v.socket.send(Map.of("type", "page", "url", "https://shop.example/teas/sencha", "title", "Sencha"));
             JsonNode frame = agent.await(f -> "visitor.page".equals(f.path("type").asText())
                     && f.path("data").path("visitor_id").asLong() == visitorId, Duration.ofSeconds(20));
             assertThat(frame.path("data").path("url").asText()).isEqualTo("https://shop.example/teas/sencha");
             assertThat(frame.path("data").path("title").asText()).isEqualTo("Sencha");
+            // Both sockets get the next event of the conversation; the page signal came before it or not at all.
+            v.say("And green tea?");
+            elsewhere.await(f -> "message.created".equals(f.path("type").asText())
+                    && "And green tea?".equals(f.path("data").path("text").asText()));
+            assertThat(elsewhere.frames(0)).noneMatch(pageOf(visitorId));
             // The push only says "look again": the card then has the page, stored by the page-view writer.
             JsonNode card = owner.expect(200, "GET", "/v2/visitors/" + visitorId, null);
             assertThat(card.path("pages").get(0).path("url").asText()).isEqualTo("https://shop.example/teas/sencha");
@@ -199,6 +223,7 @@ class ContactHistoryTest {
             agent.await("welcome");
             v.say("Hello");
             long visitorId = other.owner().expect(200, "GET", "/v2/conversations/" + v.conversationId(), null).path("visitor_id").asLong();
+            watch(agent, visitorId);
             v.socket.send(Map.of("type", "page", "url", "https://shop.example/", "title", "Home"));
             // The signal came from the teller thread, so this Parley has one.
             agent.await(pageOf(visitorId), Duration.ofSeconds(20));

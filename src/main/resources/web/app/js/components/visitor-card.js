@@ -5,6 +5,7 @@ import { html } from '../html.js';
 import { get, patch } from '../api.js';
 import { state, changed, useStore, toast } from '../store.js';
 import { mergeConversation } from '../conversations.js';
+import { watchVisitor } from '../session.js';
 import { visitorName, safeHttpUrl, describeUserAgent, ago, fullTime } from '../format.js';
 import { Avatar, Spinner } from './common.js';
 import { GlobeIcon, ChannelIcon } from '../icons.js';
@@ -79,7 +80,11 @@ function useVisitorPages(visitorId) {
     if (visitorId == null) return undefined;
     const onPage = (e) => { if (e.detail && e.detail.visitor_id === visitorId) loadVisitor(visitorId); };
     window.addEventListener('parley:visitor-page', onPage);
-    return () => window.removeEventListener('parley:visitor-page', onPage);
+    watchVisitor(visitorId);
+    return () => {
+      window.removeEventListener('parley:visitor-page', onPage);
+      watchVisitor(null);
+    };
   }, [visitorId]);
 }
 
