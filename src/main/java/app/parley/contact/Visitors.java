@@ -7,8 +7,11 @@ import org.jdbi.v3.core.Handle;
 /** SQL for visitors and the contacts they become once identified. */
 public final class Visitors {
     private static final String SELECT = """
-            SELECT v.*, v.variables::text AS vars, coalesce(c.verified, false) AS verified
-            FROM visitors v LEFT JOIN contacts c ON c.id = v.contact_id""";
+            SELECT v.*, v.variables::text AS vars, coalesce(c.verified, false) AS verified,
+                   coalesce(a.current_url, v.current_url) AS page_url,
+                   CASE WHEN a.current_url IS NULL THEN v.current_title ELSE a.current_title END AS page_title
+            FROM visitors v LEFT JOIN contacts c ON c.id = v.contact_id
+            LEFT JOIN visitor_activity a ON a.visitor_id = v.id""";
 
     private Visitors() {}
 
@@ -81,7 +84,7 @@ public final class Visitors {
         return new Visitor(rs.getLong("id"), rs.getLong("account_id"), rs.getString("visitor_key"),
                 (Long) rs.getObject("contact_id"), rs.getString("name"), rs.getString("email"), rs.getString("phone"),
                 rs.getString("note"), rs.getString("language"), rs.getString("group_key"), rs.getString("vars"),
-                rs.getString("user_agent"), rs.getString("ip"), rs.getString("current_url"), rs.getString("current_title"),
+                rs.getString("user_agent"), rs.getString("ip"), rs.getString("page_url"), rs.getString("page_title"),
                 rs.getString("referrer"), rs.getInt("visits"), rs.getBoolean("blocked"),
                 rs.getObject("first_seen_at", OffsetDateTime.class), rs.getObject("last_seen_at", OffsetDateTime.class),
                 rs.getBoolean("verified"));

@@ -47,8 +47,10 @@ public final class Outreach {
                                                        referer, domain, variables)
                             SELECT v.account_id, v.id, v.contact_id,
                                    (SELECT g.id FROM groups g WHERE g.account_id = v.account_id AND g.key = v.group_key),
-                                   false, true, v.ip, v.referrer, substring(v.current_url from '^https?://([^/:?#]+)'), v.variables
-                            FROM visitors v WHERE v.id = :v AND v.account_id = :a
+                                   false, true, v.ip, v.referrer,
+                                   substring(coalesce(va.current_url, v.current_url) from '^https?://([^/:?#]+)'), v.variables
+                            FROM visitors v LEFT JOIN visitor_activity va ON va.visitor_id = v.id
+                            WHERE v.id = :v AND v.account_id = :a
                             RETURNING *""")
                     .bind("v", visitorId).bind("a", author.accountId())
                     .map((rs, ctx) -> ConversationRow.map(rs)).findOne()

@@ -166,8 +166,9 @@ public final class VisitorActions {
                             INSERT INTO conversations (account_id, visitor_id, contact_id, group_id, is_offline, ip, referer,
                                                        domain, variables)
                             SELECT v.account_id, v.id, v.contact_id, :group, :offline, v.ip, v.referrer,
-                                   substring(v.current_url from '^https?://([^/:?#]+)'), v.variables
-                            FROM visitors v WHERE v.id = :v AND v.account_id = :a
+                                   substring(coalesce(va.current_url, v.current_url) from '^https?://([^/:?#]+)'), v.variables
+                            FROM visitors v LEFT JOIN visitor_activity va ON va.visitor_id = v.id
+                            WHERE v.id = :v AND v.account_id = :a
                             RETURNING *""")
                     .bind("v", who.visitorId()).bind("a", who.accountId()).bind("group", groupId).bind("offline", offline)
                     .map((rs, ctx) -> ConversationRow.map(rs)).one();

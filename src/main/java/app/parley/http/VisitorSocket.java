@@ -271,12 +271,12 @@ public final class VisitorSocket extends SocketEndpoint<VisitorSocket.Conn> {
                 case "contact_form" -> contactForm(c, clientId, frame);
                 case "identify" -> identify(c, clientId, frame);
                 case "page" -> {
-                    // The browsing history: queued for tracking's own writer, never the journal.
+                    // The browsing history, the card's current page and the visitors list: tracking's own batched
+                    // writer, never the journal (a returning customer's every page would be a commit and an event).
+                    // A visitor not stored yet keeps the page to be stored with them, for their first conversation.
                     tracking.pages().pageView(c.accountId, c.visitorId, textField(frame, "url"), textField(frame, "title"),
                             textField(frame, "referrer"), c.userAgent, hints(frame), c.clientIp);
                     if (c.unsaved != null) c.page = pageView(frame);
-                    else answer(c, clientId, card.page(c.accountId, c.visitorId, textField(frame, "url"),
-                            textField(frame, "title"), textField(frame, "referrer")), v -> {});
                 }
                 case "typing" -> typing(c, frame);
                 case "read" -> answer(c, clientId, actions.read(c.who(), messageId(frame)), v -> {});

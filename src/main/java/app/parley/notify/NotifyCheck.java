@@ -84,8 +84,10 @@ public final class NotifyCheck implements Jobs.Handler {
         Conversation c = h.createQuery("""
                         SELECT c.id, c.account_id, c.group_id, c.is_offline, cardinality(c.assignee_ids) > 0, c.contact_message_count,
                                coalesce(ct.name, v.name), coalesce(nullif(ct.email, ''), v.email), coalesce(ct.phone, v.phone),
-                               v.current_url, v.current_title, v.ip, a.name
+                               coalesce(va.current_url, v.current_url), CASE WHEN va.current_url IS NULL THEN v.current_title
+                               ELSE va.current_title END, v.ip, a.name
                         FROM conversations c JOIN visitors v ON v.id = c.visitor_id JOIN accounts a ON a.id = c.account_id
+                        LEFT JOIN visitor_activity va ON va.visitor_id = v.id
                         LEFT JOIN contacts ct ON ct.id = c.contact_id WHERE c.id = :c""")
                 .bind("c", conversationId)
                 .map((rs, ctx) -> new Conversation(rs.getLong(1), rs.getLong(2), (Long) rs.getObject(3), rs.getBoolean(4),

@@ -5,7 +5,8 @@ import org.jdbi.v3.core.Handle;
 
 /**
  * Writes the search documents ({@code search_conversations}): for each given conversation, its filter columns as
- * they are now (the start page: the page the visitor was on when it was first indexed, a moment after it began) and
+ * they are now (the start page: the visitor's last page view before it began; the pages: those they opened while it
+ * was open, from tracking's browsing history) and
  * a text vector over its contact's or visitor's name, email and phone and its variables; and the words of each of its
  * messages and notes, one row each ({@code search_messages}, stemmed in the chat box's language). Recomputed from the
  * rows, so running it twice, late or in any order gives the same documents; only the pages seen accumulate.
@@ -15,10 +16,19 @@ public final class SearchDocuments {
     static final int MAX_TEXT = 200_000;
     static final int MAX_PAGES = 50;
 
-    // The page the visitor is on now joins the pages already seen, the oldest falling out past MAX_PAGES.
-    private static final String PAGES = """
-            CASE WHEN cardinality(excluded.pages) = 0 OR excluded.pages[1] = ANY(s.pages) THEN s.pages
-                 ELSE (s.pages || excluded.pages)[greatest(1, cardinality(s.pages) + 2 - %d):] END""".formatted(MAX_PAGES);
+    /**
+     * The pages the visitor opened while the conversation was open, from the browsing history tracking keeps (never
+     * from events: a page view is not one): the newest {@value #MAX_PAGES} distinct addresses, oldest first. Read
+     * through the history's visitor index; empty for a conversation with no page views (email, Messenger).
+     */
+    private static final String PAGES_SEEN = """
+            ARRAY(SELECT u.url FROM (SELECT p.url, max(p.viewed_at) AS at FROM page_views p
+                                     WHERE p.visitor_id = c.visitor_id AND p.viewed_at >= c.created_at
+                                       AND p.viewed_at <= coalesce(c.finished_at, 'infinity')
+                                     GROUP BY p.url ORDER BY at DESC LIMIT %d) u ORDER BY u.at)""".formatted(MAX_PAGES);
+
+    /** A history that was pruned, or a document written before it was kept, keeps the pages it had. */
+    private static final String PAGES_KEPT = "CASE WHEN cardinality(%1$s) = 0 THEN s.pages ELSE %1$s END";
 
     /**
      * Whether the visitor's page now is one of the conversation's: while it is open, and at its first indexing
@@ -49,9 +59,8 @@ public final class SearchDocuments {
                         SELECT c.id, c.account_id, c.created_at, c.finished_at, c.status, c.channel, c.group_id, c.contact_id,
                                ARRAY(SELECT DISTINCT unnest(c.assignee_ids || c.participant_ids) ORDER BY 1),
                                ARRAY(SELECT ct.tag_id FROM conversation_tags ct WHERE ct.conversation_id = c.id ORDER BY 1),
-                               c.rating_value, parley_inet(c.ip), CASE WHEN %2$s THEN v.current_url END,
-                               CASE WHEN %2$s AND v.current_url IS NOT NULL THEN ARRAY[v.current_url] ELSE '{}' END,
-                               coalesce(lower(CASE WHEN %2$s THEN v.current_url END), ''),
+                               c.rating_value, parley_inet(c.ip), seen.start_url, seen.pages,
+                               lower(concat_ws(' ', seen.start_url, array_to_string(seen.pages, ' '))),
                                setweight(to_tsvector('parley_simple', concat_ws(' ',
                                       coalesce(k.name, v.name), coalesce(k.email, v.email),
                                       translate(coalesce(k.email, v.email), '@.', '  '),
@@ -62,6 +71,11 @@ public final class SearchDocuments {
                         FROM conversations c
                         JOIN visitors v ON v.id = c.visitor_id
                         LEFT JOIN contacts k ON k.id = c.contact_id
+                        -- The page the chat began on: the visitor's last page view before it (else the visitor's page).
+                        CROSS JOIN LATERAL (SELECT coalesce((SELECT p.url FROM page_views p WHERE p.visitor_id = c.visitor_id
+                                                               AND p.viewed_at <= c.created_at ORDER BY p.viewed_at DESC LIMIT 1),
+                                                            CASE WHEN %2$s THEN v.current_url END) AS start_url,
+                                                   %3$s AS pages) seen
                         WHERE c.id = ANY(:ids)
                         ON CONFLICT (conversation_id) DO UPDATE SET
                             finished_at = excluded.finished_at, status = excluded.status, channel = excluded.channel,
@@ -71,7 +85,7 @@ public final class SearchDocuments {
                             text_config = excluded.text_config, indexed_at = excluded.indexed_at,
                             pages = %1$s,
                             pages_text = lower(concat_ws(' ', coalesce(s.start_url, excluded.start_url), array_to_string(%1$s, ' ')))
-                        """.formatted(PAGES, SEEN_NOW))
+                        """.formatted(PAGES_KEPT.formatted("excluded.pages"), SEEN_NOW, PAGES_SEEN))
                 .bindArray("ids", Long.class, conversationIds)
                 .execute();
         if (!text.isEmpty()) {
@@ -92,7 +106,7 @@ public final class SearchDocuments {
 
     /**
      * The cheap path for what the chat does all day: each new message gets its row (its words only, never the
-     * conversation's again) and the filter columns are copied from the conversation rows when they changed;
+     * conversation's again) and the filter columns (and the pages seen) are copied when they changed;
      * conversations without a document yet get a whole one. Runs in the consumer's transaction, so each message is
      * indexed once.
      */
@@ -108,16 +122,19 @@ public final class SearchDocuments {
                             SELECT c.id, c.finished_at, c.status, c.channel, c.group_id, c.contact_id,
                                    ARRAY(SELECT DISTINCT unnest(c.assignee_ids || c.participant_ids) ORDER BY 1) AS agent_ids,
                                    ARRAY(SELECT ct.tag_id FROM conversation_tags ct WHERE ct.conversation_id = c.id ORDER BY 1) AS tag_ids,
-                                   c.rating_value
-                            FROM conversations c WHERE c.id = ANY(:ids) AND NOT (c.id = ANY(:missing)))
+                                   c.rating_value, %s AS seen
+                            FROM conversations c WHERE c.id = ANY(:ids) AND NOT (c.id = ANY(:missing))),
+                        n AS (SELECT cur.*, %s AS pages FROM cur JOIN search_conversations s ON s.conversation_id = cur.id)
                         UPDATE search_conversations s SET finished_at = n.finished_at, status = n.status, channel = n.channel,
                                group_id = n.group_id, contact_id = n.contact_id, agent_ids = n.agent_ids, tag_ids = n.tag_ids,
-                               rating = n.rating_value, indexed_at = now()
-                        FROM cur n
+                               rating = n.rating_value, pages = n.pages,
+                               pages_text = lower(concat_ws(' ', s.start_url, array_to_string(n.pages, ' '))), indexed_at = now()
+                        FROM n
                         WHERE s.conversation_id = n.id
-                          AND (s.finished_at, s.status, s.channel, s.group_id, s.contact_id, s.agent_ids, s.tag_ids, s.rating)
+                          AND (s.finished_at, s.status, s.channel, s.group_id, s.contact_id, s.agent_ids, s.tag_ids, s.rating,
+                               s.pages)
                               IS DISTINCT FROM (n.finished_at, n.status, n.channel, n.group_id, n.contact_id, n.agent_ids,
-                                                n.tag_ids, n.rating_value)""")
+                                                n.tag_ids, n.rating_value, n.pages)""".formatted(PAGES_SEEN, PAGES_KEPT.formatted("cur.seen")))
                 .bindArray("ids", Long.class, conversationIds).bindArray("missing", Long.class, missing)
                 .execute();
         index(h, missing, false);

@@ -98,12 +98,16 @@ public final class Flush {
             } else {
                 String text = v.toString();
                 s.append('"');
+                // Most texts need no escape: copied whole, not a char at a time (a page-view batch is 6,000 strings).
+                int from = 0;
                 for (int k = 0; k < text.length(); k++) {
                     char ch = text.charAt(k);
-                    if (ch == '"' || ch == '\\') s.append('\\');
-                    s.append(ch);
+                    if (ch == '"' || ch == '\\') {
+                        s.append(text, from, k).append('\\');
+                        from = k;
+                    }
                 }
-                s.append('"');
+                s.append(text, from, text.length()).append('"');
             }
         }
         return s.append('}').toString();

@@ -124,7 +124,10 @@ public final class VisitorPresence {
         ObjectNode visitor = data.putObject("visitor");
         visitor.put("id", visitorId);
         // A visitor who never wrote nor was named has no row yet: their id is all there is to tell.
-        h.createQuery("SELECT name, email, contact_id, current_url FROM visitors WHERE id = :v").bind("v", visitorId)
+        // The page now is tracking's: the visitors row keeps the page they were on when first stored.
+        h.createQuery("""
+                        SELECT v.name, v.email, v.contact_id, coalesce(va.current_url, v.current_url)
+                        FROM visitors v LEFT JOIN visitor_activity va ON va.visitor_id = v.id WHERE v.id = :v""").bind("v", visitorId)
                 .map((rs, ctx) -> {
                     visitor.put("name", rs.getString(1));
                     visitor.put("email", rs.getString(2));

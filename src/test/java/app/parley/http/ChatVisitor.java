@@ -26,6 +26,11 @@ final class ChatVisitor implements AutoCloseable {
         return new ChatVisitor(TestSocket.visitor(app.wsUrl(), key, null, null));
     }
 
+    /** A new visitor of the account with chat key {@code key} whose browser sends these request headers. */
+    static ChatVisitor connect(TestParley app, String key, Map<String, String> headers) {
+        return new ChatVisitor(TestSocket.visitor(app.wsUrl(), key, headers));
+    }
+
     /** A new visitor of the test's first account whose browser sends these request headers. */
     static ChatVisitor connect(TestParley app, Map<String, String> headers) {
         return new ChatVisitor(TestSocket.visitor(app, headers));

@@ -42,6 +42,13 @@ class SearchApiTest {
             visitors.add(v);
             return v;
         }
+
+        /** A visitor in a real browser (a bare HTTP client counts as a bot, whose pages are not kept). */
+        ChatVisitor browser() {
+            ChatVisitor v = ChatVisitor.connect(app, created.chatKey(), ContactHistoryTest.CHROME);
+            visitors.add(v);
+            return v;
+        }
     }
 
     static Shop shop(String name) {
@@ -72,6 +79,43 @@ class SearchApiTest {
             last = ask.get();
         }
         return last;
+    }
+
+    @Test
+    void thePagesAStoredVisitorOpensWhileTheChatIsOpenAreFoundAndNotThoseAfterIt() {
+        Shop s = shop("pages-seen");
+        Api o = s.owner();
+        ChatVisitor v = s.browser();
+        v.socket.send(Map.of("type", "page", "url", "https://shop.test/start/teapots", "title", "Teapots"));
+        v.say("Do you have a blue teapot?");
+        long id = v.conversationId();
+        long visitorId = o.expect(200, "GET", "/v2/conversations/" + id, null).path("visitor_id").asLong();
+        java.util.function.LongSupplier visitorEvents = () -> app.parley().database().jdbi().withHandle(h -> h.createQuery(
+                "SELECT count(*) FROM events WHERE type = 'visitor.updated' AND visitor_id = :v").bind("v", visitorId)
+                .mapTo(Long.class).one());
+        long eventsBefore = visitorEvents.getAsLong();
+
+        // The visitor is stored now; their next pages go to tracking's writer, not through the journal as events.
+        v.socket.send(Map.of("type", "page", "url", "https://shop.test/product/blue-teapot-42", "title", "Blue teapot"));
+        awaitPage(o, visitorId, "https://shop.test/product/blue-teapot-42");
+        assertThat(visitorEvents.getAsLong()).isEqualTo(eventsBefore);
+        o.expect(200, "POST", "/v2/conversations/" + id + "/resolve", null);
+        assertThat(ids(found(o, Map.of("filters", Map.of("page_url", "blue-teapot-42")), 1))).containsExactly(id);
+        assertThat(ids(found(o, Map.of("filters", Map.of("start_url", "/start/teapots")), 1))).containsExactly(id);
+
+        // After the chat ended the visitor's pages are not the conversation's, even when its document is written again.
+        v.socket.send(Map.of("type", "page", "url", "https://shop.test/product/after-the-chat", "title", "Later"));
+        awaitPage(o, visitorId, "https://shop.test/product/after-the-chat");
+        long tag = o.expect(201, "POST", "/v2/tags", Map.of("name", "teapots")).path("id").asLong();
+        o.expect(200, "PUT", "/v2/conversations/" + id + "/tags", Map.of("tag_ids", List.of(tag)));
+        found(o, Map.of("filters", Map.of("tags", List.of(tag))), 1);
+        assertThat(search(o, Map.of("filters", Map.of("page_url", "after-the-chat"))).path("total").asInt()).isZero();
+    }
+
+    /** The card lists the page once tracking's writer stored it. */
+    private static void awaitPage(Api o, long visitorId, String url) {
+        until(Duration.ofSeconds(10), () -> o.expect(200, "GET", "/v2/visitors/" + visitorId, null),
+                card -> url.equals(card.path("pages").path(0).path("url").asText()));
     }
 
     static JsonNode found(Api api, Map<String, ?> body, int total) {

@@ -76,6 +76,11 @@ public final class TestSocket implements AutoCloseable {
                 + (visitorId == null ? "" : "&visitor=" + visitorId), null, null, headers);
     }
 
+    /** A new visitor's chat box on the account with chat key {@code key}, sending extra request headers. */
+    public static TestSocket visitor(String wsBase, String key, java.util.Map<String, String> headers) {
+        return new TestSocket(HttpClient.newHttpClient(), wsBase + "/ws/visitor?key=" + key, null, null, headers);
+    }
+
     public static TestSocket visitor(String wsBase, String key, String visitorId, Long after) {
         String url = wsBase + "/ws/visitor?key=" + key
                 + (visitorId == null ? "" : "&visitor=" + visitorId) + (after == null ? "" : "&after=" + after);
