@@ -100,6 +100,39 @@ class TrackingApiTest {
         return app.parley().database().jdbi().withHandle(h -> h.createQuery("SELECT count(*) FROM visitors").mapTo(Long.class).one());
     }
 
+    /**
+     * A visitor's next pages within a minute update their activity row in place (V23): no index holds a value those
+     * updates change, so PostgreSQL writes no index entry for them (a HOT update). Counted by PostgreSQL itself.
+     */
+    @Test
+    void pagesWithinAMinuteUpdateTheVisitorsActivityRowInPlace() {
+        String shop = "https://shop.test/" + TestSocket.clientId();
+        long hotBefore = activityUpdates()[1];
+        try (Browser b = new Browser("81.2.69.142", CHROME_WINDOWS)) {
+            for (int i = 1; i <= 4; i++) {
+                int pages = i;
+                b.open(shop + "/p" + i, "Page " + i, null);
+                // One page at a time: each stored by its own batch, so each is its own update of the row.
+                awaitRow(r -> r.path("current_url").asText().equals(shop + "/p" + pages) && r.path("pages").asInt() == pages);
+            }
+        }
+        // Three updates, at most one of them into a new minute. PostgreSQL counts them a moment after they commit.
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        long[] now = activityUpdates();
+        while (now[1] - hotBefore < 2 && System.nanoTime() < deadline) {
+            sleepBriefly();
+            now = activityUpdates();
+        }
+        assertThat(now[1] - hotBefore).as("HOT updates of visitor_activity (all updates now: %d)", now[0]).isGreaterThanOrEqualTo(2);
+    }
+
+    /** visitor_activity's updates and HOT updates so far, as PostgreSQL's statistics have them. */
+    private static long[] activityUpdates() {
+        return app.parley().database().jdbi().withHandle(h -> h.createQuery("""
+                        SELECT n_tup_upd, n_tup_hot_upd FROM pg_stat_user_tables WHERE relname = 'visitor_activity'""")
+                .map((rs, ctx) -> new long[] {rs.getLong(1), rs.getLong(2)}).one());
+    }
+
     @Test
     void aVisitorWhoNeverChatsHasTheirPagesNewestFirstWithEntryReferrerLocationAndDevice() {
         long storedBefore = visitorRows();

@@ -371,8 +371,10 @@ public final class Bench {
      */
     private void withPageViews(int pgPort, int visitors, int warmup, int window, double pageRate, double chatAlone) throws Exception {
         int sockets = intOpt("page-sockets", 200);
-        try (PageViewLoad load = new PageViewLoad(HOST, port, chatKey, sockets, pageRate)) {
-            log("page views: %d browsing chat boxes offering %,.0f page views/s; chat loop again…", sockets, pageRate);
+        int returning = (int) Math.round(sockets * doubleOpt("page-returning", 0.5));
+        try (PageViewLoad load = new PageViewLoad(HOST, port, chatKey, sockets, returning, pageRate)) {
+            log("page views: %d browsing chat boxes (%d of returning customers, who wrote once) offering %,.0f page views/s; chat loop again…",
+                    sockets, returning, pageRate);
             Thread.sleep(5_000);
             long stored0 = pageViews(pgPort);
             long sent0 = load.sent.sum();
@@ -384,7 +386,8 @@ public final class Bench {
             row(String.format("msg/s end to end, %d visitors closed loop, with page views", visitors), fmt(p.acked),
                     String.format("%+.1f %% vs %s msg/s without (goal: within 10 %%)", 100 * (p.acked - chatAlone) / chatAlone, fmt(chatAlone)));
             row("  page views stored /s (counted in page_views)", fmt(stored),
-                    String.format("goal ≥ 5,000; offered %s/s from %d chat boxes, %d socket errors", fmt(sent), sockets, load.errors.sum()));
+                    String.format("goal ≥ 5,000; offered %s/s from %d chat boxes (%d returning), %d socket errors", fmt(sent), sockets,
+                            returning, load.errors.sum()));
             row("  CPU cores: server / PG / load client", cores(p.cpu), others(p.cpu));
         }
     }

@@ -10,10 +10,11 @@ import java.util.Map;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * Browsing shoppers (issue #11): {@code sockets} chat boxes that never chat and report a page view each, paced so
+ * Browsing shoppers (issue #11): {@code sockets} chat boxes that report a page view each, paced so
  * that together they offer {@code rate} page views a second, from browser user agents and public test addresses
  * (through the trusted proxy header when the server trusts 127.0.0.1). What Parley stored is counted in
- * PostgreSQL ({@code page_views}), not what was sent.
+ * PostgreSQL ({@code page_views}), not what was sent. The first {@code returning} of them wrote one message first (a
+ * returning customer is a stored visitor with a conversation); the others never chat.
  */
 final class PageViewLoad implements AutoCloseable {
     static final String CHROME = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36";
@@ -25,7 +26,7 @@ final class PageViewLoad implements AutoCloseable {
     private final List<Thread> threads = new ArrayList<>();
     private volatile boolean stop;
 
-    PageViewLoad(String host, int port, String chatKey, int n, double rate) throws IOException {
+    PageViewLoad(String host, int port, String chatKey, int n, int returning, double rate) throws IOException {
         String path = "/ws/visitor?key=" + URLEncoder.encode(chatKey, StandardCharsets.UTF_8);
         InetAddress[] sources = new InetAddress[8];
         for (int i = 0; i < sources.length; i++) sources[i] = InetAddress.getByName("127.0.0." + (2 + i));
@@ -35,6 +36,13 @@ final class PageViewLoad implements AutoCloseable {
                     Map.of("User-Agent", CHROME, "X-Forwarded-For", ADDRESSES[i % ADDRESSES.length]), 20_000, 4096);
             ws.setReadTimeout(20_000);
             ws.readText(); // welcome
+            if (i < returning) {
+                // A returning customer: stored, with a conversation, like a shopper who chatted before and browses on.
+                ws.sendText("{\"type\":\"message\",\"client_id\":\"r" + i + "\",\"text\":\"Hello again, just looking around\"}");
+                while (!ws.readText().contains("\"ack\"")) {
+                    // the conversation's own events come first or after: only the ack says it is stored
+                }
+            }
             ws.setReadTimeout(0);
             sockets.add(ws);
             int k = i;
