@@ -142,4 +142,17 @@ class SearchPlanTest {
         SearchRequest r = Json.MAPPER.convertValue(Map.of("sort", List.of(Map.of("finished_at", "desc"))), SearchRequest.class);
         assertThat(search.explain(owner, r).get(1)).contains("search_finished").doesNotContain("Seq Scan");
     }
+
+    /** Message rows hold no key to their document (V24): a deleted document still takes its rows, in one statement. */
+    @Test
+    void aDeletedDocumentTakesItsMessageRowsWithIt() {
+        jdbi.useTransaction(h -> {
+            long id = h.createQuery("SELECT conversation_id FROM search_messages LIMIT 1").mapTo(Long.class).one();
+            String count = "SELECT count(*) FROM search_messages WHERE conversation_id = :c";
+            assertThat(h.createQuery(count).bind("c", id).mapTo(Long.class).one()).isPositive();
+            h.createUpdate("DELETE FROM search_conversations WHERE conversation_id = :c").bind("c", id).execute();
+            assertThat(h.createQuery(count).bind("c", id).mapTo(Long.class).one()).isZero();
+            h.rollback();
+        });
+    }
 }
