@@ -48,8 +48,32 @@ public final class Devices {
         }
     }
 
+    // A browsing visitor's every page carries the same user agent and hints: the answer is kept (Yauaa's own cache
+    // still builds a request per call, a quarter of the page-view writer's time).
+    private final Map<ParseKey, Device> parsed = new java.util.LinkedHashMap<>(1024, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<ParseKey, Device> e) {
+            return size() > 10_000;
+        }
+    };
+
+    private record ParseKey(String userAgent, ClientHints hints) {}
+
     public Device parse(String userAgent, ClientHints hints) {
         if (userAgent == null || userAgent.isBlank()) return Device.UNKNOWN;
+        ParseKey key = new ParseKey(userAgent, hints);
+        synchronized (parsed) {
+            Device known = parsed.get(key);
+            if (known != null) return known;
+        }
+        Device d = analyse(userAgent, hints);
+        synchronized (parsed) {
+            parsed.put(key, d);
+        }
+        return d;
+    }
+
+    private Device analyse(String userAgent, ClientHints hints) {
         UserAgentAnalyzer a = analyzer.join();
         Map<String, String> headers = new java.util.LinkedHashMap<>();
         headers.put("User-Agent", userAgent);
