@@ -102,7 +102,7 @@ public final class SearchDocuments {
             SELECT m.id, m.conversation_id, setweight(to_tsvector(s.text_config, left(m.text, :max)), 'B')
             FROM messages m JOIN search_conversations s ON s.conversation_id = m.conversation_id
             """;
-    private static final String TEXT_MESSAGES = "m.kind IN ('message', 'note') AND m.text IS NOT NULL ON CONFLICT (message_id) DO NOTHING";
+    private static final String TEXT_MESSAGES = "m.kind IN ('message', 'note') AND m.text IS NOT NULL ON CONFLICT (conversation_id, message_id) DO NOTHING";
 
     /**
      * The cheap path for what the chat does all day: each new message gets its row (its words only, never the
