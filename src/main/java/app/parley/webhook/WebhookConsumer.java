@@ -1,6 +1,7 @@
 package app.parley.webhook;
 
 import app.parley.store.EventHandler;
+import app.parley.store.EventType;
 import app.parley.store.Jobs;
 import app.parley.store.LoggedEvent;
 import java.util.ArrayList;
@@ -21,6 +22,15 @@ public final class WebhookConsumer implements EventHandler {
     public static final String NAME = "webhooks";
 
     private record Endpoint(long id, long accountId, Set<String> events, java.time.Instant createdAt) {}
+
+    /** The events {@link WebhookPayloads#of} turns into a webhook; the rest (read marks, conversation updates) are not read. */
+    private static final Set<EventType> TYPES = Set.of(EventType.MESSAGE_CREATED, EventType.MESSAGE_UPDATED,
+            EventType.CONVERSATION_CREATED, EventType.CONTACT_CREATED, EventType.CONTACT_UPDATED);
+
+    @Override
+    public Set<EventType> types() {
+        return TYPES;
+    }
 
     @Override
     public boolean interested(Handle h) {
