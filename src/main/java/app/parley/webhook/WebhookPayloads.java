@@ -8,10 +8,11 @@ import app.parley.core.Json;
 import app.parley.store.Event;
 import app.parley.store.EventType;
 import app.parley.store.LoggedEvent;
-import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.util.RawValue;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -35,12 +36,17 @@ public final class WebhookPayloads {
         return switch (known(EventType::fromWire, e.type())) {
             case MESSAGE_CREATED -> fromMessage(logged);
             case CONVERSATION_CREATED -> {
-                yield Optional.of(outgoing(WebhookEvent.CONVERSATION_OPENED, logged, e.conversationId(), "conversation", e.agentPayload()));
+                ObjectNode data = Json.object();
+                data.put("conversation_id", e.conversationId());
+                data.set("conversation", stored(e.agentPayload()));
+                yield Optional.of(outgoing(WebhookEvent.CONVERSATION_OPENED, logged, e.conversationId(), data));
             }
             case MESSAGE_UPDATED -> fromDelivery(logged);
             case CONTACT_CREATED, CONTACT_UPDATED -> {
                 WebhookEvent event = e.type().equals(EventType.CONTACT_CREATED.wire()) ? WebhookEvent.CONTACT_CREATED : WebhookEvent.CONTACT_UPDATED;
-                yield Optional.of(outgoing(event, logged, null, "contact", e.agentPayload()));
+                ObjectNode data = Json.object();
+                data.set("contact", stored(e.agentPayload()));
+                yield Optional.of(outgoing(event, logged, null, data));
             }
             case null, default -> Optional.empty();
         };
@@ -82,7 +88,10 @@ public final class WebhookPayloads {
             case null -> null;
         };
         if (event == null) return Optional.empty();
-        return Optional.of(outgoing(event, logged, e.conversationId(), "message", e.agentPayload()));
+        ObjectNode data = Json.object();
+        data.put("conversation_id", e.conversationId());
+        data.set("message", stored(e.agentPayload()));
+        return Optional.of(outgoing(event, logged, e.conversationId(), data));
     }
 
     /** An email reply's delivery report: sent, or failed with the reason (a refused address, a bounce). */
@@ -94,7 +103,10 @@ public final class WebhookPayloads {
             default -> null;
         };
         if (event == null) return Optional.empty();
-        return Optional.of(outgoing(event, logged, e.conversationId(), "message", e.agentPayload()));
+        ObjectNode data = Json.object();
+        data.put("conversation_id", e.conversationId());
+        data.set("message", stored(e.agentPayload()));
+        return Optional.of(outgoing(event, logged, e.conversationId(), data));
     }
 
     /**
@@ -172,32 +184,16 @@ public final class WebhookPayloads {
     }
 
     /**
-     * The envelope around the stored payload, written as it is: it is JSON Parley wrote, so re-reading and re-writing
-     * it would only cost CPU at the chat's rate.
+     * The stored payload as it is, to be written into the envelope without being read again: it is JSON Parley wrote
+     * (and {@link Fields} has just streamed over it), so parsing it into a tree and writing that back would only cost
+     * CPU at the chat's rate.
      */
-    private static Outgoing outgoing(WebhookEvent event, LoggedEvent logged, Long conversationId, String field, String payload) {
-        try (java.io.StringWriter out = new java.io.StringWriter(payload.length() + 160);
-             JsonGenerator g = Json.MAPPER.getFactory().createGenerator(out)) {
-            g.writeStartObject();
-            g.writeStringField("type", "event_callback");
-            g.writeStringField("event", event.wire());
-            g.writeStringField("timestamp", logged.at().toString());
-            g.writeNumberField("account_id", logged.event().accountId());
-            g.writeObjectFieldStart("data");
-            if (!field.equals("contact")) {
-                g.writeFieldName("conversation_id");
-                if (conversationId == null) g.writeNull();
-                else g.writeNumber(conversationId);
-            }
-            g.writeFieldName(field);
-            g.writeRawValue(payload);
-            g.writeEndObject();
-            g.writeEndObject();
-            g.flush();
-            return new Outgoing(event, conversationId, out.toString());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+    private static JsonNode stored(String json) {
+        return JsonNodeFactory.instance.rawValueNode(new RawValue(json));
+    }
+
+    private static Outgoing outgoing(WebhookEvent event, LoggedEvent logged, Long conversationId, JsonNode data) {
+        return new Outgoing(event, conversationId, envelope(event.wire(), logged.at(), logged.event().accountId(), data));
     }
 
     /** The envelope Smartsupp uses: {@code {type: "event_callback", event, timestamp, account_id, data}}. */

@@ -169,6 +169,44 @@ class WebhookTransportTest {
         }
     }
 
+    @Test
+    void aBatchsBodiesReachTheirOwnRowsWhateverTheyHold() {
+        try (Receiver receiver = new Receiver("transport-rows-0123456789")) {
+            long hook = register(receiver);
+            org.jdbi.v3.core.Jdbi jdbi = app.parley().database().jdbi();
+            long account = jdbi.withHandle(h -> h.createQuery("SELECT account_id FROM webhook_endpoints WHERE id = :id")
+                    .bind("id", hook).mapTo(Long.class).one());
+            // Made-up event numbers far past the log's, so these rows are only this test's.
+            List<String> plain = List.of("{\"text\":\"quote \\\" back \\\\ ünïcødé 🚀\"}", "{\"n\":1}", "{\"empty\":\"\"}");
+            // JSON text never holds the separator unescaped, but a body that does still reaches its row (as an array).
+            List<String> odd = List.of("{\"a\":1}", "{\"raw\":\"\u001e\"}", "{\"b\":2}");
+            for (List<String> bodies : List.of(plain, odd)) {
+                long first = 9_000_000_000L + (bodies == odd ? 10 : 0);
+                List<Long> seqs = List.of(first, first + 1, first + 2);
+                jdbi.useTransaction(h -> WebhookConsumer.insert(h, List.of(hook, hook, hook), List.of(account, account, account),
+                        List.of("conversation.contact_replied", "conversation.contact_replied", "conversation.contact_replied"),
+                        seqs, java.util.Arrays.asList(null, null, null), bodies));
+                for (int i = 0; i < 3; i++) {
+                    long seq = seqs.get(i);
+                    String stored = jdbi.withHandle(h -> h.createQuery("SELECT body FROM webhook_deliveries WHERE endpoint_id = :e AND event_seq = :s")
+                            .bind("e", hook).bind("s", seq).mapTo(String.class).one());
+                    assertThat(stored).isEqualTo(bodies.get(i));
+                }
+            }
+            // Handled twice (a consumer that crashed before its cursor moved): nothing is made twice.
+            jdbi.useTransaction(h -> WebhookConsumer.insert(h, List.of(hook), List.of(account), List.of("conversation.contact_replied"),
+                    List.of(9_000_000_000L), java.util.Arrays.asList((Long) null), List.of(plain.getFirst())));
+            long rows = jdbi.withHandle(h -> h.createQuery("SELECT count(*) FROM webhook_deliveries WHERE endpoint_id = :e")
+                    .bind("e", hook).mapTo(Long.class).one());
+            assertThat(rows).isEqualTo(6);
+            // The test receiver parses what it gets, and the raw control character is not JSON it accepts: the other five.
+            List<String> valid = List.of(plain.get(0), plain.get(1), plain.get(2), odd.get(0), odd.get(2));
+            Receiver.await("the five JSON bodies, signed", WITHIN, () -> receiver.accepted().size() == 5);
+            assertThat(receiver.accepted().stream().map(Receiver.Hit::body).toList()).containsExactlyInAnyOrderElementsOf(valid);
+            owner.expect(204, "DELETE", "/v2/webhooks/" + hook, null);
+        }
+    }
+
     private static long register(Receiver receiver) {
         Map<String, Object> body = new HashMap<>();
         body.put("url", receiver.url());
