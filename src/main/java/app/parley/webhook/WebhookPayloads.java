@@ -8,7 +8,11 @@ import app.parley.core.Json;
 import app.parley.store.Event;
 import app.parley.store.EventType;
 import app.parley.store.LoggedEvent;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.util.RawValue;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -34,14 +38,14 @@ public final class WebhookPayloads {
             case CONVERSATION_CREATED -> {
                 ObjectNode data = Json.object();
                 data.put("conversation_id", e.conversationId());
-                data.set("conversation", parse(e.agentPayload()));
+                data.set("conversation", stored(e.agentPayload()));
                 yield Optional.of(outgoing(WebhookEvent.CONVERSATION_OPENED, logged, e.conversationId(), data));
             }
             case MESSAGE_UPDATED -> fromDelivery(logged);
             case CONTACT_CREATED, CONTACT_UPDATED -> {
-                ObjectNode data = Json.object();
-                data.set("contact", parse(e.agentPayload()));
                 WebhookEvent event = e.type().equals(EventType.CONTACT_CREATED.wire()) ? WebhookEvent.CONTACT_CREATED : WebhookEvent.CONTACT_UPDATED;
+                ObjectNode data = Json.object();
+                data.set("contact", stored(e.agentPayload()));
                 yield Optional.of(outgoing(event, logged, null, data));
             }
             case null, default -> Optional.empty();
@@ -62,15 +66,15 @@ public final class WebhookPayloads {
 
     private static Optional<Outgoing> fromMessage(LoggedEvent logged) {
         Event e = logged.event();
-        JsonNode message = parse(e.agentPayload());
-        WebhookEvent event = switch (known(MessageKind::fromWire, message.path("kind").asText())) {
-            case MESSAGE -> switch (known(MessageSubType::fromWire, message.path("sub_type").asText())) {
+        Fields message = Fields.of(e.agentPayload());
+        WebhookEvent event = switch (known(MessageKind::fromWire, message.kind())) {
+            case MESSAGE -> switch (known(MessageSubType::fromWire, message.subType())) {
                 case AGENT -> WebhookEvent.CONVERSATION_AGENT_REPLIED;
                 case CONTACT -> WebhookEvent.CONVERSATION_CONTACT_REPLIED;
                 case null, default -> null;
             };
-            case EVENT -> switch (known(TimelineEvent::fromWire, message.path("event_type").asText())) {
-                case CHAT_CLOSE -> CloseType.VISITOR_CLOSE.wire().equals(message.path("data").path("close_type").asText())
+            case EVENT -> switch (known(TimelineEvent::fromWire, message.eventType())) {
+                case CHAT_CLOSE -> CloseType.VISITOR_CLOSE.wire().equals(message.closeType())
                         ? WebhookEvent.CONVERSATION_CLOSED_BY_CONTACT : WebhookEvent.CONVERSATION_CLOSED;
                 case CHAT_REOPEN -> WebhookEvent.CONVERSATION_OPENED;
                 case CHAT_RATED -> WebhookEvent.CONVERSATION_RATED;
@@ -86,15 +90,14 @@ public final class WebhookPayloads {
         if (event == null) return Optional.empty();
         ObjectNode data = Json.object();
         data.put("conversation_id", e.conversationId());
-        data.set("message", message);
+        data.set("message", stored(e.agentPayload()));
         return Optional.of(outgoing(event, logged, e.conversationId(), data));
     }
 
     /** An email reply's delivery report: sent, or failed with the reason (a refused address, a bounce). */
     private static Optional<Outgoing> fromDelivery(LoggedEvent logged) {
         Event e = logged.event();
-        JsonNode message = parse(e.agentPayload());
-        WebhookEvent event = switch (message.path("data").path("delivery_status").asText()) {
+        WebhookEvent event = switch (Fields.of(e.agentPayload()).deliveryStatus()) {
             case "sent" -> WebhookEvent.CONVERSATION_MESSAGE_DELIVERED;
             case "failed" -> WebhookEvent.CONVERSATION_MESSAGE_DELIVERY_FAILED;
             default -> null;
@@ -102,8 +105,91 @@ public final class WebhookPayloads {
         if (event == null) return Optional.empty();
         ObjectNode data = Json.object();
         data.put("conversation_id", e.conversationId());
-        data.set("message", message);
+        data.set("message", stored(e.agentPayload()));
         return Optional.of(outgoing(event, logged, e.conversationId(), data));
+    }
+
+    /**
+     * The few fields of a stored message that name its webhook event, read by streaming over it (which also checks it
+     * is whole JSON) rather than building its tree: a delivery per chat message does this at the chat's rate.
+     */
+    private record Fields(String kind, String subType, String eventType, String closeType, String deliveryStatus) {
+        static Fields of(String json) {
+            String[] top = new String[3];
+            String[] data = new String[2];
+            try (JsonParser p = Json.MAPPER.getFactory().createParser(json)) {
+                if (p.nextToken() != JsonToken.START_OBJECT) return new Fields("", "", "", "", "");
+                while (p.nextToken() == JsonToken.FIELD_NAME) {
+                    String name = p.currentName();
+                    JsonToken value = p.nextToken();
+                    switch (name) {
+                        case "kind" -> top[0] = text(p, value);
+                        case "sub_type" -> top[1] = text(p, value);
+                        case "event_type" -> top[2] = text(p, value);
+                        case "data" -> {
+                            if (value != JsonToken.START_OBJECT) {
+                                p.skipChildren();
+                                continue;
+                            }
+                            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                                String inner = p.currentName();
+                                JsonToken v = p.nextToken();
+                                switch (inner) {
+                                    case "close_type" -> data[0] = text(p, v);
+                                    case "delivery_status" -> data[1] = text(p, v);
+                                    default -> p.skipChildren();
+                                }
+                            }
+                        }
+                        default -> p.skipChildren();
+                    }
+                }
+                return new Fields(top[0], top[1], top[2], data[0], data[1]);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        /** As JsonNode.asText() read it: a missing or non-text field is "". */
+        private static String text(JsonParser p, JsonToken value) throws IOException {
+            if (value == JsonToken.VALUE_STRING) return p.getText();
+            p.skipChildren();
+            return "";
+        }
+
+        @Override
+        public String closeType() {
+            return closeType == null ? "" : closeType;
+        }
+
+        @Override
+        public String deliveryStatus() {
+            return deliveryStatus == null ? "" : deliveryStatus;
+        }
+
+        @Override
+        public String kind() {
+            return kind == null ? "" : kind;
+        }
+
+        @Override
+        public String subType() {
+            return subType == null ? "" : subType;
+        }
+
+        @Override
+        public String eventType() {
+            return eventType == null ? "" : eventType;
+        }
+    }
+
+    /**
+     * The stored payload as it is, to be written into the envelope without being read again: it is JSON Parley wrote
+     * (and {@link Fields} has just streamed over it), so parsing it into a tree and writing that back would only cost
+     * CPU at the chat's rate.
+     */
+    private static JsonNode stored(String json) {
+        return JsonNodeFactory.instance.rawValueNode(new RawValue(json));
     }
 
     private static Outgoing outgoing(WebhookEvent event, LoggedEvent logged, Long conversationId, JsonNode data) {
@@ -121,11 +207,4 @@ public final class WebhookPayloads {
         return Json.write(o);
     }
 
-    private static JsonNode parse(String json) {
-        try {
-            return Json.MAPPER.readTree(json);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
 }
