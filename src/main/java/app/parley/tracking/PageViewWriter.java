@@ -189,35 +189,36 @@ public final class PageViewWriter implements AutoCloseable {
                     Flush.Column.of("pv_ref", "text", views, r -> r.v.referrer()));
             List<Visit> vs = new ArrayList<>(visits.values());
             // A view more than 30 minutes after the visitor's last activity starts a new visit (its entry page).
+            // Known visitors are updated, then new ones inserted: an upsert (ON CONFLICT DO UPDATE) first locks each
+            // row it updates, a second write of every row per page view; the insert skips the rows just updated.
             flush.add("""
-                            INSERT INTO visitor_activity AS a (visitor_id, account_id, first_seen_at, last_seen_at, visit_started_at,
+                            UPDATE visitor_activity a SET
+                                visits = a.visits + CASE WHEN t.f > a.last_seen_at + interval '30 minutes' THEN 1 ELSE 0 END,
+                                visit_started_at = CASE WHEN t.f > a.last_seen_at + interval '30 minutes' THEN t.f ELSE a.visit_started_at END,
+                                entry_url = CASE WHEN t.f > a.last_seen_at + interval '30 minutes' THEN x.eu ELSE a.entry_url END,
+                                entry_referrer = CASE WHEN t.f > a.last_seen_at + interval '30 minutes' THEN x.er ELSE a.entry_referrer END,
+                                last_seen_at = greatest(a.last_seen_at, t.l), left_at = NULL,
+                                pages = a.pages + x.n, current_url = x.cu, current_title = x.ct, ip = coalesce(x.ip, a.ip),
+                                country_code = coalesce(x.cc, a.country_code),
+                                region = CASE WHEN x.cc IS NULL THEN a.region ELSE x.rg END,
+                                city = CASE WHEN x.cc IS NULL THEN a.city ELSE x.ci END,
+                                device_class = coalesce(x.dc, a.device_class),
+                                os_name = coalesce(x.osn, a.os_name), os_version = coalesce(x.osv, a.os_version),
+                                browser_name = coalesce(x.bn, a.browser_name), browser_version = coalesce(x.bv, a.browser_version)
+                            FROM %1$s
+                            WHERE a.visitor_id = x.v AND a.account_id = x.acc;
+                            INSERT INTO visitor_activity (visitor_id, account_id, first_seen_at, last_seen_at, visit_started_at,
                                    pages, current_url, current_title, entry_url, entry_referrer, ip, country_code, region, city,
                                    device_class, os_name, os_version, browser_name, browser_version)
                             SELECT v, acc, f, l, f, n, cu, ct, eu, er, ip, cc, rg, ci, dc, osn, osv, bn, bv
-                            FROM unnest(:va_visitor, :va_account, :va_first, :va_last,
-                                        :va_pages, :va_url, :va_title, :va_entry, :va_ref, :va_ip, :va_cc, :va_region, :va_city,
-                                        :va_class, :va_os, :va_osv, :va_browser, :va_bv)
+                            FROM %1$s
+                            WHERE NOT EXISTS (SELECT 1 FROM visitor_activity e WHERE e.visitor_id = x.v)
+                            ON CONFLICT (visitor_id) DO NOTHING""".formatted("""
+                            unnest(:va_visitor, :va_account, :va_first, :va_last,
+                                   :va_pages, :va_url, :va_title, :va_entry, :va_ref, :va_ip, :va_cc, :va_region, :va_city,
+                                   :va_class, :va_os, :va_osv, :va_browser, :va_bv)
                                  AS x(v, acc, first_us, last_us, n, cu, ct, eu, er, ip, cc, rg, ci, dc, osn, osv, bn, bv)
-                                 CROSS JOIN LATERAL (SELECT %s AS f, %s AS l) t
-                            ON CONFLICT (visitor_id) DO UPDATE SET
-                                visits = a.visits + CASE WHEN EXCLUDED.first_seen_at > a.last_seen_at + interval '30 minutes' THEN 1 ELSE 0 END,
-                                visit_started_at = CASE WHEN EXCLUDED.first_seen_at > a.last_seen_at + interval '30 minutes'
-                                                        THEN EXCLUDED.first_seen_at ELSE a.visit_started_at END,
-                                entry_url = CASE WHEN EXCLUDED.first_seen_at > a.last_seen_at + interval '30 minutes'
-                                                 THEN EXCLUDED.entry_url ELSE a.entry_url END,
-                                entry_referrer = CASE WHEN EXCLUDED.first_seen_at > a.last_seen_at + interval '30 minutes'
-                                                      THEN EXCLUDED.entry_referrer ELSE a.entry_referrer END,
-                                last_seen_at = greatest(a.last_seen_at, EXCLUDED.last_seen_at), left_at = NULL,
-                                pages = a.pages + EXCLUDED.pages, current_url = EXCLUDED.current_url,
-                                current_title = EXCLUDED.current_title, ip = coalesce(EXCLUDED.ip, a.ip),
-                                country_code = coalesce(EXCLUDED.country_code, a.country_code),
-                                region = CASE WHEN EXCLUDED.country_code IS NULL THEN a.region ELSE EXCLUDED.region END,
-                                city = CASE WHEN EXCLUDED.country_code IS NULL THEN a.city ELSE EXCLUDED.city END,
-                                device_class = coalesce(EXCLUDED.device_class, a.device_class),
-                                os_name = coalesce(EXCLUDED.os_name, a.os_name), os_version = coalesce(EXCLUDED.os_version, a.os_version),
-                                browser_name = coalesce(EXCLUDED.browser_name, a.browser_name),
-                                browser_version = coalesce(EXCLUDED.browser_version, a.browser_version)
-                            WHERE a.account_id = EXCLUDED.account_id""".formatted(at("first_us"), at("last_us")),
+                                 CROSS JOIN LATERAL (SELECT %s AS f, %s AS l) t""".formatted(at("first_us"), at("last_us"))),
                     Flush.Column.of("va_visitor", "bigint", vs, v -> v.first.visitorId()),
                     Flush.Column.of("va_account", "bigint", vs, v -> v.first.accountId()),
                     Flush.Column.of("va_first", "bigint", vs, v -> micros(v.first.at())),
