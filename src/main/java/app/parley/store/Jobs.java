@@ -133,6 +133,16 @@ public final class Jobs implements AutoCloseable {
                 .mapTo(Long.class).one();
     }
 
+    /**
+     * Removes jobs not started yet (a safety net whose work was done another way); a job already leased is left to
+     * finish. Jobs with a queue key are not for this: their queue's next job would not be promoted.
+     */
+    public static void cancel(Handle h, java.util.Collection<Long> ids) {
+        if (ids.isEmpty()) return;
+        h.createUpdate("DELETE FROM jobs WHERE id = ANY(:ids) AND queue_key IS NULL AND state = 'pending' AND locked_by IS NULL")
+                .bindArray("ids", Long.class, List.copyOf(ids)).execute();
+    }
+
     /** Adds many jobs of one kind, due now, in the given order (their ids follow it, and so does a key's queue). */
     public static void enqueueAll(Handle h, String kind, List<String> queueKeys, List<String> payloads) {
         if (payloads.isEmpty()) return;

@@ -373,7 +373,17 @@ class MessengerWebhookTest {
             assertThat(world.graph.requests().stream().filter(r -> r.method().equals("GET") && r.path().endsWith("/" + psid)).count())
                     .as("profile look-ups of " + psid).isEqualTo(1);
             assertThat(count("SELECT count(*) FROM messenger_contacts WHERE psid = ?", psid)).isEqualTo(1);
+            // Looked up at once: the safety-net job queued with the contact is gone.
+            assertThat(count("SELECT count(*) FROM jobs WHERE kind = 'messenger.profile' AND payload = ?", PAGE + ":" + psid)).isZero();
         }
+        // A look-up that does not work (Graph knows no such user) leaves its job, to try again later.
+        String unlucky = "8100000000000099";
+        assertThat(world.post(MessengerWorld.entry(PAGE, MessengerWorld.text(unlucky, "m_many_unlucky", t, "\"Hello?\""))).statusCode())
+                .isEqualTo(200);
+        world.processed();
+        assertThat(messages(unlucky)).extracting(Row::text).containsExactly("Hello?");
+        assertThat(count("SELECT count(*) FROM jobs WHERE kind = 'messenger.profile' AND state = 'pending' AND payload = ?",
+                PAGE + ":" + unlucky)).isEqualTo(1);
         assertThat(world.graph.violations()).isEmpty();
     }
 }
