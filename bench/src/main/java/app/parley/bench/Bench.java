@@ -71,6 +71,12 @@ public final class Bench {
     }
     /** --messenger 1: signed Messenger webhook POSTs while the chat runs; null when not asked for. */
     private MessengerLoad messenger;
+    /** --messenger 1: the unpaced flood runs beside phase A (--messenger-rate alone runs paced loops after it). */
+    private boolean messengerFlood;
+    /** Started by the next closed loop once its visitors are primed, so its load meets only that loop. */
+    private Runnable beforeLoop;
+    /** The Messenger figures of the last closed loop's window (null without Messenger load). */
+    private MessengerWindow messengerWindow;
     private int pgPort;
 
     private Bench(Map<String, String> opt) {
@@ -188,9 +194,10 @@ public final class Bench {
                 ? new MailLoad(HOST, intOpt("mail-port", 0), opt.getOrDefault("mail-to", "support@shop.bench"), mailSessions) : null;
         long mailAccepted0 = mails == null ? 0 : mails.accepted.sum();
         long mailStart = System.nanoTime();
-        if (messenger != null) messenger.start(intOpt("messenger-senders", 1), intOpt("messenger-customers", 200));
+        if (messenger != null) agent.messenger = messenger;
+        if (messengerFlood) beforeLoop = () -> messenger.start(intOpt("messenger-senders", 1), intOpt("messenger-customers", 200));
         LoopResult a = closedLoop("A", visitors, 0, warmup, window);
-        if (messenger != null) messenger.stop();
+        if (messengerFlood) messenger.stop();
         if (mails != null) {
             double secs = (System.nanoTime() - mailStart) / 1e9;
             long sent = mails.accepted.sum() - mailAccepted0;
@@ -214,12 +221,14 @@ public final class Bench {
                 "1.00 = unchanged");
         double pageRate = doubleOpt("page-rate", 0);
         if (pageRate > 0) withPageViews(pgPort, visitors, warmup, window, pageRate, a.acked);
-        if (messenger != null) {
+        if (messengerFlood) {
             row("  Messenger webhook events processed /s", fmt(a.messengerProcessed),
                     String.format("stored as messages, while the chat above ran; signed POSTs of 10, %d senders; answered %,.0f events/s",
                             intOpt("messenger-senders", 1), a.messengerPosted));
-            messengerBacklog();
+            messengerRows(messengerWindow);
+            messengerBacklog("after phase A");
         }
+        if (messenger != null && opt.containsKey("messenger-rate")) messengerPaced(visitors, warmup, window, messengerFlood ? null : a);
         }
 
         // 3. Closed loop with enough visitors that none passes its 5 msg/s limit: what the server can carry.
@@ -266,7 +275,9 @@ public final class Bench {
         int idle = intOpt("idle", 20_000);
         if (idle > 0) idlePhase(idle, latVisitors, latRate, latWarmup);
 
-        drain("end"); // so the server can stop cleanly
+        // so the server can stop cleanly (a Messenger backlog left is durable: it need not be waited for)
+        drain("end", messenger != null ? 10 : 90);
+        if (messenger != null) messenger.close();
         if (webhooks != null) webhookBacklog(pgPort);
         agent.close();
         printTable();
@@ -298,10 +309,12 @@ public final class Bench {
             throw new IOException("going online: " + online.statusCode() + " " + online.body());
         }
         if ("1".equals(opt.get("webhook"))) webhookRegistration = () -> registerWebhook(http, base, cookie, csrf);
-        if ("1".equals(opt.get("messenger"))) {
+        messengerFlood = "1".equals(opt.get("messenger"));
+        if (messengerFlood || opt.containsKey("messenger-rate")) {
             messenger = new MessengerLoad(Integer.parseInt(req("graph-port")), base);
             messenger.connect(cookie, csrf);
-            log("Messenger page connected: signed webhook POSTs of 10 messages will run beside phase A");
+            log("Messenger page connected: signed webhook POSTs of 10 messages will run %s", messengerFlood
+                    ? "beside phase A" : "paced, beside closed loops after phase A (" + opt.get("messenger-rate") + " events/s)");
         }
         Ws ws = Ws.connect(HOST, port, null, "/ws/agent", Map.of("Cookie", cookie, "Origin", base), 15_000, 65_536);
         ws.setReadTimeout(15_000);
@@ -342,19 +355,56 @@ public final class Bench {
         }
     }
 
-    /** After phase A: how long Parley took to process the Messenger events it had answered but not processed yet. */
-    private void messengerBacklog() throws Exception {
+    /** After a loop: how long Parley took to process the Messenger events it had answered (≤ --messenger-drain s). */
+    private void messengerBacklog(String when) throws Exception {
         long started = System.nanoTime();
         long posted = messenger.posted.sum();
         long stored = messengerStored();
-        for (int i = 0; i < 1200 && stored < posted; i++) {
+        long left0 = posted - stored;
+        int drainSeconds = intOpt("messenger-drain", 60);
+        for (int i = 0; i < drainSeconds * 10 && stored < posted; i++) {
             Thread.sleep(100);
             stored = messengerStored();
         }
-        row("  Messenger events answered / processed after phase A", posted + " / " + stored,
-                String.format("the backlog was processed %.1f s after the phase; %d POSTs refused",
-                        (System.nanoTime() - started) / 1e9, messenger.refused.sum()));
-        messenger.close();
+        double secs = (System.nanoTime() - started) / 1e9;
+        row("  Messenger events answered / processed " + when, posted + " / " + stored, stored >= posted
+                ? String.format("the backlog of %,d was processed %.1f s after the loop (%,.0f events/s alone); %d POSTs refused",
+                        left0, secs, left0 / Math.max(secs, 0.001), messenger.refused.sum())
+                : String.format("%,d still waiting after %.0f s (%,.0f events/s processed alone); %d POSTs refused",
+                        posted - stored, secs, (left0 - (posted - stored)) / secs, messenger.refused.sum()));
+    }
+
+    /** The window's Messenger figures, as rows under the loop they ran beside. */
+    private void messengerRows(MessengerWindow w) {
+        if (w == null) return;
+        row("  Messenger events offered / accepted / processed /s", fmt(w.offered()) + " / " + fmt(w.accepted()) + " / " + fmt(w.processed()),
+                String.format("processed counted in the database; backlog (accepted, not yet on the agent socket) %,d → %,d: %s",
+                        w.backlogStart(), w.backlogEnd(), w.flat() ? "flat" : String.format("grows %,.0f/s", w.growth())));
+        row("  Messenger lag accepted→stored p50 / p95 / max", ms(w.lag(), 50) + " / " + ms(w.lag(), 95) + " / " + ms(w.lag(), 100),
+                String.format("from the 200 to message.created on the agent socket; %,d events timed%s", w.lag().getTotalCount(),
+                        w.skipped() > 0 ? String.format("; %,d events not offered (256 POSTs open)", w.skipped()) : ""));
+        log("%s: Messenger per second offered/accepted/processed(backlog):%s", w.label(), w.perSecond());
+    }
+
+    /**
+     * --messenger-rate R[,R2…]: for each rate, the closed loop again while Messenger events are offered at that rate,
+     * beside the same loop without them (phase A when it ran without the flood, else a loop of its own).
+     */
+    private void messengerPaced(int visitors, int warmup, int window, LoopResult reference) throws Exception {
+        if (reference == null) reference = closedLoop("A0", visitors, 0, warmup, window);
+        row(String.format("msg/s end to end, %d visitors, NO Messenger load (reference)", visitors), fmt(reference.acked),
+                "same server, same run");
+        int customers = intOpt("messenger-customers", 200);
+        for (String rate : opt.get("messenger-rate").split(",")) {
+            double r = Double.parseDouble(rate.trim());
+            beforeLoop = () -> messenger.startPaced(r, customers);
+            LoopResult l = closedLoop("M" + rate.trim(), visitors, 0, warmup, window);
+            messenger.stop();
+            row(String.format("msg/s end to end, %d visitors, Messenger paced at %,.0f events/s", visitors, r), fmt(l.acked),
+                    String.format("%.2f of the reference; CPU server / PG / client %s", l.acked / reference.acked, cores(l.cpu)));
+            messengerRows(messengerWindow);
+            messengerBacklog("after the loop");
+        }
     }
 
     /**
@@ -457,6 +507,8 @@ public final class Bench {
         volatile long windowEnd = Long.MIN_VALUE;
         volatile String lost;
         volatile boolean closing;
+        /** Told of every message.created, to time the Messenger events (null without Messenger load). */
+        volatile MessengerLoad messenger;
         final Thread reader;
 
         AgentConn(Ws ws) {
@@ -471,6 +523,8 @@ public final class Bench {
                     long now = System.nanoTime();
                     if (!f.startsWith(MESSAGE_CREATED)) continue;
                     delivered.increment();
+                    var fb = messenger;
+                    if (fb != null) fb.created(f, now);
                     int i = f.indexOf("\"client_id\":\"L");
                     if (i < 0) continue;
                     int from = i + 14;
@@ -716,6 +770,10 @@ public final class Bench {
         plan[2] = end;
         log("%s: %,d visitors, closed loop%s: %d s warm-up, %d s window…", label, vs.size(),
                 gap > 0 ? String.format(", at most %.1f msg/s each", rate) : "", warmup, window);
+        if (beforeLoop != null) {
+            beforeLoop.run();
+            beforeLoop = null;
+        }
         go.countDown();
         sleepUntil(windowStart);
         long ack0 = acked.sum();
@@ -725,14 +783,23 @@ public final class Bench {
         long fb0 = messengerStored();
         long fbPosted0 = messenger == null ? 0 : messenger.posted.sum();
         rtt.getIntervalHistogram(); // drop the warm-up
+        MessengerWindow.Mark fbMark = messenger == null ? null : MessengerWindow.mark(messenger);
+        StringBuilder fbSeconds = new StringBuilder();
         Procs.Cpu cpu0 = procs.cpu();
         StringBuilder perSecond = new StringBuilder();
         long prev = ack0;
+        MessengerWindow.Mark fbPrev = fbMark;
         for (int s = 1; s <= window; s++) {
             sleepUntil(windowStart + s * SEC);
             long now = acked.sum();
             perSecond.append(' ').append(now - prev);
             prev = now;
+            if (fbPrev != null) {
+                MessengerWindow.Mark m = MessengerWindow.mark(messenger);
+                fbSeconds.append(String.format(" %d/%d/%d(%d)", m.offered() - fbPrev.offered(), m.accepted() - fbPrev.accepted(),
+                        m.processed() - fbPrev.processed(), m.backlog()));
+                fbPrev = m;
+            }
         }
         Procs.Usage usage = procs.cpu().since(cpu0);
         long ack1 = acked.sum();
@@ -741,6 +808,8 @@ public final class Bench {
         long wh1 = webhooks == null ? 0 : webhooks.delivered.sum();
         long fb1 = messengerStored();
         long fbPosted1 = messenger == null ? 0 : messenger.posted.sum();
+        messengerWindow = fbMark == null ? null : MessengerWindow.of(label, fbMark, MessengerWindow.mark(messenger), window,
+                fb1 - fb0, messenger.lag.getIntervalHistogram(), fbSeconds.toString());
         Histogram h = rtt.getIntervalHistogram();
         for (Thread t : threads) t.join(Duration.ofSeconds(40));
         closeAll(vs);
@@ -883,13 +952,17 @@ public final class Bench {
 
     /** Waits (at most 90 s) until the agent socket has had no message for 2 s: the previous phase's backlog is gone. */
     private void drain(String label) throws InterruptedException {
+        drain(label, 90);
+    }
+
+    private void drain(String label, int maxSeconds) throws InterruptedException {
         // The load client's own collector must not pause inside a window (its pauses would count as the server's
         // latency): collect now, and give it a young generation that the window cannot fill (bench/run: -Xmn).
         System.gc();
         long start = System.nanoTime();
         long last = agent.delivered.sum();
         long quietSince = System.nanoTime();
-        while (System.nanoTime() - start < 90 * SEC) {
+        while (System.nanoTime() - start < maxSeconds * SEC) {
             Thread.sleep(200);
             long now = agent.delivered.sum();
             if (now != last) {
@@ -1023,5 +1096,31 @@ public final class Bench {
     private static void log(String format, Object... args) {
         System.out.printf("[%6.1fs] %s%n", (System.nanoTime() - ORIGIN) / 1e9, String.format(format, args));
         System.out.flush();
+    }
+
+    /** The Messenger load over one closed loop's window. */
+    record MessengerWindow(String label, double offered, double accepted, double processed, long backlogStart, long backlogEnd,
+                           double growth, long skipped, Histogram lag, String perSecond) {
+        record Mark(long offered, long accepted, long processed, long skipped) {
+            long backlog() {
+                return Math.max(0, accepted - processed);
+            }
+        }
+
+        static Mark mark(MessengerLoad m) {
+            return new Mark(m.offered.sum(), m.posted.sum(), m.processed.sum(), m.skipped.sum());
+        }
+
+        static MessengerWindow of(String label, Mark start, Mark end, int window, long storedInDb, Histogram lag, String perSecond) {
+            double growth = (end.backlog() - start.backlog()) / (double) window;
+            return new MessengerWindow(label, (end.offered() - start.offered()) / (double) window,
+                    (end.accepted() - start.accepted()) / (double) window, storedInDb / (double) window,
+                    start.backlog(), end.backlog(), growth, end.skipped() - start.skipped(), lag, perSecond);
+        }
+
+        /** Flat: over the window the backlog grew by less than half a second of what was accepted, and ends under two seconds of it. */
+        boolean flat() {
+            return backlogEnd - backlogStart < 0.5 * accepted && backlogEnd < 2 * accepted && skipped == 0;
+        }
     }
 }

@@ -43,10 +43,10 @@ final class ProfileFetcher implements Jobs.Handler {
 
     /**
      * Tried at once when a new customer first writes, so their first message already shows their name; the job
-     * queued beside it retries if this fails, and finds nothing to do if it worked.
+     * queued beside it retries if this fails. True: the profile is stored (or nothing was left to fetch).
      */
-    void now(String pageId, String psid) {
-        fetch(pageId, psid, null);
+    boolean now(String pageId, String psid) {
+        return fetch(pageId, psid, null) instanceof Jobs.Outcome.Done;
     }
 
     private Jobs.Outcome fetch(String pageId, String psid, Jobs.Job job) {

@@ -343,4 +343,47 @@ class MessengerWebhookTest {
         assertThat(count("SELECT count(*) FROM messenger_contacts WHERE psid = ?", VISITOR_UNKNOWN_PAGE)).isZero();
         assertThat(count("SELECT count(*) FROM messenger_messages WHERE page_id = ?", UNKNOWN_PAGE)).isZero();
     }
+
+    @Test
+    @Order(16)
+    void manyNewCustomersInOneBodyAreNamedBeforeTheirFirstMessageAndKeepTheirOrder() {
+        // Twelve people write for the first time in one body, interleaved: their contacts are made together and their
+        // profiles looked up side by side, yet each is named by the time their first message is stored, each is looked
+        // up once, and each one's messages keep their order.
+        int people = 12;
+        long t = Instant.now().minusSeconds(30).toEpochMilli();
+        List<String> items = new java.util.ArrayList<>();
+        for (int round = 0; round < 2; round++) {
+            for (int i = 0; i < people; i++) {
+                String psid = "81000000000000" + (10 + i);
+                if (round == 0) world.graph.person(psid, "First" + i, "Customer");
+                items.add(MessengerWorld.text(psid, "m_many_" + i + "_" + round, t++, "\"Message " + round + " of person " + i + "\""));
+            }
+        }
+        assertThat(world.post(MessengerWorld.entry(PAGE, items.toArray(String[]::new))).statusCode()).isEqualTo(200);
+        world.processed();
+        for (int i = 0; i < people; i++) {
+            String psid = "81000000000000" + (10 + i);
+            assertThat(messages(psid)).extracting(Row::text).containsExactly("Message 0 of person " + i, "Message 1 of person " + i);
+            // No waiting: the name was stored before the messages were (the inbox row is marked after they commit).
+            String name = world.jdbi().withHandle(h -> h.createQuery("""
+                            SELECT v.name FROM visitors v JOIN messenger_contacts mc ON mc.visitor_id = v.id WHERE mc.psid = :p""")
+                    .bind("p", psid).mapTo(String.class).one());
+            assertThat(name).isEqualTo("First" + i + " Customer");
+            assertThat(world.graph.requests().stream().filter(r -> r.method().equals("GET") && r.path().endsWith("/" + psid)).count())
+                    .as("profile look-ups of " + psid).isEqualTo(1);
+            assertThat(count("SELECT count(*) FROM messenger_contacts WHERE psid = ?", psid)).isEqualTo(1);
+            // Looked up at once: the safety-net job queued with the contact is gone.
+            assertThat(count("SELECT count(*) FROM jobs WHERE kind = 'messenger.profile' AND payload = ?", PAGE + ":" + psid)).isZero();
+        }
+        // A look-up that does not work (Graph knows no such user) leaves its job, to try again later.
+        String unlucky = "8100000000000099";
+        assertThat(world.post(MessengerWorld.entry(PAGE, MessengerWorld.text(unlucky, "m_many_unlucky", t, "\"Hello?\""))).statusCode())
+                .isEqualTo(200);
+        world.processed();
+        assertThat(messages(unlucky)).extracting(Row::text).containsExactly("Hello?");
+        assertThat(count("SELECT count(*) FROM jobs WHERE kind = 'messenger.profile' AND state = 'pending' AND payload = ?",
+                PAGE + ":" + unlucky)).isEqualTo(1);
+        assertThat(world.graph.violations()).isEmpty();
+    }
 }
