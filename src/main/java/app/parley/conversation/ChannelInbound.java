@@ -68,8 +68,8 @@ public final class ChannelInbound {
     }
 
     private static ConversationRow latest(Tx tx, long visitorId) {
-        Long id = tx.reader().createQuery("SELECT id FROM conversations WHERE visitor_id = :v ORDER BY id DESC LIMIT 1")
-                .bind("v", visitorId).mapTo(Long.class).findOne().orElse(null);
-        return id == null ? null : ConversationCache.of(tx).get(id);
+        ConversationCache cache = ConversationCache.of(tx);
+        Long id = cache.newestOf(visitorId);
+        return id == null ? null : cache.get(id);
     }
 }

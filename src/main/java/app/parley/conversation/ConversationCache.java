@@ -39,8 +39,28 @@ public final class ConversationCache implements TxPart {
         }
     }
 
+    /**
+     * Each visitor's newest conversation as committed, most recently used last. The journal creates every
+     * conversation ({@link #put}), so a visitor's newest is known without a read once seen since the start.
+     */
+    private static final class Newest extends LinkedHashMap<Long, Long> {
+        static final int MAX_VISITORS = 50_000;
+
+        Newest() {
+            super(1024, 0.75f, true);
+        }
+
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Long, Long> eldest) {
+            return size() > MAX_VISITORS;
+        }
+    }
+
     private final Tx tx;
     private final Committed committed;
+    private final Newest newest;
+    // Conversations this batch created, per visitor: the newest once the batch commits.
+    private final Map<Long, Long> created = new HashMap<>();
     private final Map<Long, ConversationRow> rows = new HashMap<>();
     private final Set<Long> wanted = new LinkedHashSet<>();
     private final Set<Long> dirty = new LinkedHashSet<>();
@@ -50,6 +70,7 @@ public final class ConversationCache implements TxPart {
     private ConversationCache(Tx tx) {
         this.tx = tx;
         this.committed = tx.lasting(Committed.class, Committed::new);
+        this.newest = tx.lasting(Newest.class, Newest::new);
     }
 
     static ConversationCache of(Tx tx) {
@@ -79,6 +100,23 @@ public final class ConversationCache implements TxPart {
     void put(ConversationRow row) {
         rows.put(row.id, row);
         written.put(row.id, row.copy());
+        created.merge(row.visitorId, row.id, Math::max);
+    }
+
+    /**
+     * The id of the visitor's newest conversation, or null if they have none. Read from PostgreSQL only for a visitor
+     * not seen since the start: a channel's next message in a known conversation sends nothing before the commit
+     * (a read would first flush what the batch holds, and split the chat's batched writes).
+     */
+    Long newestOf(long visitorId) {
+        Long id = created.get(visitorId);
+        if (id == null) id = newest.get(visitorId);
+        if (id != null) return id;
+        id = tx.reader().createQuery("SELECT id FROM conversations WHERE visitor_id = :v ORDER BY id DESC LIMIT 1")
+                .bind("v", visitorId).mapTo(Long.class).findOne().orElse(null);
+        // Committed before this batch: what this batch creates is in created, and reaches newest when it commits.
+        if (id != null) newest.put(visitorId, id);
+        return id;
     }
 
     void changed(ConversationRow row) {
@@ -136,6 +174,7 @@ public final class ConversationCache implements TxPart {
     @Override
     public void committed() {
         committed.putAll(written);
+        created.forEach((visitor, id) -> newest.merge(visitor, id, Math::max));
     }
 
     /** A column the journal writes back: its array parameter, the array's element type, the cast to the column's type. */

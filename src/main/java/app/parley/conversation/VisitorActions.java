@@ -106,9 +106,9 @@ public final class VisitorActions {
     }
 
     private static ConversationRow latest(Tx tx, Who who) {
-        Long id = tx.reader().createQuery("SELECT id FROM conversations WHERE visitor_id = :v ORDER BY id DESC LIMIT 1")
-                .bind("v", who.visitorId()).mapTo(Long.class).findOne().orElse(null);
-        return id == null ? null : ConversationCache.of(tx).get(id);
+        ConversationCache cache = ConversationCache.of(tx);
+        Long id = cache.newestOf(who.visitorId());
+        return id == null ? null : cache.get(id);
     }
 
     private final class Send implements Journal.Command<Sent> {
