@@ -114,6 +114,7 @@ final class InboundProcessor implements Jobs.BatchHandler {
      */
     static final int BODIES_PER_RUN = 200;
     private static final java.time.Duration PROFILE_RETRY = java.time.Duration.ofSeconds(30);
+    private static final int PROFILE_CALLS_AT_ONCE = 16;
 
     private record Submitted(List<Long> bodyIds, List<CompletableFuture<?>> writes) {}
 
@@ -334,6 +335,8 @@ final class InboundProcessor implements Jobs.BatchHandler {
         who.putAll(made);
         List<Thread> lookups = new ArrayList<>();
         List<Long> fetched = java.util.Collections.synchronizedList(new ArrayList<>());
+        // Side by side, but not a thousand at once against the Graph API's rate limits.
+        java.util.concurrent.Semaphore calls = new java.util.concurrent.Semaphore(PROFILE_CALLS_AT_ONCE);
         for (var m : made.entrySet()) {
             if (!m.getValue().isNew()) continue;
             String pageId = fresh.get(m.getKey()).pageId();
@@ -341,7 +344,14 @@ final class InboundProcessor implements Jobs.BatchHandler {
             long job = m.getValue().profileJob();
             lookups.add(Thread.ofVirtual().name("messenger-profile").start(() -> {
                 try {
-                    if (profiles.now(pageId, psid)) fetched.add(job);
+                    calls.acquire();
+                    try {
+                        if (profiles.now(pageId, psid)) fetched.add(job);
+                    } finally {
+                        calls.release();
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
                 } catch (RuntimeException e) {
                     // The profile job queued with the contact tries again.
                     log.info("Messenger: a new customer's profile of page {} was not fetched now: {}", pageId, e.toString());
