@@ -9,7 +9,8 @@ import org.jdbi.v3.core.Handle;
  * was open, from tracking's browsing history) and
  * a text vector over its contact's or visitor's name, email and phone and its variables; and the words of each of its
  * messages and notes, one row each ({@code search_messages}, stemmed in the chat box's language). Recomputed from the
- * rows, so running it twice, late or in any order gives the same documents; only the pages seen accumulate.
+ * rows, so running it twice, late or in any order gives the same documents (pages a pruned history no longer holds
+ * are kept).
  */
 public final class SearchDocuments {
     /** Past this much text a message's later words are not indexed (a tsvector holds at most 1 MB). */
