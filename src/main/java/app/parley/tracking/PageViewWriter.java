@@ -42,6 +42,14 @@ public final class PageViewWriter implements AutoCloseable {
             return size() > 10_000;
         }
     };
+    // Visitors whose activity row this writer has stored (or found): their views need no insert. Rows are never
+    // deleted; only the writer's thread reads or changes this.
+    private final Map<Long, Boolean> hasActivityRow = new LinkedHashMap<>(4096, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Long, Boolean> e) {
+            return size() > 200_000;
+        }
+    };
     // Chat boxes open per visitor on this node, and when each last said it is still here.
     private final Map<Long, AtomicInteger> open = new ConcurrentHashMap<>();
     private final Map<Long, Long> stillHereAt = new ConcurrentHashMap<>();
@@ -176,6 +184,7 @@ public final class PageViewWriter implements AutoCloseable {
             }
         }
         Flush flush = new Flush();
+        List<Long> fresh = List.of();
         if (!views.isEmpty()) {
             flush.add("""
                             INSERT INTO page_views (visitor_id, account_id, viewed_at, url, title, referrer)
@@ -188,9 +197,17 @@ public final class PageViewWriter implements AutoCloseable {
                     Flush.Column.of("pv_title", "text", views, r -> r.v.title()),
                     Flush.Column.of("pv_ref", "text", views, r -> r.v.referrer()));
             List<Visit> vs = new ArrayList<>(visits.values());
+            fresh = vs.stream().map(v -> v.first.visitorId()).filter(id -> !hasActivityRow.containsKey(id)).toList();
             // A view more than 30 minutes after the visitor's last activity starts a new visit (its entry page).
             // Known visitors are updated, then new ones inserted: an upsert (ON CONFLICT DO UPDATE) first locks each
-            // row it updates, a second write of every row per page view; the insert skips the rows just updated.
+            // row it updates, a second write of every row per page view; the insert skips the rows just updated, and
+            // is not sent at all when every visitor of the batch already has a row (the usual case).
+            String rows = """
+                            unnest(:va_visitor, :va_account, :va_first, :va_last,
+                                   :va_pages, :va_url, :va_title, :va_entry, :va_ref, :va_ip, :va_cc, :va_region, :va_city,
+                                   :va_class, :va_os, :va_osv, :va_browser, :va_bv)
+                                 AS x(v, acc, first_us, last_us, n, cu, ct, eu, er, ip, cc, rg, ci, dc, osn, osv, bn, bv)
+                                 CROSS JOIN LATERAL (SELECT %s AS f, %s AS l) t""".formatted(at("first_us"), at("last_us"));
             flush.add("""
                             UPDATE visitor_activity a SET
                                 visits = a.visits + CASE WHEN t.f > a.last_seen_at + interval '30 minutes' THEN 1 ELSE 0 END,
@@ -205,20 +222,8 @@ public final class PageViewWriter implements AutoCloseable {
                                 device_class = coalesce(x.dc, a.device_class),
                                 os_name = coalesce(x.osn, a.os_name), os_version = coalesce(x.osv, a.os_version),
                                 browser_name = coalesce(x.bn, a.browser_name), browser_version = coalesce(x.bv, a.browser_version)
-                            FROM %1$s
-                            WHERE a.visitor_id = x.v AND a.account_id = x.acc;
-                            INSERT INTO visitor_activity (visitor_id, account_id, first_seen_at, last_seen_at, visit_started_at,
-                                   pages, current_url, current_title, entry_url, entry_referrer, ip, country_code, region, city,
-                                   device_class, os_name, os_version, browser_name, browser_version)
-                            SELECT v, acc, f, l, f, n, cu, ct, eu, er, ip, cc, rg, ci, dc, osn, osv, bn, bv
-                            FROM %1$s
-                            WHERE NOT EXISTS (SELECT 1 FROM visitor_activity e WHERE e.visitor_id = x.v)
-                            ON CONFLICT (visitor_id) DO NOTHING""".formatted("""
-                            unnest(:va_visitor, :va_account, :va_first, :va_last,
-                                   :va_pages, :va_url, :va_title, :va_entry, :va_ref, :va_ip, :va_cc, :va_region, :va_city,
-                                   :va_class, :va_os, :va_osv, :va_browser, :va_bv)
-                                 AS x(v, acc, first_us, last_us, n, cu, ct, eu, er, ip, cc, rg, ci, dc, osn, osv, bn, bv)
-                                 CROSS JOIN LATERAL (SELECT %s AS f, %s AS l) t""".formatted(at("first_us"), at("last_us"))),
+                            FROM %s
+                            WHERE a.visitor_id = x.v AND a.account_id = x.acc""".formatted(rows),
                     Flush.Column.of("va_visitor", "bigint", vs, v -> v.first.visitorId()),
                     Flush.Column.of("va_account", "bigint", vs, v -> v.first.accountId()),
                     Flush.Column.of("va_first", "bigint", vs, v -> micros(v.first.at())),
@@ -237,6 +242,17 @@ public final class PageViewWriter implements AutoCloseable {
                     Flush.Column.of("va_osv", "text", vs, v -> v.device.osVersion()),
                     Flush.Column.of("va_browser", "text", vs, v -> v.device.browserName()),
                     Flush.Column.of("va_bv", "text", vs, v -> v.device.browserVersion()));
+            if (!fresh.isEmpty()) {
+                flush.add("""
+                                INSERT INTO visitor_activity (visitor_id, account_id, first_seen_at, last_seen_at, visit_started_at,
+                                       pages, current_url, current_title, entry_url, entry_referrer, ip, country_code, region, city,
+                                       device_class, os_name, os_version, browser_name, browser_version)
+                                SELECT v, acc, f, l, f, n, cu, ct, eu, er, ip, cc, rg, ci, dc, osn, osv, bn, bv
+                                FROM %s
+                                WHERE x.v = ANY(:va_fresh) AND NOT EXISTS (SELECT 1 FROM visitor_activity e WHERE e.visitor_id = x.v)
+                                ON CONFLICT (visitor_id) DO NOTHING""".formatted(rows),
+                        Flush.Column.of("va_fresh", "bigint", fresh, id -> id));
+            }
         }
         if (!pings.isEmpty()) {
             flush.add("""
@@ -251,6 +267,7 @@ public final class PageViewWriter implements AutoCloseable {
                     Flush.Column.of("pi_gone", "boolean", pings, a -> a instanceof Activity.Left));
         }
         jdbi.useHandle(flush::execute);
+        for (Long id : fresh) hasActivityRow.put(id, Boolean.TRUE);
         written.addAndGet(views.size());
         tell(visits, pings);
     }
