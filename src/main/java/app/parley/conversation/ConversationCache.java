@@ -25,17 +25,25 @@ import org.jdbi.v3.core.Handle;
  * deleted ({@link #groupDeleted}); other features reach them through {@link ConversationLinks}.
  */
 public final class ConversationCache implements TxPart {
-    /** The committed rows, most recently used last; the journal keeps it across batches. */
-    private static final class Committed extends LinkedHashMap<Long, ConversationRow> {
-        static final int MAX_ROWS = 20_000;
+    /** A map that forgets its least recently used entries past {@code max}. */
+    private static class Bounded<K, V> extends LinkedHashMap<K, V> {
+        private final int max;
 
-        Committed() {
+        Bounded(int max) {
             super(1024, 0.75f, true);
+            this.max = max;
         }
 
         @Override
-        protected boolean removeEldestEntry(Map.Entry<Long, ConversationRow> eldest) {
-            return size() > MAX_ROWS;
+        protected boolean removeEldestEntry(Map.Entry<K, V> eldest) {
+            return size() > max;
+        }
+    }
+
+    /** The committed rows, most recently used last; the journal keeps it across batches. */
+    private static final class Committed extends Bounded<Long, ConversationRow> {
+        Committed() {
+            super(20_000);
         }
     }
 
@@ -43,16 +51,9 @@ public final class ConversationCache implements TxPart {
      * Each visitor's newest conversation as committed, most recently used last. The journal creates every
      * conversation ({@link #put}), so a visitor's newest is known without a read once seen since the start.
      */
-    private static final class Newest extends LinkedHashMap<Long, Long> {
-        static final int MAX_VISITORS = 50_000;
-
+    private static final class Newest extends Bounded<Long, Long> {
         Newest() {
-            super(1024, 0.75f, true);
-        }
-
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<Long, Long> eldest) {
-            return size() > MAX_VISITORS;
+            super(50_000);
         }
     }
 

@@ -110,25 +110,37 @@ public final class Json {
     }
 
     /**
-     * The scalar members with these names at the top level of a JSON object, read by the streaming parser, which
-     * stops once it has them all: what an event consumer needs of a payload (an id, a kind) without building the
-     * payload's tree or reading the text after them. A member that is missing, null or not a scalar is left out.
+     * The scalar members with these names of a JSON object, read by the streaming parser, which stops once it has
+     * them all: what an event consumer needs of a payload (an id, a kind) without building the payload's tree or
+     * reading the text after them. A dotted name ({@code data.close_type}) is a member of an object member. A member
+     * that is missing, null or not a scalar is left out.
      */
     public static java.util.Map<String, String> scalars(String json, java.util.Set<String> names) {
         java.util.Map<String, String> out = new java.util.HashMap<>();
         try (com.fasterxml.jackson.core.JsonParser p = MAPPER.getFactory().createParser(json)) {
             if (p.nextToken() != com.fasterxml.jackson.core.JsonToken.START_OBJECT) return out;
-            while (out.size() < names.size() && p.nextToken() == com.fasterxml.jackson.core.JsonToken.FIELD_NAME) {
-                String name = p.currentName();
-                com.fasterxml.jackson.core.JsonToken value = p.nextToken();
-                if (!value.isScalarValue()) p.skipChildren();
-                else if (value != com.fasterxml.jackson.core.JsonToken.VALUE_NULL && names.contains(name)) out.put(name, p.getText());
-            }
+            readScalars(p, "", names, out);
             return out;
         } catch (JsonProcessingException e) {
             throw refusal(e, "The message is not valid JSON.");
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private static void readScalars(com.fasterxml.jackson.core.JsonParser p, String prefix, java.util.Set<String> names,
+                                    java.util.Map<String, String> out) throws java.io.IOException {
+        while (out.size() < names.size() && p.nextToken() == com.fasterxml.jackson.core.JsonToken.FIELD_NAME) {
+            String name = prefix + p.currentName();
+            com.fasterxml.jackson.core.JsonToken value = p.nextToken();
+            if (value == com.fasterxml.jackson.core.JsonToken.START_OBJECT && names.stream().anyMatch(n -> n.startsWith(name + "."))) {
+                readScalars(p, name + ".", names, out);
+                // Left early (all found): the caller stops too; else the object's end was read.
+            } else if (!value.isScalarValue()) {
+                p.skipChildren();
+            } else if (value != com.fasterxml.jackson.core.JsonToken.VALUE_NULL && names.contains(name)) {
+                out.put(name, p.getText());
+            }
         }
     }
 

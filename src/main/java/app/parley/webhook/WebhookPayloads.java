@@ -8,16 +8,14 @@ import app.parley.core.Json;
 import app.parley.store.Event;
 import app.parley.store.EventType;
 import app.parley.store.LoggedEvent;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.util.RawValue;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.time.Instant;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Function;
 
 /**
@@ -110,76 +108,16 @@ public final class WebhookPayloads {
     }
 
     /**
-     * The few fields of a stored message that name its webhook event, read by streaming over it (which also checks it
-     * is whole JSON) rather than building its tree: a delivery per chat message does this at the chat's rate.
+     * The few fields of a stored message that name its webhook event, read by streaming over it ({@link Json#scalars})
+     * rather than building its tree: a delivery per chat message does this at the chat's rate. Missing is "".
      */
     private record Fields(String kind, String subType, String eventType, String closeType, String deliveryStatus) {
+        private static final Set<String> NAMES = Set.of("kind", "sub_type", "event_type", "data.close_type", "data.delivery_status");
+
         static Fields of(String json) {
-            String[] top = new String[3];
-            String[] data = new String[2];
-            try (JsonParser p = Json.MAPPER.getFactory().createParser(json)) {
-                if (p.nextToken() != JsonToken.START_OBJECT) return new Fields("", "", "", "", "");
-                while (p.nextToken() == JsonToken.FIELD_NAME) {
-                    String name = p.currentName();
-                    JsonToken value = p.nextToken();
-                    switch (name) {
-                        case "kind" -> top[0] = text(p, value);
-                        case "sub_type" -> top[1] = text(p, value);
-                        case "event_type" -> top[2] = text(p, value);
-                        case "data" -> {
-                            if (value != JsonToken.START_OBJECT) {
-                                p.skipChildren();
-                                continue;
-                            }
-                            while (p.nextToken() == JsonToken.FIELD_NAME) {
-                                String inner = p.currentName();
-                                JsonToken v = p.nextToken();
-                                switch (inner) {
-                                    case "close_type" -> data[0] = text(p, v);
-                                    case "delivery_status" -> data[1] = text(p, v);
-                                    default -> p.skipChildren();
-                                }
-                            }
-                        }
-                        default -> p.skipChildren();
-                    }
-                }
-                return new Fields(top[0], top[1], top[2], data[0], data[1]);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
-
-        /** As JsonNode.asText() read it: a missing or non-text field is "". */
-        private static String text(JsonParser p, JsonToken value) throws IOException {
-            if (value == JsonToken.VALUE_STRING) return p.getText();
-            p.skipChildren();
-            return "";
-        }
-
-        @Override
-        public String closeType() {
-            return closeType == null ? "" : closeType;
-        }
-
-        @Override
-        public String deliveryStatus() {
-            return deliveryStatus == null ? "" : deliveryStatus;
-        }
-
-        @Override
-        public String kind() {
-            return kind == null ? "" : kind;
-        }
-
-        @Override
-        public String subType() {
-            return subType == null ? "" : subType;
-        }
-
-        @Override
-        public String eventType() {
-            return eventType == null ? "" : eventType;
+            Map<String, String> f = Json.scalars(json, NAMES);
+            return new Fields(f.getOrDefault("kind", ""), f.getOrDefault("sub_type", ""), f.getOrDefault("event_type", ""),
+                    f.getOrDefault("data.close_type", ""), f.getOrDefault("data.delivery_status", ""));
         }
     }
 

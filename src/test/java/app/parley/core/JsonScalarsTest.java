@@ -7,7 +7,7 @@ import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
-/** {@link Json#scalars}: the top-level scalars an event consumer reads from a payload, without its tree. */
+/** {@link Json#scalars}: the scalars an event consumer reads from a payload (top level, or dotted), without its tree. */
 class JsonScalarsTest {
     @Test
     void readsTopLevelScalarsOnlyAndSkipsWhatIsNested() {
@@ -24,5 +24,18 @@ class JsonScalarsTest {
         assertThat(Json.scalars("{\"id\":1,\"kind\":\"note\",\"text\":", Set.of("id", "kind"))).containsEntry("kind", "note");
         assertThat(Json.scalars("[1,2]", Set.of("id"))).isEmpty();
         assertThatThrownBy(() -> Json.scalars("{\"id\":", Set.of("id"))).isInstanceOf(Refusal.class);
+    }
+
+    @Test
+    void aDottedNameReadsAMemberOfAnObjectMemberAndOnlyThat() {
+        String payload = """
+                {"kind":"event","data":{"close_type":"visitor_close","nested":{"close_type":"deeper"},"n":3},
+                 "close_type":"top","event_type":"chat_close"}""";
+        Map<String, String> m = Json.scalars(payload, Set.of("kind", "event_type", "data.close_type", "data.missing"));
+        assertThat(m).containsExactlyInAnyOrderEntriesOf(
+                Map.of("kind", "event", "event_type", "chat_close", "data.close_type", "visitor_close"));
+        // Found inside the object, all wanted: nothing after it is read.
+        assertThat(Json.scalars("{\"data\":{\"close_type\":\"x\"},\"text\":", Set.of("data.close_type")))
+                .containsEntry("data.close_type", "x");
     }
 }
