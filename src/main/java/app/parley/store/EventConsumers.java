@@ -80,6 +80,14 @@ public final class EventConsumers implements AutoCloseable {
         return out;
     }
 
+    /** How many events of the log each consumer (in the database, not only this process's) has not passed yet. */
+    public static Map<String, Long> lag(Handle h) {
+        Map<String, Long> out = new LinkedHashMap<>();
+        h.createQuery("SELECT c.name, (SELECT count(*) FROM events e WHERE e.seq > c.last_seq) FROM event_consumers c ORDER BY c.name")
+                .map((rs, ctx) -> Map.entry(rs.getString(1), rs.getLong(2))).forEach(e -> out.put(e.getKey(), e.getValue()));
+        return out;
+    }
+
     /**
      * Called before pruning: a consumer whose cursor sits before events older than the retention keeps them in
      * the log (pruning never drops what a consumer has not passed), which is said loudly, once per consumer per

@@ -61,6 +61,19 @@ public final class Journal implements AutoCloseable {
     // Batches handed to the dispatcher and not yet delivered: while there are any, later ones must queue behind them.
     private final java.util.concurrent.atomic.AtomicInteger delivering = new java.util.concurrent.atomic.AtomicInteger();
     private volatile boolean accepting = true;
+    private volatile BatchObserver observer = BatchObserver.NONE;
+
+    /** Told of every committed batch, on the writer's thread (so it must be quick): for metrics. */
+    @FunctionalInterface
+    public interface BatchObserver {
+        BatchObserver NONE = (commands, events, waitedNanos, executedNanos, committedNanos) -> {};
+
+        void committed(int commands, int events, long waitedNanos, long executedNanos, long committedNanos);
+    }
+
+    public void observe(BatchObserver observer) {
+        this.observer = observer;
+    }
 
     public Journal(Jdbi jdbi, Consumer<List<Event>> publisher) {
         this.jdbi = jdbi;
@@ -248,8 +261,9 @@ public final class Journal implements AutoCloseable {
             for (int i = 0; i < done.size(); i++) complete(done.get(i), results.get(i), refusals.get(i));
         };
         boolean inline = done.size() <= DELIVER_INLINE && delivering.get() == 0;
+        long now = System.nanoTime();
+        observer.committed(done.size(), tx.events().size(), started - done.getFirst().submitted(), executed - started, now - executed);
         if (trace.shouldCommit()) {
-            long now = System.nanoTime();
             trace.commands = done.size();
             trace.events = tx.events().size();
             trace.waited = started - done.getFirst().submitted();
