@@ -48,7 +48,10 @@ public record Config(
         int messengerRetryBaseMillis,
 
         int recordingReadySeconds,
-        app.parley.push.PushSettings push) {
+        app.parley.push.PushSettings push,
+
+        boolean cluster,
+        int tailPollMillis) {
 
     public static Config load(Map<String, String> env) {
         Map<String, String> values = new HashMap<>(fileValues(env));
@@ -101,10 +104,24 @@ public record Config(
                     // Session recordings (issue #16): shown once no chunk came for this long (the visitor left).
                     positive(values, "PARLEY_RECORDING_READY_SECONDS", 120),
                     // Web Push to agents' devices (issue #17).
-                    app.parley.push.PushSettings.from(values));
+                    app.parley.push.PushSettings.from(values),
+
+                    // Several nodes on one database (issue #15, docs/DEPLOY.md): on by default with an external database.
+                    cluster(values),
+                    // How often a node reads the log for commits it was not told of (a lost notification, a lost answer).
+                    positive(values, "PARLEY_TAIL_POLL_MS", 1_000));
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("A numeric setting is not a number: " + e.getMessage(), e);
         }
+    }
+
+    private static boolean cluster(Map<String, String> values) {
+        String v = values.getOrDefault("PARLEY_CLUSTER", blankToNull(values.get("PARLEY_DATABASE_URL")) == null ? "off" : "on");
+        return switch (v.trim().toLowerCase(java.util.Locale.ROOT)) {
+            case "on", "true", "yes" -> true;
+            case "off", "false", "no" -> false;
+            default -> throw new IllegalArgumentException("PARLEY_CLUSTER is on or off, not " + v);
+        };
     }
 
     private static int positive(Map<String, String> values, String name, int fallback) {
@@ -126,7 +143,7 @@ public record Config(
                 ownerPassword, accountName, eventRetentionDays, secureCookies, visitorMessageRate, newVisitorsPerIpPerMinute,
                 newConversationsPerIpPerMinute, passwordHashConcurrency, backbonePollMillis, webhookRetryBaseMillis,
                 webhookMaxAttempts, visitorLeftGraceMillis, mail, trustedProxies, geoipDb, pageViewQueue, searchIndexing,
-                graphApiUrl, messengerRetryBaseMillis, recordingReadySeconds, push);
+                graphApiUrl, messengerRetryBaseMillis, recordingReadySeconds, push, cluster, tailPollMillis);
     }
 
     private static Map<String, String> fileValues(Map<String, String> env) {

@@ -65,6 +65,7 @@ import app.parley.store.EventConsumers;
 import app.parley.store.EventLog;
 import app.parley.store.Jobs;
 import app.parley.store.Journal;
+import app.parley.store.LogTail;
 import app.parley.store.RetrySchedule;
 import app.parley.tracking.Blocking;
 import app.parley.tracking.ClientAddress;
@@ -96,6 +97,7 @@ public final class Parley implements AutoCloseable {
     private final Javalin web;
     private final ScheduledExecutorService housekeeping;
     private final Hub hub;
+    private final LogTail logTail;
     private final AccessWatch accessWatch;
     private final EventConsumers consumers;
     private final Jobs jobs;
@@ -136,13 +138,17 @@ public final class Parley implements AutoCloseable {
         this.officeHours = new OfficeHoursBook(jdbi, Clock.systemUTC());
         presence.withinHours(officeHours::open);
         officeHours.onChange(chatStatus::refresh);
-        this.journal = new Journal(jdbi, events -> {
+        // Committed events reach this node's sockets through its log tail, whichever node committed them (issue #15).
+        String node = config.cluster() ? java.util.UUID.randomUUID().toString() : null;
+        this.logTail = new LogTail(jdbi, db.dataSource(), node, config.tailPollMillis(), events -> {
             hub.publish(events);
             tabCounts.onCommitted(events);
             chatStatus.onCommitted(events);
             consumers.wake();
         });
-        hub.startAt(journal.lastSeq());
+        hub.publishedBy(logTail::published);
+        this.journal = new Journal(jdbi, logTail, node);
+        logTail.start();
         this.accessWatch = new AccessWatch(jdbi);
         Auth auth = new Auth(jdbi, accessWatch);
         Team team = new Team(journal, auth, ConversationLinks::groupDeleted);
@@ -357,6 +363,7 @@ public final class Parley implements AutoCloseable {
         accessWatch.close();
         attendance.close();
         journal.close();
+        logTail.close();
         consumers.close();
         jobs.close();
         visitorPresence.close();
@@ -372,6 +379,7 @@ public final class Parley implements AutoCloseable {
     /** What the constructor started, for a start that failed after it (the database is closed by the caller). */
     private void stopParts() {
         journal.close();
+        logTail.close();
         pageViews.close();
         livePages.close();
         tabCounts.close();

@@ -70,7 +70,7 @@ public final class Inbox {
 
     /** Reads the tab counts and the backlog after {@code after} (none when negative) in one snapshot. */
     public AgentStart agentStart(Agent agent, long after) {
-        return EventLog.asOf(jdbi, (h, asOf) -> new AgentStart(asOf, AgentActions.tabs(h, agent),
+        return EventLog.asOf(jdbi, agent.accountId(), (h, asOf) -> new AgentStart(asOf, AgentActions.tabs(h, agent),
                 after >= 0 ? EventLog.since(h, asOf, after, agent.accountId(), null) : null));
     }
 }

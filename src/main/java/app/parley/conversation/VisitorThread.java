@@ -36,7 +36,7 @@ public final class VisitorThread {
      * negative), {@code groupKey} the group the page routed the visitor to, for a visitor with no conversation yet.
      */
     public Opening open(long accountId, long visitorId, String groupKey, long after, int messageCount) {
-        return EventLog.asOf(jdbi, (h, asOf) -> {
+        return EventLog.asOf(jdbi, accountId, (h, asOf) -> {
             State state = latest(h, visitorId);
             EventLog.Backlog backlog = after >= 0 ? EventLog.since(h, asOf, after, accountId, visitorId) : null;
             boolean resync = backlog != null && backlog.resync();

@@ -171,7 +171,7 @@ public final class AgentSocket extends SocketEndpoint<AgentSocket.Conn> {
         ObjectNode f = Json.object();
         f.put("type", "typing");
         f.put("ephemeral", true);
-        f.put("seq", hub.lastSeq());
+        f.put("seq", hub.lastSeq(c.caller().accountId()));
         f.put("conversation_id", conversationId);
         ObjectNode data = f.putObject("data");
         data.putObject("agent").put("id", c.caller().agent().id()).put("name", c.caller().agent().name());

@@ -308,7 +308,7 @@ public final class VisitorSocket extends SocketEndpoint<VisitorSocket.Conn> {
                 Long group = accounts.groupId(v.accountId(), v.groupKey());
                 c.groupId = group;
                 c.client.groupId(group);
-                c.client.signal(hub.chatStatusFrame(presence.chatOnline(c.accountId, group)));
+                c.client.signal(hub.chatStatusFrame(c.accountId, presence.chatOnline(c.accountId, group)));
             }
         });
     }
@@ -372,7 +372,7 @@ public final class VisitorSocket extends SocketEndpoint<VisitorSocket.Conn> {
         ObjectNode f = Json.object();
         f.put("type", "typing");
         f.put("ephemeral", true);
-        f.put("seq", hub.lastSeq());
+        f.put("seq", hub.lastSeq(c.accountId));
         f.put("conversation_id", conversationId);
         ObjectNode data = f.putObject("data");
         data.put("visitor", true);

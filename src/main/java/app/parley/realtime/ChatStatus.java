@@ -52,7 +52,7 @@ public final class ChatStatus {
     /** Tells every connected chat box of the account whether someone is there to answer. */
     private void announce(long accountId) {
         for (Client c : hub.visitors(accountId)) {
-            c.signal(hub.chatStatusFrame(presence.chatOnline(accountId, c.groupId())));
+            c.signal(hub.chatStatusFrame(accountId, presence.chatOnline(accountId, c.groupId())));
         }
     }
 }

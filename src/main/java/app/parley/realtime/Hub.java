@@ -15,7 +15,7 @@ public final class Hub {
     private final ConcurrentHashMap<Long, Set<Client>> visitorsById = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<Long, Set<Client>> visitorsByAccount = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<Long, Set<Client>> watchersByVisitor = new ConcurrentHashMap<>();
-    private volatile long lastSeq;
+    private volatile java.util.function.LongUnaryOperator published = account -> 0;
 
     public void join(Client c) {
         if (c.isAgent()) {
@@ -58,7 +58,7 @@ public final class Hub {
         return watchersByVisitor.getOrDefault(visitorId, Set.of());
     }
 
-    /** Called by the journal after each commit, in sequence order. */
+    /** Called by the node's log tail for every committed batch, in each account's sequence order. */
     public void publish(List<Event> events) {
         for (Event e : events) {
             if (e.agentPayload() != null) {
@@ -68,22 +68,21 @@ public final class Hub {
                 for (Client c : visitorsById.getOrDefault(e.visitorId(), Set.of())) if (c.maySee(e)) c.deliver(e);
             }
         }
-        if (!events.isEmpty()) lastSeq = events.getLast().seq();
     }
 
-    /** Where the log stands when Parley starts, before any event is published. */
-    public void startAt(long seq) {
-        lastSeq = seq;
+    /** Where each account's published events stand (the node's log tail), set by the composition root. */
+    public void publishedBy(java.util.function.LongUnaryOperator published) {
+        this.published = published;
     }
 
-    /** The sequence of the last event handed to clients: the state an ephemeral signal describes. */
-    public long lastSeq() {
-        return lastSeq;
+    /** The sequence of the account's last event handed to clients: the state an ephemeral signal describes. */
+    public long lastSeq(long accountId) {
+        return published.applyAsLong(accountId);
     }
 
     /** The chat box's "is anyone there" signal, as of now. */
-    public String chatStatusFrame(boolean online) {
-        return "{\"type\":\"chat_status\",\"ephemeral\":true,\"seq\":" + lastSeq + ",\"data\":{\"online\":" + online + "}}";
+    public String chatStatusFrame(long accountId, boolean online) {
+        return "{\"type\":\"chat_status\",\"ephemeral\":true,\"seq\":" + lastSeq(accountId) + ",\"data\":{\"online\":" + online + "}}";
     }
 
     /** An ephemeral frame (typing, tab counts) to the account's agents that match. */

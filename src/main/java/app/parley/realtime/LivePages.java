@@ -75,7 +75,7 @@ public final class LivePages implements Consumer<List<PageViewWriter.Stored>>, A
         ObjectNode f = Json.object();
         f.put("type", "visitor.page");
         f.put("ephemeral", true);
-        f.put("seq", hub.lastSeq());
+        f.put("seq", hub.lastSeq(s.accountId()));
         ObjectNode d = f.putObject("data");
         d.put("visitor_id", s.visitorId());
         d.put("url", s.url());

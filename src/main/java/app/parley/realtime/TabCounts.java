@@ -47,7 +47,7 @@ public final class TabCounts implements AutoCloseable {
         try {
             for (Client c : hub.agents(accountId)) {
                 inbox.tabsOf(c.viewer().agentId()).ifPresent(tabs ->
-                        c.signal(Json.write(Map.of("type", "tabs", "ephemeral", true, "seq", hub.lastSeq(), "data", tabs))));
+                        c.signal(Json.write(Map.of("type", "tabs", "ephemeral", true, "seq", hub.lastSeq(accountId), "data", tabs))));
             }
         } catch (RuntimeException e) {
             log.error("Counting tabs for account {} failed", accountId, e);

@@ -13,10 +13,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Durable consumers of the event log. Each has a cursor in {@code event_consumers}; a batch is read after it,
- * handled and the cursor advanced in one transaction that holds the cursor row's lock, so of several Parley
- * processes on one database exactly one handles a given batch, and a crash resumes from the last committed
- * cursor. Consumers are woken after each journal commit ({@link #wake()}, cheap enough for the journal's thread)
+ * Durable consumers of the event log. Each has a row in {@code event_consumers} and a place in each account's log
+ * ({@code event_consumer_positions}); a batch is read after them, handled and the positions advanced in one
+ * transaction that holds the consumer row's lock, so of several Parley nodes on one database exactly one handles
+ * a given batch, and a crash resumes from the last committed positions. Consumers are woken after each journal commit ({@link #wake()}, cheap enough for the journal's thread)
  * and also poll slowly: the poll is the truth, the wake-up only makes it quick.
  */
 public final class EventConsumers implements AutoCloseable {
@@ -42,11 +42,19 @@ public final class EventConsumers implements AutoCloseable {
 
     /** As above, with {@code committed} run after each batch it commits (to wake whoever reads its writes). */
     public void register(String name, StartAt startAt, EventHandler handler, Runnable committed) {
-        jdbi.useHandle(h -> h.createUpdate("""
-                        INSERT INTO event_consumers (name, last_seq)
-                        VALUES (:n, CASE WHEN :now THEN (SELECT coalesce(max(seq), 0) FROM events) ELSE 0 END)
-                        ON CONFLICT (name) DO NOTHING""")
-                .bind("n", name).bind("now", startAt == StartAt.NOW).execute());
+        jdbi.useTransaction(h -> {
+            boolean first = h.createUpdate("INSERT INTO event_consumers (name) VALUES (:n) ON CONFLICT (name) DO NOTHING")
+                    .bind("n", name).execute() == 1;
+            // A new consumer's place in each account's log; an account created later has no row and starts at its
+            // beginning, which is after the consumer came.
+            if (first) {
+                h.createUpdate("""
+                                INSERT INTO event_consumer_positions (name, account_id, last_seq)
+                                SELECT :n, account_id, CASE WHEN :now THEN seq ELSE 0 END FROM account_seqs
+                                ON CONFLICT DO NOTHING""")
+                        .bind("n", name).bind("now", startAt == StartAt.NOW).execute();
+            }
+        });
         runners.put(name, new Runner(name, handler, committed));
     }
 
@@ -72,18 +80,24 @@ public final class EventConsumers implements AutoCloseable {
         return batch(r);
     }
 
-    /** Every consumer's cursor, by name (all consumers in the database, not only this process's). */
-    public static Map<String, Long> cursors(Handle h) {
+    /** Where each consumer (in the database, not only this process's) stands in one account's log, by name. */
+    public static Map<String, Long> cursors(Handle h, long accountId) {
         Map<String, Long> out = new LinkedHashMap<>();
-        h.createQuery("SELECT name, last_seq FROM event_consumers ORDER BY name")
+        h.createQuery("""
+                        SELECT c.name, coalesce(p.last_seq, 0) FROM event_consumers c
+                        LEFT JOIN event_consumer_positions p ON p.name = c.name AND p.account_id = :a ORDER BY c.name""")
+                .bind("a", accountId)
                 .map((rs, ctx) -> Map.entry(rs.getString(1), rs.getLong(2))).forEach(e -> out.put(e.getKey(), e.getValue()));
         return out;
     }
 
-    /** How many events of the log each consumer (in the database, not only this process's) has not passed yet. */
+    /** How many sequence numbers of the log each consumer (in the database, not only this process's) has not passed yet. */
     public static Map<String, Long> lag(Handle h) {
         Map<String, Long> out = new LinkedHashMap<>();
-        h.createQuery("SELECT c.name, (SELECT count(*) FROM events e WHERE e.seq > c.last_seq) FROM event_consumers c ORDER BY c.name")
+        h.createQuery("""
+                        SELECT c.name, (SELECT coalesce(sum(s.seq - coalesce(p.last_seq, 0)), 0) FROM account_seqs s
+                                        LEFT JOIN event_consumer_positions p ON p.name = c.name AND p.account_id = s.account_id)
+                        FROM event_consumers c ORDER BY c.name""")
                 .map((rs, ctx) -> Map.entry(rs.getString(1), rs.getLong(2))).forEach(e -> out.put(e.getKey(), e.getValue()));
         return out;
     }
@@ -94,22 +108,20 @@ public final class EventConsumers implements AutoCloseable {
      * call, with how far behind it is. Returns the names of such consumers.
      */
     public static List<String> holdingBackPruning(Jdbi jdbi, int retentionDays) {
-        record Lag(String name, long lastSeq, long behind, java.time.Instant oldest) {}
+        record Lag(String name, long behind, java.time.Instant oldest) {}
         List<Lag> lags = jdbi.withHandle(h -> h.createQuery("""
-                        SELECT c.name, c.last_seq,
-                               (SELECT count(*) FROM events e WHERE e.seq > c.last_seq),
-                               (SELECT min(e.created_at) FROM events e WHERE e.seq > c.last_seq)
-                        FROM event_consumers c
-                        WHERE EXISTS (SELECT 1 FROM events e WHERE e.seq > c.last_seq
-                                      AND e.created_at < now() - make_interval(days => :d))
-                        ORDER BY c.name""")
+                        SELECT c.name, count(*), min(e.created_at)
+                        FROM event_consumers c CROSS JOIN events e
+                        LEFT JOIN event_consumer_positions p ON p.name = c.name AND p.account_id = e.account_id
+                        WHERE e.seq > coalesce(p.last_seq, 0) AND e.created_at < now() - make_interval(days => :d)
+                        GROUP BY c.name ORDER BY c.name""")
                 .bind("d", retentionDays)
-                .map((rs, ctx) -> new Lag(rs.getString(1), rs.getLong(2), rs.getLong(3), rs.getTimestamp(4).toInstant()))
+                .map((rs, ctx) -> new Lag(rs.getString(1), rs.getLong(2), rs.getTimestamp(3).toInstant()))
                 .list());
         for (Lag lag : lags) {
-            log.error("Event consumer '{}' is {} events behind (cursor at seq {}, oldest unhandled event from {}): the event "
-                    + "log keeps them past the {}-day retention until it catches up, or until its row is deleted from "
-                    + "event_consumers", lag.name(), lag.behind(), lag.lastSeq(), lag.oldest(), retentionDays);
+            log.error("Event consumer '{}' has {} events older than the retention still to handle (the oldest from {}): the "
+                    + "event log keeps them past the {}-day retention until it catches up, or until its row is deleted "
+                    + "from event_consumers", lag.name(), lag.behind(), lag.oldest(), retentionDays);
         }
         return lags.stream().map(Lag::name).toList();
     }
@@ -117,50 +129,77 @@ public final class EventConsumers implements AutoCloseable {
     private int batch(Runner r) {
         var handled = new java.util.concurrent.atomic.AtomicBoolean();
         int n = jdbi.inTransaction(h -> {
-            // The cursor and the handler's writes commit or vanish together: a crash that loses this commit makes
-            // the batch run again from the older cursor, so it need not wait for its own fsync.
+            // The positions and the handler's writes commit or vanish together: a crash that loses this commit makes
+            // the batch run again from the older positions, so it need not wait for its own fsync.
             Jobs.relaxed(h);
-            Long cursor = h.createQuery("SELECT last_seq FROM event_consumers WHERE name = :n FOR UPDATE SKIP LOCKED")
-                    .bind("n", r.name).mapTo(Long.class).findOne().orElse(null);
-            if (cursor == null) return -1;
+            boolean mine = h.createQuery("SELECT name FROM event_consumers WHERE name = :n FOR UPDATE SKIP LOCKED")
+                    .bind("n", r.name).mapTo(String.class).findOne().isPresent();
+            if (!mine) return -1;
             if (!r.handler.interested(h)) {
                 h.createUpdate("""
-                                UPDATE event_consumers SET last_seq = greatest(last_seq, (SELECT coalesce(max(seq), 0) FROM events)),
-                                       updated_at = now() WHERE name = :n""")
+                                INSERT INTO event_consumer_positions AS p (name, account_id, last_seq)
+                                SELECT :n, s.account_id, s.seq FROM account_seqs s
+                                ON CONFLICT (name, account_id) DO UPDATE SET last_seq = excluded.last_seq
+                                WHERE p.last_seq < excluded.last_seq""")
                         .bind("n", r.name).execute();
                 return 0;
             }
+            // Each account's log is read after this consumer's place in it, up to the account's committed sequence
+            // (its batches commit in sequence order, so nothing below it can still appear).
+            record Pending(long account, long after, long upTo) {}
+            List<Pending> pending = h.createQuery("""
+                            SELECT s.account_id, coalesce(p.last_seq, 0), s.seq FROM account_seqs s
+                            LEFT JOIN event_consumer_positions p ON p.name = :n AND p.account_id = s.account_id
+                            WHERE s.seq > coalesce(p.last_seq, 0) ORDER BY s.account_id LIMIT 1000""")
+                    .bind("n", r.name).map((rs, ctx) -> new Pending(rs.getLong(1), rs.getLong(2), rs.getLong(3))).list();
+            if (pending.isEmpty()) return 0;
             int limit = r.handler.batchSize();
-            // The window of events this batch looks over: the next `limit` after the cursor, whatever their type
-            // (an index-only scan), so that the cursor passes events the handler does not want without reading them.
-            record Window(Long upTo, int size) {}
-            Window w = h.createQuery("SELECT max(seq), count(*) FROM (SELECT seq FROM events WHERE seq > :after ORDER BY seq LIMIT :limit) w")
-                    .bind("after", cursor).bind("limit", limit)
-                    .map((rs, ctx) -> new Window((Long) rs.getObject(1), rs.getInt(2))).one();
-            if (w.upTo() == null) return 0;
-            List<LoggedEvent> events = read(h, cursor, w.upTo(), r.handler.types(), r.handler.where());
+            int size = 0;
+            List<LoggedEvent> events = new ArrayList<>();
+            List<Long> accounts = new ArrayList<>();
+            List<Long> passed = new ArrayList<>();
+            for (Pending p : pending) {
+                if (size >= limit) break;
+                // The window of events this batch looks over: the next ones after the position, whatever their type
+                // (an index-only scan), so that the position passes events the handler does not want without reading them.
+                record Window(Long upTo, int size) {}
+                Window w = h.createQuery("""
+                                SELECT max(seq), count(*) FROM (SELECT seq FROM events WHERE account_id = :a AND seq > :after
+                                AND seq <= :upTo ORDER BY seq LIMIT :limit) w""")
+                        .bind("a", p.account()).bind("after", p.after()).bind("upTo", p.upTo()).bind("limit", limit - size)
+                        .map((rs, ctx) -> new Window((Long) rs.getObject(1), rs.getInt(2))).one();
+                // Nothing left below the account's sequence (pruned, or numbers never used): the position moves past it.
+                long upTo = w.upTo() == null || w.size() < limit - size ? p.upTo() : w.upTo();
+                if (w.upTo() != null) events.addAll(read(h, p.account(), p.after(), upTo, r.handler.types(), r.handler.where()));
+                accounts.add(p.account());
+                passed.add(upTo);
+                size += w.size();
+            }
             if (!events.isEmpty()) {
                 r.handler.handle(h, events);
                 handled.set(true);
             }
-            h.createUpdate("UPDATE event_consumers SET last_seq = :s, updated_at = now() WHERE name = :n")
-                    .bind("s", w.upTo()).bind("n", r.name).execute();
-            return w.size();
+            h.createUpdate("""
+                            INSERT INTO event_consumer_positions AS p (name, account_id, last_seq)
+                            SELECT :n, a, s FROM unnest(:accounts, :passed) AS u(a, s)
+                            ON CONFLICT (name, account_id) DO UPDATE SET last_seq = excluded.last_seq""")
+                    .bind("n", r.name).bindArray("accounts", Long.class, accounts).bindArray("passed", Long.class, passed).execute();
+            return size;
         });
         // Whoever reads the handler's writes (the jobs it queued) is woken only when it had something to handle.
         if (handled.get()) r.committed.run();
         return n;
     }
 
-    /** The events in {@code (after, upTo]} of these types (all when empty), in sequence order, with the payload each audience sees. */
-    static List<LoggedEvent> read(Handle h, long after, long upTo, java.util.Set<EventType> types, String where) {
+    /** The account's events in {@code (after, upTo]} of these types (all when empty), in sequence order, with the payload each audience sees. */
+    static List<LoggedEvent> read(Handle h, long accountId, long after, long upTo, java.util.Set<EventType> types, String where) {
         List<LoggedEvent> out = new ArrayList<>();
         h.createQuery("""
                         SELECT seq, account_id, type, conversation_id, group_id, visitor_id, agent_payload,
                                CASE WHEN visitor_same THEN agent_payload ELSE visitor_payload END, created_at
-                        FROM events e WHERE seq > :after AND seq <= :upTo AND (:all OR type = ANY(:types)) AND (%s)
+                        FROM events e WHERE account_id = :a AND seq > :after AND seq <= :upTo AND (:all OR type = ANY(:types)) AND (%s)
                         ORDER BY seq""".formatted(where))
-                .bind("after", after).bind("upTo", upTo).bind("all", types.isEmpty())
+                .bind("a", accountId).bind("after", after).bind("upTo", upTo).bind("all", types.isEmpty())
                 .bindArray("types", String.class, types.stream().map(EventType::wire).toList())
                 .map((rs, ctx) -> new LoggedEvent(new Event(rs.getLong(1), rs.getLong(2), rs.getString(3),
                         (Long) rs.getObject(4), (Long) rs.getObject(5), (Long) rs.getObject(6), rs.getString(7),

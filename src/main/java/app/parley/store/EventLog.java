@@ -16,12 +16,13 @@ public final class EventLog {
     private EventLog() {}
 
     /**
-     * Runs {@code snapshot} in one repeatable-read transaction together with reading the last sequence, so the
-     * state it loads is exactly the state as of that sequence: the single writer commits in sequence order.
+     * Runs {@code snapshot} in one repeatable-read transaction together with reading the account's last sequence,
+     * so the state it loads is exactly the state as of that sequence: an account's batches commit in sequence order.
      */
-    public static <T> T asOf(Jdbi jdbi, SnapshotReader<T> snapshot) {
+    public static <T> T asOf(Jdbi jdbi, long accountId, SnapshotReader<T> snapshot) {
         return jdbi.inTransaction(TransactionIsolationLevel.REPEATABLE_READ, h -> {
-            long seq = h.createQuery("SELECT coalesce(max(seq), 0) FROM events").mapTo(Long.class).one();
+            long seq = h.createQuery("SELECT seq FROM account_seqs WHERE account_id = :a").bind("a", accountId)
+                    .mapTo(Long.class).findOne().orElse(0L);
             return snapshot.read(h, seq);
         });
     }
@@ -32,15 +33,17 @@ public final class EventLog {
     }
 
     public static Backlog since(Handle h, long asOf, long after, long accountId, Long visitorId) {
-        long oldest = h.createQuery("SELECT coalesce(min(seq), 1) FROM events").mapTo(Long.class).one();
+        // An account whose log holds nothing (all pruned, or none since the numbers became per account) starts after asOf.
+        long oldest = h.createQuery("SELECT coalesce(min(seq), :asOf + 1) FROM events WHERE account_id = :a").bind("a", accountId)
+                .bind("asOf", asOf).mapTo(Long.class).one();
         if (after > asOf || after < oldest - 1) return new Backlog(asOf, List.of(), true);
         String where = visitorId == null
-                ? "account_id = :a AND agent_payload IS NOT NULL"
-                : "visitor_id = :v AND account_id = :a AND (visitor_payload IS NOT NULL OR visitor_same)";
+                ? "agent_payload IS NOT NULL"
+                : "visitor_id = :v AND (visitor_payload IS NOT NULL OR visitor_same)";
         List<Event> events = h.createQuery("""
                         SELECT seq, account_id, type, conversation_id, group_id, visitor_id, agent_payload,
                                CASE WHEN visitor_same THEN agent_payload ELSE visitor_payload END, other_group_ids
-                        FROM events WHERE seq > :after AND seq <= :asOf""" + " AND " + where + " ORDER BY seq LIMIT :limit")
+                        FROM events WHERE account_id = :a AND seq > :after AND seq <= :asOf""" + " AND " + where + " ORDER BY seq LIMIT :limit")
                 .bind("after", after).bind("asOf", asOf).bind("a", accountId).bind("v", visitorId)
                 .bind("limit", MAX_BACKLOG + 1)
                 .map((rs, ctx) -> new Event(rs.getLong(1), rs.getLong(2), rs.getString(3), (Long) rs.getObject(4),
@@ -80,7 +83,7 @@ public final class EventLog {
         return s.append('}').toString();
     }
 
-    private static List<Long> groups(java.sql.Array array) throws java.sql.SQLException {
+    static List<Long> groups(java.sql.Array array) throws java.sql.SQLException {
         if (array == null) return null;
         List<Long> out = new java.util.ArrayList<>();
         for (Object o : (Object[]) array.getArray()) out.add(o == null ? null : ((Number) o).longValue());
@@ -92,14 +95,18 @@ public final class EventLog {
     }
 
     /**
-     * Deletes events older than the retention; a client further behind is told to resync. Events a durable
-     * consumer (store.EventConsumers) has not passed yet are kept whatever their age: it would lose them.
+     * Deletes events older than the retention, keeping each account's last one (its oldest sequence tells a client
+     * too far behind to resync); a client further behind is told to resync. Events a durable consumer
+     * (store.EventConsumers) has not passed yet are kept whatever their age: it would lose them.
      */
     public static int prune(Jdbi jdbi, int retentionDays) {
-        return jdbi.withHandle(h -> h.createUpdate(
-                        "DELETE FROM events WHERE created_at < now() - make_interval(days => :d) "
-                                + "AND seq < (SELECT max(seq) FROM events) "
-                                + "AND seq <= (SELECT coalesce(min(last_seq), 9223372036854775807) FROM event_consumers)")
+        return jdbi.withHandle(h -> h.createUpdate("""
+                        DELETE FROM events e USING account_seqs s
+                        WHERE s.account_id = e.account_id AND e.seq < s.seq
+                          AND e.created_at < now() - make_interval(days => :d)
+                          AND e.seq <= coalesce((SELECT min(coalesce(p.last_seq, 0)) FROM event_consumers c
+                                                 LEFT JOIN event_consumer_positions p ON p.name = c.name AND p.account_id = e.account_id),
+                                                9223372036854775807)""")
                 .bind("d", retentionDays).execute());
     }
 }

@@ -50,13 +50,21 @@ public final class Journal implements AutoCloseable {
 
     private final Jdbi jdbi;
     private final Consumer<List<Event>> publisher;
+    private final Consumer<List<Event>> committed;
     private final BlockingQueue<Pending<?>> queue = new LinkedBlockingQueue<>();
     private final Thread writer;
     private final java.util.concurrent.ExecutorService dispatcher =
             java.util.concurrent.Executors.newSingleThreadExecutor(Thread.ofPlatform().name("parley-dispatch").factory());
     // Only the writer thread touches it (Tx.lasting): caches of committed state, dropped on any rollback.
     private final java.util.Map<Class<?>, Object> lasting = new java.util.HashMap<>();
-    private volatile long lastSeq;
+    private final String node;
+    /**
+     * Accounts another node wrote lately, until when: a batch locks their sequence rows before its commands run
+     * rather than finding out at its commit and running again. Only the writer thread touches it.
+     */
+    private final java.util.Map<Long, Long> shared = new java.util.HashMap<>();
+    private static final long SHARED_NANOS = TimeUnit.SECONDS.toNanos(10);
+    private final java.util.concurrent.atomic.AtomicLong conflicts = new java.util.concurrent.atomic.AtomicLong();
     private final java.util.concurrent.atomic.AtomicLong repeatedRuns = new java.util.concurrent.atomic.AtomicLong();
     // Batches handed to the dispatcher and not yet delivered: while there are any, later ones must queue behind them.
     private final java.util.concurrent.atomic.AtomicInteger delivering = new java.util.concurrent.atomic.AtomicInteger();
@@ -76,9 +84,22 @@ public final class Journal implements AutoCloseable {
     }
 
     public Journal(Jdbi jdbi, Consumer<List<Event>> publisher) {
+        this(jdbi, publisher, events -> {}, null);
+    }
+
+    /**
+     * Events go through the node's {@link LogTail}, which also publishes other nodes' commits. {@code node}: this
+     * node's name in the notification each batch sends to the other nodes' tails; null when Parley runs alone.
+     */
+    public Journal(Jdbi jdbi, LogTail tail, String node) {
+        this(jdbi, tail::offer, tail::committed, node);
+    }
+
+    private Journal(Jdbi jdbi, Consumer<List<Event>> publisher, Consumer<List<Event>> committed, String node) {
         this.jdbi = jdbi;
         this.publisher = publisher;
-        this.lastSeq = jdbi.withHandle(h -> h.createQuery("SELECT coalesce(max(seq), 0) FROM events").mapTo(Long.class).one());
+        this.committed = committed;
+        this.node = node;
         this.writer = Thread.ofPlatform().name("parley-journal").unstarted(this::loop);
         writer.start();
     }
@@ -113,9 +134,15 @@ public final class Journal implements AutoCloseable {
         return repeatedRuns.get();
     }
 
-    /** The sequence of the last committed event. */
-    public long lastSeq() {
-        return lastSeq;
+    /** How many batches ran again because another node had written one of their accounts meanwhile. */
+    public long conflicts() {
+        return conflicts.get();
+    }
+
+    /** The sequence of the account's last committed event. */
+    public long lastSeq(long accountId) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT seq FROM account_seqs WHERE account_id = :a").bind("a", accountId)
+                .mapTo(Long.class).findOne().orElse(0L));
     }
 
     private void loop() {
@@ -147,7 +174,7 @@ public final class Journal implements AutoCloseable {
         RuntimeException failure;
         try {
             if (resync) resync();
-            runBatch(batch, false);
+            runAgain(batch, false);
             return;
         } catch (RuntimeException e) {
             failure = e;
@@ -166,7 +193,7 @@ public final class Journal implements AutoCloseable {
             // looking client ids up this time, so that send is answered with the stored message.
             repeatedRuns.incrementAndGet();
             try {
-                runBatch(batch, true);
+                runAgain(batch, true);
                 return;
             } catch (RuntimeException e) {
                 failure = e;
@@ -180,7 +207,7 @@ public final class Journal implements AutoCloseable {
         for (int i = 0; i < batch.size(); i++) {
             Pending<?> p = batch.get(i);
             try {
-                runBatch(List.of(p), true);
+                runAgain(List.of(p), true);
             } catch (RuntimeException single) {
                 if (Database.unreachable(single)) {
                     resync = true;
@@ -197,8 +224,44 @@ public final class Journal implements AutoCloseable {
 
     private void resync() {
         lasting.clear();
-        lastSeq = jdbi.withHandle(h -> h.createQuery("SELECT coalesce(max(seq), 0) FROM events").mapTo(Long.class).one());
         resync = false;
+    }
+
+    /**
+     * Runs the batch; if another node wrote one of its accounts since this node last did (the claim failed), the
+     * accounts it touched are marked shared and it runs again with their rows locked from the start, a few times
+     * at most (each run may meet yet another account).
+     */
+    private void runAgain(List<Pending<?>> batch, boolean careful) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                runBatch(batch, careful);
+                return;
+            } catch (RuntimeException e) {
+                if (!writtenElsewhere(e) || attempt == 4) throw e;
+                conflicts.incrementAndGet();
+                long until = System.nanoTime() + SHARED_NANOS;
+                for (long account : touched) shared.put(account, until);
+            }
+        }
+    }
+
+    /** The accounts the last batch run wrote or locked (set even when it failed). */
+    private java.util.Set<Long> touched = java.util.Set.of();
+
+    /** Whether a batch failed because another node had written one of its accounts (claim_seqs, V28). */
+    private static boolean writtenElsewhere(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.sql.SQLException s && "PA001".equals(s.getSQLState())) return true;
+        }
+        return false;
+    }
+
+    private java.util.List<Long> sharedNow() {
+        if (shared.isEmpty()) return List.of();
+        long now = System.nanoTime();
+        shared.values().removeIf(until -> until - now < 0);
+        return List.copyOf(shared.keySet());
     }
 
     static Refusal unavailable() {
@@ -231,8 +294,10 @@ public final class Journal implements AutoCloseable {
         List<RuntimeException> refusals = new ArrayList<>(batch.size());
         Tx tx;
         try (Handle handle = jdbi.open()) {
-            tx = new Tx(handle, lastSeq, lasting, careful);
+            tx = new Tx(handle, lasting, careful, node);
             try {
+                // Accounts other nodes write too: their rows are locked first; if one moved, the caches go.
+                if (!tx.lock(sharedNow())) lasting.clear();
                 for (Pending<?> p : batch) p.command().prepare(tx);
                 for (Pending<?> p : batch) {
                     int before = tx.writes();
@@ -249,12 +314,13 @@ public final class Journal implements AutoCloseable {
                 executed = System.nanoTime();
                 tx.commit();
             } catch (RuntimeException e) {
+                touched = java.util.Set.copyOf(tx.accounts());
                 lasting.clear();
                 tx.rollback();
                 throw e;
             }
         }
-        lastSeq = tx.seq();
+        if (!tx.events().isEmpty()) committed.accept(tx.events());
         List<Pending<?>> done = List.copyOf(batch);
         Runnable deliver = () -> {
             publish(tx.events());

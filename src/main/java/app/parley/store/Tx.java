@@ -23,15 +23,65 @@ public final class Tx {
     private final boolean careful;
     private final Map<Class<?>, TxPart> parts = new LinkedHashMap<>();
     private final List<Event> events = new ArrayList<>();
+    /** Per account written: the sequence it stood at and the last one this batch handed out. */
+    private final Map<Long, long[]> claims = new java.util.TreeMap<>();
+    private final String notifyFrom;
     private boolean begun;
-    private long seq;
     private int writes;
 
-    Tx(Handle handle, long lastSeq, Map<Class<?>, Object> lasting, boolean careful) {
+    Tx(Handle handle, Map<Class<?>, Object> lasting, boolean careful, String notifyFrom) {
         this.handle = handle;
-        this.seq = lastSeq;
         this.lasting = lasting;
         this.careful = careful;
+        this.notifyFrom = notifyFrom;
+    }
+
+    /**
+     * The last sequence of each account as this node committed it. It is a cache of committed state like the
+     * others: it describes the accounts only while no other node writes them, which each batch's claim checks.
+     */
+    static final class KnownSeqs extends java.util.HashMap<Long, Long> {}
+
+    private KnownSeqs known() {
+        return lasting(KnownSeqs.class, KnownSeqs::new);
+    }
+
+    /**
+     * Locks these accounts' sequence rows now, before any command runs (accounts another node writes too): no other
+     * node commits them until this batch does. Returns false when one of them moved since this node last wrote
+     * it, so the caches of committed state may describe it wrongly: the caller drops them before commands run.
+     */
+    boolean lock(java.util.Collection<Long> accounts) {
+        if (accounts.isEmpty()) return true;
+        KnownSeqs known = known();
+        boolean fresh = true;
+        for (long[] row : reader().createQuery("SELECT account_id, seq FROM account_seqs WHERE account_id = ANY(:a) ORDER BY account_id FOR UPDATE")
+                .bindArray("a", Long.class, List.copyOf(accounts))
+                .map((rs, ctx) -> new long[] {rs.getLong(1), rs.getLong(2)}).list()) {
+            claims.put(row[0], new long[] {row[1], row[1]});
+            fresh &= Long.valueOf(row[1]).equals(known.get(row[0]));
+        }
+        return fresh;
+    }
+
+    /** The next sequence number of the account, in the order events are emitted (which is the commit order). */
+    private long next(long accountId) {
+        long[] claim = claims.get(accountId);
+        if (claim == null) {
+            Long last = known().get(accountId);
+            if (last == null) {
+                last = reader().createQuery("SELECT seq FROM account_seqs WHERE account_id = :a").bind("a", accountId)
+                        .mapTo(Long.class).findOne().orElseThrow(() -> new IllegalStateException("No account " + accountId));
+            }
+            claim = new long[] {last, last};
+            claims.put(accountId, claim);
+        }
+        return ++claim[1];
+    }
+
+    /** The accounts this batch wrote or locked, for the journal to lock at the start of a second run. */
+    java.util.Set<Long> accounts() {
+        return claims.keySet();
     }
 
     /** For direct writes: buffered parts are sent first so that SQL sees them. */
@@ -89,7 +139,8 @@ public final class Tx {
     public long emit(EventType type, long accountId, Long conversationId, Long groupId, Long visitorId,
                      String agentPayload, String visitorPayload, Event.Placement placement) {
         writes++;
-        events.add(new Event(++seq, accountId, type.wire(), conversationId, groupId, visitorId, agentPayload, visitorPayload,
+        long seq = next(accountId);
+        events.add(new Event(seq, accountId, type.wire(), conversationId, groupId, visitorId, agentPayload, visitorPayload,
                 null, placement));
         return seq;
     }
@@ -101,18 +152,55 @@ public final class Tx {
     public long emitToGroups(EventType type, long accountId, Long groupId, List<Long> otherGroupIds, String agentPayload) {
         writes++;
         List<Long> others = otherGroupIds == null || otherGroupIds.isEmpty() ? null : List.copyOf(otherGroupIds);
-        events.add(new Event(++seq, accountId, type.wire(), null, groupId, null, agentPayload, null, others));
+        long seq = next(accountId);
+        events.add(new Event(seq, accountId, type.wire(), null, groupId, null, agentPayload, null, others));
         return seq;
     }
 
     /** Sends every buffered write and the events, then commits: one round trip, two if a transaction is open. */
     void commit() {
         Flush f = new Flush();
+        claim(f);
         for (TxPart part : parts.values()) part.flush(f);
         EventLog.insert(f, events);
+        notify(f);
         f.execute(handle);
         if (begun) handle.commit();
+        KnownSeqs known = known();
+        claims.forEach((account, claim) -> known.put(account, claim[1]));
         for (TxPart part : parts.values()) part.committed();
+    }
+
+    /**
+     * First in the batch's statements: moves each written account's sequence row from what this node knew to the
+     * last number handed out, or fails the whole batch (SQLSTATE PA001) if another node wrote the account since.
+     * The row stays locked until the commit, so an account's numbers follow its commit order across nodes.
+     */
+    private void claim(Flush f) {
+        List<Long> accounts = new ArrayList<>(claims.size());
+        List<Long> expected = new ArrayList<>(claims.size());
+        List<Long> claimed = new ArrayList<>(claims.size());
+        claims.forEach((account, claim) -> {
+            if (claim[1] == claim[0]) return;
+            accounts.add(account);
+            expected.add(claim[0]);
+            claimed.add(claim[1]);
+        });
+        if (accounts.isEmpty()) return;
+        f.add("SELECT claim_seqs(:s_accounts, :s_expected, :s_claimed)",
+                new Flush.Column("s_accounts", "bigint", accounts.toArray()),
+                new Flush.Column("s_expected", "bigint", expected.toArray()),
+                new Flush.Column("s_claimed", "bigint", claimed.toArray()));
+    }
+
+    /** One notification per batch for the other nodes (store.LogTail): who sent it and each account's last sequence. */
+    private void notify(Flush f) {
+        if (notifyFrom == null || events.isEmpty()) return;
+        StringBuilder payload = new StringBuilder(notifyFrom);
+        claims.forEach((account, claim) -> {
+            if (claim[1] != claim[0]) payload.append(' ').append(account).append(':').append(claim[1]);
+        });
+        f.add("SELECT pg_notify('" + LogTail.CHANNEL + "', (:n_payload)[1])", new Flush.Column("n_payload", "text", new Object[] {payload.toString()}));
     }
 
     void rollback() {
@@ -121,10 +209,6 @@ public final class Tx {
 
     int writes() {
         return writes;
-    }
-
-    long seq() {
-        return seq;
     }
 
     List<Event> events() {

@@ -168,7 +168,8 @@ class PushTest {
     /** The push consumer has read everything committed and no push or notification check waits. */
     private static void settled() {
         await(() -> app.parley().database().jdbi().withHandle(h -> h.createQuery("""
-                        SELECT (SELECT last_seq FROM event_consumers WHERE name = 'push') >= (SELECT max(seq) FROM events)
+                        SELECT NOT EXISTS (SELECT 1 FROM account_seqs s LEFT JOIN event_consumer_positions p
+                                           ON p.name = 'push' AND p.account_id = s.account_id WHERE s.seq > coalesce(p.last_seq, 0))
                            AND NOT EXISTS (SELECT 1 FROM notification_bursts)
                            AND NOT EXISTS (SELECT 1 FROM jobs WHERE kind IN ('push.send', 'notify.check') AND state <> 'dead')""")
                 .mapTo(Boolean.class).one()) ? true : null);

@@ -100,14 +100,14 @@ class BackboneTest {
         // Three tag events looked over, none read: the handler is not called and the cursor is past them.
         assertThat(c.runOnce(name)).isEqualTo(3);
         assertThat(calls).hasValue(0);
-        assertThat(cursor(name)).isEqualTo(app.parley().journal().lastSeq());
+        assertThat(cursor(name)).isEqualTo(app.parley().journal().lastSeq(account()));
         long tag = owner.expect(201, "POST", "/v2/tags", Map.of("name", "typed-" + NAMES.incrementAndGet())).path("id").asLong();
         owner.expect(200, "PATCH", "/v2/tags/" + tag, Map.of("name", "typed-" + NAMES.incrementAndGet()));
         makeEvents(1);
         assertThat(c.runOnce(name)).isEqualTo(3);
         assertThat(calls).hasValue(1);
         assertThat(seen).containsExactly(EventType.TAG_UPDATED.wire());
-        assertThat(cursor(name)).isEqualTo(app.parley().journal().lastSeq());
+        assertThat(cursor(name)).isEqualTo(app.parley().journal().lastSeq(account()));
         c.close();
     }
 
@@ -122,9 +122,9 @@ class BackboneTest {
             c.start();
             runners.add(c);
         }
-        long from = app.parley().journal().lastSeq();
+        long from = app.parley().journal().lastSeq(account());
         makeEvents(30);
-        long to = app.parley().journal().lastSeq();
+        long to = app.parley().journal().lastSeq(account());
         await("both runners to pass every event", () -> cursor(name) >= to);
         runners.forEach(EventConsumers::close);
         assertThat(handled.keySet().stream().filter(s -> s > from && s <= to)).hasSize((int) (to - from));
@@ -350,8 +350,8 @@ class BackboneTest {
 
     /** Parley's own consumers (webhooks) pass every event quickly; wait for them so they hold back nothing. */
     private static void consumersCaughtUp() {
-        long last = app.parley().journal().lastSeq();
-        await("Parley's consumers to pass the last event", () -> jdbi.withHandle(h -> EventConsumers.cursors(h))
+        long last = app.parley().journal().lastSeq(account());
+        await("Parley's consumers to pass the last event", () -> jdbi.withHandle(h -> EventConsumers.cursors(h, account()))
                 .values().stream().allMatch(s -> s >= last));
     }
 
@@ -360,7 +360,13 @@ class BackboneTest {
     }
 
     private static long cursor(String name) {
-        return jdbi.withHandle(h -> EventConsumers.cursors(h).get(name));
+        return jdbi.withHandle(h -> EventConsumers.cursors(h, account()).get(name));
+    }
+
+    /** The owner's account: sequence numbers are per account. */
+    private static long account() {
+        return jdbi.withHandle(h -> h.createQuery("SELECT account_id FROM agents WHERE email = :e")
+                .bind("e", TestParley.OWNER_EMAIL).mapTo(Long.class).one());
     }
 
     private static void await(String what, BooleanSupplier condition) {

@@ -95,6 +95,11 @@ public final class TestParley implements AutoCloseable {
         return postgres().getPostgresDatabase().getConnection();
     }
 
+    /** The JDBC address of this Parley's own database on the test server (user postgres): for more nodes on it. */
+    public String databaseUrl() {
+        return config.databaseUrl();
+    }
+
     /** The name of this Parley's own database on the test server. */
     public String databaseName() {
         return parley.database().jdbi().withHandle(h -> h.createQuery("SELECT current_database()").mapTo(String.class).one());

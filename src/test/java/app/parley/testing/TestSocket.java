@@ -100,15 +100,20 @@ public final class TestSocket implements AutoCloseable {
 
     /** The dashboard's socket, signed in with the API client's session cookie. */
     public static TestSocket agent(TestParley app, TestParley.Api api, Long after) {
+        return agentAt(app.baseUrl(), api, after);
+    }
+
+    /** The dashboard's socket on the node at {@code baseUrl} (http://…), signed in with the API client's session cookie. */
+    public static TestSocket agentAt(String baseUrl, TestParley.Api api, Long after) {
         String cookie = api.client().cookieHandler().map(h -> {
             try {
-                return String.join("; ", h.get(URI.create(app.baseUrl()), java.util.Map.of()).getOrDefault("Cookie", List.of()));
+                return String.join("; ", h.get(URI.create(baseUrl), java.util.Map.of()).getOrDefault("Cookie", List.of()));
             } catch (java.io.IOException e) {
                 throw new IllegalStateException(e);
             }
         }).orElse(null);
-        return new TestSocket(HttpClient.newHttpClient(), app.wsUrl() + "/ws/agent" + (after == null ? "" : "?after=" + after),
-                cookie, app.baseUrl());
+        return new TestSocket(HttpClient.newHttpClient(), baseUrl.replaceFirst("^http", "ws") + "/ws/agent"
+                + (after == null ? "" : "?after=" + after), cookie, baseUrl);
     }
 
     /** The agent socket of an integration, signed in with an API token. */

@@ -20,26 +20,26 @@ import java.util.function.ToIntFunction;
  * A shop's webhook endpoint for tests: a real HTTP server on 127.0.0.1 that checks each request's signature the
  * way docs/WEBHOOKS.md tells receivers to, records what arrived, and answers what the test decides.
  */
-final class Receiver implements AutoCloseable {
+public final class Receiver implements AutoCloseable {
     /** One request as it arrived; {@code status} is what the receiver answered. */
-    record Hit(String deliveryId, String event, String body, JsonNode envelope, boolean signatureValid, int status) {
+    public record Hit(String deliveryId, String event, String body, JsonNode envelope, boolean signatureValid, int status) {
         long conversationId() {
             return envelope.path("data").path("conversation_id").asLong(-1);
         }
     }
 
-    final String secret;
+    public final String secret;
     private final List<Hit> hits = new CopyOnWriteArrayList<>();
     private volatile ToIntFunction<Hit> answer = h -> 200;
     private HttpServer server;
     private int port;
 
-    Receiver(String secret) {
+    public Receiver(String secret) {
         this.secret = secret;
         start(0);
     }
 
-    String url() {
+    public String url() {
         return "http://127.0.0.1:" + port + "/hooks/parley";
     }
 
@@ -90,7 +90,7 @@ final class Receiver implements AutoCloseable {
     }
 
     /** Requests this receiver accepted (2xx), in arrival order. */
-    List<Hit> accepted() {
+    public List<Hit> accepted() {
         return hits.stream().filter(h -> h.status() / 100 == 2).toList();
     }
 
@@ -98,7 +98,7 @@ final class Receiver implements AutoCloseable {
         return accepted().stream().filter(h -> h.conversationId() == conversationId).toList();
     }
 
-    static void await(String what, Duration within, BooleanSupplier condition) {
+    public static void await(String what, Duration within, BooleanSupplier condition) {
         long deadline = System.nanoTime() + within.toNanos();
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) throw new AssertionError("Timed out waiting for " + what);

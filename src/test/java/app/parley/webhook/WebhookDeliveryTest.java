@@ -191,9 +191,10 @@ class WebhookDeliveryTest {
             assertThat(contact.path("id").asLong()).isPositive();
             // The consumer makes deliveries in the transaction that moves its cursor: once it has passed everything,
             // the log holds every delivery there will be.
-            long last = app.parley().journal().lastSeq();
+            long account = owner.me().path("account").path("id").asLong();
+            long last = app.parley().journal().lastSeq(account);
             Receiver.await("the webhook consumer to pass the last event", WITHIN, () -> app.parley().database().jdbi()
-                    .withHandle(EventConsumers::cursors).get(WebhookConsumer.NAME) >= last);
+                    .withHandle(h -> EventConsumers.cursors(h, account)).get(WebhookConsumer.NAME) >= last);
             assertThat(owner.get("/v2/webhooks/" + hook + "/deliveries").path("items")).hasSize(1);
             owner.expect(204, "DELETE", "/v2/webhooks/" + hook, null);
         }

@@ -89,7 +89,7 @@ final class MailWorld implements AutoCloseable {
                     + ", mails: " + app.parley().database().jdbi().withHandle(h -> h.createQuery(
                             "SELECT concat_ws(' ', message_id, delivery_status, delivery_fail_reason) FROM email_messages")
                     .mapTo(String.class).list()) + ", cursors: " + app.parley().database().jdbi().withHandle(h -> h.createQuery(
-                            "SELECT concat_ws(' ', name, last_seq, (SELECT max(seq) FROM events)) FROM event_consumers").mapTo(String.class).list())
+                            "SELECT concat_ws(' ', p.name, p.account_id, p.last_seq, s.seq) FROM event_consumer_positions p JOIN account_seqs s USING (account_id)").mapTo(String.class).list())
                     + ", threads: " + app.parley().database().jdbi().withHandle(h -> h.createQuery(
                             "SELECT concat_ws(' ', conversation_id, token, address) FROM email_threads").mapTo(String.class).list())
                     + ", events: " + app.parley().database().jdbi().withHandle(h -> h.createQuery(
