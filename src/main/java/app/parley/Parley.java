@@ -64,6 +64,8 @@ import app.parley.store.Database;
 import app.parley.store.EventConsumers;
 import app.parley.store.EventLog;
 import app.parley.store.Jobs;
+import app.parley.store.Event;
+import app.parley.store.EventType;
 import app.parley.store.Journal;
 import app.parley.store.LogTail;
 import app.parley.store.RetrySchedule;
@@ -150,6 +152,10 @@ public final class Parley implements AutoCloseable {
         this.journal = new Journal(jdbi, logTail, node);
         logTail.start();
         this.accessWatch = new AccessWatch(jdbi);
+        // Another node changed an agent's role, groups or activity: sockets here are checked before its next events.
+        logTail.beforeReading(events -> events.stream()
+                .filter(e -> e.type().equals(EventType.AGENT_UPDATED.wire()) || e.type().startsWith("group."))
+                .map(Event::accountId).distinct().forEach(accessWatch::recheck));
         Auth auth = new Auth(jdbi, accessWatch);
         Team team = new Team(journal, auth, ConversationLinks::groupDeleted);
         VisitorCard card = new VisitorCard(journal, jdbi);
@@ -185,6 +191,7 @@ public final class Parley implements AutoCloseable {
         // Issue #11: each committed batch of page views reaches the open visitor cards live.
         this.livePages = new LivePages(hub, jdbi);
         pageViews.afterCommit(livePages);
+        if (config.cluster()) livePages.pollOtherNodes(Duration.ofSeconds(1));
         Blocking blocking = new Blocking(jdbi, trackingSettings);
         VisitorSocket visitorSocket = new VisitorSocket(accounts, new Arrivals(jdbi), new VisitorThread(jdbi), hub,
                 visitorActions, card, presence, config.visitorMessageRate(), config.newVisitorsPerIpPerMinute(),

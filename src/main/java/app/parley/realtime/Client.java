@@ -20,6 +20,7 @@ public final class Client {
     private volatile Long groupId;
     private long lastSeq;
     private Long watching;
+    private java.time.Instant watchingSince;
     private boolean left;
 
     private Client(Session session, long accountId, Viewer viewer, Long visitorId) {
@@ -130,7 +131,13 @@ public final class Client {
     synchronized Long watch(Long visitorId) {
         Long before = watching;
         watching = left ? null : visitorId;
+        if (!java.util.Objects.equals(before, watching)) watchingSince = java.time.Instant.now();
         return before;
+    }
+
+    /** Since when this dashboard shows the card it shows now. */
+    synchronized java.time.Instant watchingSince() {
+        return watchingSince;
     }
 
     synchronized Long watching() {

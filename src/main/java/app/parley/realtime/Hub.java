@@ -53,6 +53,18 @@ public final class Hub {
         }
     }
 
+    /** The visitors whose card some dashboard here shows, each with since when the first of them shows it. */
+    public java.util.Map<Long, java.time.Instant> watchedVisitors() {
+        java.util.Map<Long, java.time.Instant> out = new java.util.HashMap<>();
+        watchersByVisitor.forEach((visitor, clients) -> {
+            for (Client c : clients) {
+                java.time.Instant since = c.watchingSince();
+                if (since != null) out.merge(visitor, since, (x, y) -> x.isBefore(y) ? x : y);
+            }
+        });
+        return out;
+    }
+
     /** The agents' clients whose dashboards show this visitor's card. */
     public Set<Client> watchers(long visitorId) {
         return watchersByVisitor.getOrDefault(visitorId, Set.of());

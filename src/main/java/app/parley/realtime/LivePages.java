@@ -38,9 +38,59 @@ public final class LivePages implements Consumer<List<PageViewWriter.Stored>>, A
             new ArrayBlockingQueue<>(64), r -> worker = Thread.ofPlatform().daemon().name("parley-live-pages").unstarted(r),
             new ThreadPoolExecutor.DiscardOldestPolicy());
 
+    /** Per watched visitor, the time of the last page told here: the poll reads only what came after it. */
+    private final Map<Long, java.time.Instant> told = new java.util.concurrent.ConcurrentHashMap<>();
+    private volatile Thread poller;
+    private volatile boolean running = true;
+
     public LivePages(Hub hub, Jdbi jdbi) {
         this.hub = hub;
         this.jdbi = jdbi;
+    }
+
+    /**
+     * Several nodes (issue #15): a visitor's pages are written by the node their chat box is connected to, which
+     * knows nothing of the cards open on other nodes. Each node therefore reads, every {@code every}, the pages of
+     * the visitors whose card its own dashboards show: one query for all of them, none when no card is open.
+     */
+    public void pollOtherNodes(java.time.Duration every) {
+        poller = Thread.ofVirtual().name("parley-live-pages-poll").start(() -> {
+            while (running) {
+                try {
+                    Thread.sleep(every);
+                } catch (InterruptedException e) {
+                    return;
+                }
+                try {
+                    poll();
+                } catch (RuntimeException e) {
+                    if (running) log.warn("Reading watched visitors' pages failed: {}", e.getMessage());
+                }
+            }
+        });
+    }
+
+    /**
+     * The newest page of each watched visitor, told when it is newer than the last one told here and than the card's
+     * opening. Pages are compared by the time they were viewed, not by when their batch committed (the node that
+     * wrote them may have been slow), so none is missed for having committed late.
+     */
+    private void poll() {
+        Map<Long, java.time.Instant> watched = hub.watchedVisitors();
+        told.keySet().retainAll(watched.keySet());
+        if (watched.isEmpty()) return;
+        Map<Long, PageViewWriter.Stored> newest = new LinkedHashMap<>();
+        jdbi.useHandle(h -> h.createQuery("""
+                        SELECT DISTINCT ON (visitor_id) account_id, visitor_id, url, title, viewed_at FROM page_views
+                        WHERE visitor_id = ANY(:v) ORDER BY visitor_id, viewed_at DESC""")
+                .bindArray("v", Long.class, List.copyOf(watched.keySet()))
+                .map((rs, ctx) -> new PageViewWriter.Stored(rs.getLong(1), rs.getLong(2), rs.getString(3), rs.getString(4),
+                        rs.getTimestamp(5).toInstant(), false))
+                .forEach(st -> {
+                    java.time.Instant last = told.getOrDefault(st.visitorId(), watched.get(st.visitorId()));
+                    if (st.at().isAfter(last)) newest.put(st.visitorId(), st);
+                }));
+        if (!newest.isEmpty()) tell(newest);
     }
 
     @Override
@@ -61,6 +111,7 @@ public final class LivePages implements Consumer<List<PageViewWriter.Stored>>, A
     }
 
     private void tell(Map<Long, PageViewWriter.Stored> watched) {
+        watched.values().forEach(st -> told.merge(st.visitorId(), st.at(), (a, b) -> a.isAfter(b) ? a : b));
         Map<Long, CardScope> scopes = jdbi.withHandle(h -> CardScope.ofVisitors(h, new ArrayList<>(watched.keySet())));
         for (PageViewWriter.Stored s : watched.values()) {
             CardScope scope = scopes.get(s.visitorId());
@@ -91,6 +142,9 @@ public final class LivePages implements Consumer<List<PageViewWriter.Stored>>, A
      */
     @Override
     public void close() {
+        running = false;
+        Thread p = poller;
+        if (p != null) p.interrupt();
         teller.shutdownNow();
         try {
             Thread t = worker;

@@ -47,6 +47,7 @@ public final class LogTail implements AutoCloseable {
     private Thread tail;
     private Thread listener;
     private volatile Connection listening;
+    private volatile Consumer<List<Event>> beforeRead = events -> {};
 
     /**
      * {@code node}: this node's name in the notifications (null when Parley runs alone: nothing is listened to and
@@ -66,6 +67,14 @@ public final class LogTail implements AutoCloseable {
     public void start() {
         tail = Thread.ofVirtual().name("parley-log-tail").start(this::loop);
         if (node != null) listener = Thread.ofPlatform().daemon().name("parley-log-listen").start(this::listen);
+    }
+
+    /**
+     * Told of the events read from the log (other nodes' commits) before they are published: what this node's own
+     * commands do right after theirs (closing sockets whose access a change ended) happens for those here.
+     */
+    public void beforeReading(Consumer<List<Event>> hook) {
+        this.beforeRead = hook;
     }
 
     /** The last sequence of the account published here: the state an ephemeral signal describes. */
@@ -151,6 +160,11 @@ public final class LogTail implements AutoCloseable {
                             EventLog.groups(rs.getArray(9))))
                     .list());
             if (events.isEmpty()) return;
+            try {
+                beforeRead.accept(events);
+            } catch (RuntimeException e) {
+                log.warn("Reacting to {} events read from the log failed", events.size(), e);
+            }
             offer(events);
             if (events.size() < READ) return;
         }

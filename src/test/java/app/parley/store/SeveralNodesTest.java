@@ -32,6 +32,9 @@ import org.junit.jupiter.api.TestMethodOrder;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class SeveralNodesTest {
     private static final Duration WITHIN = Duration.ofSeconds(20);
+    /** A browser's: tracking keeps no pages of crawlers, and the JDK's client is not a browser. */
+    private static final String CHROME = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 "
+            + "(KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36";
     static TestParley a;
     static ParleyProcess b;
     static ParleyProcess c;
@@ -74,7 +77,7 @@ class SeveralNodesTest {
         long conversation;
         String visitorId;
         try (TestSocket agentOnC = TestSocket.agentAt(c.baseUrl(), c.owner(), null);
-             TestSocket visitorOnB = TestSocket.visitor(b.wsUrl(), key, null, null)) {
+             TestSocket visitorOnB = TestSocket.visitor(b.wsUrl(), key, Map.of("User-Agent", CHROME))) {
             agentOnC.await("welcome");
             visitorId = visitorOnB.await("welcome").get("visitor_id").asText();
             visitorOnB.send(Map.of("type", "message", "client_id", TestSocket.clientId(), "text", "hello from B"));
@@ -83,6 +86,21 @@ class SeveralNodesTest {
             a.owner().expect(201, "POST", "/v2/conversations/" + conversation + "/messages", Map.of("text", "answer from A"));
             visitorOnB.await(f -> isMessage(f, "answer from A"), WITHIN);
             agentOnC.await(f -> isMessage(f, "answer from A"), WITHIN);
+            // The card open on node C shows the pages the visitor opens through node B, live.
+            long visitor = a.owner().get("/v2/conversations/" + conversation).path("visitor_id").asLong();
+            agentOnC.send(Map.of("type", "watch", "visitor_id", visitor));
+            agentOnC.send(Map.of("type", "ping"));
+            agentOnC.await("pong");
+            visitorOnB.send(Map.of("type", "page", "url", "https://shop.example/teas/sencha", "title", "Sencha"));
+            JsonNode page;
+            try {
+                page = agentOnC.await(f -> "visitor.page".equals(f.path("type").asText())
+                        && f.path("data").path("visitor_id").asLong() == visitor, WITHIN);
+            } catch (AssertionError e) {
+                throw new AssertionError("pages of " + visitor + ": " + jdbi.withHandle(h -> h.createQuery(
+                        "SELECT concat_ws(' ', visitor_id, viewed_at, now(), url) FROM page_views").mapTo(String.class).list()), e);
+            }
+            assertThat(page.path("data").path("url").asText()).isEqualTo("https://shop.example/teas/sencha");
             before = lastSeq(agentOnC.frames(300));
         }
         // While the agent is away: the visitor writes through node A, a colleague leaves a note through node B.
