@@ -144,7 +144,8 @@ public final class Parley implements AutoCloseable {
         officeHours.onChange(chatStatus::refresh);
         // Operations (issue #15, point 8): metrics read at scrape time; consumer lag and job counts at most every 5 s.
         this.metrics = new Metrics(jdbi, Duration.ofSeconds(5));
-        metrics.sockets(hub::agentSockets, hub::visitorSockets);
+        metrics.sockets(app.parley.conversation.Reader.AGENT.wire(), hub::agentSockets);
+        metrics.sockets(app.parley.conversation.Reader.VISITOR.wire(), hub::visitorSockets);
         this.journal = new Journal(jdbi, events -> {
             metrics.published(events);
             hub.publish(events);
@@ -341,7 +342,7 @@ public final class Parley implements AutoCloseable {
      * balancer notices and sends new requests elsewhere, then stops in order.
      */
     public void drainAndClose() {
-        readiness.drain();
+        readiness.stop();
         if (drainSeconds > 0) {
             log.info("Draining: not ready for {} s before stopping", drainSeconds);
             try {
@@ -388,7 +389,7 @@ public final class Parley implements AutoCloseable {
     /** Stops taking requests, lets the journal commit everything it accepted, then closes the database. */
     @Override
     public void close() {
-        readiness.drain();
+        readiness.stop();
         web.stop();
         email.close();
         accessWatch.close();

@@ -40,9 +40,9 @@ class ArchitectureTest {
             .layer("http").definedBy("app.parley.http..")
             // ops (issue #15, point 8): metrics and readiness, infrastructure over store that http serves and root wires.
             .layer("ops").definedBy("app.parley.ops..")
-            .whereLayer("ops").mayOnlyBeAccessedByLayers("http", "root")
             .layer("root").definedBy("app.parley")
             .whereLayer("root").mayNotBeAccessedByAnyLayer()
+            .whereLayer("ops").mayOnlyBeAccessedByLayers("http", "root")
             .whereLayer("http").mayOnlyBeAccessedByLayers("root")
             .whereLayer("realtime").mayOnlyBeAccessedByLayers("http", "root")
             .whereLayer("features").mayOnlyBeAccessedByLayers("realtime", "http", "root")

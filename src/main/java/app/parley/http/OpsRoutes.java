@@ -22,6 +22,8 @@ public final class OpsRoutes {
     private static final String STARTED = "parley.ops.started";
     private static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
 
+    record DrainRequest(Boolean draining) {}
+
     private final Metrics metrics;
     private final Readiness readiness;
     private final byte[] token;
@@ -57,8 +59,10 @@ public final class OpsRoutes {
         });
         r.post("/ops/drain", ctx -> {
             guard(ctx);
-            readiness.drain();
-            ctx.status(202).json(Map.of("status", "draining"));
+            DrainRequest in = Http.body(ctx, DrainRequest.class);
+            if (in == null || in.draining() == null) throw Refusal.invalid("draining", "Send {\"draining\": true} or false.");
+            readiness.drain(in.draining());
+            ctx.json(Map.of("draining", readiness.draining()));
         });
     }
 

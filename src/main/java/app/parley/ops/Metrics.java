@@ -46,12 +46,10 @@ public final class Metrics implements AutoCloseable {
         this.backlog = new Backlog(jdbi, registry, backlogMaxAge);
     }
 
-    /** The open sockets, read when scraped. */
-    public void sockets(IntSupplier agents, IntSupplier visitors) {
-        Gauge.builder("parley.sockets.open", agents::getAsInt).description("Open WebSockets by kind")
-                .tag("kind", "agent").strongReference(true).register(registry);
-        Gauge.builder("parley.sockets.open", visitors::getAsInt).description("Open WebSockets by kind")
-                .tag("kind", "visitor").strongReference(true).register(registry);
+    /** The open sockets of one kind (who is at the other end: agent, visitor), read when scraped. */
+    public void sockets(String kind, IntSupplier open) {
+        Gauge.builder("parley.sockets.open", open::getAsInt).description("Open WebSockets by kind")
+                .tag("kind", kind).strongReference(true).register(registry);
     }
 
     /** Called with each batch of committed events (the journal's publisher), on the journal's thread: counts only. */

@@ -25,19 +25,28 @@ public final class Readiness {
     private final BooleanSupplier databaseAvailable;
     private final BooleanSupplier journalAlive;
     private volatile boolean draining;
+    private volatile boolean stopping;
 
     public Readiness(BooleanSupplier databaseAvailable, BooleanSupplier journalAlive) {
         this.databaseAvailable = databaseAvailable;
         this.journalAlive = journalAlive;
     }
 
-    /** From now on the node answers "not ready"; it keeps serving what still reaches it. */
-    public void drain() {
-        draining = true;
+    /**
+     * An operator's choice (POST /ops/drain): while true the node answers "not ready" and keeps serving what still
+     * reaches it; false takes it back (a node drained by mistake), unless the node is already stopping.
+     */
+    public void drain(boolean on) {
+        draining = on;
+    }
+
+    /** The node is stopping: "not ready" for good. */
+    public void stop() {
+        stopping = true;
     }
 
     public boolean draining() {
-        return draining;
+        return draining || stopping;
     }
 
     public boolean live() {
@@ -46,7 +55,7 @@ public final class Readiness {
 
     /** Null when ready; draining is told first, as it is the operator's doing and lasts. */
     public NotReady notReady() {
-        if (draining) return NotReady.DRAINING;
+        if (draining()) return NotReady.DRAINING;
         if (!databaseAvailable.getAsBoolean()) return NotReady.DATABASE_DOWN;
         return null;
     }

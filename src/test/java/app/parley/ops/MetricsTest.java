@@ -126,11 +126,15 @@ class MetricsTest {
     @Order(3)
     void drainingOnDemandTurnsReadinessOffButNotLiveness() throws Exception {
         assertThat(Scrape.get(app.baseUrl() + "/health/ready", Map.of()).statusCode()).isEqualTo(200);
-        assertThat(Scrape.send("POST", app.baseUrl() + "/ops/drain", Map.of()).statusCode()).isEqualTo(401);
+        assertThat(Scrape.send("POST", app.baseUrl() + "/ops/drain", Map.of(), "{\"draining\":true}").statusCode()).isEqualTo(401);
         assertThat(Scrape.get(app.baseUrl() + "/health/ready", Map.of()).statusCode()).isEqualTo(200);
+        HttpResponse<String> unsure = Scrape.send("POST", app.baseUrl() + "/ops/drain", AUTH, "{}");
+        assertThat(unsure.statusCode()).isEqualTo(422);
+        assertThat(unsure.body()).contains("validation_failed");
 
-        HttpResponse<String> drained = Scrape.send("POST", app.baseUrl() + "/ops/drain", AUTH);
-        assertThat(drained.statusCode()).isEqualTo(202);
+        HttpResponse<String> drained = Scrape.send("POST", app.baseUrl() + "/ops/drain", AUTH, "{\"draining\":true}");
+        assertThat(drained.statusCode()).isEqualTo(200);
+        assertThat(drained.body()).isEqualTo("{\"draining\":true}");
 
         HttpResponse<String> ready = Scrape.get(app.baseUrl() + "/health/ready", Map.of());
         assertThat(ready.statusCode()).isEqualTo(503);
@@ -139,6 +143,12 @@ class MetricsTest {
         assertThat(error.path("code").asText()).isEqualTo("draining");
         assertThat(error.path("message").asText()).isNotBlank();
         assertThat(Scrape.get(app.baseUrl() + "/health/live", Map.of()).statusCode()).isEqualTo(200);
+        // Still served while draining: a load balancer moves traffic away, nothing is refused.
+        assertThat(Scrape.get(app.baseUrl() + "/widget/config?key=" + app.accountKey(), Map.of()).statusCode()).isEqualTo(200);
+
+        // An operator who drained the wrong node takes it back.
+        assertThat(Scrape.send("POST", app.baseUrl() + "/ops/drain", AUTH, "{\"draining\":false}").statusCode()).isEqualTo(200);
+        assertThat(Scrape.get(app.baseUrl() + "/health/ready", Map.of()).statusCode()).isEqualTo(200);
     }
 
     private static long messagesInDatabase() {

@@ -49,7 +49,7 @@ class ProbesTest {
             HttpResponse<String> proxied = Scrape.get(app.baseUrl() + "/metrics", Map.of(header, "203.0.113.9"));
             assertThat(proxied.statusCode()).as(header).isEqualTo(403);
             assertThat(JSON.readTree(proxied.body()).path("error").path("code").asText()).isEqualTo("metrics_not_public");
-            assertThat(Scrape.send("POST", app.baseUrl() + "/ops/drain", Map.of(header, "203.0.113.9")).statusCode()).isEqualTo(403);
+            assertThat(Scrape.send("POST", app.baseUrl() + "/ops/drain", Map.of(header, "203.0.113.9"), "{\"draining\":true}").statusCode()).isEqualTo(403);
         }
         assertThat(Scrape.get(app.baseUrl() + "/health/ready", Map.of()).statusCode()).isEqualTo(200);
     }
