@@ -81,6 +81,7 @@ class MetricsTest {
         long id = owner.get("/v2/conversations?tab=all").get("items").get(0).get("id").asLong();
         owner.get("/v2/conversations/" + id + "/messages");
         Scrape.get(app.baseUrl() + "/no/such/page/12345", Map.of());
+        assertThat(Scrape.get(app.baseUrl() + "/chat.js", Map.of()).statusCode()).isEqualTo(200);
 
         // Exactly the messages the database gained, whoever wrote them (the visitor's and any automatic ones).
         Scrape s = awaitScrape(x -> x.value("parley_messages_stored_total").orElse(0) - countedBefore
@@ -114,6 +115,8 @@ class MetricsTest {
                 .isGreaterThanOrEqualTo(1);
         assertThat(s.value("parley_http_requests_seconds_count", "route=\"/metrics\"", "status=\"4xx\"").orElse(0))
                 .isGreaterThanOrEqualTo(1);
+        assertThat(s.value("parley_http_requests_seconds_count", "route=\"other\"", "status=\"2xx\"").orElse(0))
+                .as("static files").isGreaterThanOrEqualTo(1);
         assertThat(s.text()).doesNotContain("/v2/conversations/" + id).doesNotContain("12345");
 
         for (String jvm : List.of("jvm_memory_used_bytes", "jvm_gc_memory_allocated_bytes_total", "jvm_threads_live_threads",
