@@ -20,21 +20,22 @@ class SigtermDrainTest {
     @Test
     void sigtermDrainsBeforeStopping() throws Exception {
         Path data = Files.createTempDirectory("parley-drain");
-        ParleyProcess parley = ParleyProcess.launch(data.resolve("data"), ParleyProcess.freePort(), Map.of("PARLEY_DRAIN_SECONDS", "2"));
+        ParleyProcess parley = ParleyProcess.launch(data.resolve("data"), ParleyProcess.freePort(), Map.of("PARLEY_DRAIN_SECONDS", "3"));
         String base = parley.baseUrl();
         try {
             parley.awaitHealth(200, Duration.ofSeconds(120));
             assertThat(Scrape.get(base + "/health/ready", Map.of()).statusCode()).isEqualTo(200);
 
-            CompletableFuture<Void> terminated = CompletableFuture.runAsync(parley::close); // SIGTERM, then waits
-            HttpResponse<String> ready = awaitReady(base, 503, Duration.ofSeconds(2));
+            // SIGTERM, then waits. The checks below must land within the 3 s of draining: they are three quick GETs.
+            CompletableFuture<Void> terminated = CompletableFuture.runAsync(parley::close);
+            HttpResponse<String> ready = awaitReady(base, 503, Duration.ofSeconds(3));
             assertThat(new ObjectMapper().readTree(ready.body()).path("error").path("code").asText()).isEqualTo("draining");
             // Still live and still serving while the load balancer notices.
             assertThat(Scrape.get(base + "/health/live", Map.of()).statusCode()).isEqualTo(200);
             assertThat(Scrape.get(base + "/chat.js", Map.of()).statusCode()).isEqualTo(200);
 
             terminated.get(90, java.util.concurrent.TimeUnit.SECONDS);
-            assertThat(parley.output()).contains("Draining: not ready for 2 s before stopping").contains("Parley stopped");
+            assertThat(parley.output()).contains("Draining: not ready for 3 s before stopping").contains("Parley stopped");
         } finally {
             parley.close();
         }
