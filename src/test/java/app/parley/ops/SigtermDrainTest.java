@@ -38,6 +38,9 @@ class SigtermDrainTest {
             assertThat(parley.output()).contains("Draining: not ready for 3 s before stopping").contains("Parley stopped");
         } finally {
             parley.close();
+            try (var files = Files.walk(data)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+            }
         }
     }
 
