@@ -49,6 +49,7 @@ public record Config(
 
         int recordingReadySeconds,
         app.parley.push.PushSettings push,
+        app.parley.ops.OpsSettings ops,
 
         boolean cluster,
         int tailPollMillis) {
@@ -105,6 +106,8 @@ public record Config(
                     positive(values, "PARLEY_RECORDING_READY_SECONDS", 120),
                     // Web Push to agents' devices (issue #17).
                     app.parley.push.PushSettings.from(values),
+                    // Operations (issue #15, point 8): /metrics, draining, the log's format.
+                    app.parley.ops.OpsSettings.from(values),
 
                     // Several nodes on one database (issue #15, docs/DEPLOY.md): on by default with an external database.
                     cluster(values),
@@ -143,7 +146,7 @@ public record Config(
                 ownerPassword, accountName, eventRetentionDays, secureCookies, visitorMessageRate, newVisitorsPerIpPerMinute,
                 newConversationsPerIpPerMinute, passwordHashConcurrency, backbonePollMillis, webhookRetryBaseMillis,
                 webhookMaxAttempts, visitorLeftGraceMillis, mail, trustedProxies, geoipDb, pageViewQueue, searchIndexing,
-                graphApiUrl, messengerRetryBaseMillis, recordingReadySeconds, push, cluster, tailPollMillis);
+                graphApiUrl, messengerRetryBaseMillis, recordingReadySeconds, push, ops, cluster, tailPollMillis);
     }
 
     private static Map<String, String> fileValues(Map<String, String> env) {

@@ -28,6 +28,7 @@ import app.parley.http.AgentSocket;
 import app.parley.http.Http;
 import app.parley.http.MailRoutes;
 import app.parley.http.MessengerRoutes;
+import app.parley.http.OpsRoutes;
 import app.parley.http.RecordingRoutes;
 import app.parley.http.PushRoutes;
 import app.parley.http.Routes;
@@ -39,6 +40,8 @@ import app.parley.notify.NotificationChoices;
 import app.parley.notify.NotifyCheck;
 import app.parley.notify.NotifyConsumer;
 import app.parley.notify.NotifySend;
+import app.parley.ops.Metrics;
+import app.parley.ops.Readiness;
 import app.parley.realtime.AccessWatch;
 import app.parley.realtime.ChatStatus;
 import app.parley.realtime.Hub;
@@ -110,6 +113,9 @@ public final class Parley implements AutoCloseable {
     private final LivePages livePages;
     private final Attendance attendance;
     private final OfficeHoursBook officeHours;
+    private final Metrics metrics;
+    private final Readiness readiness;
+    private final int drainSeconds;
 
     private Parley(Config config, Database db) {
         this.db = db;
@@ -140,6 +146,10 @@ public final class Parley implements AutoCloseable {
         this.officeHours = new OfficeHoursBook(jdbi, Clock.systemUTC());
         presence.withinHours(officeHours::open);
         officeHours.onChange(chatStatus::refresh);
+        // Operations (issue #15, point 8): metrics read at scrape time; consumer lag and job counts at most every 5 s.
+        this.metrics = new Metrics(jdbi, Duration.ofSeconds(5));
+        metrics.sockets(app.parley.conversation.Reader.AGENT.wire(), hub::agentSockets);
+        metrics.sockets(app.parley.conversation.Reader.VISITOR.wire(), hub::visitorSockets);
         // Committed events reach this node's sockets through its log tail, whichever node committed them (issue #15).
         String node = config.cluster() ? java.util.UUID.randomUUID().toString() : null;
         this.logTail = new LogTail(jdbi, db.dataSource(), node, config.tailPollMillis(), events -> {
@@ -149,8 +159,14 @@ public final class Parley implements AutoCloseable {
             consumers.wake();
         });
         hub.publishedBy(logTail::published);
+        // Messages are counted by the node that stored them: the sum over nodes is the installation's.
+        logTail.afterCommitHere(metrics::published);
         this.journal = new Journal(jdbi, logTail, node);
         logTail.start();
+        journal.observe(metrics.journal());
+        metrics.journal().meetWriter(journal);
+        this.readiness = new Readiness(db::available, metrics.journal()::writerAlive);
+        this.drainSeconds = config.ops().drainSeconds();
         this.accessWatch = new AccessWatch(jdbi);
         // Another node changed an agent's role, groups or activity: sockets here are checked before its next events.
         logTail.beforeReading(events -> events.stream()
@@ -232,6 +248,7 @@ public final class Parley implements AutoCloseable {
             new FileRoutes(auth, files, new Uploads(jdbi, files, agentActions, visitorActions), email.replies()).register(r);
             recordingRoutes.register(r);
             new PushRoutes(auth, pushKeys, new app.parley.push.PushDevices(jdbi, config.push().allowHttp(), jobs::wake)).register(r);
+            new OpsRoutes(metrics, readiness, config.ops()).register(r);
             r.ws("/ws/visitor", visitorSocket::configure);
             r.ws("/ws/agent", agentSocket::configure);
         });
@@ -330,6 +347,27 @@ public final class Parley implements AutoCloseable {
         return web;
     }
 
+    public Readiness readiness() {
+        return readiness;
+    }
+
+    /**
+     * What SIGTERM does: the node says "not ready" at once, keeps serving for PARLEY_DRAIN_SECONDS while the load
+     * balancer notices and sends new requests elsewhere, then stops in order.
+     */
+    public void drainAndClose() {
+        readiness.stop();
+        if (drainSeconds > 0) {
+            log.info("Draining: not ready for {} s before stopping", drainSeconds);
+            try {
+                Thread.sleep(Duration.ofSeconds(drainSeconds));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        close();
+    }
+
     /**
      * The first start creates the account and its owner, from PARLEY_OWNER_EMAIL/PASSWORD or with a password
      * printed once.
@@ -365,6 +403,7 @@ public final class Parley implements AutoCloseable {
     /** Stops taking requests, lets the journal commit everything it accepted, then closes the database. */
     @Override
     public void close() {
+        readiness.stop();
         web.stop();
         email.close();
         accessWatch.close();
@@ -379,6 +418,7 @@ public final class Parley implements AutoCloseable {
         locations.close();
         tabCounts.close();
         housekeeping.shutdownNow();
+        metrics.close();
         db.close();
         log.info("Parley stopped");
     }
@@ -416,7 +456,7 @@ public final class Parley implements AutoCloseable {
             System.exit(1);
             return;
         }
-        Runtime.getRuntime().addShutdownHook(new Thread(parley::close, "parley-shutdown"));
+        Runtime.getRuntime().addShutdownHook(new Thread(parley::drainAndClose, "parley-shutdown"));
     }
 
     /** The reason for the failures an operator causes and fixes, or null for any other (logged with its trace). */

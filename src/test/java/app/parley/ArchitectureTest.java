@@ -38,17 +38,25 @@ class ArchitectureTest {
             .layer("features").definedBy(FEATURES)
             .layer("realtime").definedBy("app.parley.realtime..")
             .layer("http").definedBy("app.parley.http..")
+            // ops (issue #15, point 8): metrics and readiness, infrastructure over store that http serves and root wires.
+            .layer("ops").definedBy("app.parley.ops..")
             .layer("root").definedBy("app.parley")
             .whereLayer("root").mayNotBeAccessedByAnyLayer()
+            .whereLayer("ops").mayOnlyBeAccessedByLayers("http", "root")
             .whereLayer("http").mayOnlyBeAccessedByLayers("root")
             .whereLayer("realtime").mayOnlyBeAccessedByLayers("http", "root")
             .whereLayer("features").mayOnlyBeAccessedByLayers("realtime", "http", "root")
-            .whereLayer("store").mayOnlyBeAccessedByLayers("features", "realtime", "http", "root")
-            .whereLayer("core").mayOnlyBeAccessedByLayers("store", "features", "realtime", "http", "root");
+            .whereLayer("store").mayOnlyBeAccessedByLayers("features", "realtime", "http", "root", "ops")
+            .whereLayer("core").mayOnlyBeAccessedByLayers("store", "features", "realtime", "http", "root", "ops");
 
     @ArchTest
     static final ArchRule storeAndCoreImportNoFeature = noClasses().that().resideInAnyPackage("app.parley.core..", "app.parley.store..")
             .should().dependOnClassesThat().resideInAnyPackage(FEATURES);
+
+    @ArchTest
+    static final ArchRule opsUsesOnlyStoreAndCore = noClasses().that().resideInAPackage("app.parley.ops..")
+            .should().dependOnClassesThat().resideInAnyPackage(FEATURES)
+            .orShould().dependOnClassesThat().resideInAnyPackage("app.parley.realtime..", "app.parley.http..");
 
     @ArchTest
     static final ArchRule noPackageCycles = slices().matching("app.parley.(*)..").should().beFreeOfCycles();

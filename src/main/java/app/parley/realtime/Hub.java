@@ -115,6 +115,20 @@ public final class Hub {
         return visitorsByAccount.getOrDefault(accountId, Set.of());
     }
 
+    /** Open agent sockets of every account (for metrics; a sum over a few accounts). */
+    public int agentSockets() {
+        int n = 0;
+        for (Set<Client> s : agentsByAccount.values()) n += s.size();
+        return n;
+    }
+
+    /** Open chat-box sockets of every account (for metrics). */
+    public int visitorSockets() {
+        int n = 0;
+        for (Set<Client> s : visitorsByAccount.values()) n += s.size();
+        return n;
+    }
+
     private static void add(ConcurrentHashMap<Long, Set<Client>> index, long key, Client c) {
         index.computeIfAbsent(key, k -> ConcurrentHashMap.newKeySet()).add(c);
     }

@@ -48,6 +48,7 @@ public final class LogTail implements AutoCloseable {
     private Thread listener;
     private volatile Connection listening;
     private volatile Consumer<List<Event>> beforeRead = events -> {};
+    private volatile Consumer<List<Event>> afterCommitHere = events -> {};
 
     /**
      * {@code node}: this node's name in the notifications (null when Parley runs alone: nothing is listened to and
@@ -85,6 +86,12 @@ public final class LogTail implements AutoCloseable {
     /** Called by this node's journal right after a commit, before it publishes the events: the tail need not read them. */
     public void committed(List<Event> events) {
         for (Event e : events) committedHere.merge(e.accountId(), e.seq(), Math::max);
+        afterCommitHere.accept(events);
+    }
+
+    /** Told of the events this node's own journal committed (on its writer thread: it must be quick), for metrics. */
+    public void afterCommitHere(Consumer<List<Event>> hook) {
+        this.afterCommitHere = hook;
     }
 
     /** Publishes what follows each account's last published event; leaves the rest to the tail. */
