@@ -48,7 +48,8 @@ public record Config(
         int messengerRetryBaseMillis,
 
         int recordingReadySeconds,
-        app.parley.push.PushSettings push) {
+        app.parley.push.PushSettings push,
+        app.parley.instance.InstanceSettings instance) {
 
     public static Config load(Map<String, String> env) {
         Map<String, String> values = new HashMap<>(fileValues(env));
@@ -101,7 +102,9 @@ public record Config(
                     // Session recordings (issue #16): shown once no chunk came for this long (the visitor left).
                     positive(values, "PARLEY_RECORDING_READY_SECONDS", 120),
                     // Web Push to agents' devices (issue #17).
-                    app.parley.push.PushSettings.from(values));
+                    app.parley.push.PushSettings.from(values),
+                    // Many shops in one installation (issue #15): the instance administrator's API and its secret.
+                    app.parley.instance.InstanceSettings.from(values));
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("A numeric setting is not a number: " + e.getMessage(), e);
         }
@@ -126,7 +129,7 @@ public record Config(
                 ownerPassword, accountName, eventRetentionDays, secureCookies, visitorMessageRate, newVisitorsPerIpPerMinute,
                 newConversationsPerIpPerMinute, passwordHashConcurrency, backbonePollMillis, webhookRetryBaseMillis,
                 webhookMaxAttempts, visitorLeftGraceMillis, mail, trustedProxies, geoipDb, pageViewQueue, searchIndexing,
-                graphApiUrl, messengerRetryBaseMillis, recordingReadySeconds, push);
+                graphApiUrl, messengerRetryBaseMillis, recordingReadySeconds, push, instance);
     }
 
     private static Map<String, String> fileValues(Map<String, String> env) {
