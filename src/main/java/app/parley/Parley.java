@@ -41,6 +41,7 @@ import app.parley.realtime.AccessWatch;
 import app.parley.realtime.ChatStatus;
 import app.parley.realtime.Hub;
 import app.parley.realtime.LivePages;
+import app.parley.realtime.SuspendedAccounts;
 import app.parley.realtime.TabCounts;
 import app.parley.recording.RecordingIngest;
 import app.parley.recording.RecordingRetention;
@@ -104,6 +105,7 @@ public final class Parley implements AutoCloseable {
     private final LivePages livePages;
     private final Attendance attendance;
     private final OfficeHoursBook officeHours;
+    private final SuspendedAccounts suspendedAccounts;
 
     private Parley(Config config, Database db) {
         this.db = db;
@@ -207,6 +209,10 @@ public final class Parley implements AutoCloseable {
                 new RecordingIngest(jdbi, recordingSettings), new Recordings(jdbi, Duration.ofSeconds(config.recordingReadySeconds())),
                 new VisitorDirectory(jdbi));
         agentSocket.attendance(attendance);
+        // Issue #15 point 7: a suspended account's sockets are closed and their frames refused on every node.
+        this.suspendedAccounts = new SuspendedAccounts(jdbi, hub);
+        visitorSocket.refuseSuspended(suspendedAccounts);
+        agentSocket.refuseSuspended(suspendedAccounts);
         this.web = Http.create(auth, config.secureCookies(), r -> {
             routes.register(r);
             mailRoutes.register(r);
@@ -216,7 +222,7 @@ public final class Parley implements AutoCloseable {
             settingsRoutes.register(r);
             new FileRoutes(auth, files, new Uploads(jdbi, files, agentActions, visitorActions), email.replies()).register(r);
             recordingRoutes.register(r);
-            new InstanceRoutes(new Instance(jdbi, accessWatch), config.instance(), hub).register(r);
+            new InstanceRoutes(new Instance(jdbi, accessWatch), config.instance(), suspendedAccounts).register(r);
             new PushRoutes(auth, pushKeys, new app.parley.push.PushDevices(jdbi, config.push().allowHttp(), jobs::wake)).register(r);
             r.ws("/ws/visitor", visitorSocket::configure);
             r.ws("/ws/agent", agentSocket::configure);
@@ -270,6 +276,7 @@ public final class Parley implements AutoCloseable {
                 throw e;
             }
             parley.accessWatch.start();
+            parley.suspendedAccounts.start();
             parley.email.start();
             parley.attendance.start();
             log.info("Parley is ready on http://localhost:{} ({} ms)", parley.port(), (System.nanoTime() - started) / 1_000_000);
@@ -345,6 +352,7 @@ public final class Parley implements AutoCloseable {
         web.stop();
         email.close();
         accessWatch.close();
+        suspendedAccounts.close();
         attendance.close();
         journal.close();
         consumers.close();

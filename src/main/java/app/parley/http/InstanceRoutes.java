@@ -3,7 +3,7 @@ package app.parley.http;
 import app.parley.core.Refusal;
 import app.parley.instance.Instance;
 import app.parley.instance.InstanceSettings;
-import app.parley.realtime.Hub;
+import app.parley.realtime.SuspendedAccounts;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.nio.charset.StandardCharsets;
@@ -23,14 +23,14 @@ public final class InstanceRoutes {
 
     private final Instance instance;
     private final InstanceSettings settings;
-    private final Hub hub;
+    private final SuspendedAccounts suspended;
     // Wrong secrets are throttled per client address, so the secret cannot be guessed at speed.
     private final Throttle failures = new Throttle(20, Duration.ofMinutes(1));
 
-    public InstanceRoutes(Instance instance, InstanceSettings settings, Hub hub) {
+    public InstanceRoutes(Instance instance, InstanceSettings settings, SuspendedAccounts suspended) {
         this.instance = instance;
         this.settings = settings;
-        this.hub = hub;
+        this.suspended = suspended;
     }
 
     /** What a suspended account's chat box is told: a refusal it can show, not an error. */
@@ -57,13 +57,15 @@ public final class InstanceRoutes {
             guard(ctx);
             long id = Http.pathId(ctx, "account_id");
             Instance.Summary s = instance.suspend(id);
-            // This node's chat boxes of the account stop at once; agents' sockets were closed by the access recheck.
-            hub.visitors(id).forEach(c -> c.end(VisitorSocket.CHAT_UNAVAILABLE, "Chat unavailable"));
+            // This node's sockets of the account close at once (other nodes' within a second).
+            suspended.refresh();
             ctx.json(view(s));
         });
         r.post("/instance/accounts/{account_id}/unsuspend", ctx -> {
             guard(ctx);
-            ctx.json(view(instance.unsuspend(Http.pathId(ctx, "account_id"))));
+            Instance.Summary s = instance.unsuspend(Http.pathId(ctx, "account_id"));
+            suspended.refresh();
+            ctx.json(view(s));
         });
         r.delete("/instance/accounts/{account_id}", ctx -> {
             guard(ctx);
@@ -71,7 +73,7 @@ public final class InstanceRoutes {
             String confirm = ctx.queryParam("confirm");
             if (confirm == null && !ctx.body().isBlank()) confirm = Http.body(ctx, DeleteAccount.class).confirm();
             instance.delete(id, confirm);
-            hub.visitors(id).forEach(c -> c.end(VisitorSocket.CHAT_UNAVAILABLE, "Chat unavailable"));
+            suspended.refresh();
             ctx.status(204);
         });
     }

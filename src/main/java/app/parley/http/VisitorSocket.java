@@ -126,7 +126,7 @@ public final class VisitorSocket extends SocketEndpoint<VisitorSocket.Conn> {
 
 
     /** The close code for a chat box whose account an instance administrator suspended. */
-    public static final int CHAT_UNAVAILABLE = 4423;
+    public static final int CHAT_UNAVAILABLE = app.parley.realtime.SuspendedAccounts.CHAT_UNAVAILABLE;
 
     @Override
     protected void connect(WsContext ctx) {

@@ -178,6 +178,27 @@ class InstanceAdminTest {
     }
 
     @Test
+    void aSuspensionMadeElsewhereClosesThisNodesSocketsWithinASecondOrTwo() {
+        Shop shop = newShop();
+        Api owner = app.login(shop.email(), shop.password());
+        try (TestSocket agentSocket = TestSocket.agent(app, owner, null);
+             ChatVisitor visitor = ChatVisitor.connect(app, shop.chatKey())) {
+            agentSocket.await("welcome");
+            visitor.say("Before another node suspends the shop");
+            // As another node or the command-line tool does it: only the database knows.
+            app.parley().database().jdbi().useHandle(h -> h.createUpdate("UPDATE accounts SET suspended_at = now() WHERE id = :id")
+                    .bind("id", shop.id()).execute());
+            assertThat(visitor.socket.closeCode(CLOSES_WITHIN)).isEqualTo(VisitorSocket.CHAT_UNAVAILABLE);
+            assertThat(agentSocket.closeCode(CLOSES_WITHIN)).isEqualTo(4403);
+        }
+        assertThat(owner.send("GET", "/v2/conversations", null).path("error").path("code").asText()).isEqualTo("account_inactive");
+        assertThat(admin("POST", "/instance/accounts/" + shop.id() + "/unsuspend", null).status()).isEqualTo(200);
+        try (ChatVisitor v = ChatVisitor.connect(app, shop.chatKey())) {
+            v.say("Back again");
+        }
+    }
+
+    @Test
     void deletingNeedsTheNameAndRemovesEverythingOfTheAccountAndNothingElse() {
         Shop shop = newShop();
         Api owner = app.login(shop.email(), shop.password());
