@@ -145,8 +145,9 @@ class InstanceAdminTest {
             assertThat(s.status()).isEqualTo(200);
             assertThat(s.body().path("suspended").asBoolean()).isTrue();
 
-            assertThat(owner.expect(403, "GET", "/v2/conversations", null).path("error").path("code").asText())
-                    .isEqualTo("account_inactive");
+            JsonNode refused = owner.expect(403, "GET", "/v2/conversations", null).path("error");
+            assertThat(refused.path("code").asText()).isEqualTo("account_inactive");
+            assertThat(refused.path("message").asText()).contains("suspended");
             assertThat(agentSocket.closeCode(CLOSES_WITHIN)).isEqualTo(4403);
             assertThat(visitor.socket.closeCode(CLOSES_WITHIN)).isEqualTo(VisitorSocket.CHAT_UNAVAILABLE);
         }
@@ -162,6 +163,8 @@ class InstanceAdminTest {
         RawHttp.Response login = RawHttp.send(app.baseUrl(), "POST", "/auth/login", Map.of("Content-Type", "application/json"),
                 Json.write(Map.of("email", shop.email(), "password", shop.password())));
         assertThat(login.status()).isEqualTo(403);
+        assertThat(login.code()).isEqualTo("account_inactive");
+        assertThat(login.body().path("error").path("message").asText()).contains("suspended");
         // The other shop goes on as before.
         assertThat(firstOwner.expect(200, "GET", "/v2/conversations/" + firstConversation, null).path("id").asLong())
                 .isEqualTo(firstConversation);
