@@ -50,6 +50,7 @@ public record Config(
         int recordingReadySeconds,
         app.parley.push.PushSettings push,
         app.parley.ops.OpsSettings ops,
+        app.parley.instance.InstanceSettings instance,
 
         boolean cluster,
         int tailPollMillis) {
@@ -108,6 +109,8 @@ public record Config(
                     app.parley.push.PushSettings.from(values),
                     // Operations (issue #15, point 8): /metrics, draining, the log's format.
                     app.parley.ops.OpsSettings.from(values),
+                    // Many shops in one installation (issue #15): the instance administrator's API and its secret.
+                    app.parley.instance.InstanceSettings.from(values),
 
                     // Several nodes on one database (issue #15, docs/DEPLOY.md): on by default with an external database.
                     cluster(values),
@@ -146,7 +149,7 @@ public record Config(
                 ownerPassword, accountName, eventRetentionDays, secureCookies, visitorMessageRate, newVisitorsPerIpPerMinute,
                 newConversationsPerIpPerMinute, passwordHashConcurrency, backbonePollMillis, webhookRetryBaseMillis,
                 webhookMaxAttempts, visitorLeftGraceMillis, mail, trustedProxies, geoipDb, pageViewQueue, searchIndexing,
-                graphApiUrl, messengerRetryBaseMillis, recordingReadySeconds, push, ops, cluster, tailPollMillis);
+                graphApiUrl, messengerRetryBaseMillis, recordingReadySeconds, push, ops, instance, cluster, tailPollMillis);
     }
 
     private static Map<String, String> fileValues(Map<String, String> env) {

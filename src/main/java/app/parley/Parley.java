@@ -1,14 +1,10 @@
 package app.parley;
 
-import app.parley.account.Account;
 import app.parley.account.AccountQueries;
 import app.parley.account.Agents;
 import app.parley.account.Auth;
-import app.parley.account.Passwords;
 import app.parley.account.Presence;
-import app.parley.account.Role;
 import app.parley.account.Team;
-import app.parley.account.Tokens;
 import app.parley.channel.email.EmailChannel;
 import app.parley.channel.messenger.Messenger;
 import app.parley.contact.Arrivals;
@@ -24,6 +20,8 @@ import app.parley.conversation.VisitorThread;
 import app.parley.files.FileStore;
 import app.parley.files.Uploads;
 import app.parley.http.FileRoutes;
+import app.parley.http.InstanceRoutes;
+import app.parley.instance.Instance;
 import app.parley.http.AgentSocket;
 import app.parley.http.Http;
 import app.parley.http.MailRoutes;
@@ -46,6 +44,7 @@ import app.parley.realtime.AccessWatch;
 import app.parley.realtime.ChatStatus;
 import app.parley.realtime.Hub;
 import app.parley.realtime.LivePages;
+import app.parley.realtime.SuspendedAccounts;
 import app.parley.realtime.TabCounts;
 import app.parley.recording.RecordingIngest;
 import app.parley.recording.RecordingRetention;
@@ -116,6 +115,7 @@ public final class Parley implements AutoCloseable {
     private final Metrics metrics;
     private final Readiness readiness;
     private final int drainSeconds;
+    private final SuspendedAccounts suspendedAccounts;
 
     private Parley(Config config, Database db) {
         this.db = db;
@@ -238,6 +238,10 @@ public final class Parley implements AutoCloseable {
                 new RecordingIngest(jdbi, recordingSettings), new Recordings(jdbi, Duration.ofSeconds(config.recordingReadySeconds())),
                 new VisitorDirectory(jdbi));
         agentSocket.attendance(attendance);
+        // Issue #15 point 7: a suspended account's sockets are closed and their frames refused on every node.
+        this.suspendedAccounts = new SuspendedAccounts(jdbi, hub);
+        visitorSocket.refuseSuspended(suspendedAccounts);
+        agentSocket.refuseSuspended(suspendedAccounts);
         this.web = Http.create(auth, config.secureCookies(), r -> {
             routes.register(r);
             mailRoutes.register(r);
@@ -247,6 +251,7 @@ public final class Parley implements AutoCloseable {
             settingsRoutes.register(r);
             new FileRoutes(auth, files, new Uploads(jdbi, files, agentActions, visitorActions), email.replies()).register(r);
             recordingRoutes.register(r);
+            new InstanceRoutes(new Instance(jdbi, accessWatch), config.instance(), suspendedAccounts).register(r);
             new PushRoutes(auth, pushKeys, new app.parley.push.PushDevices(jdbi, config.push().allowHttp(), jobs::wake)).register(r);
             new OpsRoutes(metrics, readiness, config.ops()).register(r);
             r.ws("/ws/visitor", visitorSocket::configure);
@@ -301,6 +306,7 @@ public final class Parley implements AutoCloseable {
                 throw e;
             }
             parley.accessWatch.start();
+            parley.suspendedAccounts.start();
             parley.email.start();
             parley.attendance.start();
             log.info("Parley is ready on http://localhost:{} ({} ms)", parley.port(), (System.nanoTime() - started) / 1_000_000);
@@ -373,31 +379,22 @@ public final class Parley implements AutoCloseable {
      * printed once.
      */
     static void ensureAccount(Database db, Config config) {
-        db.jdbi().useTransaction(h -> {
-            boolean exists = h.createQuery("SELECT count(*) > 0 FROM accounts").mapTo(Boolean.class).one();
-            if (exists) return;
-            String email = config.ownerEmail() == null ? "owner@parley.local" : config.ownerEmail();
-            String password = config.ownerPassword();
-            boolean generated = password == null;
-            if (generated) password = Tokens.random(12);
-            Passwords.validate(password);
-            long accountId = h.createQuery("INSERT INTO accounts (name, chat_key) VALUES (:n, :k) RETURNING id")
-                    .bind("n", config.accountName()).bind("k", Tokens.random(16)).mapTo(Long.class).one();
-            Agents.insert(h, accountId, email, "Owner", Role.OWNER, Passwords.hash(password));
-            Account account = Agents.account(h, accountId).orElseThrow();
-            if (generated) {
-                // Printed once on purpose: the only way to learn a generated password. Never logged again.
-                System.out.println("""
+        Instance.ensureFirstAccount(db.jdbi(), config.accountName(), config.ownerEmail(), config.ownerPassword())
+                .ifPresent(first -> {
+                    String email = first.account().ownerEmail();
+                    if (first.generatedPassword() != null) {
+                        // Printed once on purpose: the only way to learn a generated password. Never logged again.
+                        System.out.println("""
 
-                        Parley created your account.
-                          Sign in at  http://localhost:%d/  as  %s
-                          Password:   %s   (change it, or set PARLEY_OWNER_PASSWORD before the first start)
-                          Chat key:   %s
-                        """.formatted(config.port(), email, password, account.chatKey()));
-            } else {
-                log.info("Created the account with owner {}", email);
-            }
-        });
+                                Parley created your account.
+                                  Sign in at  http://localhost:%d/  as  %s
+                                  Password:   %s   (change it, or set PARLEY_OWNER_PASSWORD before the first start)
+                                  Chat key:   %s
+                                """.formatted(config.port(), email, first.generatedPassword(), first.account().chatKey()));
+                    } else {
+                        log.info("Created the account with owner {}", email);
+                    }
+                });
     }
 
     /** Stops taking requests, lets the journal commit everything it accepted, then closes the database. */
@@ -407,6 +404,7 @@ public final class Parley implements AutoCloseable {
         web.stop();
         email.close();
         accessWatch.close();
+        suspendedAccounts.close();
         attendance.close();
         journal.close();
         logTail.close();
@@ -434,6 +432,11 @@ public final class Parley implements AutoCloseable {
     }
 
     public static void main(String[] args) {
+        if (args.length > 0 && args[0].equals("admin")) {
+            System.exit(AdminCommand.run(java.util.Arrays.copyOfRange(args, 1, args.length), System.getenv(), System.in,
+                    System.out, System.err));
+            return;
+        }
         Config config;
         try {
             config = Config.load(System.getenv());

@@ -75,8 +75,8 @@ export class Connection {
     this.ws = null;
     clearInterval(this.pingTimer);
     clearTimeout(this.pongTimer);
-    // 4404 unknown chat box key, 4403 blocked visitor: trying again cannot help.
-    if (code === 4404 || code === 4403) this.stopped = true;
+    // 4404 unknown chat box key, 4403 blocked visitor, 4423 the shop's account suspended: trying again cannot help.
+    if (code === 4404 || code === 4403 || code === 4423) this.stopped = true;
     // 4429: too many new chat boxes from this network; the server's budget refills over a minute.
     if (code === 4429) this.attempt = Math.max(this.attempt, 8);
     if (this.up || this.stopped) { this.up = false; this.onState(false, code); }

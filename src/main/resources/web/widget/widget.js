@@ -124,6 +124,7 @@ class Widget {
       this.ready = false;
       this.agentTyping = null;
       if (code === 4403) this.shown = false; // a blocked visitor no longer sees the chat box
+      if (code === 4423) this.shown = false; // chat unavailable: the shop's account is suspended
       if (code === 4404) console.warn('Parley: unknown chat box key "' + this.key + '"');
       if (code === 4429) this.limitedUntil = Date.now() + 60000;
       this.update();

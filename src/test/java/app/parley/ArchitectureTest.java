@@ -29,7 +29,8 @@ import org.junit.jupiter.api.Test;
 class ArchitectureTest {
     private static final String[] FEATURES = {"app.parley.account..", "app.parley.conversation..", "app.parley.contact..",
             "app.parley.webhook..", "app.parley.files..", "app.parley.channel.email..", "app.parley.notify..", "app.parley.tracking..",
-            "app.parley.search..", "app.parley.channel.messenger..", "app.parley.settings..", "app.parley.recording..", "app.parley.push.."};
+            "app.parley.search..", "app.parley.channel.messenger..", "app.parley.settings..", "app.parley.recording..", "app.parley.push..",
+            "app.parley.instance.."};
 
     @ArchTest
     static final ArchRule eachLayerUsesOnlyTheLayersBelowIt = layeredArchitecture().consideringOnlyDependenciesInLayers()
@@ -156,6 +157,16 @@ class ArchitectureTest {
     static final ArchRule pushUsesOnlyEarlierFeaturesAndNotify = noClasses().that().resideInAPackage("app.parley.push..")
             .should().dependOnClassesThat().resideInAnyPackage("app.parley.webhook..", "app.parley.channel..", "app.parley.tracking..",
                     "app.parley.search..", "app.parley.settings..", "app.parley.files..");
+
+    // instance (issue #15 point 7) administers whole accounts through account only; no feature uses it.
+    @ArchTest
+    static final ArchRule noFeatureUsesInstance = noClasses().that().resideInAnyPackage(FEATURES).and().resideOutsideOfPackage("app.parley.instance..")
+            .should().dependOnClassesThat().resideInAPackage("app.parley.instance..");
+
+    @ArchTest
+    static final ArchRule instanceUsesOnlyAccount = noClasses().that().resideInAPackage("app.parley.instance..")
+            .should().dependOnClassesThat().resideInAnyPackage(java.util.Arrays.stream(FEATURES)
+                    .filter(f -> !f.equals("app.parley.account..") && !f.equals("app.parley.instance..")).toArray(String[]::new));
 
     @ArchTest
     static final ArchRule httpRunsNoSql = noClasses().that().resideInAPackage("app.parley.http..")

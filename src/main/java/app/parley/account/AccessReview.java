@@ -37,7 +37,9 @@ public final class AccessReview {
         // Hashes travel as hex because a text[] binds everywhere; decoding them in SQL keeps the unique indexes usable.
         Map<Long, AgentNow> now = new HashMap<>();
         h.createQuery("""
-                        SELECT a.id, a.account_id, a.role, a.active,
+                        SELECT a.id, a.account_id, a.role,
+                               a.active AND NOT EXISTS (SELECT 1 FROM accounts acc
+                                                        WHERE acc.id = a.account_id AND acc.suspended_at IS NOT NULL) AS active,
                                coalesce((SELECT array_agg(gm.group_id) FROM group_members gm WHERE gm.agent_id = a.id),
                                         '{}') AS group_ids,
                                coalesce((SELECT array_agg(encode(s.token_hash, 'hex')) FROM sessions s

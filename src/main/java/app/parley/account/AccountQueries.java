@@ -22,6 +22,11 @@ public final class AccountQueries {
         return jdbi.withHandle(h -> Agents.accountByKey(h, key));
     }
 
+    /** A suspended account's chat box is refused with "chat unavailable", not as an unknown key. */
+    public boolean suspended(long accountId) {
+        return jdbi.withHandle(h -> Agents.suspended(h, accountId));
+    }
+
     public List<Agent> agents(long accountId) {
         return jdbi.withHandle(h -> Agents.ofAccount(h, accountId));
     }

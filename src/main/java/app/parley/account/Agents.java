@@ -13,7 +13,8 @@ import org.jdbi.v3.core.statement.StatementContext;
 /** SQL for agents, groups and accounts. */
 public final class Agents {
     private static final String SELECT = """
-            SELECT a.*, coalesce(array_agg(gm.group_id) FILTER (WHERE gm.group_id IS NOT NULL), '{}') AS group_ids
+            SELECT a.*, coalesce(array_agg(gm.group_id) FILTER (WHERE gm.group_id IS NOT NULL), '{}') AS group_ids,
+                   (SELECT acc.suspended_at IS NOT NULL FROM accounts acc WHERE acc.id = a.account_id) AS account_suspended
             FROM agents a LEFT JOIN group_members gm ON gm.agent_id = a.id
             """;
 
@@ -61,6 +62,12 @@ public final class Agents {
                 .map((rs, ctx) -> new Account(rs.getLong("id"), rs.getString("name"), rs.getString("chat_key"))).findOne();
     }
 
+    /** Whether an instance administrator has suspended the account (its chat box is unavailable meanwhile). */
+    public static boolean suspended(Handle h, long accountId) {
+        return h.createQuery("SELECT suspended_at IS NOT NULL FROM accounts WHERE id = :id").bind("id", accountId)
+                .mapTo(Boolean.class).findOne().orElse(true);
+    }
+
     public static int activeAgentCount(Handle h, long accountId) {
         return h.createQuery("SELECT count(*) FROM agents WHERE account_id = :a AND active")
                 .bind("a", accountId).mapTo(Integer.class).one();
@@ -75,7 +82,9 @@ public final class Agents {
         Long[] groups = (Long[]) rs.getArray("group_ids").getArray();
         Set<Long> groupIds = new HashSet<>(Arrays.asList(groups));
         return new Agent(rs.getLong("id"), rs.getLong("account_id"), rs.getString("email"), rs.getString("name"),
-                Role.parse(rs.getString("role")), rs.getBoolean("active"), AgentStatus.fromWire(rs.getString("status")),
+                Role.parse(rs.getString("role")),
+                // A suspended account's agents act as deactivated ones: every sign-in, request and socket check sees it.
+                rs.getBoolean("active") && !rs.getBoolean("account_suspended"), AgentStatus.fromWire(rs.getString("status")),
                 rs.getString("avatar_url"), Set.copyOf(groupIds));
     }
 }

@@ -36,7 +36,7 @@ public final class Auth {
             throw new Refusal(Refusal.Kind.UNAUTHENTICATED, "invalid_credentials", "The email or password is not right.");
         }
         // Said only to whoever knows the password: a guesser learns nothing about the account.
-        if (!agent.get().active()) throw inactive();
+        if (!agent.get().active()) throw refusalFor(agent.get());
         String token = Tokens.random(32);
         String csrf = Tokens.random(24);
         jdbi.useHandle(h -> h.createUpdate("""
@@ -51,6 +51,16 @@ public final class Auth {
     public static Refusal inactive() {
         return new Refusal(Refusal.Kind.FORBIDDEN, "account_inactive",
                 "Your access to this account has been turned off. Ask an admin to turn it back on.");
+    }
+
+    /**
+     * Why an inactive agent is refused: deactivated by an admin, or their whole account suspended by the instance
+     * administrator. One code, so every client ends the session the same way; the message says whom to ask.
+     */
+    public Refusal refusalFor(Agent agent) {
+        if (!jdbi.withHandle(h -> Agents.suspended(h, agent.accountId()))) return inactive();
+        return new Refusal(Refusal.Kind.FORBIDDEN, "account_inactive",
+                "This shop's Parley account is suspended. Ask whoever runs your Parley installation to turn it back on.");
     }
 
     public void logout(String sessionToken) {

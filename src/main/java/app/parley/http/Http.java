@@ -206,7 +206,7 @@ public final class Http {
             caller = auth.bySession(ctx.cookie(SESSION_COOKIE))
                     .orElseThrow(() -> new Refusal(Refusal.Kind.UNAUTHENTICATED, "unauthenticated", "Please sign in."));
             // Reads too: a deactivated agent may see nothing, even through a session that outlived the change.
-            if (!caller.agent().active()) throw Auth.inactive();
+            if (!caller.agent().active()) throw auth.refusalFor(caller.agent());
             if (!SAFE_METHODS.contains(ctx.method().name())) {
                 String sent = ctx.header("X-CSRF-Token");
                 if (sent == null || !java.security.MessageDigest.isEqual(sent.getBytes(), caller.csrfToken().getBytes())) {

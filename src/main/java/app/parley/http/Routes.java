@@ -351,6 +351,7 @@ public final class Routes {
             String key = ctx.queryParam("key");
             var account = accounts.byChatKey(key == null ? "" : key)
                     .orElseThrow(() -> Refusal.notFound("The chat box key"));
+            if (accounts.suspended(account.id())) throw InstanceRoutes.chatUnavailable();
             Map<String, Object> out = new LinkedHashMap<>();
             out.put("account_name", account.name());
             out.put("online", presence.chatOnline(account.id(), null));

@@ -15,6 +15,7 @@ abstract class SocketEndpoint<C> {
 
     protected final Hub hub;
     private final Map<String, C> conns = new ConcurrentHashMap<>();
+    private volatile app.parley.realtime.SuspendedAccounts suspended;
 
     SocketEndpoint(Hub hub) {
         this.hub = hub;
@@ -33,10 +34,21 @@ abstract class SocketEndpoint<C> {
         });
         ws.onMessage(ctx -> {
             C c = conns.get(ctx.sessionId());
-            if (c != null) receive(c, ctx.message());
+            if (c == null) return;
+            // Issue #15: no frame of a suspended account is taken, whichever node or tool suspended it.
+            if (suspended != null && suspended.contains(client(c).accountId())) {
+                client(c).end(app.parley.realtime.SuspendedAccounts.closeCode(client(c)), "Account suspended");
+                return;
+            }
+            receive(c, ctx.message());
         });
         ws.onClose(ctx -> drop(ctx.sessionId()));
         ws.onError(ctx -> drop(ctx.sessionId()));
+    }
+
+    /** Frames of these accounts are refused and their sockets closed. */
+    public final void refuseSuspended(app.parley.realtime.SuspendedAccounts accounts) {
+        this.suspended = accounts;
     }
 
     /** The open connections of this node. */

@@ -125,11 +125,18 @@ public final class VisitorSocket extends SocketEndpoint<VisitorSocket.Conn> {
     }
 
 
+    /** The close code for a chat box whose account an instance administrator suspended. */
+    public static final int CHAT_UNAVAILABLE = app.parley.realtime.SuspendedAccounts.CHAT_UNAVAILABLE;
+
     @Override
     protected void connect(WsContext ctx) {
         Account account = accounts.byChatKey(String.valueOf(ctx.queryParam("key"))).orElse(null);
         if (account == null) {
             ctx.closeSession(4404, "Unknown chat box key");
+            return;
+        }
+        if (accounts.suspended(account.id())) {
+            ctx.closeSession(CHAT_UNAVAILABLE, "Chat unavailable");
             return;
         }
         // Stored and shown on the visitor card: masked like everything else a visitor controls.

@@ -42,7 +42,11 @@ public final class WebhookConsumer implements EventHandler {
         Set<Long> accounts = new HashSet<>();
         for (LoggedEvent e : events) accounts.add(e.event().accountId());
         Map<Long, List<Endpoint>> byAccount = new HashMap<>();
-        h.createQuery("SELECT id, account_id, events, created_at FROM webhook_endpoints WHERE active AND account_id = ANY(:a) ORDER BY id")
+        // A suspended account's events are sent nowhere (issue #15: an instance administrator suspended the shop).
+        h.createQuery("""
+                        SELECT id, account_id, events, created_at FROM webhook_endpoints e WHERE active AND account_id = ANY(:a)
+                          AND NOT EXISTS (SELECT 1 FROM accounts acc WHERE acc.id = e.account_id AND acc.suspended_at IS NOT NULL)
+                        ORDER BY id""")
                 .bindArray("a", Long.class, List.copyOf(accounts))
                 .map((rs, ctx) -> new Endpoint(rs.getLong(1), rs.getLong(2),
                         Set.of((String[]) rs.getArray(3).getArray()), rs.getTimestamp(4).toInstant()))

@@ -129,7 +129,10 @@ public final class WebhookSender implements Jobs.BatchHandler {
         Set<String> waiting = new HashSet<>();
         gate.call(() -> jdbi.withHandle(h -> {
             h.createQuery("""
-                            SELECT d.id, d.endpoint_id, d.conversation_id, d.attempts, e.url, e.secret, e.active, d.event, d.body
+                            SELECT d.id, d.endpoint_id, d.conversation_id, d.attempts, e.url, e.secret,
+                                   e.active AND NOT EXISTS (SELECT 1 FROM accounts acc
+                                                            WHERE acc.id = e.account_id AND acc.suspended_at IS NOT NULL),
+                                   d.event, d.body
                             FROM webhook_deliveries d JOIN webhook_endpoints e ON e.id = d.endpoint_id WHERE d.id = ANY(:ids)""")
                     .bindArray("ids", Long.class, all)
                     .map((rs, ctx) -> new Target(rs.getLong(1), rs.getLong(2), (Long) rs.getObject(3), rs.getInt(4),

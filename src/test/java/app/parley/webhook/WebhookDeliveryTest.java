@@ -2,6 +2,8 @@ package app.parley.webhook;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import app.parley.account.AccessChanges;
+import app.parley.instance.Instance;
 import app.parley.store.EventConsumers;
 import app.parley.testing.TestParley;
 import app.parley.testing.TestParley.Api;
@@ -267,6 +269,34 @@ class WebhookDeliveryTest {
         api.expect(422, "PATCH", "/v2/webhooks/" + id, Map.of("url", "gopher://x"));
         api.expect(204, "DELETE", "/v2/webhooks/" + id, null);
         api.expect(404, "DELETE", "/v2/webhooks/" + id, null);
+    }
+
+    /** Issue #15 point 7: a suspended account's webhooks send nothing more, even a delivery already being retried. */
+    @Test
+    void aSuspendedAccountsWebhooksStopSending() {
+        var instance = new Instance(app.parley().database().jdbi(), AccessChanges.NONE);
+        var shop = instance.createAccount("Suspended hooks shop", "hooks-owner@instance.test", "Hanna", "hooks-password-1");
+        TestParley.Api shopOwner = app.login("hooks-owner@instance.test", "hooks-password-1");
+        try (Receiver receiver = new Receiver("suspended-secret-0123456789")) {
+            receiver.answer(h -> 503);
+            shopOwner.expect(201, "POST", "/v2/webhooks", Map.of("url", receiver.url(), "events", ALL_EVENTS,
+                    "secret", receiver.secret));
+            long conversation;
+            try (TestSocket visitor = TestSocket.visitor(app.wsUrl(), shop.chatKey(), null, null)) {
+                visitor.await("welcome");
+                conversation = say(visitor, "before the suspension");
+            }
+            Receiver.await("a first, failed, attempt", WITHIN, () -> !receiver.hits().isEmpty());
+            instance.suspend(shop.accountId());
+            receiver.answer(h -> 200);
+            Receiver.await("every delivery of the suspended account given up", WITHIN, () -> app.parley().database().jdbi()
+                    .withHandle(h -> h.createQuery("""
+                            SELECT count(*) = 0 FROM webhook_deliveries d JOIN webhook_endpoints e ON e.id = d.endpoint_id
+                            WHERE e.account_id = :a AND d.state <> 'dead'""").bind("a", shop.accountId()).mapTo(Boolean.class).one()));
+            assertThat(receiver.acceptedFor(conversation)).isEmpty();
+        } finally {
+            instance.unsuspend(shop.accountId());
+        }
     }
 
     private static long register(Receiver receiver, List<String> events) {
