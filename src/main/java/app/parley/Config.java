@@ -48,7 +48,10 @@ public record Config(
         int messengerRetryBaseMillis,
 
         int recordingReadySeconds,
-        app.parley.push.PushSettings push) {
+        app.parley.push.PushSettings push,
+
+        boolean cluster,
+        int nodeTimeoutSeconds) {
 
     public static Config load(Map<String, String> env) {
         Map<String, String> values = new HashMap<>(fileValues(env));
@@ -101,7 +104,11 @@ public record Config(
                     // Session recordings (issue #16): shown once no chunk came for this long (the visitor left).
                     positive(values, "PARLEY_RECORDING_READY_SECONDS", 120),
                     // Web Push to agents' devices (issue #17).
-                    app.parley.push.PushSettings.from(values));
+                    app.parley.push.PushSettings.from(values),
+
+                    // Several nodes on one database (issue #15): shared budgets in PostgreSQL; one embedded node keeps them in memory.
+                    cluster(values),
+                    positive(values, "PARLEY_NODE_TIMEOUT_SECONDS", 15));
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("A numeric setting is not a number: " + e.getMessage(), e);
         }
@@ -111,6 +118,17 @@ public record Config(
         int n = Integer.parseInt(values.getOrDefault(name, String.valueOf(fallback)));
         if (n < 1) throw new IllegalArgumentException(name + " must be at least 1.");
         return n;
+    }
+
+    /** {@code PARLEY_CLUSTER}: on or off; unset, on exactly when the database is external (other nodes may share it). */
+    private static boolean cluster(Map<String, String> values) {
+        String v = values.get("PARLEY_CLUSTER");
+        if (v == null || v.isBlank()) return blankToNull(values.get("PARLEY_DATABASE_URL")) != null;
+        return switch (v.trim().toLowerCase(java.util.Locale.ROOT)) {
+            case "on", "true" -> true;
+            case "off", "false" -> false;
+            default -> throw new IllegalArgumentException("PARLEY_CLUSTER must be on or off, not " + v.trim() + ".");
+        };
     }
 
     private static Path dataDir(Map<String, String> values) {
@@ -126,7 +144,7 @@ public record Config(
                 ownerPassword, accountName, eventRetentionDays, secureCookies, visitorMessageRate, newVisitorsPerIpPerMinute,
                 newConversationsPerIpPerMinute, passwordHashConcurrency, backbonePollMillis, webhookRetryBaseMillis,
                 webhookMaxAttempts, visitorLeftGraceMillis, mail, trustedProxies, geoipDb, pageViewQueue, searchIndexing,
-                graphApiUrl, messengerRetryBaseMillis, recordingReadySeconds, push);
+                graphApiUrl, messengerRetryBaseMillis, recordingReadySeconds, push, cluster, nodeTimeoutSeconds);
     }
 
     private static Map<String, String> fileValues(Map<String, String> env) {

@@ -106,6 +106,7 @@ public final class Parley implements AutoCloseable {
     private final LivePages livePages;
     private final Attendance attendance;
     private final OfficeHoursBook officeHours;
+    private final app.parley.store.Nodes nodes;
 
     private Parley(Config config, Database db) {
         this.db = db;
@@ -124,7 +125,13 @@ public final class Parley implements AutoCloseable {
                 RetrySchedule.standard(config.webhookRetryBaseMillis(), config.webhookMaxAttempts()));
         jobs.registerBatch(WebhookSender.KIND, webhookSender);
         jobs.registerCoalescing(WebhookSender.BATCH, webhookSender);
-        this.visitorPresence = new VisitorPresence(jdbi, jobs.gate(), Duration.ofMillis(config.visitorLeftGraceMillis()), jobs::wake);
+        // Issue #15: this process among the nodes on the database; what its sockets hold is counted per node.
+        this.nodes = new app.parley.store.Nodes(jdbi, Duration.ofSeconds(config.nodeTimeoutSeconds()));
+        app.parley.store.SharedBuckets sharedBuckets = config.cluster() ? new app.parley.store.SharedBuckets(db.dataSource()) : null;
+        app.parley.http.Throttles throttles = config.cluster() ? app.parley.http.Throttles.across(sharedBuckets)
+                : app.parley.http.Throttles.local();
+        this.visitorPresence = new VisitorPresence(jdbi, jobs.gate(), Duration.ofMillis(config.visitorLeftGraceMillis()), jobs::wake,
+                nodes);
         jobs.register(VisitorPresence.LEFT, visitorPresence::left);
         // Search (issue #14): documents kept by a consumer, rebuilt by jobs, never on the chat's write path.
         if (config.searchIndexing()) consumers.register(SearchIndexer.NAME, EventConsumers.StartAt.NOW, new SearchIndexer());
@@ -171,7 +178,8 @@ public final class Parley implements AutoCloseable {
                 config.messengerRetryBaseMillis(), 8, email::sendNotice,
                 () -> config.mail().publicUrl() != null ? config.mail().publicUrl() : "http://localhost:" + this.port());
         Routes routes = new Routes(accounts, inbox, auth, team, agentActions, card, new Contacts(journal, jdbi), presence,
-                config.secureCookies(), config.passwordHashConcurrency(), new Webhooks(jdbi, jobs::wake, visitorPresence::subscriptionsChanged));
+                config.secureCookies(), config.passwordHashConcurrency(), new Webhooks(jdbi, jobs::wake, visitorPresence::subscriptionsChanged),
+                throttles);
         // Visitor tracking (issue #11): page views take their own batched writer, never the journal.
         TrackingSettings trackingSettings = new TrackingSettings(jdbi);
         this.locations = Locations.open(config.geoipDb(), config.dataDir().resolve("geoip"));
@@ -184,23 +192,25 @@ public final class Parley implements AutoCloseable {
                 visitorActions, card, presence, config.visitorMessageRate(), config.newVisitorsPerIpPerMinute(),
                 config.newConversationsPerIpPerMinute(),
                 new VisitorSocket.Tracking(pageViews, blocking, ClientAddress.of(config.trustedProxies()), trackingSettings),
-                visitorPresence);
+                visitorPresence, throttles);
         VisitorRoutes visitorRoutes = new VisitorRoutes(routes, card, new VisitorDirectory(jdbi), blocking, hub, visitorSocket,
                 new Outreach(journal));
         AgentSocket agentSocket = new AgentSocket(inbox, hub, auth, presence, accessWatch);
-        SearchRoutes searchRoutes = new SearchRoutes(auth, new ConversationSearch(jdbi), new SavedSearches(jdbi), searchIndex);
+        SearchRoutes searchRoutes = new SearchRoutes(auth, new ConversationSearch(jdbi), new SavedSearches(jdbi), searchIndex,
+                throttles);
         routes.reportHealth(db::available);
         routes.sendEmailWith(email.replies());
         visitorSocket.sendTranscriptsWith(email.transcripts());
         MailRoutes mailRoutes = new MailRoutes(auth, inbox, email,
-                new NotificationChoices(jdbi));
+                new NotificationChoices(jdbi), throttles);
         // Issue #18: account, chat box and profile settings; presence that follows the dashboard's open tabs.
         AccountSettings accountSettings = new AccountSettings(jdbi, officeHours);
         SettingsRoutes settingsRoutes = new SettingsRoutes(auth, accounts, accountSettings, new Profile(jdbi, team, auth),
-                new Images(jdbi), officeHours, new Shortcuts(jdbi), new FirstRun(jdbi));
+                new Images(jdbi), officeHours, new Shortcuts(jdbi), new FirstRun(jdbi), throttles);
         routes.widgetSettings(settingsRoutes::widgetConfig);
         FileStore files = new FileStore(jdbi);
-        this.attendance = new Attendance(jdbi, team);
+        this.attendance = new Attendance(jdbi, team, nodes, jobs::wake);
+        jobs.register(Attendance.ABSENCE, attendance::absence);
         // Session recordings (issue #16): chunks into daily partitions made ahead; retention drops them off the request path.
         RecordingRetention recordingRetention = new RecordingRetention(jdbi);
         recordingRetention.ensurePartitions(java.time.LocalDate.now(java.time.ZoneOffset.UTC));
@@ -216,9 +226,10 @@ public final class Parley implements AutoCloseable {
             searchRoutes.register(r);
             new MessengerRoutes(auth, messenger.webhook(), messenger.channel()).register(r);
             settingsRoutes.register(r);
-            new FileRoutes(auth, files, new Uploads(jdbi, files, agentActions, visitorActions), email.replies()).register(r);
+            new FileRoutes(auth, files, new Uploads(jdbi, files, agentActions, visitorActions), email.replies(), throttles).register(r);
             recordingRoutes.register(r);
-            new PushRoutes(auth, pushKeys, new app.parley.push.PushDevices(jdbi, config.push().allowHttp(), jobs::wake)).register(r);
+            new PushRoutes(auth, pushKeys, new app.parley.push.PushDevices(jdbi, config.push().allowHttp(), jobs::wake),
+                    throttles).register(r);
             r.ws("/ws/visitor", visitorSocket::configure);
             r.ws("/ws/agent", agentSocket::configure);
         });
@@ -251,6 +262,15 @@ public final class Parley implements AutoCloseable {
                 log.warn("Checking office hours failed", e);
             }
         }, 5, 5, TimeUnit.SECONDS);
+        if (sharedBuckets != null) housekeeping.scheduleWithFixedDelay(() -> {
+            try {
+                int b = sharedBuckets.forgetExpired(10_000);
+                if (b > 0) log.info("Forgot {} shared rate buckets that refilled", b);
+            } catch (RuntimeException e) {
+                log.warn("Forgetting refilled rate buckets failed", e);
+            }
+        }, 5, 10, TimeUnit.MINUTES);
+        nodes.start();
         consumers.start();
         jobs.start();
     }
@@ -303,6 +323,10 @@ public final class Parley implements AutoCloseable {
 
     public Jobs jobs() {
         return jobs;
+    }
+
+    public app.parley.store.Nodes nodes() {
+        return nodes;
     }
 
     public EmailChannel email() {
@@ -360,6 +384,7 @@ public final class Parley implements AutoCloseable {
         consumers.close();
         jobs.close();
         visitorPresence.close();
+        nodes.close();
         pageViews.close();
         livePages.close();
         locations.close();
@@ -371,6 +396,7 @@ public final class Parley implements AutoCloseable {
 
     /** What the constructor started, for a start that failed after it (the database is closed by the caller). */
     private void stopParts() {
+        nodes.close();
         journal.close();
         pageViews.close();
         livePages.close();
