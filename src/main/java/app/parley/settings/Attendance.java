@@ -65,7 +65,8 @@ public final class Attendance implements AutoCloseable {
                             SELECT a.id FROM agents a WHERE a.status = 'online' AND a.active
                               AND NOT EXISTS (SELECT 1 FROM agent_tabs t WHERE t.agent_id = a.id)
                               AND NOT EXISTS (SELECT 1 FROM jobs j WHERE j.kind = 'settings.agent_absence' AND j.state = 'pending'
-                                              AND j.payload IN (a.id || ':away', a.id || ':offline'))""")
+                                              AND j.payload IN (a.id || :away, a.id || :offline))""")
+                    .bind("away", ":" + AgentStatus.AWAY.wire()).bind("offline", ":" + AgentStatus.OFFLINE.wire())
                     .mapTo(Long.class).list();
             for (long id : online) scheduleAway(h, id);
         });
@@ -149,14 +150,14 @@ public final class Attendance implements AutoCloseable {
         Timings t = timings(h, agentId);
         if (t == null) return;
         cancel(h, agentId);
-        Jobs.enqueue(h, ABSENCE, null, agentId + ":away", Instant.now().plusSeconds(t.away()));
+        Jobs.enqueue(h, ABSENCE, null, payload(agentId, AgentStatus.AWAY), Instant.now().plusSeconds(t.away()));
     }
 
     /** Runs a step: away (then queues offline), or offline; nothing when a tab came back or the status moved on. */
     public Jobs.Outcome absence(Jobs.Job job) {
         String[] parts = job.payload().split(":", 2);
         long agentId = Long.parseLong(parts[0]);
-        boolean away = "away".equals(parts[1]);
+        boolean away = AgentStatus.AWAY.wire().equals(parts[1]);
         Agent a = still(agentId, away ? AgentStatus.ONLINE : AgentStatus.AWAY);
         if (a == null) return new Jobs.Outcome.Done(Jobs.Write.NOTHING);
         if (!away) {
@@ -170,11 +171,16 @@ public final class Attendance implements AutoCloseable {
                             INSERT INTO agent_preferences (agent_id, away_by_absence) VALUES (:id, true)
                             ON CONFLICT (agent_id) DO UPDATE SET away_by_absence = true""")
                     .bind("id", agentId).execute();
-            if (t != null) Jobs.enqueue(h, ABSENCE, null, agentId + ":offline",
+            if (t != null) Jobs.enqueue(h, ABSENCE, null, payload(agentId, AgentStatus.OFFLINE),
                     Instant.now().plusSeconds(Math.max(0, t.offline() - t.away())));
         });
         team.updateMe(a, null, null, AgentStatus.AWAY.wire());
         return new Jobs.Outcome.Done(Jobs.Write.NOTHING);
+    }
+
+    /** A step's payload, {@code <agent>:<status it switches to>}, also how a tab coming back finds it. */
+    private static String payload(long agentId, AgentStatus step) {
+        return agentId + ":" + step.wire();
     }
 
     private record Timings(long away, long offline) {}
@@ -207,7 +213,7 @@ public final class Attendance implements AutoCloseable {
         h.createUpdate("""
                         DELETE FROM jobs WHERE kind = 'settings.agent_absence' AND payload IN (:away, :offline) AND state = 'pending'
                           AND (locked_until IS NULL OR locked_until < now())""")
-                .bind("away", agentId + ":away").bind("offline", agentId + ":offline").execute();
+                .bind("away", payload(agentId, AgentStatus.AWAY)).bind("offline", payload(agentId, AgentStatus.OFFLINE)).execute();
     }
 
     private void clearAbsence(long agentId) {
