@@ -163,8 +163,12 @@ public final class Parley implements AutoCloseable {
         consumers.register(NotifyConsumer.NAME, EventConsumers.StartAt.NOW,
                 new NotifyConsumer(Duration.ofMillis(config.mail().notifyDelayMillis())), jobs::wake);
         // Web Push (issue #17): the same notices to agents' devices while no dashboard tab of theirs is open.
+        // Issue #18 and #15: presence follows the dashboard's open tabs, counted per node.
+        this.attendance = new Attendance(jdbi, team, nodes, jobs::wake);
+        jobs.register(Attendance.ABSENCE, attendance::absence);
+        // A tab on another node counts too: this node's consumer may be the one that runs.
         app.parley.push.OpenTabs openTabs = (accountId, agentId) -> hub.agents(accountId).stream()
-                .anyMatch(c -> c.viewer() != null && c.viewer().agentId() == agentId);
+                .anyMatch(c -> c.viewer() != null && c.viewer().agentId() == agentId) || attendance.tabOpen(agentId);
         app.parley.push.PushKeys pushKeys = app.parley.push.PushKeys.loadOrCreate(jdbi);
         consumers.register(app.parley.push.PushConsumer.NAME, EventConsumers.StartAt.NOW, new app.parley.push.PushConsumer(openTabs),
                 jobs::wake);
@@ -209,8 +213,6 @@ public final class Parley implements AutoCloseable {
                 new Images(jdbi), officeHours, new Shortcuts(jdbi), new FirstRun(jdbi), throttles);
         routes.widgetSettings(settingsRoutes::widgetConfig);
         FileStore files = new FileStore(jdbi);
-        this.attendance = new Attendance(jdbi, team, nodes, jobs::wake);
-        jobs.register(Attendance.ABSENCE, attendance::absence);
         // Session recordings (issue #16): chunks into daily partitions made ahead; retention drops them off the request path.
         RecordingRetention recordingRetention = new RecordingRetention(jdbi);
         recordingRetention.ensurePartitions(java.time.LocalDate.now(java.time.ZoneOffset.UTC));

@@ -192,6 +192,11 @@ public final class Attendance implements AutoCloseable {
                 .bind("id", agentId).map((rs, ctx) -> new Timings(rs.getLong(1), rs.getLong(2))).findOne().orElse(null);
     }
 
+    /** Whether the agent has a dashboard tab open on any live node (push skips such agents wherever it runs). */
+    public boolean tabOpen(long agentId) {
+        return jdbi.withHandle(h -> present(h, agentId));
+    }
+
     /** Whether the agent has a dashboard tab open on a live node. */
     private boolean present(Handle h, long agentId) {
         return h.createQuery("SELECT EXISTS (SELECT 1 FROM agent_tabs t WHERE t.agent_id = :a AND "
