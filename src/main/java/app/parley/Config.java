@@ -53,7 +53,8 @@ public record Config(
         app.parley.instance.InstanceSettings instance,
 
         boolean cluster,
-        int tailPollMillis) {
+        int tailPollMillis,
+        int nodeTimeoutSeconds) {
 
     public static Config load(Map<String, String> env) {
         Map<String, String> values = new HashMap<>(fileValues(env));
@@ -115,25 +116,28 @@ public record Config(
                     // Several nodes on one database (issue #15, docs/DEPLOY.md): on by default with an external database.
                     cluster(values),
                     // How often a node reads the log for commits it was not told of (a lost notification, a lost answer).
-                    positive(values, "PARLEY_TAIL_POLL_MS", 1_000));
+                    positive(values, "PARLEY_TAIL_POLL_MS", 1_000),
+                    positive(values, "PARLEY_NODE_TIMEOUT_SECONDS", 15));
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("A numeric setting is not a number: " + e.getMessage(), e);
         }
-    }
-
-    private static boolean cluster(Map<String, String> values) {
-        String v = values.getOrDefault("PARLEY_CLUSTER", blankToNull(values.get("PARLEY_DATABASE_URL")) == null ? "off" : "on");
-        return switch (v.trim().toLowerCase(java.util.Locale.ROOT)) {
-            case "on", "true", "yes" -> true;
-            case "off", "false", "no" -> false;
-            default -> throw new IllegalArgumentException("PARLEY_CLUSTER is on or off, not " + v);
-        };
     }
 
     private static int positive(Map<String, String> values, String name, int fallback) {
         int n = Integer.parseInt(values.getOrDefault(name, String.valueOf(fallback)));
         if (n < 1) throw new IllegalArgumentException(name + " must be at least 1.");
         return n;
+    }
+
+    /** {@code PARLEY_CLUSTER}: on or off; unset, on exactly when the database is external (other nodes may share it). */
+    private static boolean cluster(Map<String, String> values) {
+        String v = values.get("PARLEY_CLUSTER");
+        if (v == null || v.isBlank()) return blankToNull(values.get("PARLEY_DATABASE_URL")) != null;
+        return switch (v.trim().toLowerCase(java.util.Locale.ROOT)) {
+            case "on", "true" -> true;
+            case "off", "false" -> false;
+            default -> throw new IllegalArgumentException("PARLEY_CLUSTER must be on or off, not " + v.trim() + ".");
+        };
     }
 
     private static Path dataDir(Map<String, String> values) {
@@ -149,7 +153,8 @@ public record Config(
                 ownerPassword, accountName, eventRetentionDays, secureCookies, visitorMessageRate, newVisitorsPerIpPerMinute,
                 newConversationsPerIpPerMinute, passwordHashConcurrency, backbonePollMillis, webhookRetryBaseMillis,
                 webhookMaxAttempts, visitorLeftGraceMillis, mail, trustedProxies, geoipDb, pageViewQueue, searchIndexing,
-                graphApiUrl, messengerRetryBaseMillis, recordingReadySeconds, push, ops, instance, cluster, tailPollMillis);
+                graphApiUrl, messengerRetryBaseMillis, recordingReadySeconds, push, ops, instance, cluster, tailPollMillis,
+                nodeTimeoutSeconds);
     }
 
     private static Map<String, String> fileValues(Map<String, String> env) {

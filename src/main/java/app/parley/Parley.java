@@ -116,6 +116,7 @@ public final class Parley implements AutoCloseable {
     private final Readiness readiness;
     private final int drainSeconds;
     private final SuspendedAccounts suspendedAccounts;
+    private final app.parley.store.Nodes nodes;
 
     private Parley(Config config, Database db) {
         this.db = db;
@@ -134,7 +135,13 @@ public final class Parley implements AutoCloseable {
                 RetrySchedule.standard(config.webhookRetryBaseMillis(), config.webhookMaxAttempts()));
         jobs.registerBatch(WebhookSender.KIND, webhookSender);
         jobs.registerCoalescing(WebhookSender.BATCH, webhookSender);
-        this.visitorPresence = new VisitorPresence(jdbi, jobs.gate(), Duration.ofMillis(config.visitorLeftGraceMillis()), jobs::wake);
+        // Issue #15: this process among the nodes on the database; what its sockets hold is counted per node.
+        this.nodes = new app.parley.store.Nodes(jdbi, Duration.ofSeconds(config.nodeTimeoutSeconds()));
+        app.parley.store.SharedBuckets sharedBuckets = config.cluster() ? new app.parley.store.SharedBuckets(db.dataSource()) : null;
+        app.parley.http.Throttles throttles = config.cluster() ? app.parley.http.Throttles.across(sharedBuckets)
+                : app.parley.http.Throttles.local();
+        this.visitorPresence = new VisitorPresence(jdbi, jobs.gate(), Duration.ofMillis(config.visitorLeftGraceMillis()), jobs::wake,
+                nodes);
         jobs.register(VisitorPresence.LEFT, visitorPresence::left);
         // Search (issue #14): documents kept by a consumer, rebuilt by jobs, never on the chat's write path.
         if (config.searchIndexing()) consumers.register(SearchIndexer.NAME, EventConsumers.StartAt.NOW, new SearchIndexer());
@@ -151,7 +158,7 @@ public final class Parley implements AutoCloseable {
         metrics.sockets(app.parley.conversation.Reader.AGENT.wire(), hub::agentSockets);
         metrics.sockets(app.parley.conversation.Reader.VISITOR.wire(), hub::visitorSockets);
         // Committed events reach this node's sockets through its log tail, whichever node committed them (issue #15).
-        String node = config.cluster() ? java.util.UUID.randomUUID().toString() : null;
+        String node = config.cluster() ? nodes.id().toString() : null;
         this.logTail = new LogTail(jdbi, db.dataSource(), node, config.tailPollMillis(), events -> {
             hub.publish(events);
             tabCounts.onCommitted(events);
@@ -184,8 +191,12 @@ public final class Parley implements AutoCloseable {
         consumers.register(NotifyConsumer.NAME, EventConsumers.StartAt.NOW,
                 new NotifyConsumer(Duration.ofMillis(config.mail().notifyDelayMillis())), jobs::wake);
         // Web Push (issue #17): the same notices to agents' devices while no dashboard tab of theirs is open.
+        // Issue #18 and #15: presence follows the dashboard's open tabs, counted per node.
+        this.attendance = new Attendance(jdbi, team, nodes, jobs::wake);
+        jobs.register(Attendance.ABSENCE, attendance::absence);
+        // A tab on another node counts too: this node's consumer may be the one that runs.
         app.parley.push.OpenTabs openTabs = (accountId, agentId) -> hub.agents(accountId).stream()
-                .anyMatch(c -> c.viewer() != null && c.viewer().agentId() == agentId);
+                .anyMatch(c -> c.viewer() != null && c.viewer().agentId() == agentId) || attendance.tabOpen(agentId);
         app.parley.push.PushKeys pushKeys = app.parley.push.PushKeys.loadOrCreate(jdbi);
         consumers.register(app.parley.push.PushConsumer.NAME, EventConsumers.StartAt.NOW, new app.parley.push.PushConsumer(openTabs),
                 jobs::wake);
@@ -199,7 +210,8 @@ public final class Parley implements AutoCloseable {
                 config.messengerRetryBaseMillis(), 8, email::sendNotice,
                 () -> config.mail().publicUrl() != null ? config.mail().publicUrl() : "http://localhost:" + this.port());
         Routes routes = new Routes(accounts, inbox, auth, team, agentActions, card, new Contacts(journal, jdbi), presence,
-                config.secureCookies(), config.passwordHashConcurrency(), new Webhooks(jdbi, jobs::wake, visitorPresence::subscriptionsChanged));
+                config.secureCookies(), config.passwordHashConcurrency(), new Webhooks(jdbi, jobs::wake, visitorPresence::subscriptionsChanged),
+                throttles);
         // Visitor tracking (issue #11): page views take their own batched writer, never the journal.
         TrackingSettings trackingSettings = new TrackingSettings(jdbi);
         this.locations = Locations.open(config.geoipDb(), config.dataDir().resolve("geoip"));
@@ -213,23 +225,23 @@ public final class Parley implements AutoCloseable {
                 visitorActions, card, presence, config.visitorMessageRate(), config.newVisitorsPerIpPerMinute(),
                 config.newConversationsPerIpPerMinute(),
                 new VisitorSocket.Tracking(pageViews, blocking, ClientAddress.of(config.trustedProxies()), trackingSettings),
-                visitorPresence);
+                visitorPresence, throttles);
         VisitorRoutes visitorRoutes = new VisitorRoutes(routes, card, new VisitorDirectory(jdbi), blocking, hub, visitorSocket,
                 new Outreach(journal));
         AgentSocket agentSocket = new AgentSocket(inbox, hub, auth, presence, accessWatch);
-        SearchRoutes searchRoutes = new SearchRoutes(auth, new ConversationSearch(jdbi), new SavedSearches(jdbi), searchIndex);
+        SearchRoutes searchRoutes = new SearchRoutes(auth, new ConversationSearch(jdbi), new SavedSearches(jdbi), searchIndex,
+                throttles);
         routes.reportHealth(db::available);
         routes.sendEmailWith(email.replies());
         visitorSocket.sendTranscriptsWith(email.transcripts());
         MailRoutes mailRoutes = new MailRoutes(auth, inbox, email,
-                new NotificationChoices(jdbi));
+                new NotificationChoices(jdbi), throttles);
         // Issue #18: account, chat box and profile settings; presence that follows the dashboard's open tabs.
         AccountSettings accountSettings = new AccountSettings(jdbi, officeHours);
         SettingsRoutes settingsRoutes = new SettingsRoutes(auth, accounts, accountSettings, new Profile(jdbi, team, auth),
-                new Images(jdbi), officeHours, new Shortcuts(jdbi), new FirstRun(jdbi));
+                new Images(jdbi), officeHours, new Shortcuts(jdbi), new FirstRun(jdbi), throttles);
         routes.widgetSettings(settingsRoutes::widgetConfig);
         FileStore files = new FileStore(jdbi);
-        this.attendance = new Attendance(jdbi, team);
         // Session recordings (issue #16): chunks into daily partitions made ahead; retention drops them off the request path.
         RecordingRetention recordingRetention = new RecordingRetention(jdbi);
         recordingRetention.ensurePartitions(java.time.LocalDate.now(java.time.ZoneOffset.UTC));
@@ -249,10 +261,11 @@ public final class Parley implements AutoCloseable {
             searchRoutes.register(r);
             new MessengerRoutes(auth, messenger.webhook(), messenger.channel()).register(r);
             settingsRoutes.register(r);
-            new FileRoutes(auth, files, new Uploads(jdbi, files, agentActions, visitorActions), email.replies()).register(r);
+            new FileRoutes(auth, files, new Uploads(jdbi, files, agentActions, visitorActions), email.replies(), throttles).register(r);
             recordingRoutes.register(r);
             new InstanceRoutes(new Instance(jdbi, accessWatch), config.instance(), suspendedAccounts).register(r);
-            new PushRoutes(auth, pushKeys, new app.parley.push.PushDevices(jdbi, config.push().allowHttp(), jobs::wake)).register(r);
+            new PushRoutes(auth, pushKeys, new app.parley.push.PushDevices(jdbi, config.push().allowHttp(), jobs::wake),
+                    throttles).register(r);
             new OpsRoutes(metrics, readiness, config.ops()).register(r);
             r.ws("/ws/visitor", visitorSocket::configure);
             r.ws("/ws/agent", agentSocket::configure);
@@ -286,6 +299,15 @@ public final class Parley implements AutoCloseable {
                 log.warn("Checking office hours failed", e);
             }
         }, 5, 5, TimeUnit.SECONDS);
+        if (sharedBuckets != null) housekeeping.scheduleWithFixedDelay(() -> {
+            try {
+                int b = sharedBuckets.forgetExpired(10_000);
+                if (b > 0) log.info("Forgot {} shared rate buckets that refilled", b);
+            } catch (RuntimeException e) {
+                log.warn("Forgetting refilled rate buckets failed", e);
+            }
+        }, 5, 10, TimeUnit.MINUTES);
+        nodes.start();
         consumers.start();
         jobs.start();
     }
@@ -339,6 +361,10 @@ public final class Parley implements AutoCloseable {
 
     public Jobs jobs() {
         return jobs;
+    }
+
+    public app.parley.store.Nodes nodes() {
+        return nodes;
     }
 
     public EmailChannel email() {
@@ -411,6 +437,7 @@ public final class Parley implements AutoCloseable {
         consumers.close();
         jobs.close();
         visitorPresence.close();
+        nodes.close();
         pageViews.close();
         livePages.close();
         locations.close();
@@ -423,6 +450,7 @@ public final class Parley implements AutoCloseable {
 
     /** What the constructor started, for a start that failed after it (the database is closed by the caller). */
     private void stopParts() {
+        nodes.close();
         journal.close();
         logTail.close();
         pageViews.close();

@@ -35,12 +35,15 @@ public final class FileRoutes {
     private final FileStore store;
     private final Uploads uploads;
     private final EmailReplies email;
-    private final Throttle calls = new Throttle(600, Duration.ofSeconds(6));
+    private final Throttle calls;
     // Uploads are the costly call: 20 MB each. A visitor's budget is per visitor, an agent's per agent.
-    private final Throttle visitorUploads = new Throttle(20, Duration.ofMinutes(1));
-    private final Throttle agentUploads = new Throttle(60, Duration.ofMinutes(1));
+    private final Throttle visitorUploads;
+    private final Throttle agentUploads;
 
-    public FileRoutes(Auth auth, FileStore store, Uploads uploads, EmailReplies email) {
+    public FileRoutes(Auth auth, FileStore store, Uploads uploads, EmailReplies email, Throttles throttles) {
+        this.calls = throttles.shared("file-calls", 600, Duration.ofSeconds(6));
+        this.visitorUploads = throttles.shared("visitor-uploads", 20, Duration.ofMinutes(1));
+        this.agentUploads = throttles.shared("agent-uploads", 60, Duration.ofMinutes(1));
         this.auth = auth;
         this.store = store;
         this.uploads = uploads;

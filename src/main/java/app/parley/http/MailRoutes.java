@@ -35,10 +35,13 @@ public final class MailRoutes {
     private final Inbox inbox;
     private final EmailChannel email;
     private final app.parley.notify.NotificationChoices notifications;
-    private final Throttle calls = new Throttle(600, Duration.ofSeconds(6));
-    private final Throttle tests = new Throttle(5, Duration.ofMinutes(1));
+    private final Throttle calls;
+    private final Throttle tests;
 
-    public MailRoutes(Auth auth, Inbox inbox, EmailChannel email, app.parley.notify.NotificationChoices notifications) {
+    public MailRoutes(Auth auth, Inbox inbox, EmailChannel email, app.parley.notify.NotificationChoices notifications,
+                      Throttles throttles) {
+        this.calls = throttles.shared("mail-calls", 600, Duration.ofSeconds(6));
+        this.tests = throttles.shared("mail-tests", 5, Duration.ofMinutes(1));
         this.notifications = notifications;
         this.auth = auth;
         this.inbox = inbox;

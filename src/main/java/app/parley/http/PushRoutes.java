@@ -22,10 +22,12 @@ public final class PushRoutes {
     private final Auth auth;
     private final PushKeys keys;
     private final PushDevices devices;
-    private final Throttle calls = new Throttle(120, Duration.ofMinutes(1));
-    private final Throttle tests = new Throttle(5, Duration.ofMinutes(1));
+    private final Throttle calls;
+    private final Throttle tests;
 
-    public PushRoutes(Auth auth, PushKeys keys, PushDevices devices) {
+    public PushRoutes(Auth auth, PushKeys keys, PushDevices devices, Throttles throttles) {
+        this.calls = throttles.shared("push-calls", 120, Duration.ofMinutes(1));
+        this.tests = throttles.shared("push-tests", 5, Duration.ofMinutes(1));
         this.auth = auth;
         this.keys = keys;
         this.devices = devices;

@@ -69,12 +69,15 @@ public final class Routes {
     private final boolean secureCookies;
     private final Webhooks webhooks;
     // Failed sign-ins per IP address (password guessing); requests per agent or token.
-    private final Throttle failedLogins = new Throttle(10, Duration.ofMinutes(1));
-    private final Throttle calls = new Throttle(600, Duration.ofSeconds(6));
+    private final Throttle failedLogins;
+    private final Throttle calls;
     private final PasswordSlots passwordSlots;
 
     public Routes(AccountQueries accounts, Inbox inbox, Auth auth, Team team, AgentActions actions, VisitorCard card,
-                  Contacts contacts, Presence presence, boolean secureCookies, int passwordHashConcurrency, Webhooks webhooks) {
+                  Contacts contacts, Presence presence, boolean secureCookies, int passwordHashConcurrency, Webhooks webhooks,
+                  Throttles throttles) {
+        this.failedLogins = throttles.shared("failed-sign-ins", 10, Duration.ofMinutes(1));
+        this.calls = throttles.shared("calls", 600, Duration.ofSeconds(6));
         this.passwordSlots = new PasswordSlots(passwordHashConcurrency);
         this.contacts = contacts;
         this.webhooks = webhooks;

@@ -17,9 +17,10 @@ public final class SearchRoutes {
     private final ConversationSearch search;
     private final SavedSearches saved;
     private final SearchIndex index;
-    private final Throttle calls = new Throttle(600, Duration.ofSeconds(6));
+    private final Throttle calls;
 
-    public SearchRoutes(Auth auth, ConversationSearch search, SavedSearches saved, SearchIndex index) {
+    public SearchRoutes(Auth auth, ConversationSearch search, SavedSearches saved, SearchIndex index, Throttles throttles) {
+        this.calls = throttles.shared("search-calls", 600, Duration.ofSeconds(6));
         this.auth = auth;
         this.search = search;
         this.saved = saved;

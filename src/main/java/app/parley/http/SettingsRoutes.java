@@ -32,11 +32,13 @@ public final class SettingsRoutes {
     private final OfficeHoursBook hours;
     private final Shortcuts shortcuts;
     private final FirstRun firstRun;
-    private final Throttle calls = new Throttle(120, Duration.ofSeconds(6));
-    private final Throttle passwordTries = new Throttle(10, Duration.ofMinutes(1));
+    private final Throttle calls;
+    private final Throttle passwordTries;
 
     public SettingsRoutes(Auth auth, AccountQueries accounts, AccountSettings settings, Profile profile, Images images,
-                          OfficeHoursBook hours, Shortcuts shortcuts, FirstRun firstRun) {
+                          OfficeHoursBook hours, Shortcuts shortcuts, FirstRun firstRun, Throttles throttles) {
+        this.calls = throttles.shared("settings-calls", 120, Duration.ofSeconds(6));
+        this.passwordTries = throttles.shared("password-tries", 10, Duration.ofMinutes(1));
         this.firstRun = firstRun;
         this.hours = hours;
         this.shortcuts = shortcuts;

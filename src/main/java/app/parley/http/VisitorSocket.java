@@ -98,15 +98,16 @@ public final class VisitorSocket extends SocketEndpoint<VisitorSocket.Conn> {
     /** {@code messageRate}: messages a second one chat box may send on average (bursts of four times that). */
     public VisitorSocket(AccountQueries accounts, Arrivals arrivals, VisitorThread threads, Hub hub, VisitorActions actions,
                          VisitorCard card, Presence presence, int messageRate, int newVisitorsPerIpPerMinute,
-                         int newConversationsPerIpPerMinute, Tracking tracking, VisitorPresence visitorPresence) {
+                         int newConversationsPerIpPerMinute, Tracking tracking, VisitorPresence visitorPresence,
+                         Throttles throttles) {
         super(hub);
         this.tracking = tracking;
         this.visitorPresence = visitorPresence;
         this.accounts = accounts;
         this.arrivals = arrivals;
         this.threads = threads;
-        this.newVisitors = new Throttle(newVisitorsPerIpPerMinute, Duration.ofMinutes(1));
-        this.newConversations = new Throttle(newConversationsPerIpPerMinute, Duration.ofMinutes(1));
+        this.newVisitors = throttles.shared("new-visitors", newVisitorsPerIpPerMinute, Duration.ofMinutes(1));
+        this.newConversations = throttles.shared("new-conversations", newConversationsPerIpPerMinute, Duration.ofMinutes(1));
         this.messageRate = messageRate;
         this.actions = actions;
         this.card = card;

@@ -2,6 +2,7 @@ package app.parley.webhook;
 
 import app.parley.core.Json;
 import app.parley.store.Jobs;
+import app.parley.store.Nodes;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Duration;
 import java.time.Instant;
@@ -9,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -23,6 +25,12 @@ import org.slf4j.LoggerFactory;
  * page of the shop to the next (the chat box closes, the next page opens a new one within a second) is not a
  * disconnection. The last chat box closing enqueues a delayed job; a chat box opening within the grace deletes it.
  * Both are rows in the database, so a disconnection pending across a restart is still sent, once.
+ *
+ * <p>Several nodes (issue #15): the next page's chat box may reach another node than the last one's. Each node
+ * counts its own chat boxes in memory and, for subscribed accounts, keeps a row in {@code visitor_boxes} while a
+ * visitor has any open on it; "connected" and "left" are decided over every live node, under a lock per visitor
+ * (one transaction at a time for a visitor across nodes), and the grace job checks the live nodes when it runs. A
+ * dead node's rows go when it is reaped ({@link Nodes}); its visitors with no chat box elsewhere then start their grace.
  *
  * <p>Nothing is written for accounts without an endpoint subscribed to these events: a shop that does not ask pays
  * nothing per page view, and a script opening sockets leaves nothing behind.
@@ -39,13 +47,16 @@ public final class VisitorPresence {
     private final Jobs.Gate gate;
     private final Duration grace;
     private final Runnable wakeJobs;
-    /** Open chat boxes per visitor in this process. */
+    private final Nodes nodes;
+    /** Open chat boxes per visitor on this node. */
     private final Map<Long, Integer> open = new ConcurrentHashMap<>();
     /** One thread, so that a visitor's opening and closing are written in the order they happened. */
     private final ExecutorService writer = Executors.newSingleThreadExecutor(Thread.ofVirtual().name("parley-visitor-presence").factory());
     private volatile Subscriptions subscriptions = new Subscriptions(Set.of(), Set.of(), Instant.EPOCH);
 
-    public VisitorPresence(Jdbi jdbi, Jobs.Gate gate, Duration grace, Runnable wakeJobs) {
+    public VisitorPresence(Jdbi jdbi, Jobs.Gate gate, Duration grace, Runnable wakeJobs, Nodes nodes) {
+        this.nodes = nodes;
+        nodes.onReap(this::reaping);
         this.jdbi = jdbi;
         this.gate = gate;
         this.grace = grace;
@@ -64,12 +75,19 @@ public final class VisitorPresence {
         writer.execute(() -> {
             try {
                 gate.call(() -> jdbi.inTransaction(h -> {
+                    lock(h, visitorId);
+                    boolean elsewhere = openOnLiveNode(h, visitorId, List.of());
+                    h.createUpdate("""
+                                    INSERT INTO visitor_boxes (visitor_id, node_id, account_id) VALUES (:v, :n, :a)
+                                    ON CONFLICT DO NOTHING""")
+                            .bind("v", visitorId).bind("n", nodes.id()).bind("a", accountId).execute();
                     // The grace's job still waiting: the visitor went to another page, they never left.
                     int cancelled = h.createUpdate("""
                                     DELETE FROM jobs WHERE kind = 'webhook.visitor_left' AND payload = :p AND state = 'pending'
                                       AND (locked_until IS NULL OR locked_until < now())""")
                             .bind("p", payload(accountId, visitorId)).execute();
-                    if (cancelled == 0) deliver(h, accountId, visitorId, WebhookEvent.VISITOR_CONNECTED, Instant.now());
+                    // A chat box open on another live node: the visitor was connected already.
+                    if (cancelled == 0 && !elsewhere) deliver(h, accountId, visitorId, WebhookEvent.VISITOR_CONNECTED, Instant.now());
                     return null;
                 }));
                 wakeJobs.run();
@@ -86,6 +104,10 @@ public final class VisitorPresence {
         writer.execute(() -> {
             try {
                 gate.call(() -> jdbi.inTransaction(h -> {
+                    lock(h, visitorId);
+                    h.createUpdate("DELETE FROM visitor_boxes WHERE visitor_id = :v AND node_id = :n")
+                            .bind("v", visitorId).bind("n", nodes.id()).execute();
+                    if (openOnLiveNode(h, visitorId, List.of())) return null;
                     boolean waiting = h.createQuery("""
                                     SELECT EXISTS (SELECT 1 FROM jobs
                                                    WHERE kind = 'webhook.visitor_left' AND payload = :p AND state = 'pending')""")
@@ -104,9 +126,42 @@ public final class VisitorPresence {
         String[] ids = job.payload().split(":", 2);
         long accountId = Long.parseLong(ids[0]);
         long visitorId = Long.parseLong(ids[1]);
-        if (open.containsKey(visitorId)) return new Jobs.Outcome.Done(Jobs.Write.NOTHING);
         Instant at = Instant.now();
-        return new Jobs.Outcome.Done(h -> deliver(h, accountId, visitorId, WebhookEvent.VISITOR_DISCONNECTED, at));
+        return new Jobs.Outcome.Done(h -> {
+            lock(h, visitorId);
+            // A chat box opened meanwhile on a node whose opening did not find this job (it was running): still here.
+            if (!openOnLiveNode(h, visitorId, List.of())) deliver(h, accountId, visitorId, WebhookEvent.VISITOR_DISCONNECTED, at);
+        });
+    }
+
+    /** Nodes about to be deleted: their visitors with no chat box on another live node start their grace. */
+    private void reaping(Handle h, List<UUID> dead) {
+        List<long[]> gone = h.createQuery("""
+                        SELECT DISTINCT b.account_id, b.visitor_id FROM visitor_boxes b WHERE b.node_id = ANY(:dead)""")
+                .bindArray("dead", UUID.class, dead).map((rs, ctx) -> new long[] {rs.getLong(1), rs.getLong(2)}).list();
+        for (long[] g : gone) {
+            if (openOnLiveNode(h, g[1], dead)) continue;
+            boolean waiting = h.createQuery("""
+                            SELECT EXISTS (SELECT 1 FROM jobs
+                                           WHERE kind = 'webhook.visitor_left' AND payload = :p AND state = 'pending')""")
+                    .bind("p", payload(g[0], g[1])).mapTo(Boolean.class).one();
+            if (!waiting) Jobs.enqueue(h, LEFT, null, payload(g[0], g[1]), Instant.now().plus(grace));
+        }
+        if (!gone.isEmpty()) wakeJobs.run();
+    }
+
+    /** Whether the visitor has a chat box on a live node other than those in {@code except} (this one's row is read too). */
+    private boolean openOnLiveNode(Handle h, long visitorId, List<UUID> except) {
+        return h.createQuery("SELECT EXISTS (SELECT 1 FROM visitor_boxes b WHERE b.visitor_id = :v"
+                        + " AND NOT (b.node_id = ANY(:except)) AND " + Nodes.alive("b.node_id") + ")")
+                .bind("v", visitorId).bindArray("except", UUID.class, except)
+                .bind("nodeTimeout", nodes.timeoutSeconds()).mapTo(Boolean.class).one();
+    }
+
+    /** One presence transaction at a time per visitor, across nodes (class 29: this migration's). */
+    private static void lock(Handle h, long visitorId) {
+        h.createQuery("SELECT 1 FROM (SELECT pg_advisory_xact_lock(29, hashtext(CAST(:v AS text)))) l").bind("v", visitorId)
+                .mapTo(Integer.class).one();
     }
 
     /** The grace job's payload, also how a returning chat box finds it: {@code <account>:<visitor>}. */
@@ -176,5 +231,11 @@ public final class VisitorPresence {
 
     public void close() {
         writer.shutdown();
+        try {
+            // A closing node's last chat boxes are recorded before its row goes (Nodes.close), not lost with the pool.
+            writer.awaitTermination(5, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

@@ -28,11 +28,28 @@ public final class TestParley implements AutoCloseable {
     private static EmbeddedPostgres postgres;
 
     private final Config config;
+    private final Map<String, String> env;
     private Parley parley;
 
     private TestParley(Config config) {
+        this(config, Map.of());
+    }
+
+    private TestParley(Config config, Map<String, String> env) {
         this.config = config;
+        this.env = Map.copyOf(env);
         this.parley = Parley.start(config);
+    }
+
+    /**
+     * Another node of this Parley (issue #15): a second {@code Parley} in this JVM on the same database, on a port of
+     * its own, with this one's settings and {@code settings} on top. Close it on its own.
+     */
+    public TestParley anotherNode(Map<String, String> settings) {
+        Map<String, String> e = new HashMap<>(env);
+        e.putAll(settings);
+        e.put("PARLEY_PORT", "0");
+        return new TestParley(Config.load(e), e);
     }
 
     /** A fresh Parley with its own empty database. */
@@ -62,7 +79,7 @@ public final class TestParley implements AutoCloseable {
         env.put("PARLEY_NEW_VISITORS_PER_IP_PER_MINUTE", "1000000");
         env.put("PARLEY_NEW_CONVERSATIONS_PER_IP_PER_MINUTE", "1000000");
         env.putAll(settings);
-        return new TestParley(Config.load(env));
+        return new TestParley(Config.load(env), env);
     }
 
     /** One embedded PostgreSQL per test JVM, durable settings as in production. */
