@@ -166,6 +166,11 @@ public final class Parley implements AutoCloseable {
             consumers.wake();
         });
         hub.publishedBy(logTail::published);
+        // Typing goes to the other nodes' sockets too (ephemeral: a notification, never stored).
+        if (config.cluster()) {
+            hub.relayTo(typing -> logTail.signal(app.parley.core.Json.write(typing)));
+            logTail.onSignal(payload -> hub.typingFromElsewhere(app.parley.core.Json.read(payload, Hub.Typing.class)));
+        }
         // Messages are counted by the node that stored them: the sum over nodes is the installation's.
         logTail.afterCommitHere(metrics::published);
         this.journal = new Journal(jdbi, logTail, node);
@@ -294,6 +299,7 @@ public final class Parley implements AutoCloseable {
         // Office hours open and close chat boxes on the clock, not on an event.
         housekeeping.scheduleWithFixedDelay(() -> {
             try {
+                if (config.cluster()) officeHours.reread();
                 officeHours.tick();
             } catch (RuntimeException e) {
                 log.warn("Checking office hours failed", e);

@@ -41,9 +41,15 @@ public final class ConversationCache implements TxPart {
     }
 
     /** The committed rows, most recently used last; the journal keeps it across batches. */
-    private static final class Committed extends Bounded<Long, ConversationRow> {
+    private static final class Committed extends Bounded<Long, ConversationRow> implements app.parley.store.CommittedRows {
         Committed() {
             super(20_000);
+        }
+
+        @Override
+        public void forget(java.util.Set<Long> conversationIds, java.util.Set<Long> visitorIds) {
+            keySet().removeAll(conversationIds);
+            if (!visitorIds.isEmpty()) values().removeIf(row -> visitorIds.contains(row.visitorId));
         }
     }
 
@@ -51,9 +57,14 @@ public final class ConversationCache implements TxPart {
      * Each visitor's newest conversation as committed, most recently used last. The journal creates every
      * conversation ({@link #put}), so a visitor's newest is known without a read once seen since the start.
      */
-    private static final class Newest extends Bounded<Long, Long> {
+    private static final class Newest extends Bounded<Long, Long> implements app.parley.store.CommittedRows {
         Newest() {
             super(50_000);
+        }
+
+        @Override
+        public void forget(java.util.Set<Long> conversationIds, java.util.Set<Long> visitorIds) {
+            keySet().removeAll(visitorIds);
         }
     }
 

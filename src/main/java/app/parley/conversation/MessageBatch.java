@@ -34,6 +34,7 @@ final class MessageBatch implements TxPart {
     private final List<ClientKey> wanted = new ArrayList<>();
     // Keys already looked up in this transaction, found or not: a new message's id is asked for only once.
     private final Set<ClientKey> lookedUp = new HashSet<>();
+    private final IdBlock ownBlock = new IdBlock();
 
     private MessageBatch(Tx tx) {
         this.tx = tx;
@@ -76,7 +77,10 @@ final class MessageBatch implements TxPart {
     }
 
     long nextId() {
-        IdBlock block = tx.lasting(IdBlock.class, IdBlock::new);
+        // With several nodes a block is drawn in each batch, after the rows of shared accounts are locked: ids then
+        // follow each account's commit order (the timeline is in id order) whichever node writes. Alone, a block
+        // lasts from batch to batch.
+        IdBlock block = tx.severalNodes() ? ownBlock : tx.lasting(IdBlock.class, IdBlock::new);
         if (block.next > block.last) {
             long base = tx.reader().createQuery("SELECT nextval('messages_id_seq')").mapTo(Long.class).one();
             block.next = base;

@@ -178,8 +178,6 @@ public final class AgentSocket extends SocketEndpoint<AgentSocket.Conn> {
         data.put("typing", frame.path("typing").asBoolean(false));
         String json = Json.write(f);
         long visitorId = target.get().visitorId();
-        hub.signalAgents(c.caller().accountId(),
-                cl -> cl.viewer().agentId() != c.caller().agent().id() && cl.viewer().sees(group), json);
-        hub.signalVisitor(visitorId, json);
+        hub.typing(c.caller().accountId(), group, c.caller().agent().id(), visitorId, json);
     }
 }

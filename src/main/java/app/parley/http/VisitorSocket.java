@@ -387,7 +387,7 @@ public final class VisitorSocket extends SocketEndpoint<VisitorSocket.Conn> {
         data.put("typing", frame.path("typing").asBoolean(false));
         data.put("draft", CardNumberMasker.mask(draft));
         Long group = c.groupId;
-        hub.signalAgents(c.accountId, cl -> cl.viewer().sees(group), Json.write(f));
+        hub.typing(c.accountId, group, null, null, Json.write(f));
     }
 
     /** Whether the visitor has a chat box open on this node right now (the card's "on the site"). */

@@ -97,6 +97,36 @@ public final class Hub {
         return "{\"type\":\"chat_status\",\"ephemeral\":true,\"seq\":" + lastSeq(accountId) + ",\"data\":{\"online\":" + online + "}}";
     }
 
+    /**
+     * Typing (ephemeral): to the account's agents who see {@code groupId} (but {@code exceptAgentId}), and to the
+     * visitor's chat boxes when {@code visitorId} is given. With several nodes the same goes to the other nodes,
+     * whose sockets are not here ({@link #relayTo}).
+     */
+    public void typing(long accountId, Long groupId, Long exceptAgentId, Long visitorId, String frame) {
+        typingHere(accountId, groupId, exceptAgentId, visitorId, frame);
+        relay.accept(new Typing(accountId, groupId, exceptAgentId, visitorId, frame));
+    }
+
+    /** A typing signal as it travels between nodes. */
+    public record Typing(long accountId, Long groupId, Long exceptAgentId, Long visitorId, String frame) {}
+
+    private volatile java.util.function.Consumer<Typing> relay = t -> {};
+
+    /** Where typing signals go for the other nodes (set by the composition root with several nodes). */
+    public void relayTo(java.util.function.Consumer<Typing> relay) {
+        this.relay = relay;
+    }
+
+    /** A typing signal from another node: to the sockets here only. */
+    public void typingFromElsewhere(Typing t) {
+        typingHere(t.accountId(), t.groupId(), t.exceptAgentId(), t.visitorId(), t.frame());
+    }
+
+    private void typingHere(long accountId, Long groupId, Long exceptAgentId, Long visitorId, String frame) {
+        signalAgents(accountId, c -> (exceptAgentId == null || c.viewer().agentId() != exceptAgentId) && c.viewer().sees(groupId), frame);
+        if (visitorId != null) signalVisitor(visitorId, frame);
+    }
+
     /** An ephemeral frame (typing, tab counts) to the account's agents that match. */
     public void signalAgents(long accountId, Predicate<Client> to, String frame) {
         for (Client c : agents(accountId)) if (to.test(c)) c.signal(frame);

@@ -96,21 +96,47 @@ public final class OfficeHoursBook {
         }
     }
 
+    /**
+     * Several nodes (issue #15): hours saved through another node reach this one here. Reads every book this node
+     * holds again (two queries for all of them) and announces the accounts whose book changed.
+     */
+    public void reread() {
+        List<Long> ids = List.copyOf(books.keySet());
+        if (ids.isEmpty()) return;
+        Map<Long, Book> fresh = jdbi.withHandle(h -> read(h, ids));
+        for (long id : ids) {
+            Book now = fresh.get(id);
+            Book before = books.get(id);
+            if (before == null || before.equals(now)) continue;
+            books.put(id, now);
+            changed.accept(id);
+        }
+    }
+
     private Book book(long accountId) {
-        return books.computeIfAbsent(accountId, id -> jdbi.withHandle(h -> {
-            String zone = h.createQuery("SELECT timezone FROM account_settings WHERE account_id = :a").bind("a", id)
-                    .mapTo(String.class).findOne().orElse("UTC");
-            OfficeHours account = OfficeHours.alwaysOpen();
-            Map<Long, OfficeHours> groups = new HashMap<>();
-            List<Map<String, Object>> rows = h.createQuery("SELECT group_id, hours::text AS hours FROM office_hours WHERE account_id = :a")
-                    .bind("a", id).mapToMap().list();
-            for (Map<String, Object> row : rows) {
-                OfficeHours hours = Json.read((String) row.get("hours"), OfficeHours.class);
-                Object g = row.get("group_id");
-                if (g == null) account = hours;
-                else groups.put(((Number) g).longValue(), hours);
-            }
-            return new Book(ZoneId.of(zone), account, Map.copyOf(groups));
-        }));
+        return books.computeIfAbsent(accountId, id -> jdbi.withHandle(h -> read(h, List.of(id)).get(id)));
+    }
+
+    private static Map<Long, Book> read(org.jdbi.v3.core.Handle h, List<Long> ids) {
+        Map<Long, String> zones = new HashMap<>();
+        h.createQuery("SELECT account_id, timezone FROM account_settings WHERE account_id = ANY(:a)")
+                .bindArray("a", Long.class, ids)
+                .map((rs, ctx) -> Map.entry(rs.getLong(1), rs.getString(2))).forEach(e -> zones.put(e.getKey(), e.getValue()));
+        Map<Long, OfficeHours> accounts = new HashMap<>();
+        Map<Long, Map<Long, OfficeHours>> groups = new HashMap<>();
+        h.createQuery("SELECT account_id, group_id, hours::text AS hours FROM office_hours WHERE account_id = ANY(:a)")
+                .bindArray("a", Long.class, ids).mapToMap().forEach(row -> {
+                    long account = ((Number) row.get("account_id")).longValue();
+                    OfficeHours hours = Json.read((String) row.get("hours"), OfficeHours.class);
+                    Object g = row.get("group_id");
+                    if (g == null) accounts.put(account, hours);
+                    else groups.computeIfAbsent(account, a -> new HashMap<>()).put(((Number) g).longValue(), hours);
+                });
+        Map<Long, Book> out = new HashMap<>();
+        for (long id : ids) {
+            out.put(id, new Book(ZoneId.of(zones.get(id) == null ? "UTC" : zones.get(id)), accounts.getOrDefault(id, OfficeHours.alwaysOpen()),
+                    Map.copyOf(groups.getOrDefault(id, Map.of()))));
+        }
+        return out;
     }
 }

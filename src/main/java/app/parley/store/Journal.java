@@ -296,8 +296,8 @@ public final class Journal implements AutoCloseable {
         try (Handle handle = jdbi.open()) {
             tx = new Tx(handle, lasting, careful, node);
             try {
-                // Accounts other nodes write too: their rows are locked first; if one moved, the caches go.
-                if (!tx.lock(sharedNow())) lasting.clear();
+                // Accounts other nodes write too: their rows are locked first; what others changed is forgotten.
+                tx.lock(sharedNow());
                 for (Pending<?> p : batch) p.command().prepare(tx);
                 for (Pending<?> p : batch) {
                     int before = tx.writes();

@@ -30,6 +30,8 @@ import org.slf4j.LoggerFactory;
 public final class LogTail implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(LogTail.class);
     static final String CHANNEL = "parley_events";
+    /** Ephemeral signals between nodes (typing): "node payload", never stored. */
+    private static final String SIGNALS = "parley_signals";
     private static final int READ = 1_000;
 
     private final Jdbi jdbi;
@@ -49,6 +51,7 @@ public final class LogTail implements AutoCloseable {
     private volatile Connection listening;
     private volatile Consumer<List<Event>> beforeRead = events -> {};
     private volatile Consumer<List<Event>> afterCommitHere = events -> {};
+    private volatile Consumer<String> signals = payload -> {};
 
     /**
      * {@code node}: this node's name in the notifications (null when Parley runs alone: nothing is listened to and
@@ -76,6 +79,25 @@ public final class LogTail implements AutoCloseable {
      */
     public void beforeReading(Consumer<List<Event>> hook) {
         this.beforeRead = hook;
+    }
+
+    /** Where the other nodes' ephemeral signals go (their payload as sent). */
+    public void onSignal(Consumer<String> receiver) {
+        this.signals = receiver;
+    }
+
+    /**
+     * Sends an ephemeral signal to the other nodes (nothing when Parley runs alone). Not stored: a node that is down
+     * or not listening misses it, as a socket that is not connected misses a typing signal.
+     */
+    public void signal(String payload) {
+        if (node == null) return;
+        try {
+            jdbi.useHandle(h -> h.createQuery("SELECT pg_notify('" + SIGNALS + "', :p)").bind("p", node + " " + payload)
+                    .mapTo(String.class).one());
+        } catch (RuntimeException e) {
+            log.debug("A signal for the other nodes was not sent: {}", e.getMessage());
+        }
     }
 
     /** The last sequence of the account published here: the state an ephemeral signal describes. */
@@ -185,6 +207,7 @@ public final class LogTail implements AutoCloseable {
                 listening = c;
                 try (var s = c.createStatement()) {
                     s.execute("LISTEN " + CHANNEL);
+                    s.execute("LISTEN " + SIGNALS);
                 }
                 // What was committed while nobody listened is found by the poll; one now makes it quick.
                 wake.release();
@@ -194,7 +217,10 @@ public final class LogTail implements AutoCloseable {
                     PGNotification[] notes = pg.getNotifications(1_000);
                     if (notes == null || notes.length == 0) continue;
                     boolean any = false;
-                    for (PGNotification n : notes) any |= heard(n.getParameter());
+                    for (PGNotification n : notes) {
+                        if (SIGNALS.equals(n.getName())) relayed(n.getParameter());
+                        else any |= heard(n.getParameter());
+                    }
                     if (any) wake.release();
                 }
             } catch (Exception e) {
@@ -209,6 +235,16 @@ public final class LogTail implements AutoCloseable {
             } finally {
                 listening = null;
             }
+        }
+    }
+
+    private void relayed(String payload) {
+        int space = payload.indexOf(' ');
+        if (space < 0 || payload.startsWith(node + " ")) return;
+        try {
+            signals.accept(payload.substring(space + 1));
+        } catch (RuntimeException e) {
+            log.warn("Passing on a signal from another node failed", e);
         }
     }
 

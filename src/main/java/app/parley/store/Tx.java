@@ -48,20 +48,56 @@ public final class Tx {
 
     /**
      * Locks these accounts' sequence rows now, before any command runs (accounts another node writes too): no other
-     * node commits them until this batch does. Returns false when one of them moved since this node last wrote
-     * it, so the caches of committed state may describe it wrongly: the caller drops them before commands run.
+     * node commits them until this batch does. When one moved since this node last wrote it, the caches forget what
+     * the other node's events touched before any command reads them.
      */
-    boolean lock(java.util.Collection<Long> accounts) {
-        if (accounts.isEmpty()) return true;
+    void lock(java.util.Collection<Long> accounts) {
+        if (accounts.isEmpty()) return;
         KnownSeqs known = known();
-        boolean fresh = true;
+        List<long[]> moved = new ArrayList<>();
         for (long[] row : reader().createQuery("SELECT account_id, seq FROM account_seqs WHERE account_id = ANY(:a) ORDER BY account_id FOR UPDATE")
                 .bindArray("a", Long.class, List.copyOf(accounts))
                 .map((rs, ctx) -> new long[] {rs.getLong(1), rs.getLong(2)}).list()) {
             claims.put(row[0], new long[] {row[1], row[1]});
-            fresh &= Long.valueOf(row[1]).equals(known.get(row[0]));
+            Long last = known.get(row[0]);
+            if (last == null || last != row[1]) moved.add(new long[] {row[0], last == null ? -1 : last, row[1]});
         }
-        return fresh;
+        if (moved.isEmpty()) return;
+        forgetWhatMoved(moved);
+        // The caches now describe these accounts as they stand: the next batch need not read their events again.
+        for (long[] m : moved) known.put(m[0], m[2]);
+    }
+
+    /**
+     * Another node wrote these accounts since this node last did ({account, last known or -1, now}): the caches of
+     * committed rows forget the conversations and visitors its events were about (read under the lock, so the list
+     * is complete). An event that may have changed conversations it does not name (a group deleted, contacts
+     * merged), or an account this node never wrote, drops the caches whole.
+     */
+    private void forgetWhatMoved(List<long[]> moved) {
+        java.util.Set<Long> conversations = new java.util.HashSet<>();
+        java.util.Set<Long> visitors = new java.util.HashSet<>();
+        boolean all = false;
+        for (long[] m : moved) {
+            if (m[1] < 0 || m[2] - m[1] > 10_000) {
+                all = true;
+                break;
+            }
+            for (Object[] e : reader().createQuery("""
+                            SELECT type, conversation_id, visitor_id FROM events WHERE account_id = :a AND seq > :from AND seq <= :to""")
+                    .bind("a", m[0]).bind("from", m[1]).bind("to", m[2])
+                    .map((rs, ctx) -> new Object[] {rs.getString(1), rs.getObject(2), rs.getObject(3)}).list()) {
+                String type = (String) e[0];
+                if (e[1] != null) conversations.add(((Number) e[1]).longValue());
+                if (e[2] != null) visitors.add(((Number) e[2]).longValue());
+                if (e[1] == null && e[2] == null && !type.startsWith("agent.") && !type.startsWith("tag.")) all = true;
+            }
+        }
+        if (all) {
+            lasting.values().removeIf(v -> v instanceof CommittedRows);
+            return;
+        }
+        for (Object v : lasting.values()) if (v instanceof CommittedRows rows) rows.forget(conversations, visitors);
     }
 
     /** The next sequence number of the account, in the order events are emitted (which is the commit order). */
@@ -77,6 +113,14 @@ public final class Tx {
             claims.put(accountId, claim);
         }
         return ++claim[1];
+    }
+
+    /**
+     * Whether other nodes may write the same database (issue #15): state carried from batch to batch that orders
+     * rows across accounts' commits (a block of message ids) must then be taken afresh in each batch.
+     */
+    public boolean severalNodes() {
+        return notifyFrom != null;
     }
 
     /** The accounts this batch wrote or locked, for the journal to lock at the start of a second run. */

@@ -83,6 +83,10 @@ class SeveralNodesTest {
             visitorOnB.send(Map.of("type", "message", "client_id", TestSocket.clientId(), "text", "hello from B"));
             conversation = visitorOnB.await("ack").path("message").path("conversation_id").asLong();
             agentOnC.await(f -> isMessage(f, "hello from B"), WITHIN);
+            // Typing is ephemeral, never in the log: it crosses nodes as a notification.
+            visitorOnB.send(Map.of("type", "typing", "typing", true, "draft", "and one more thi"));
+            JsonNode typing = agentOnC.await(f -> "typing".equals(f.path("type").asText()), WITHIN);
+            assertThat(typing.path("data").path("draft").asText()).isEqualTo("and one more thi");
             a.owner().expect(201, "POST", "/v2/conversations/" + conversation + "/messages", Map.of("text", "answer from A"));
             visitorOnB.await(f -> isMessage(f, "answer from A"), WITHIN);
             agentOnC.await(f -> isMessage(f, "answer from A"), WITHIN);
@@ -135,6 +139,33 @@ class SeveralNodesTest {
 
     @Test
     @Order(2)
+    void aConversationResolvedOnOneNodeReopensWhenTheVisitorWritesThroughAnother() {
+        try (TestSocket visitorOnA = TestSocket.visitor(a.wsUrl(), key, null, null)) {
+            visitorOnA.await("welcome");
+            visitorOnA.send(Map.of("type", "message", "client_id", TestSocket.clientId(), "text", "first, through A"));
+            long conversation = visitorOnA.await("ack").path("message").path("conversation_id").asLong();
+            // Node A's journal now holds the conversation, open, in its cache. Node B resolves it.
+            b.owner().expect(200, "POST", "/v2/conversations/" + conversation + "/resolve", null);
+            assertThat(a.owner().get("/v2/conversations/" + conversation).path("status").asText()).isEqualTo("closed");
+            for (int i = 0; i < 2; i++) {
+                visitorOnA.send(Map.of("type", "message", "client_id", TestSocket.clientId(), "text", "again " + i));
+                visitorOnA.await("ack");
+                // Node A wrote on a stale cache once; its batch could not commit and ran again on what B wrote.
+                JsonNode now = c.owner().get("/v2/conversations/" + conversation);
+                assertThat(now.path("status").asText()).as("reopened by the visitor's message").isEqualTo("open");
+                b.owner().expect(200, "POST", "/v2/conversations/" + conversation + "/resolve", null);
+            }
+            List<String> types = jdbi.withHandle(h -> h.createQuery("""
+                            SELECT event_type FROM messages WHERE conversation_id = :c AND kind = 'event'
+                              AND event_type IN ('chat_close', 'chat_reopen') ORDER BY id""")
+                    .bind("c", conversation).mapTo(String.class).list());
+            assertThat(types).as("each resolve and each reopen is in the timeline, once").containsExactly(
+                    "chat_close", "chat_reopen", "chat_close", "chat_reopen", "chat_close");
+        }
+    }
+
+    @Test
+    @Order(3)
     void aWebhookGoesOutOnceWhicheverNodeWroteTheEvent() {
         try (Receiver receiver = new Receiver("nodes-secret-0123456789")) {
             JsonNode hook = a.owner().expect(201, "POST", "/v2/webhooks",
@@ -168,7 +199,7 @@ class SeveralNodesTest {
     }
 
     @Test
-    @Order(3)
+    @Order(4)
     void whenANodeIsKilledUnderLoadItsClientsGoOnElsewhereAndNothingIsLostOrNumberedTwice() throws Exception {
         long start = jdbi.withHandle(h -> h.createQuery("SELECT seq FROM account_seqs WHERE account_id = :a").bind("a", account)
                 .mapTo(Long.class).one());
