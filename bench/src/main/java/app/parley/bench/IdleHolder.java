@@ -1,0 +1,99 @@
+package app.parley.bench;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.InetAddress;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * One process of idle chat boxes for the several-node idle phase (bench/run --nodes N). This container caps every
+ * process at 20,000 open files (`ulimit -Hn`, which a process cannot raise), so the one load client cannot hold
+ * 50,000 sockets: the load client starts as many of these as it needs, each holding at most ~18,000.
+ * Sockets go round-robin over the nodes from 127.0.0.2–9. Talks to its parent by lines: prints
+ * "opened N failed F [errors]" once open, then answers "count" with "alive N"; ends on "close", at end of input,
+ * or after --max-seconds.
+ */
+public final class IdleHolder {
+    private IdleHolder() {}
+
+    public static void main(String[] args) throws Exception {
+        Map<String, String> opt = new java.util.HashMap<>();
+        for (int i = 0; i + 1 < args.length; i += 2) opt.put(args[i].substring(2), args[i + 1]);
+        int[] ports = java.util.Arrays.stream(opt.get("ports").split(",")).mapToInt(Integer::parseInt).toArray();
+        int count = Integer.parseInt(opt.get("count"));
+        int offset = Integer.parseInt(opt.getOrDefault("offset", "0"));
+        long maxSeconds = Long.parseLong(opt.getOrDefault("max-seconds", "600"));
+        Thread.ofPlatform().daemon().start(() -> {
+            try {
+                Thread.sleep(maxSeconds * 1000);
+            } catch (InterruptedException ignored) {
+                return;
+            }
+            System.exit(3);
+        });
+        String path = "/ws/visitor?key=" + URLEncoder.encode(opt.get("key"), StandardCharsets.UTF_8);
+        InetAddress[] sources = new InetAddress[8];
+        for (int i = 0; i < sources.length; i++) sources[i] = InetAddress.getByName("127.0.0." + (2 + i));
+        List<Ws> open = new CopyOnWriteArrayList<>();
+        LongAdder failed = new LongAdder();
+        ConcurrentLinkedQueue<String> errors = new ConcurrentLinkedQueue<>();
+        LongAdder ended = new LongAdder();
+        Semaphore slots = new Semaphore(200);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(Math.max(120, count / 50));
+        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int i = 0; i < count && System.nanoTime() < deadline; i++) {
+                slots.acquire();
+                int k = offset + i;
+                pool.submit(() -> {
+                    try {
+                        Ws ws = Ws.connect("127.0.0.1", ports[k % ports.length], sources[k % sources.length], path, Map.of(), 20_000, 1024);
+                        ws.setReadTimeout(20_000);
+                        String welcome = ws.readText();
+                        for (int f = 0; f < 10 && !welcome.startsWith("{\"type\":\"welcome\""); f++) welcome = ws.readText();
+                        if (!welcome.startsWith("{\"type\":\"welcome\"")) {
+                            ws.closeQuietly();
+                            throw new java.io.IOException("no welcome: " + welcome);
+                        }
+                        ws.setReadTimeout(0);
+                        open.add(ws);
+                        // Reads (answers pings) until the socket ends.
+                        Thread.ofVirtual().start(() -> {
+                            try {
+                                for (int n = 0; n < 1_000_000; n++) ws.readText();
+                            } catch (Exception e) {
+                                ended.increment();
+                            }
+                        });
+                    } catch (Exception e) {
+                        failed.increment();
+                        if (errors.size() < 3) errors.add(e.toString());
+                    } finally {
+                        slots.release();
+                    }
+                });
+            }
+        }
+        System.out.println("opened " + open.size() + " failed " + failed.sum() + (errors.isEmpty() ? "" : " " + errors));
+        System.out.flush();
+        BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+        for (String line = in.readLine(); line != null && !line.equals("close"); line = in.readLine()) {
+            if (line.equals("count")) {
+                long alive = open.stream().filter(w -> !w.isClosed()).count();
+                System.out.println("alive " + alive);
+                System.out.flush();
+            }
+        }
+        for (Ws ws : open) ws.closeQuietly();
+        System.exit(0);
+    }
+}
