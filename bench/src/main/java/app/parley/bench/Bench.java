@@ -1125,7 +1125,8 @@ public final class Bench {
                 int count = Math.min(perHolder, target - h * perHolder);
                 Process p = new ProcessBuilder(javaBin, "-Xmx768m", "-Xss256k", "-cp", jar, "app.parley.bench.IdleHolder",
                         "--ports", portList, "--key", chatKey, "--count", Integer.toString(count),
-                        "--offset", Integer.toString(h * perHolder), "--max-seconds", Integer.toString(600))
+                        "--offset", Integer.toString(h * perHolder), "--max-seconds", Integer.toString(600),
+                        "--concurrency", Integer.toString(Math.max(1, 200 / holders)))
                         .redirectError(ProcessBuilder.Redirect.INHERIT).start();
                 procsOpen.add(p);
                 outs.add(new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8)));

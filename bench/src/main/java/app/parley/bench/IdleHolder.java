@@ -5,10 +5,8 @@ import java.io.InputStreamReader;
 import java.net.InetAddress;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
@@ -25,6 +23,46 @@ import java.util.concurrent.atomic.LongAdder;
  */
 public final class IdleHolder {
     private IdleHolder() {}
+
+    /**
+     * Parley closes a chat box silent for 90 s (docs/PROTOCOL.md), and the real one pings every 25 s: so do these,
+     * spread evenly over the 25 s (opening 50,000 takes longer than 90 s here).
+     */
+    private static void startPinger(java.util.Collection<Ws> open) {
+        Thread.ofPlatform().daemon().name("pinger").start(() -> {
+            long period = TimeUnit.SECONDS.toNanos(25);
+            for (int round = 0; round < 100_000; round++) {
+                int n = Math.max(1, open.size());
+                long start = System.nanoTime();
+                int i = 0;
+                for (Ws ws : open) {
+                    if (!ws.isClosed()) {
+                        try {
+                            ws.sendText("{\"type\":\"ping\"}");
+                        } catch (java.io.IOException ignored) {
+                            // counted as not alive
+                        }
+                    }
+                    java.util.concurrent.locks.LockSupport.parkNanos(start + period * ++i / n - System.nanoTime());
+                }
+                java.util.concurrent.locks.LockSupport.parkNanos(start + period - System.nanoTime());
+            }
+        });
+    }
+
+    /** A new chat box on this node: connected once its welcome came. */
+    private static Ws openOne(int port, InetAddress from, String path) throws java.io.IOException {
+        Ws ws = Ws.connect("127.0.0.1", port, from, path, Map.of(), 20_000, 1024);
+        ws.setReadTimeout(20_000);
+        String welcome = ws.readText();
+        for (int f = 0; f < 10 && !welcome.startsWith("{\"type\":\"welcome\""); f++) welcome = ws.readText();
+        if (!welcome.startsWith("{\"type\":\"welcome\"")) {
+            ws.closeQuietly();
+            throw new java.io.IOException("no welcome: " + welcome);
+        }
+        ws.setReadTimeout(0);
+        return ws;
+    }
 
     public static void main(String[] args) throws Exception {
         Map<String, String> opt = new java.util.HashMap<>();
@@ -44,46 +82,53 @@ public final class IdleHolder {
         String path = "/ws/visitor?key=" + URLEncoder.encode(opt.get("key"), StandardCharsets.UTF_8);
         InetAddress[] sources = new InetAddress[8];
         for (int i = 0; i < sources.length; i++) sources[i] = InetAddress.getByName("127.0.0." + (2 + i));
-        List<Ws> open = new CopyOnWriteArrayList<>();
+        ConcurrentLinkedQueue<Ws> open = new ConcurrentLinkedQueue<>();
         LongAdder failed = new LongAdder();
         ConcurrentLinkedQueue<String> errors = new ConcurrentLinkedQueue<>();
         LongAdder ended = new LongAdder();
-        Semaphore slots = new Semaphore(200);
+        // The load client splits one budget of concurrent upgrades (200, as the one-node idle phase) between its holders.
+        Semaphore slots = new Semaphore(Integer.parseInt(opt.getOrDefault("concurrency", "200")));
+        LongAdder refused = new LongAdder();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(Math.max(120, count / 50));
+        startPinger(open); // from the start: the first sockets would be silent for 90 s before the last opens
         try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
             for (int i = 0; i < count && System.nanoTime() < deadline; i++) {
                 slots.acquire();
                 int k = offset + i;
                 pool.submit(() -> {
                     try {
-                        Ws ws = Ws.connect("127.0.0.1", ports[k % ports.length], sources[k % sources.length], path, Map.of(), 20_000, 1024);
-                        ws.setReadTimeout(20_000);
-                        String welcome = ws.readText();
-                        for (int f = 0; f < 10 && !welcome.startsWith("{\"type\":\"welcome\""); f++) welcome = ws.readText();
-                        if (!welcome.startsWith("{\"type\":\"welcome\"")) {
-                            ws.closeQuietly();
-                            throw new java.io.IOException("no welcome: " + welcome);
-                        }
-                        ws.setReadTimeout(0);
-                        open.add(ws);
-                        // Reads (answers pings) until the socket ends.
-                        Thread.ofVirtual().start(() -> {
+                        // A chat box whose upgrade fails tries again (twice, a second apart), as the real one
+                        // reconnects; every refused attempt is counted and printed.
+                        for (int attempt = 0; attempt < 3; attempt++) {
                             try {
-                                for (int n = 0; n < 1_000_000; n++) ws.readText();
-                            } catch (Exception e) {
-                                ended.increment();
+                                if (attempt > 0) Thread.sleep(1000);
+                                Ws ws = openOne(ports[k % ports.length], sources[k % sources.length], path);
+                                open.add(ws);
+                                // Reads (answers pings) until the socket ends.
+                                Thread.ofVirtual().start(() -> {
+                                    try {
+                                        for (int n = 0; n < 1_000_000; n++) ws.readText();
+                                    } catch (Exception e) {
+                                        ended.increment();
+                                    }
+                                });
+                                return;
+                            } catch (java.io.IOException | RuntimeException e) {
+                                refused.increment();
+                                if (errors.size() < 3) errors.add(e.toString());
                             }
-                        });
-                    } catch (Exception e) {
+                        }
                         failed.increment();
-                        if (errors.size() < 3) errors.add(e.toString());
+                    } catch (InterruptedException e) {
+                        failed.increment();
                     } finally {
                         slots.release();
                     }
                 });
             }
         }
-        System.out.println("opened " + open.size() + " failed " + failed.sum() + (errors.isEmpty() ? "" : " " + errors));
+        System.out.println("opened " + open.size() + " failed " + failed.sum() + " (refused attempts " + refused.sum() + ")"
+                + (errors.isEmpty() ? "" : " " + errors));
         System.out.flush();
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
         for (String line = in.readLine(); line != null && !line.equals("close"); line = in.readLine()) {
