@@ -146,8 +146,9 @@ public final class Bench {
         int pgPort = Integer.parseInt(pidFile.get(3).trim());
         this.pgPort = pgPort;
         procs = new Procs(serverPids, postmasterPid);
-        if (ports.length > 1) log("%d nodes on ports %s (pids %s): the agent on node 1, visitors round-robin over all",
-                ports.length, java.util.Arrays.toString(ports), java.util.Arrays.toString(serverPids));
+        if (ports.length > 1) log("%d nodes on ports %s (pids %s): the agent on node 1, visitors round-robin over the first %d",
+                ports.length, java.util.Arrays.toString(ports), java.util.Arrays.toString(serverPids),
+                Math.min(ports.length, intOpt("visitor-nodes", ports.length)));
         log("server pid %d on %s:%d, PostgreSQL postmaster pid %d on port %d, %d CPUs",
                 serverPid, HOST, port, postmasterPid, pgPort, Runtime.getRuntime().availableProcessors());
 

@@ -31,11 +31,13 @@ public final class IdleHolder {
     private static void startPinger(java.util.Collection<Ws> open) {
         Thread.ofPlatform().daemon().name("pinger").start(() -> {
             long period = TimeUnit.SECONDS.toNanos(25);
-            for (int round = 0; round < 100_000; round++) {
-                int n = Math.max(1, open.size());
+            for (int rounds = 0; rounds < 100_000; rounds++) {
+                // This round's sockets only: one opened meanwhile is pinged next round (it has just spoken).
+                java.util.List<Ws> round = java.util.List.copyOf(open);
+                int n = Math.max(1, round.size());
                 long start = System.nanoTime();
                 int i = 0;
-                for (Ws ws : open) {
+                for (Ws ws : round) {
                     if (!ws.isClosed()) {
                         try {
                             ws.sendText("{\"type\":\"ping\"}");
