@@ -51,6 +51,9 @@ public final class Bench {
     private final Map<String, String> opt;
     private final int port;
     private final long serverPid;
+    /** Every node's port and JVM (bench/run --nodes N); node 1 (index 0) owns the embedded PostgreSQL. */
+    private final int[] ports;
+    private final long[] serverPids;
     private final Path dataDir;
     private final List<String[]> table = new ArrayList<>();
     private final List<String> notes = new ArrayList<>();
@@ -83,6 +86,13 @@ public final class Bench {
         this.opt = opt;
         this.port = Integer.parseInt(req("port"));
         this.serverPid = Long.parseLong(req("server-pid"));
+        this.ports = java.util.Arrays.stream(opt.getOrDefault("ports", Integer.toString(port)).split(","))
+                .mapToInt(p -> Integer.parseInt(p.trim())).toArray();
+        this.serverPids = java.util.Arrays.stream(opt.getOrDefault("server-pids", Long.toString(serverPid)).split(","))
+                .mapToLong(p -> Long.parseLong(p.trim())).toArray();
+        if (ports.length != serverPids.length || ports[0] != port || serverPids[0] != serverPid) {
+            throw new IllegalArgumentException("--ports and --server-pids list the nodes in the same order, node 1 first");
+        }
         this.dataDir = Path.of(req("data-dir"));
     }
 
@@ -135,7 +145,10 @@ public final class Bench {
         long postmasterPid = Long.parseLong(pidFile.get(0).trim());
         int pgPort = Integer.parseInt(pidFile.get(3).trim());
         this.pgPort = pgPort;
-        procs = new Procs(serverPid, postmasterPid);
+        procs = new Procs(serverPids, postmasterPid);
+        if (ports.length > 1) log("%d nodes on ports %s (pids %s): the agent on node 1, visitors round-robin over the first %d",
+                ports.length, java.util.Arrays.toString(ports), java.util.Arrays.toString(serverPids),
+                Math.min(ports.length, intOpt("visitor-nodes", ports.length)));
         log("server pid %d on %s:%d, PostgreSQL postmaster pid %d on port %d, %d CPUs",
                 serverPid, HOST, port, postmasterPid, pgPort, Runtime.getRuntime().availableProcessors());
 
@@ -266,6 +279,10 @@ public final class Bench {
                         lat.latency.getValueAtPercentile(99) / (double) webhookLatencyReference.latency.getValueAtPercentile(99)),
                 "webhook events delivered during the window: " + fmt(lat.webhooksDelivered) + "/s");
         row("  p99.9 / max", ms(lat.latency, 99.9) + " / " + ms(lat.latency, 100), "");
+        if (lat.crossNode() != null) row("  sent to another node than the agent's: p50 / p99 / p99.9",
+                ms(lat.crossNode(), 50) + " / " + ms(lat.crossNode(), 99) + " / " + ms(lat.crossNode(), 99.9),
+                String.format("%,d of the window's messages (visitors round-robin over %d nodes, the agent on node 1)",
+                        lat.crossNode().getTotalCount(), ports.length));
         row("  not delivered in 10 s / sent in window", lat.missing + " / " + lat.scheduled,
                 (lat.missing > 0 ? "undelivered counted at their lower bound; " : "") + "client send lag p99 " + ms(lat.lateness, 99));
         row("  CPU cores: server / PG / load client", cores(lat.cpu), others(lat.cpu));
@@ -274,6 +291,10 @@ public final class Bench {
         // 5. Idle chat boxes.
         int idle = intOpt("idle", 20_000);
         if (idle > 0) idlePhase(idle, latVisitors, latRate, latWarmup);
+
+        // 7. Several nodes: the last one is killed under load (last: the later phases would miss it).
+        int failoverRate = intOpt("failover-rate", 500);
+        if (ports.length > 1 && failoverRate > 0) failoverPhase(failoverRate);
 
         // so the server can stop cleanly (a Messenger backlog left is durable: it need not be waited for)
         drain("end", messenger != null ? 10 : 90);
@@ -500,6 +521,10 @@ public final class Bench {
         final LongAdder delivered = new LongAdder();
         final LongAdder inWindow = new LongAdder();
         final Recorder latency = new Recorder(60 * SEC, 3);
+        /** Several nodes: the latency of the messages sent to a node other than the agent's (node 1). */
+        final Recorder crossLatency = new Recorder(60 * SEC, 3);
+        /** Several nodes: each message's sending node + 1 by its number (null with one node). */
+        volatile java.util.concurrent.atomic.AtomicIntegerArray nodeOf;
         volatile java.util.concurrent.atomic.AtomicIntegerArray arrived = new java.util.concurrent.atomic.AtomicIntegerArray(1);
         /** Each message's latency in µs by its number, when --latency-file asks for them (else null). */
         volatile java.util.concurrent.atomic.AtomicLongArray latencies;
@@ -537,6 +562,10 @@ public final class Bench {
                     if (k < seen.length()) seen.set(k, 1);
                     if (sched >= windowStart && sched < windowEnd) {
                         latency.recordValue(Math.min(Math.max(0, now - sched), 60 * SEC));
+                        var nodes = nodeOf;
+                        if (nodes != null && k < nodes.length() && nodes.get(k) > 1) {
+                            crossLatency.recordValue(Math.min(Math.max(0, now - sched), 60 * SEC));
+                        }
                         inWindow.increment();
                         var each = latencies;
                         if (each != null && k < each.length()) each.set(k, Math.max(1, (now - sched) / 1000));
@@ -562,13 +591,19 @@ public final class Bench {
     static final class Visitor {
         final int idx;
         final Ws ws;
+        /** Which node (index into --ports) the socket is on. */
+        final int node;
+        /** The id from its welcome: a reconnect with it is the same visitor (failover). */
+        final String visitorId;
         volatile boolean readerStarted;
         volatile boolean primed;
         volatile boolean readerEnded;
 
-        Visitor(int idx, Ws ws) {
+        Visitor(int idx, Ws ws, int node, String visitorId) {
             this.idx = idx;
             this.ws = ws;
+            this.node = node;
+            this.visitorId = visitorId;
         }
     }
 
@@ -625,7 +660,10 @@ public final class Bench {
                 int k = i;
                 pool.submit(() -> {
                     try {
-                        Ws ws = Ws.connect(HOST, port, spread ? sources[k % sources.length] : null, path, Map.of(), 20_000, buffer);
+                        // Several nodes: visitors round-robin over them (the agent stays on node 1, so most messages cross);
+                        // --visitor-nodes K keeps them on the first K nodes (1: every write on the agent's node).
+                        int node = k % Math.min(ports.length, intOpt("visitor-nodes", ports.length));
+                        Ws ws = Ws.connect(HOST, ports[node], spread ? sources[k % sources.length] : null, path, Map.of(), 20_000, buffer);
                         ws.setReadTimeout(20_000);
                         String welcome = ws.readText();
                         for (int f = 0; f < 10 && !welcome.startsWith("{\"type\":\"welcome\""); f++) {
@@ -637,7 +675,7 @@ public final class Bench {
                             throw new IOException("no welcome: " + welcome);
                         }
                         ws.setReadTimeout(0);
-                        opened.set(k, new Visitor(visitorSeq.incrementAndGet(), ws));
+                        opened.set(k, new Visitor(visitorSeq.incrementAndGet(), ws, node, welcomeVisitorId(welcome)));
                     } catch (Exception e) {
                         failed.increment();
                         if (errors.size() < 5) errors.add(e.toString());
@@ -655,6 +693,13 @@ public final class Bench {
         if (early.sum() > 0) notes.add(label + ": " + early.sum() + " visitor sockets got a frame before their welcome");
         return out;
     }
+
+    static String welcomeVisitorId(String welcome) {
+        Matcher m = VISITOR_ID.matcher(welcome);
+        return m.find() ? m.group(1) : null;
+    }
+
+    private static final Pattern VISITOR_ID = Pattern.compile("\"visitor_id\":\"([^\"]+)\"");
 
     private static void closeAll(List<Visitor> vs) {
         for (Visitor v : vs) v.ws.closeQuietly();
@@ -827,7 +872,9 @@ public final class Bench {
 
     // ------------------------------------------------------------------------------------------------ open loop
 
-    record LatResult(Histogram latency, Histogram lateness, long scheduled, long missing, Procs.Usage cpu, double webhooksDelivered) {}
+    /** {@code crossNode}: the messages sent to another node than the agent's (null with one node). */
+    record LatResult(Histogram latency, Histogram lateness, long scheduled, long missing, Procs.Usage cpu, double webhooksDelivered,
+                     Histogram crossNode) {}
 
     /**
      * Sends {@code rate} msg/s in total, spread evenly over the visitors, each message at a fixed time
@@ -867,6 +914,8 @@ public final class Bench {
         String latencyFile = "latency".equals(label) ? opt.get("latency-file") : null;
         agent.latencies = latencyFile == null ? null : new java.util.concurrent.atomic.AtomicLongArray((int) total + 1);
         agent.latency.getIntervalHistogram();
+        agent.crossLatency.getIntervalHistogram();
+        agent.nodeOf = ports.length > 1 ? new java.util.concurrent.atomic.AtomicIntegerArray((int) total + 1) : null;
         agent.inWindow.reset();
         agent.windowStart = windowStart;
         agent.windowEnd = windowEnd;
@@ -896,6 +945,8 @@ public final class Bench {
                 scheduled++;
             }
             Visitor v = vs.get((int) (k % vs.size()));
+            var nodeOf = agent.nodeOf;
+            if (nodeOf != null) nodeOf.set((int) k, v.node + 1);
             try {
                 // The schedule in base 36 and capital letters between the numbers: a run of 13 or more digits could
                 // be taken for a card number, and the server masks those in client ids.
@@ -931,7 +982,9 @@ public final class Bench {
         log("%s: sender lag behind schedule p50 %s p99 %s max %s; %s", label, ms(lateness, 50), ms(lateness, 99),
                 ms(lateness, 100), usage);
         if (agent.lost != null) notes.add("The agent socket was lost during " + label + ": " + agent.lost);
-        return new LatResult(h, lateness, scheduled, missing, usage, whRate);
+        Histogram cross = agent.crossLatency.getIntervalHistogram();
+        agent.nodeOf = null;
+        return new LatResult(h, lateness, scheduled, missing, usage, whRate, ports.length > 1 ? cross : null);
     }
 
     /**
@@ -980,6 +1033,10 @@ public final class Bench {
 
     private void idlePhase(int requested, int latVisitors, double latRate, int warmup) throws Exception {
         Thread.sleep(2000); // let the earlier sockets close on both sides
+        if (ports.length > 1) {
+            idleOverNodes(requested, latVisitors, latRate, warmup);
+            return;
+        }
         long serverRoom = Procs.fdLimit(serverPid) - Procs.openFds(serverPid);
         long clientRoom = Procs.fdLimit(Procs.selfPid()) - Procs.openFds(Procs.selfPid());
         int target = (int) Math.min(requested, Math.min(serverRoom, clientRoom) - 100);
@@ -1027,6 +1084,138 @@ public final class Bench {
         closeAll(idle);
     }
 
+    /**
+     * Idle chat boxes spread round-robin over the nodes. Each process here is capped at 20,000 open files (`ulimit -Hn`
+     * is 20,000 in this container and no process may raise it), the load client too: the sockets are held by
+     * separate holder processes (IdleHolder, ≤ --holder-sockets each), so the count is capped by the nodes' room only.
+     */
+    private void idleOverNodes(int requested, int latVisitors, double latRate, int warmup) throws Exception {
+        long room = 0;
+        StringBuilder rooms = new StringBuilder();
+        for (long pid : serverPids) {
+            long r = Procs.fdLimit(pid) - Procs.openFds(pid) - 200;
+            room += r;
+            rooms.append(rooms.isEmpty() ? "" : ", ").append(String.format("%,d", r));
+        }
+        // Round-robin puts ⌈target / N⌉ on each node: the smallest room bounds it.
+        long smallest = Long.MAX_VALUE;
+        for (long pid : serverPids) smallest = Math.min(smallest, Procs.fdLimit(pid) - Procs.openFds(pid) - 200);
+        int target = (int) Math.min(requested, Math.min(room, smallest * ports.length));
+        if (target < requested) {
+            notes.add(String.format("Idle sockets capped at %,d of %,d by the nodes' open-file room (%s)", target, requested, rooms));
+        }
+        int perHolder = intOpt("holder-sockets", 18_000);
+        int holders = (target + perHolder - 1) / perHolder;
+        long heap0 = procs.serverHeapAfterGc();
+        long rss0 = 0;
+        for (long pid : serverPids) rss0 += Procs.rssBytes(pid);
+        log("idle: %,d sockets over %d nodes (fd room %s) from %d holder process(es) of ≤ %,d (each process here is capped at %,d open files)…",
+                target, ports.length, rooms, holders, perHolder, Procs.fdLimit(Procs.selfPid()));
+        String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        String jar = Path.of(Bench.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
+        String portList = java.util.Arrays.stream(ports).mapToObj(Integer::toString).collect(java.util.stream.Collectors.joining(","));
+        List<Process> procsOpen = new ArrayList<>();
+        List<java.io.BufferedReader> outs = new ArrayList<>();
+        List<java.io.PrintWriter> ins = new ArrayList<>();
+        long opened = 0;
+        long alive = 0;
+        Procs.Usage usage = null;
+        long t0 = System.nanoTime();
+        try {
+            for (int h = 0; h < holders; h++) {
+                int count = Math.min(perHolder, target - h * perHolder);
+                Process p = new ProcessBuilder(javaBin, "-Xmx768m", "-Xss256k", "-cp", jar, "app.parley.bench.IdleHolder",
+                        "--ports", portList, "--key", chatKey, "--count", Integer.toString(count),
+                        "--offset", Integer.toString(h * perHolder), "--max-seconds", Integer.toString(600),
+                        "--concurrency", Integer.toString(Math.max(1, 200 / holders)))
+                        .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+                procsOpen.add(p);
+                outs.add(new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8)));
+                ins.add(new java.io.PrintWriter(p.getOutputStream(), true, StandardCharsets.UTF_8));
+            }
+            for (int h = 0; h < holders; h++) {
+                String line = outs.get(h).readLine();
+                log("idle: holder %d: %s", h + 1, line);
+                if (line != null && line.startsWith("opened ")) opened += Long.parseLong(line.split(" ")[1]);
+            }
+            log("idle: %,d opened in %.1f s; node fds %s", opened, (System.nanoTime() - t0) / 1e9, nodeFds());
+            int hold = intOpt("hold", 15);
+            log("idle: holding for %d s…", hold);
+            Procs.Cpu cpu0 = procs.cpu();
+            Thread.sleep(hold * 1000L);
+            usage = procs.cpu().since(cpu0);
+            for (int h = 0; h < holders; h++) {
+                ins.get(h).println("count");
+                String line = outs.get(h).readLine();
+                if (line != null && line.startsWith("alive ")) alive += Long.parseLong(line.split(" ")[1]);
+            }
+            long heap1 = procs.serverHeapAfterGc();
+            long rss1 = 0;
+            for (long pid : serverPids) rss1 += Procs.rssBytes(pid);
+            log("idle: %,d of %,d still open after %d s; node fds %s; heap of all nodes after full GC %,d → %,d KiB; %s",
+                    alive, opened, hold, nodeFds(), heap0 / 1024, heap1 / 1024, usage);
+            row("idle chat-box sockets held", String.format("%,d", alive),
+                    String.format("goal ≥ %,d%s; over %d nodes, from %d holder processes (20,000 open files per process here)", requested,
+                            target < requested ? String.format(", opened %,d (fd-limit cap, see note)", target) : "", ports.length, holders));
+            double perConn = alive == 0 ? 0 : (heap1 - heap0) / (double) alive;
+            row("  server heap per idle socket (after full GC)", String.format("%,.1f KiB", perConn / 1024),
+                    String.format("all nodes' heap %,d → %,d MiB; RSS +%,.1f KiB/socket", heap0 >> 20, heap1 >> 20,
+                            alive == 0 ? 0 : (rss1 - rss0) / (double) alive / 1024));
+            row("  CPU cores while holding: server / PG / client", cores(usage), others(usage) + "; client = this JVM, not the holders");
+            if (intOpt("lat-with-idle", 1) == 1 && latVisitors > 0) {
+                List<Visitor> lv = openVisitors("latency+idle", latVisitors, false, 64, 8192);
+                LatResult r = openLoop("latency+idle", lv, latRate, warmup, 10);
+                closeAll(lv);
+                row(String.format("delivery latency p50 / p99 with %,d idle held", alive),
+                        ms(r.latency, 50) + " / " + ms(r.latency, 99), String.format("p99.9 %s, max %s, %d of %d not delivered",
+                                ms(r.latency, 99.9), ms(r.latency, 100), r.missing, r.scheduled));
+                row("  CPU cores: server / PG / load client", cores(r.cpu), others(r.cpu));
+            }
+        } finally {
+            for (var in : ins) in.println("close");
+            for (Process p : procsOpen) {
+                if (!p.waitFor(30, TimeUnit.SECONDS)) p.destroyForcibly();
+            }
+        }
+    }
+
+    private String nodeFds() {
+        StringBuilder out = new StringBuilder();
+        for (long pid : serverPids) out.append(out.isEmpty() ? "" : " / ").append(String.format("%,d", Procs.openFds(pid)));
+        return out.toString();
+    }
+
+    @FunctionalInterface
+    interface Logger {
+        void log(String format, Object... args);
+    }
+
+    private void failoverPhase(int rate) throws Exception {
+        drain("failover");
+        String url = "jdbc:postgresql://" + HOST + ":" + pgPort + "/postgres?ApplicationName=parley-bench";
+        Failover.Result r = new Failover(ports, serverPids, chatKey, url, pgPassword())
+                .run(intOpt("failover-visitors", 150), rate, intOpt("failover-before", 3), intOpt("failover-after", 10), Bench::log);
+        log("failover: node %d killed; first ack elsewhere %.0f ms, all %d of its clients answered again %s; reconnect p50 %s max %s; "
+                        + "sent %,d, acked %,d, unacked at end %d, reconnect attempts failed %d, errors %d %s",
+                r.killedNode(), r.firstAckMs(), r.clientsOfKilled(), Double.isNaN(r.allAnsweredMs()) ? "never (" + r.answeredAgain() + " were)"
+                        : String.format("%.0f ms", r.allAnsweredMs()), ms(r.reconnect(), 50), ms(r.reconnect(), 100), r.sent(), r.acked(),
+                r.unackedAtEnd(), r.reconnectFailures(), r.errors(), r.errors() > 0 ? r.errorSamples() : "");
+        row(String.format("failover: kill -9 node %d → first ack on another node", r.killedNode()),
+                Double.isNaN(r.firstAckMs()) ? "none" : String.format(Locale.ROOT, "%.0f ms", r.firstAckMs()),
+                String.format("%,d msg/s open loop over %d chat boxes on %d nodes; a chat box of the killed node reconnects "
+                        + "(same visitor) and resends its unacked messages, same client_id", rate, intOpt("failover-visitors", 150), ports.length));
+        row(String.format("  all %d chat boxes of node %d answered again", r.clientsOfKilled(), r.killedNode()),
+                Double.isNaN(r.allAnsweredMs()) ? r.answeredAgain() + " of " + r.clientsOfKilled()
+                        : String.format(Locale.ROOT, "%.0f ms", r.allAnsweredMs()),
+                String.format("socket lost → welcome on another node p50 %s, max %s; %d connect attempts refused",
+                        ms(r.reconnect(), 50), ms(r.reconnect(), 100), r.reconnectFailures()));
+        row("  acked client ids stored exactly once", String.format("%,d of %,d", r.storedOnce(), r.acked()),
+                String.format("counted in messages over JDBC: %d stored twice or more, %d acked but missing; %d never acked; %d errors",
+                        r.duplicates(), r.missing(), r.unackedAtEnd(), r.errors()));
+        if (r.duplicates() > 0 || r.missing() > 0) notes.add("FAILOVER: acked client ids not stored exactly once: " + r.duplicates()
+                + " duplicated, " + r.missing() + " missing");
+    }
+
     // ------------------------------------------------------------------------------------------------ output
 
     private void row(String figure, String value, String reference) {
@@ -1047,6 +1236,17 @@ public final class Bench {
         for (String n : notes) out.append("note: ").append(n).append('\n');
         System.out.print(out);
         System.out.flush();
+        String tableOut = opt.get("table-out");
+        if (tableOut != null) {
+            // For bench/run --nodes 1,3 (SideBySide): the node count, then figure TAB value TAB reference per row.
+            StringBuilder tsv = new StringBuilder("nodes\t" + ports.length + "\t\n");
+            for (String[] r : table) tsv.append(String.join("\t", r[0], r[1], r[2].replace('\t', ' '))).append('\n');
+            try {
+                Files.writeString(Path.of(tableOut), tsv);
+            } catch (IOException e) {
+                System.err.println("bench: cannot write " + tableOut + ": " + e);
+            }
+        }
     }
 
     private static String fmt(double perSecond) {

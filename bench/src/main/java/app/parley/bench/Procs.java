@@ -16,12 +16,13 @@ final class Procs {
     static final long CLK_TCK = 100; // USER_HZ: 100 on every Linux this runs on (getconf CLK_TCK)
     private static final Pattern HEAP_USED = Pattern.compile("heap\\s+total(?: reserved)? \\d+K, (?:committed \\d+K, )?used (\\d+)K");
 
-    private final long serverPid;
+    /** Every node's JVM (bench/run --nodes N): "server" is their sum. */
+    private final long[] serverPids;
     private final long postmasterPid;
     private final Path jcmd;
 
-    Procs(long serverPid, long postmasterPid) {
-        this.serverPid = serverPid;
+    Procs(long[] serverPids, long postmasterPid) {
+        this.serverPids = serverPids.clone();
         this.postmasterPid = postmasterPid;
         this.jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
     }
@@ -52,7 +53,9 @@ final class Procs {
     }
 
     Cpu cpu() {
-        return new Cpu(System.nanoTime(), ticks(serverPid, false), pgTicks(), clientCpuNanos(), machineBusy());
+        long server = 0;
+        for (long pid : serverPids) server += ticks(pid, false);
+        return new Cpu(System.nanoTime(), server, pgTicks(), clientCpuNanos(), machineBusy());
     }
 
     static long clientCpuNanos() {
@@ -116,18 +119,24 @@ final class Procs {
         }
     }
 
-    /** The server's used heap after two forced full collections (jcmd GC.run), in bytes. */
+    /** The servers' used heap (summed over the nodes) after two forced full collections (jcmd GC.run), in bytes. */
     long serverHeapAfterGc() throws IOException, InterruptedException {
-        jcmd("GC.run");
+        long total = 0;
+        for (long pid : serverPids) total += heapAfterGc(pid);
+        return total;
+    }
+
+    private long heapAfterGc(long serverPid) throws IOException, InterruptedException {
+        jcmd(serverPid, "GC.run");
         Thread.sleep(300);
-        jcmd("GC.run");
-        String info = jcmd("GC.heap_info");
+        jcmd(serverPid, "GC.run");
+        String info = jcmd(serverPid, "GC.heap_info");
         Matcher m = HEAP_USED.matcher(info);
         if (!m.find()) throw new IOException("cannot read GC.heap_info: " + info);
         return Long.parseLong(m.group(1)) * 1024;
     }
 
-    String jcmd(String... command) throws IOException, InterruptedException {
+    String jcmd(long serverPid, String... command) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>();
         cmd.add(jcmd.toString());
         cmd.add(Long.toString(serverPid));
