@@ -268,7 +268,7 @@ public final class Parley implements AutoCloseable {
             settingsRoutes.register(r);
             new FileRoutes(auth, files, new Uploads(jdbi, files, agentActions, visitorActions), email.replies(), throttles).register(r);
             recordingRoutes.register(r);
-            new InstanceRoutes(new Instance(jdbi, accessWatch), config.instance(), suspendedAccounts).register(r);
+            new InstanceRoutes(new Instance(jdbi, accessWatch), config.instance(), suspendedAccounts, throttles).register(r);
             new PushRoutes(auth, pushKeys, new app.parley.push.PushDevices(jdbi, config.push().allowHttp(), jobs::wake),
                     throttles).register(r);
             new OpsRoutes(metrics, readiness, config.ops()).register(r);

@@ -24,13 +24,14 @@ public final class InstanceRoutes {
     private final Instance instance;
     private final InstanceSettings settings;
     private final SuspendedAccounts suspended;
-    // Wrong secrets are throttled per client address, so the secret cannot be guessed at speed.
-    private final Throttle failures = new Throttle(20, Duration.ofMinutes(1));
+    // Wrong secrets are throttled per client address (over all nodes), so the secret cannot be guessed at speed.
+    private final Throttle failures;
 
-    public InstanceRoutes(Instance instance, InstanceSettings settings, SuspendedAccounts suspended) {
+    public InstanceRoutes(Instance instance, InstanceSettings settings, SuspendedAccounts suspended, Throttles throttles) {
         this.instance = instance;
         this.settings = settings;
         this.suspended = suspended;
+        this.failures = throttles.shared("instance-secret", 20, Duration.ofMinutes(1));
     }
 
     /** What a suspended account's chat box is told: a refusal it can show, not an error. */
