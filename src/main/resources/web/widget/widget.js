@@ -133,7 +133,11 @@ class Widget {
     const done = () => { this.configured = true; this.update(); };
     setTimeout(done, 2500);
     fetch(this.base + 'widget/config?key=' + encodeURIComponent(this.key), { credentials: 'omit' })
-      .then((r) => (r.ok ? r.json() : null))
+      .then((r) => {
+        // 403: the shop's account is suspended; the chat box stays away rather than flash until the socket says so.
+        if (r.status === 403) this.shown = false;
+        return r.ok ? r.json() : null;
+      })
       .then((c) => {
         if (c) {
           this.shopName = this.shopName || c.account_name || '';

@@ -37,7 +37,10 @@ public final class SuspendedAccounts implements AutoCloseable {
     }
 
     public boolean contains(long accountId) {
-        return suspended.contains(accountId);
+        if (!suspended.contains(accountId)) return false;
+        // The set may be up to a second old (unsuspended on another node or by the command-line tool): a socket that
+        // opened after the unsuspension must not be closed for good on the old word. The database has the last one.
+        return jdbi.withHandle(h -> app.parley.account.Agents.suspended(h, accountId));
     }
 
     /** Reads the suspended accounts again and closes what they hold open on this node. */

@@ -296,8 +296,10 @@ public final class Journal implements AutoCloseable {
         try (Handle handle = jdbi.open()) {
             tx = new Tx(handle, lasting, careful, node);
             try {
-                // Accounts other nodes write too: their rows are locked first; what others changed is forgotten.
-                tx.lock(sharedNow());
+                // Accounts other nodes write too: their rows are locked first; what others changed is forgotten, and
+                // an account still written elsewhere stays shared (else its next conflict would drop the caches whole).
+                long until = System.nanoTime() + SHARED_NANOS;
+                for (long account : tx.lock(sharedNow())) shared.put(account, until);
                 for (Pending<?> p : batch) p.command().prepare(tx);
                 for (Pending<?> p : batch) {
                     int before = tx.writes();
@@ -316,7 +318,12 @@ public final class Journal implements AutoCloseable {
             } catch (RuntimeException e) {
                 touched = java.util.Set.copyOf(tx.accounts());
                 lasting.clear();
-                tx.rollback();
+                try {
+                    tx.rollback();
+                } catch (RuntimeException lost) {
+                    // A connection the database dropped cannot roll back either: what failed first says why.
+                    e.addSuppressed(lost);
+                }
                 throw e;
             }
         }

@@ -49,10 +49,10 @@ public final class Tx {
     /**
      * Locks these accounts' sequence rows now, before any command runs (accounts another node writes too): no other
      * node commits them until this batch does. When one moved since this node last wrote it, the caches forget what
-     * the other node's events touched before any command reads them.
+     * the other node's events touched before any command reads them. Returns the accounts that had moved.
      */
-    void lock(java.util.Collection<Long> accounts) {
-        if (accounts.isEmpty()) return;
+    java.util.Set<Long> lock(java.util.Collection<Long> accounts) {
+        if (accounts.isEmpty()) return java.util.Set.of();
         KnownSeqs known = known();
         List<long[]> moved = new ArrayList<>();
         for (long[] row : reader().createQuery("SELECT account_id, seq FROM account_seqs WHERE account_id = ANY(:a) ORDER BY account_id FOR UPDATE")
@@ -62,10 +62,15 @@ public final class Tx {
             Long last = known.get(row[0]);
             if (last == null || last != row[1]) moved.add(new long[] {row[0], last == null ? -1 : last, row[1]});
         }
-        if (moved.isEmpty()) return;
+        if (moved.isEmpty()) return java.util.Set.of();
         forgetWhatMoved(moved);
         // The caches now describe these accounts as they stand: the next batch need not read their events again.
-        for (long[] m : moved) known.put(m[0], m[2]);
+        java.util.Set<Long> out = new java.util.HashSet<>();
+        for (long[] m : moved) {
+            known.put(m[0], m[2]);
+            out.add(m[0]);
+        }
+        return out;
     }
 
     /**

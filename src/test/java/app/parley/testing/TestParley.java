@@ -78,6 +78,8 @@ public final class TestParley implements AutoCloseable {
         // Every test's chat boxes come from 127.0.0.1: the per-address limits are lifted unless a test sets them.
         env.put("PARLEY_NEW_VISITORS_PER_IP_PER_MINUTE", "1000000");
         env.put("PARLEY_NEW_CONVERSATIONS_PER_IP_PER_MINUTE", "1000000");
+        // One node, as Parley runs by default (its embedded database); tests of several nodes turn it on.
+        env.put("PARLEY_CLUSTER", "off");
         env.putAll(settings);
         return new TestParley(Config.load(env), env);
     }

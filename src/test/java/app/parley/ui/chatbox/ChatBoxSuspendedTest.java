@@ -20,9 +20,10 @@ class ChatBoxSuspendedTest extends ChatBoxTestBase {
         // Suspended elsewhere (the command-line tool, say): this node closes the open chat box within a second.
         instance.suspend(account);
         expect(box.launcher()).isHidden();
-        box.page.reload();
-        box.page.waitForFunction("() => { const r = document.querySelector('parley-chat')?.shadowRoot;"
-                + " const el = r && r.querySelector('.pw'); return el && !el.hidden; }");
+        // On the next page the shop's chat box is told at once (403 chat_unavailable) and never shows.
+        var config = box.page.waitForResponse(r -> r.url().contains("/widget/config"), () -> box.page.reload());
+        org.assertj.core.api.Assertions.assertThat(config.status()).isEqualTo(403);
+        box.page.waitForFunction("() => !!document.querySelector('parley-chat')?.shadowRoot?.querySelector('.pw')");
         expect(box.launcher()).isHidden();
         box.screenshot("chat-box-account-suspended");
 
