@@ -189,6 +189,13 @@ public final class LogTail implements AutoCloseable {
                             EventLog.groups(rs.getArray(9))))
                     .list());
             if (events.isEmpty()) return;
+            // An account's batches commit in sequence order, so what is missing below a committed event never comes
+            // (pruned while this node lagged): go on from there rather than wait for it forever.
+            if (events.getFirst().seq() > after + 1) {
+                log.warn("Events {}..{} of account {} are no longer in the log; publishing from {}", after + 1,
+                        events.getFirst().seq() - 1, account, events.getFirst().seq());
+                published.merge(account, events.getFirst().seq() - 1, Math::max);
+            }
             try {
                 beforeRead.accept(events);
             } catch (RuntimeException e) {
