@@ -120,10 +120,25 @@ public final class FileRoutes {
         return (inline ? "inline" : "attachment") + "; filename=\"" + ascii + "\"; filename*=UTF-8''" + encoded;
     }
 
-    /** The body, up to 20 MB: refused before reading when the length says more, and stops reading past it. */
+    /** A body this much over the limit is still read (and dropped) before the refusal: see {@link #body}. */
+    private static final long DRAINED = 8L * 1024 * 1024;
+
+    /**
+     * The body, up to 20 MB: refused when the length says more, and stops reading past it. A body somewhat over the
+     * limit (a photo a little too big) is read to its end and dropped first: a server that answers and closes while
+     * the client is still sending resets the connection, and the client loses the answer and sees only a broken
+     * connection, not "file too large". Far over the limit, the connection is given up.
+     */
     private static byte[] body(Context ctx) throws IOException {
         long declared = ctx.req().getContentLengthLong();
-        if (declared > Uploads.MAX_BYTES) throw Uploads.tooLarge();
+        if (declared > Uploads.MAX_BYTES) {
+            if (declared <= Uploads.MAX_BYTES + DRAINED) {
+                try (InputStream in = ctx.req().getInputStream()) {
+                    in.transferTo(java.io.OutputStream.nullOutputStream());
+                }
+            }
+            throw Uploads.tooLarge();
+        }
         try (InputStream in = ctx.req().getInputStream()) {
             ByteArrayOutputStream out = new ByteArrayOutputStream(declared > 0 ? (int) declared : 8192);
             byte[] buf = new byte[64 * 1024];
