@@ -77,9 +77,7 @@ public final class Client {
         }
         if (e.seq() <= lastSeq) return;
         lastSeq = e.seq();
-        // An event another node committed comes from the log, without its facts: its summary's payload holds them.
-        out.send(isAgent() ? agentFrame(e, e.placement() != null ? ConversationTab.Facts.of(e.placement()) : ConversationTab.Facts.ofLogged(e))
-                : e.visitorFrame());
+        out.send(isAgent() ? agentFrame(e, ConversationTab.Facts.of(e.placement())) : e.visitorFrame());
     }
 
     /**

@@ -72,7 +72,8 @@ public final class Hub {
 
     /** Called by the node's log tail for every committed batch, in each account's sequence order. */
     public void publish(List<Event> events) {
-        for (Event e : events) {
+        for (Event read : events) {
+            Event e = withFacts(read);
             if (e.agentPayload() != null) {
                 for (Client c : agentsByAccount.getOrDefault(e.accountId(), Set.of())) if (c.maySee(e)) c.deliver(e);
             }
@@ -80,6 +81,18 @@ public final class Hub {
                 for (Client c : visitorsById.getOrDefault(e.visitorId(), Set.of())) if (c.maySee(e)) c.deliver(e);
             }
         }
+    }
+
+    /**
+     * An event read from the log (another node's commit) carries no placement facts: a summary's are read from its
+     * payload here, once, not by each socket that shows it.
+     */
+    private static Event withFacts(Event e) {
+        if (e.placement() != null) return e;
+        app.parley.conversation.ConversationTab.Facts facts = app.parley.conversation.ConversationTab.Facts.ofLogged(e);
+        if (facts == null) return e;
+        return new Event(e.seq(), e.accountId(), e.type(), e.conversationId(), e.groupId(), e.visitorId(), e.agentPayload(),
+                e.visitorPayload(), e.otherGroupIds(), facts.placement());
     }
 
     /** Where each account's published events stand (the node's log tail), set by the composition root. */

@@ -154,26 +154,50 @@ public final class EventConsumers implements AutoCloseable {
                     .bind("n", r.name).map((rs, ctx) -> new Pending(rs.getLong(1), rs.getLong(2), rs.getLong(3))).list();
             if (pending.isEmpty()) return 0;
             int limit = r.handler.batchSize();
+            // One query for every account behind: the next `limit` events after each one's place (an index range
+            // each), with the payloads of only those the handler wants, so the places pass the others unread.
+            record Row(long account, long seq, LoggedEvent wanted) {}
+            List<Row> rows = h.createQuery("""
+                            SELECT p.a, w.seq, w.wanted, w.type, w.conversation_id, w.group_id, w.visitor_id,
+                                   CASE WHEN w.wanted THEN w.agent_payload END,
+                                   CASE WHEN w.wanted THEN CASE WHEN w.visitor_same THEN w.agent_payload ELSE w.visitor_payload END END,
+                                   w.created_at
+                            FROM unnest(:accounts, :afters, :upTos) AS p(a, after_seq, up_to)
+                            CROSS JOIN LATERAL (
+                                SELECT e.*, (:all OR e.type = ANY(:types)) AND (%s) AS wanted FROM events e
+                                WHERE e.account_id = p.a AND e.seq > p.after_seq AND e.seq <= p.up_to
+                                ORDER BY e.seq LIMIT :limit) w
+                            ORDER BY p.a, w.seq""".formatted(r.handler.where()))
+                    .bindArray("accounts", Long.class, pending.stream().map(Pending::account).toList())
+                    .bindArray("afters", Long.class, pending.stream().map(Pending::after).toList())
+                    .bindArray("upTos", Long.class, pending.stream().map(Pending::upTo).toList())
+                    .bind("all", r.handler.types().isEmpty())
+                    .bindArray("types", String.class, r.handler.types().stream().map(EventType::wire).toList())
+                    .bind("limit", limit)
+                    .map((rs, ctx) -> {
+                        long account = rs.getLong(1);
+                        long seq = rs.getLong(2);
+                        LoggedEvent e = !rs.getBoolean(3) ? null : new LoggedEvent(new Event(seq, account, rs.getString(4),
+                                (Long) rs.getObject(5), (Long) rs.getObject(6), (Long) rs.getObject(7), rs.getString(8),
+                                rs.getString(9)), rs.getTimestamp(10).toInstant());
+                        return new Row(account, seq, e);
+                    }).list();
+            Map<Long, List<Row>> byAccount = new LinkedHashMap<>();
+            for (Row row : rows) byAccount.computeIfAbsent(row.account(), a -> new ArrayList<>()).add(row);
             int size = 0;
             List<LoggedEvent> events = new ArrayList<>();
             List<Long> accounts = new ArrayList<>();
             List<Long> passed = new ArrayList<>();
             for (Pending p : pending) {
                 if (size >= limit) break;
-                // The window of events this batch looks over: the next ones after the position, whatever their type
-                // (an index-only scan), so that the position passes events the handler does not want without reading them.
-                record Window(Long upTo, int size) {}
-                Window w = h.createQuery("""
-                                SELECT max(seq), count(*) FROM (SELECT seq FROM events WHERE account_id = :a AND seq > :after
-                                AND seq <= :upTo ORDER BY seq LIMIT :limit) w""")
-                        .bind("a", p.account()).bind("after", p.after()).bind("upTo", p.upTo()).bind("limit", limit - size)
-                        .map((rs, ctx) -> new Window((Long) rs.getObject(1), rs.getInt(2))).one();
-                // Nothing left below the account's sequence (pruned, or numbers never used): the position moves past it.
-                long upTo = w.upTo() == null || w.size() < limit - size ? p.upTo() : w.upTo();
-                if (w.upTo() != null) events.addAll(read(h, p.account(), p.after(), upTo, r.handler.types(), r.handler.where()));
+                List<Row> window = byAccount.getOrDefault(p.account(), List.of());
+                int take = Math.min(window.size(), limit - size);
+                for (Row row : window.subList(0, take)) if (row.wanted() != null) events.add(row.wanted());
+                // All of the account's events up to its sequence were taken (or none is left: pruned): the place moves
+                // to that sequence; else to the last one taken.
                 accounts.add(p.account());
-                passed.add(upTo);
-                size += w.size();
+                passed.add(take == window.size() && window.size() < limit ? p.upTo() : window.get(take - 1).seq());
+                size += take;
             }
             if (!events.isEmpty()) {
                 r.handler.handle(h, events);
@@ -189,23 +213,6 @@ public final class EventConsumers implements AutoCloseable {
         // Whoever reads the handler's writes (the jobs it queued) is woken only when it had something to handle.
         if (handled.get()) r.committed.run();
         return n;
-    }
-
-    /** The account's events in {@code (after, upTo]} of these types (all when empty), in sequence order, with the payload each audience sees. */
-    static List<LoggedEvent> read(Handle h, long accountId, long after, long upTo, java.util.Set<EventType> types, String where) {
-        List<LoggedEvent> out = new ArrayList<>();
-        h.createQuery("""
-                        SELECT seq, account_id, type, conversation_id, group_id, visitor_id, agent_payload,
-                               CASE WHEN visitor_same THEN agent_payload ELSE visitor_payload END, created_at
-                        FROM events e WHERE account_id = :a AND seq > :after AND seq <= :upTo AND (:all OR type = ANY(:types)) AND (%s)
-                        ORDER BY seq""".formatted(where))
-                .bind("a", accountId).bind("after", after).bind("upTo", upTo).bind("all", types.isEmpty())
-                .bindArray("types", String.class, types.stream().map(EventType::wire).toList())
-                .map((rs, ctx) -> new LoggedEvent(new Event(rs.getLong(1), rs.getLong(2), rs.getString(3),
-                        (Long) rs.getObject(4), (Long) rs.getObject(5), (Long) rs.getObject(6), rs.getString(7),
-                        rs.getString(8)), rs.getTimestamp(9).toInstant()))
-                .forEach(out::add);
-        return out;
     }
 
     /** Stops the consumers after the batch each is handling; what is not handled yet waits for the next start. */
