@@ -40,7 +40,8 @@ class QueryCountTest {
         public void logBeforeExecution(StatementContext context) {
             String thread = Thread.currentThread().getName();
             if (!thread.startsWith("parley-housekeeping") && !thread.startsWith("parley-tabs")
-                    && !thread.startsWith("parley-consumer") && !thread.startsWith("parley-job")) {
+                    && !thread.startsWith("parley-consumer") && !thread.startsWith("parley-job")
+                    && !thread.startsWith("parley-log-tail") && !thread.startsWith("parley-node-heartbeat")) {
                 synchronized (seen) {
                     seen.add(context.getRawSql().strip().replaceAll("\\s+", " "));
                 }
@@ -222,7 +223,10 @@ class QueryCountTest {
             List<String> small = statements.during(() -> eva.expect(201, "POST", s, Map.of("text", "Next")));
             List<String> large = statements.during(() -> eva.expect(201, "POST", l, Map.of("text", "Next")));
             assertThat(small).anyMatch(sql -> sql.contains("INSERT INTO messages"));
-            assertThat(large).hasSameSizeAs(small);
+            // A block of message ids is drawn once per 1,000 messages, by whichever reply reaches its end: not the thread.
+            java.util.function.Predicate<String> idBlock = sql -> sql.contains("nextval('messages_id_seq')");
+            assertThat(large.stream().filter(idBlock.negate()).toList())
+                    .hasSameSizeAs(small.stream().filter(idBlock.negate()).toList());
         }
     }
 }
