@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import app.parley.testing.TestParley;
 import app.parley.ui.Browsers;
+import app.parley.ui.ForwardingProxy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.microsoft.playwright.Browser;
 import com.microsoft.playwright.BrowserContext;
@@ -20,12 +21,14 @@ import org.junit.jupiter.api.Test;
 /**
  * Issue #11 in real browsers: a shopper browses three pages of the demo shop (from a search engine), then writes;
  * the agent's card shows the three pages newest first with the referrer, the city of the shopper's address (the
- * test connects through a trusted proxy header), and the browser and OS; the Visitors section lists a second
+ * shopper connects through a trusted proxy that names it), and the browser and OS; the Visitors section lists a second
  * shopper live and the agent starts a chat that opens in that shopper's chat box.
  */
 class VisitorCardTest {
     static final String CHROME_LINUX = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36";
     private static TestParley parley;
+    private static final java.util.List<ForwardingProxy> proxies = new java.util.ArrayList<>();
+    private String shopBase;
 
     @BeforeAll
     static void start() {
@@ -33,18 +36,29 @@ class VisitorCardTest {
     }
 
     @AfterAll
-    static void stop() {
+    static void stop() throws java.io.IOException {
+        for (ForwardingProxy p : proxies) p.close();
         parley.close();
     }
 
-    /** A shopper's browser: a desktop Chrome, seen by Parley at {@code ip} (as a proxy in front of it would say). */
-    static BrowserContext shopper(String ip) {
+    /**
+     * A shopper's browser: a desktop Chrome, seen by Parley at {@code ip} through a proxy that says so (the shop's
+     * pages are then opened through that proxy, {@link #shopUrl}).
+     */
+    BrowserContext shopper(String ip) {
+        try {
+            ForwardingProxy proxy = new ForwardingProxy(parley.port(), ip);
+            proxies.add(proxy);
+            shopBase = proxy.baseUrl();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
         return Browsers.browser().newContext(new Browser.NewContextOptions().setViewportSize(1280, 800).setLocale("en-US")
-                .setTimezoneId("UTC").setUserAgent(CHROME_LINUX).setExtraHTTPHeaders(Map.of("X-Forwarded-For", ip)));
+                .setTimezoneId("UTC").setUserAgent(CHROME_LINUX));
     }
 
     String shopUrl(String page) {
-        return parley.baseUrl() + "/demo/shop.html?key=" + parley.accountKey() + "&page=" + page;
+        return shopBase + "/demo/shop.html?key=" + parley.accountKey() + "&page=" + page;
     }
 
     /** Waits until Parley has stored {@code n} pages for the only visitor who browsed {@code marker}. */
