@@ -41,6 +41,7 @@ public record Config(
         String trustedProxies,
         Path geoipDb,
         int pageViewQueue,
+        int pageViewGatherMillis,
 
         boolean searchIndexing,
 
@@ -96,6 +97,8 @@ public record Config(
                     values.containsKey("PARLEY_GEOIP_DB") && !values.get("PARLEY_GEOIP_DB").isBlank()
                             ? Path.of(values.get("PARLEY_GEOIP_DB")).toAbsolutePath().normalize() : null,
                     positive(values, "PARLEY_PAGE_VIEW_QUEUE", 200_000),
+                    // How long the tracking writer lets page views gather into one transaction (docs/ARCHITECTURE.md).
+                    notNegative(values, "PARLEY_PAGE_VIEW_GATHER_MS", 500),
 
                     // Off only to measure what indexing costs the chat (bench/): searches then miss new messages.
                     Boolean.parseBoolean(values.getOrDefault("PARLEY_SEARCH_INDEXING", "true")),
@@ -121,6 +124,12 @@ public record Config(
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("A numeric setting is not a number: " + e.getMessage(), e);
         }
+    }
+
+    private static int notNegative(Map<String, String> values, String name, int fallback) {
+        int n = Integer.parseInt(values.getOrDefault(name, String.valueOf(fallback)));
+        if (n < 0) throw new IllegalArgumentException(name + " must not be negative.");
+        return n;
     }
 
     private static int positive(Map<String, String> values, String name, int fallback) {
@@ -152,7 +161,7 @@ public record Config(
         return new Config(host, newPort, dataDir, postgresBinaries, databaseUrl, databaseUser, databasePassword, ownerEmail,
                 ownerPassword, accountName, eventRetentionDays, secureCookies, visitorMessageRate, newVisitorsPerIpPerMinute,
                 newConversationsPerIpPerMinute, passwordHashConcurrency, backbonePollMillis, webhookRetryBaseMillis,
-                webhookMaxAttempts, visitorLeftGraceMillis, mail, trustedProxies, geoipDb, pageViewQueue, searchIndexing,
+                webhookMaxAttempts, visitorLeftGraceMillis, mail, trustedProxies, geoipDb, pageViewQueue, pageViewGatherMillis, searchIndexing,
                 graphApiUrl, messengerRetryBaseMillis, recordingReadySeconds, push, ops, instance, cluster, tailPollMillis,
                 nodeTimeoutSeconds);
     }

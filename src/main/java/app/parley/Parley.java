@@ -220,7 +220,8 @@ public final class Parley implements AutoCloseable {
         // Visitor tracking (issue #11): page views take their own batched writer, never the journal.
         TrackingSettings trackingSettings = new TrackingSettings(jdbi);
         this.locations = Locations.open(config.geoipDb(), config.dataDir().resolve("geoip"));
-        this.pageViews = new PageViewWriter(jdbi, Devices.buildInBackground(), locations, trackingSettings, config.pageViewQueue());
+        this.pageViews = new PageViewWriter(jdbi, Devices.buildInBackground(), locations, trackingSettings, config.pageViewQueue(),
+                java.time.Duration.ofMillis(config.pageViewGatherMillis()));
         // Issue #11: each committed batch of page views reaches the open visitor cards live.
         this.livePages = new LivePages(hub, jdbi);
         pageViews.afterCommit(livePages);

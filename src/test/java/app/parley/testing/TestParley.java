@@ -80,6 +80,8 @@ public final class TestParley implements AutoCloseable {
         env.put("PARLEY_NEW_CONVERSATIONS_PER_IP_PER_MINUTE", "1000000");
         // One node, as Parley runs by default (its embedded database); tests of several nodes turn it on.
         env.put("PARLEY_CLUSTER", "off");
+        // Page views wait 50 ms for each other rather than Parley's 500 (TrackingApiTest runs with the default).
+        env.put("PARLEY_PAGE_VIEW_GATHER_MS", "50");
         env.putAll(settings);
         return new TestParley(Config.load(env), env);
     }

@@ -29,7 +29,8 @@ class TrackingApiTest {
 
     @BeforeAll
     static void start() {
-        app = TestParley.start(Map.of("PARLEY_TRUSTED_PROXIES", "127.0.0.1"));
+        // Parley's own gather (other tests use 50 ms), for the one-transaction test below.
+        app = TestParley.start(Map.of("PARLEY_TRUSTED_PROXIES", "127.0.0.1", "PARLEY_PAGE_VIEW_GATHER_MS", "500"));
         owner = app.owner();
     }
 
@@ -124,6 +125,29 @@ class TrackingApiTest {
             now = activityUpdates();
         }
         assertThat(now[1] - hotBefore).as("HOT updates of visitor_activity (all updates now: %d)", now[0]).isGreaterThanOrEqualTo(2);
+    }
+
+    /**
+     * Views that arrive within the gather (half a second) are stored in one transaction, together with their
+     * visitor's activity row, written once for all of them: a busy shop's views cost the database one commit per
+     * batch, not one per handful (bench/README.md, --page-rate).
+     */
+    @Test
+    void viewsArrivingTogetherAreStoredInOneTransactionWithTheirVisitorsActivity() {
+        String shop = "https://shop.test/" + TestSocket.clientId();
+        try (Browser b = new Browser("81.2.69.142", CHROME_WINDOWS)) {
+            b.open(shop + "/p1", "Page 1", null);
+            b.socket.send(Map.of("type", "page", "url", shop + "/p2", "title", "Page 2"));
+            b.socket.send(Map.of("type", "page", "url", shop + "/p3", "title", "Page 3"));
+            JsonNode row = awaitRow(r -> r.path("current_url").asText().startsWith(shop + "/") && r.path("pages").asInt() == 3);
+            assertThat(row.path("current_url").asText()).isEqualTo(shop + "/p3");
+            long id = row.path("id").asLong();
+            List<String> transactions = app.parley().database().jdbi().withHandle(h -> h.createQuery("""
+                            SELECT xmin::text FROM page_views WHERE visitor_id = :v
+                            UNION SELECT xmin::text FROM visitor_activity WHERE visitor_id = :v""")
+                    .bind("v", id).mapTo(String.class).list());
+            assertThat(transactions).as("transactions that wrote the three views and the activity row").hasSize(1);
+        }
     }
 
     /** visitor_activity's updates and HOT updates so far, as PostgreSQL's statistics have them. */

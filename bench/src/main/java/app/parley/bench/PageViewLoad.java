@@ -25,6 +25,10 @@ final class PageViewLoad implements AutoCloseable {
     private final List<Ws> sockets = new ArrayList<>();
     private final List<Thread> threads = new ArrayList<>();
     private volatile boolean stop;
+    /** While true, the views sent are ones Parley reads and drops (not http(s)): the transport's and parsing's floor. */
+    volatile boolean discard;
+    /** While true, nothing is sent (the loops without views, with the same sockets open). */
+    volatile boolean paused;
 
     PageViewLoad(String host, int port, String chatKey, int n, int returning, double rate) throws IOException {
         String path = "/ws/visitor?key=" + URLEncoder.encode(chatKey, StandardCharsets.UTF_8);
@@ -53,24 +57,40 @@ final class PageViewLoad implements AutoCloseable {
                     if (!stop) errors.increment();
                 }
             }));
-            threads.add(Thread.ofVirtual().name("browse-send-" + i).start(() -> {
-                long next = System.nanoTime() + (long) (Math.random() * gapNanos);
-                long page = 0;
+        }
+        // One thread paces every socket (a view every gap / n, round robin, what is due sent together once a
+        // millisecond) rather than a sleeping thread per socket: the load client shares the server's cores, and a
+        // wake-up per view cost it more than the view's write.
+        long step = Math.max(1, gapNanos / Math.max(1, n));
+        threads.add(Thread.ofPlatform().name("browse-send").daemon().start(() -> {
+            long[] page = new long[n];
+            long next = System.nanoTime();
+            int k = 0;
+            while (!stop) {
+                if (paused) {
+                    java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
+                    next = System.nanoTime();
+                    continue;
+                }
+                long wait = next - System.nanoTime();
+                if (wait > 1_000_000) {
+                    java.util.concurrent.locks.LockSupport.parkNanos(wait);
+                    continue;
+                }
+                next += step;
+                long p = ++page[k];
+                // A discarded view (the floor): a page that is not http(s) is read, parsed and validated, then dropped.
+                String url = discard ? "about:blank#v" + k + "/p" + p : "https://shop.test/v" + k + "/p" + p;
                 try {
-                    while (!stop) {
-                        long wait = next - System.nanoTime();
-                        if (wait > 0) Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
-                        next += gapNanos;
-                        page++;
-                        ws.sendText("{\"type\":\"page\",\"url\":\"https://shop.test/v" + k + "/p" + page
-                                + "\",\"title\":\"Product " + page + "\",\"referrer\":\"https://shop.test/v" + k + "/p" + (page - 1) + "\"}");
-                        sent.increment();
-                    }
-                } catch (IOException | InterruptedException | RuntimeException e) {
+                    sockets.get(k).sendText("{\"type\":\"page\",\"url\":\"" + url + "\",\"title\":\"Product " + p
+                            + "\",\"referrer\":\"https://shop.test/v" + k + "/p" + (p - 1) + "\"}");
+                    sent.increment();
+                } catch (IOException | RuntimeException e) {
                     if (!stop) errors.increment();
                 }
-            }));
-        }
+                k = (k + 1) % n;
+            }
+        }));
     }
 
     @Override
