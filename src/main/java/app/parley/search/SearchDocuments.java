@@ -134,7 +134,15 @@ public final class SearchDocuments {
      */
     public static List<Long> addMessagesOf(Handle h, List<app.parley.store.EventHandler.Passed> passed) {
         if (passed.isEmpty()) return List.of();
-        return h.createQuery("""
+        return h.createQuery(ADD_MESSAGES_OF)
+                .bindArray("accounts", Long.class, passed.stream().map(app.parley.store.EventHandler.Passed::accountId).toList())
+                .bindArray("afters", Long.class, passed.stream().map(app.parley.store.EventHandler.Passed::after).toList())
+                .bindArray("upTos", Long.class, passed.stream().map(app.parley.store.EventHandler.Passed::upTo).toList())
+                .bind("max", MAX_TEXT).bind("pieceMessages", PIECE_MESSAGES).bind("pieceBytes", PIECE_BYTES)
+                .mapTo(Long.class).list();
+    }
+
+    static final String ADD_MESSAGES_OF = """
                         WITH made AS (
                             SELECT e.conversation_id, CASE WHEN starts_with(e.agent_payload, '{"id":') AND length(x.d) BETWEEN 1 AND 18
                                                                 AND translate(x.d, '0123456789', '') = '' THEN x.d::bigint
@@ -145,13 +153,7 @@ public final class SearchDocuments {
                             CROSS JOIN LATERAL (SELECT split_part(rtrim(substr(e.agent_payload, 7, 21), '}'), ',', 1) AS d) x),
                         pieces AS (%s)
                         SELECT DISTINCT conversation_id FROM made WHERE conversation_id IS NOT NULL""".formatted(
-                                INSERT_PIECES.formatted("m.id = ANY(ARRAY(SELECT id FROM made))")))
-                .bindArray("accounts", Long.class, passed.stream().map(app.parley.store.EventHandler.Passed::accountId).toList())
-                .bindArray("afters", Long.class, passed.stream().map(app.parley.store.EventHandler.Passed::after).toList())
-                .bindArray("upTos", Long.class, passed.stream().map(app.parley.store.EventHandler.Passed::upTo).toList())
-                .bind("max", MAX_TEXT).bind("pieceMessages", PIECE_MESSAGES).bind("pieceBytes", PIECE_BYTES)
-                .mapTo(Long.class).list();
-    }
+                                INSERT_PIECES.formatted("m.id = ANY(ARRAY(SELECT id FROM made))"));
 
     /**
      * Pieces for the messages with these ids, of conversations that have a document (one without gets its messages

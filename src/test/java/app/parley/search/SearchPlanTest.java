@@ -181,6 +181,22 @@ class SearchPlanTest {
         });
     }
 
+    /**
+     * The consumer's statement for a batch's new messages reads the log's stretches and the messages by their keys
+     * (with table scans priced out, as these few thousand rows would rather be scanned): never a whole table.
+     */
+    @Test
+    void aBatchsNewMessagesAreReadByTheirKeys() {
+        String plan = jdbi.inTransaction(h -> {
+            h.execute("SET LOCAL enable_seqscan = off");
+            return String.join("\n", h.createQuery("EXPLAIN " + SearchDocuments.ADD_MESSAGES_OF)
+                    .bindArray("accounts", Long.class, List.of(owner.accountId())).bindArray("afters", Long.class, List.of(0L))
+                    .bindArray("upTos", Long.class, List.of(1_000L)).bind("max", 1).bind("pieceMessages", 1).bind("pieceBytes", 1)
+                    .mapTo(String.class).list());
+        });
+        assertThat(plan).as(plan).contains("events_pkey").contains("messages_pkey").doesNotContain("Seq Scan");
+    }
+
     /** Message rows hold no key to their document (V24): a deleted document still takes its rows, in one statement. */
     @Test
     void aDeletedDocumentTakesItsMessageRowsWithIt() {
