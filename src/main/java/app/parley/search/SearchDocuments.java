@@ -7,8 +7,9 @@ import org.jdbi.v3.core.Handle;
  * Writes the search documents ({@code search_conversations}): for each given conversation, its filter columns as
  * they are now (the start page: the visitor's last page view before it began; the pages: those they opened while it
  * was open, from tracking's browsing history) and
- * a text vector over its contact's or visitor's name, email and phone and its variables; and the words of each of its
- * messages and notes, one row each ({@code search_messages}, stemmed in the chat box's language). Recomputed from the
+ * a text vector over its contact's or visitor's name, email and phone and its variables; and the words of its
+ * messages and notes ({@code search_messages}, stemmed in the chat box's language), in pieces: a row holds the words
+ * of the messages of one conversation that one batch indexed (see {@link #INSERT_PIECES}). Recomputed from the
  * rows, so running it twice, late or in any order gives the same documents (pages a pruned history no longer holds
  * are kept).
  */
@@ -16,6 +17,10 @@ public final class SearchDocuments {
     /** Past this much text a message's later words are not indexed (a tsvector holds at most 1 MB). */
     static final int MAX_TEXT = 200_000;
     static final int MAX_PAGES = 50;
+    /** A piece of a conversation's words holds at most this many messages… */
+    static final int PIECE_MESSAGES = 100;
+    /** …that begin within this many bytes of text of its first (a tsvector holds at most 1 MB). */
+    static final int PIECE_BYTES = 50_000;
 
     /**
      * The pages the visitor opened while the conversation was open, from the browsing history tracking keeps (never
@@ -91,27 +96,80 @@ public final class SearchDocuments {
                 .execute();
         if (!text.isEmpty()) {
             h.createUpdate("DELETE FROM search_messages WHERE conversation_id = ANY(:ids)").bindArray("ids", Long.class, text).execute();
-            h.createUpdate(INSERT_MESSAGES + "WHERE m.conversation_id = ANY(:ids) AND " + TEXT_MESSAGES)
-                    .bindArray("ids", Long.class, text).bind("max", MAX_TEXT).execute();
+            pieces(h.createUpdate(INSERT_PIECES.formatted("m.conversation_id = ANY(:ids)")).bindArray("ids", Long.class, text));
         }
         return n;
     }
 
-    /** The words of messages, in their conversation's language; a message indexed already is left as it is. */
-    private static final String INSERT_MESSAGES = """
-            INSERT INTO search_messages (message_id, conversation_id, doc)
-            SELECT m.id, m.conversation_id, setweight(to_tsvector(s.text_config, left(m.text, :max)), 'B')
-            FROM messages m JOIN search_conversations s ON s.conversation_id = m.conversation_id
-            """;
-    private static final String TEXT_MESSAGES = "m.kind IN ('message', 'note') AND m.text IS NOT NULL ON CONFLICT (conversation_id, message_id) DO NOTHING";
+    /**
+     * The words of messages, in their conversation's language, in pieces: the given messages of each conversation in
+     * id order, at most {@value #PIECE_MESSAGES} to a row and those that begin within {@value #PIECE_BYTES} bytes of
+     * text of the row's first. A row's words are its messages' own joined by {@code ||} (positions shifted), as the
+     * text check joins the rows of a conversation, so a conversation's words are the same as with a row per message;
+     * what is written per row (a tuple, its key, its text index entries: a word the messages share is one entry)
+     * is written once per conversation and batch instead of once per message. Only conversations that have a
+     * document get pieces (the join). A row is keyed by its first message: a piece written already is left as it is.
+     */
+    private static final String INSERT_PIECES = """
+            INSERT INTO search_messages (conversation_id, first_message_id, doc)
+            SELECT t.conversation_id, min(t.id), parley_tsvector_agg(setweight(to_tsvector(t.text_config, t.text), 'B') ORDER BY t.id)
+            FROM (SELECT m.conversation_id, m.id, s.text_config, left(m.text, :max) AS text,
+                         row_number() OVER w AS n, sum(octet_length(left(m.text, :max))) OVER w AS bytes
+                  FROM messages m JOIN search_conversations s ON s.conversation_id = m.conversation_id
+                  WHERE %s AND m.kind IN ('message', 'note') AND m.text IS NOT NULL
+                  WINDOW w AS (PARTITION BY m.conversation_id ORDER BY m.id)) t
+            GROUP BY t.conversation_id, (t.n - 1) / :pieceMessages, (t.bytes - octet_length(t.text)) / :pieceBytes
+            ON CONFLICT (conversation_id, first_message_id) DO NOTHING""";
+
+    private static void pieces(org.jdbi.v3.core.statement.Update insert) {
+        insert.bind("max", MAX_TEXT).bind("pieceMessages", PIECE_MESSAGES).bind("pieceBytes", PIECE_BYTES).execute();
+    }
 
     /**
-     * The cheap path for what the chat does all day: each new message gets its row (its words only, never the
-     * conversation's again) and the filter columns (and the pages seen) are copied when they changed;
-     * conversations without a document yet get a whole one. Runs in the consumer's transaction, so each message is
-     * indexed once.
+     * The new messages whose {@code message.created} events lie in these stretches of the log get their pieces (one
+     * per conversation that has a document; see {@link #addMessages}); answers the conversations they belong to, each
+     * once. The events are read here, in the consumer's transaction: only each one's message id is taken from its
+     * payload (the digits after its leading {@code "id":} as {@code core.Json} writes it, else the parsed member),
+     * and nothing of them is sent to the server.
      */
-    public static void refresh(Handle h, List<Long> conversationIds, List<Long> messageIds) {
+    public static List<Long> addMessagesOf(Handle h, List<app.parley.store.EventHandler.Passed> passed) {
+        if (passed.isEmpty()) return List.of();
+        return h.createQuery(ADD_MESSAGES_OF)
+                .bindArray("accounts", Long.class, passed.stream().map(app.parley.store.EventHandler.Passed::accountId).toList())
+                .bindArray("afters", Long.class, passed.stream().map(app.parley.store.EventHandler.Passed::after).toList())
+                .bindArray("upTos", Long.class, passed.stream().map(app.parley.store.EventHandler.Passed::upTo).toList())
+                .bind("max", MAX_TEXT).bind("pieceMessages", PIECE_MESSAGES).bind("pieceBytes", PIECE_BYTES)
+                .mapTo(Long.class).list();
+    }
+
+    static final String ADD_MESSAGES_OF = """
+                        WITH made AS (
+                            SELECT e.conversation_id, CASE WHEN starts_with(e.agent_payload, '{"id":') AND length(x.d) BETWEEN 1 AND 18
+                                                                AND translate(x.d, '0123456789', '') = '' THEN x.d::bigint
+                                                           ELSE (e.agent_payload::jsonb ->> 'id')::bigint END AS id
+                            FROM unnest(:accounts, :afters, :upTos) AS p(a, after_seq, up_to)
+                            CROSS JOIN LATERAL (SELECT * FROM events e WHERE e.account_id = p.a AND e.seq > p.after_seq
+                                                AND e.seq <= p.up_to AND e.type = 'message.created') e
+                            CROSS JOIN LATERAL (SELECT split_part(rtrim(substr(e.agent_payload, 7, 21), '}'), ',', 1) AS d) x),
+                        pieces AS (%s)
+                        SELECT DISTINCT conversation_id FROM made WHERE conversation_id IS NOT NULL""".formatted(
+                                INSERT_PIECES.formatted("m.id = ANY(ARRAY(SELECT id FROM made))"));
+
+    /**
+     * Pieces for the messages with these ids, of conversations that have a document (one without gets its messages
+     * with its document, {@link #index}). Found by their ids (the primary key), never by scanning each conversation's.
+     */
+    static void addMessages(Handle h, List<Long> messageIds) {
+        if (messageIds.isEmpty()) return;
+        pieces(h.createUpdate(INSERT_PIECES.formatted("m.id = ANY(:messages)")).bindArray("messages", Long.class, messageIds));
+    }
+
+    /**
+     * The cheap path for what the chat does all day, after the new messages' pieces ({@link #addMessagesOf}): the
+     * filter columns (and the pages seen) are copied when they changed; conversations without a document yet get a
+     * whole one (their messages with it). Runs in the consumer's transaction, so each message is indexed once.
+     */
+    public static void refresh(Handle h, List<Long> conversationIds) {
         if (conversationIds.isEmpty()) return;
         List<Long> missing = h.createQuery("""
                         SELECT c.id FROM unnest(:ids) AS c(id)
@@ -139,10 +197,5 @@ public final class SearchDocuments {
                 .bindArray("ids", Long.class, conversationIds).bindArray("missing", Long.class, missing)
                 .execute();
         index(h, missing, false);
-        if (!messageIds.isEmpty()) {
-            // The batch's new messages are found by their ids (the primary key), never by scanning each conversation's.
-            h.createUpdate(INSERT_MESSAGES + "WHERE m.id = ANY(:messages) AND " + TEXT_MESSAGES)
-                    .bindArray("messages", Long.class, messageIds).bind("max", MAX_TEXT).execute();
-        }
     }
 }

@@ -12,16 +12,20 @@ import org.jdbi.v3.core.Handle;
 
 /**
  * The event-log consumer that keeps the search documents: each batch of committed events names the conversations
- * they touched. New messages are appended to their documents and the filter columns refreshed; a visitor's or
- * contact's change rebuilds the documents of their conversations whole. All in the consumer's transaction. The chat's write path never waits for it: it runs after the commit, on its own thread.
+ * they touched. New messages are added to their documents (a piece per conversation) and the filter columns
+ * refreshed; a visitor's or contact's change rebuilds the documents of their conversations whole. All in the
+ * consumer's transaction. The chat's write path never waits for it: it runs after the commit, on its own thread.
  */
 public final class SearchIndexer implements EventHandler {
     public static final String NAME = "search";
     private static final Set<String> ID = Set.of("id");
 
-    private static final Set<EventType> TYPES = java.util.EnumSet.of(EventType.MESSAGE_CREATED,
-            EventType.CONVERSATION_CREATED, EventType.CONVERSATION_UPDATED, EventType.VISITOR_UPDATED,
-            EventType.CONTACT_UPDATED);
+    /**
+     * The events read and parsed one by one. Not {@code message.created}, the chat's own: the new messages of a
+     * batch are found in SQL from the stretches of the log it passed ({@link SearchDocuments#addMessagesOf}).
+     */
+    private static final Set<EventType> TYPES = java.util.EnumSet.of(EventType.CONVERSATION_CREATED,
+            EventType.CONVERSATION_UPDATED, EventType.VISITOR_UPDATED, EventType.CONTACT_UPDATED);
 
     @Override
     public Set<EventType> types() {
@@ -45,8 +49,14 @@ public final class SearchIndexer implements EventHandler {
 
     @Override
     public void handle(Handle h, List<LoggedEvent> events) {
-        Set<Long> conversations = new LinkedHashSet<>();
-        List<Long> messages = new ArrayList<>();
+        throw new UnsupportedOperationException("The search consumer is told the stretches of the log it passed");
+    }
+
+    @Override
+    public void handle(Handle h, List<LoggedEvent> events, List<Passed> passed) {
+        // First the new messages of conversations that have a document (one piece each), which names them; those
+        // without one yet get it whole below, their messages with it.
+        Set<Long> conversations = new LinkedHashSet<>(SearchDocuments.addMessagesOf(h, passed));
         Set<Long> whole = new LinkedHashSet<>();
         List<Long> visitors = new ArrayList<>();
         List<Long> contacts = new ArrayList<>();
@@ -54,10 +64,6 @@ public final class SearchIndexer implements EventHandler {
             var e = logged.event();
             EventType type = EventType.fromWire(e.type());
             switch (type) {
-                case MESSAGE_CREATED -> {
-                    if (e.conversationId() != null) conversations.add(e.conversationId());
-                    idOf(e.agentPayload()).ifPresent(messages::add);
-                }
                 case CONVERSATION_CREATED, CONVERSATION_UPDATED -> {
                     if (e.conversationId() != null) conversations.add(e.conversationId());
                 }
@@ -77,7 +83,7 @@ public final class SearchIndexer implements EventHandler {
                     .mapTo(Long.class).list());
         }
         conversations.removeAll(whole);
-        SearchDocuments.refresh(h, List.copyOf(conversations), messages);
+        SearchDocuments.refresh(h, List.copyOf(conversations));
         SearchDocuments.index(h, List.copyOf(whole), false);
     }
 

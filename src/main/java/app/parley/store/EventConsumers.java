@@ -40,7 +40,7 @@ public final class EventConsumers implements AutoCloseable {
         register(name, startAt, handler, () -> {});
     }
 
-    /** As above, with {@code committed} run after each batch it commits (to wake whoever reads its writes). */
+    /** As above, with {@code committed} run after each batch it commits with events of its types (to wake whoever reads its writes). */
     public void register(String name, StartAt startAt, EventHandler handler, Runnable committed) {
         jdbi.useTransaction(h -> {
             boolean first = h.createUpdate("INSERT INTO event_consumers (name) VALUES (:n) ON CONFLICT (name) DO NOTHING")
@@ -188,6 +188,7 @@ public final class EventConsumers implements AutoCloseable {
             List<LoggedEvent> events = new ArrayList<>();
             List<Long> accounts = new ArrayList<>();
             List<Long> passed = new ArrayList<>();
+            List<EventHandler.Passed> stretches = new ArrayList<>();
             for (Pending p : pending) {
                 if (size >= limit) break;
                 List<Row> window = byAccount.getOrDefault(p.account(), List.of());
@@ -197,12 +198,11 @@ public final class EventConsumers implements AutoCloseable {
                 // to that sequence; else to the last one taken.
                 accounts.add(p.account());
                 passed.add(take == window.size() && window.size() < limit ? p.upTo() : window.get(take - 1).seq());
+                stretches.add(new EventHandler.Passed(p.account(), p.after(), passed.getLast()));
                 size += take;
             }
-            if (!events.isEmpty()) {
-                r.handler.handle(h, events);
-                handled.set(true);
-            }
+            r.handler.handle(h, events, stretches);
+            handled.set(!events.isEmpty());
             h.createUpdate("""
                             INSERT INTO event_consumer_positions AS p (name, account_id, last_seq)
                             SELECT :n, a, s FROM unnest(:accounts, :passed) AS u(a, s)

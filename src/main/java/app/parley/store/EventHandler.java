@@ -14,6 +14,19 @@ import org.jdbi.v3.core.Handle;
 public interface EventHandler {
     void handle(Handle h, List<LoggedEvent> events);
 
+    /** The stretch of one account's log a batch passed: its events with {@code after < seq <= upTo}. */
+    record Passed(long accountId, long after, long upTo) {}
+
+    /**
+     * As {@link #handle(Handle, List)}, told also which stretches of the log the batch passed: for a handler that
+     * reads what it needs of a busy type's events itself, in SQL inside its transaction (the ids of new messages),
+     * rather than have each of them sent and parsed; it leaves that type out of {@link #types()}. Called for every
+     * batch that passed any event, with or without events of its types.
+     */
+    default void handle(Handle h, List<LoggedEvent> events, List<Passed> passed) {
+        if (!events.isEmpty()) handle(h, events);
+    }
+
     /**
      * False when nothing committed so far could interest the handler (a webhook consumer with no endpoint): the
      * consumer then moves its cursor to the end of the log without reading the events.

@@ -143,6 +143,60 @@ class SearchPlanTest {
         assertThat(search.explain(owner, r).get(1)).contains("search_finished").doesNotContain("Seq Scan");
     }
 
+    /**
+     * A batch's messages of one conversation are one row (V31), at most {@value SearchDocuments#PIECE_MESSAGES}
+     * messages each, and the conversation's words read from its rows are those its messages give one by one; the
+     * same batch seen again adds nothing, and a rebuild makes the same words.
+     */
+    @Test
+    void aBatchOfMessagesIsOnePieceWithTheWordsOfEach() {
+        jdbi.useTransaction(h -> {
+            long c = h.createQuery("""
+                            INSERT INTO conversations (account_id, visitor_id, status, assignee_ids, participant_ids)
+                            SELECT account_id, id, 'open', '{}', '{}' FROM visitors WHERE visitor_key = 'plan-1' RETURNING id""")
+                    .mapTo(Long.class).one();
+            SearchDocuments.index(h, List.of(c), true);
+            String say = """
+                    INSERT INTO messages (account_id, conversation_id, kind, sub_type, text)
+                    SELECT account_id, id, 'message', 'contact', 'Lieferung ' || i || ' of the order: is it delayed?'
+                    FROM conversations, generate_series(1, :n) i WHERE id = :c RETURNING id""";
+            List<Long> first = h.createQuery(say).bind("n", 3).bind("c", c).mapTo(Long.class).list();
+            SearchDocuments.addMessages(h, first);
+            String rows = "SELECT count(*) FROM search_messages WHERE conversation_id = :c";
+            assertThat(h.createQuery(rows).bind("c", c).mapTo(Long.class).one()).isEqualTo(1);
+            List<Long> more = h.createQuery(say).bind("n", SearchDocuments.PIECE_MESSAGES + 1).bind("c", c).mapTo(Long.class).list();
+            SearchDocuments.addMessages(h, more);
+            SearchDocuments.addMessages(h, more);
+            assertThat(h.createQuery(rows).bind("c", c).mapTo(Long.class).one()).isEqualTo(3);
+            String words = "SELECT parley_tsvector_agg(doc ORDER BY first_message_id)::text FROM search_messages WHERE conversation_id = :c";
+            String each = """
+                    SELECT parley_tsvector_agg(setweight(to_tsvector('parley_en', text), 'B') ORDER BY id)::text
+                    FROM messages WHERE conversation_id = :c""";
+            String expected = h.createQuery(each).bind("c", c).mapTo(String.class).one();
+            assertThat(h.createQuery(words).bind("c", c).mapTo(String.class).one()).isEqualTo(expected);
+            SearchDocuments.index(h, List.of(c), true);
+            assertThat(h.createQuery(rows).bind("c", c).mapTo(Long.class).one()).isEqualTo(2);
+            assertThat(h.createQuery(words).bind("c", c).mapTo(String.class).one()).isEqualTo(expected);
+            h.rollback();
+        });
+    }
+
+    /**
+     * The consumer's statement for a batch's new messages reads the log's stretches and the messages by their keys
+     * (with table scans priced out, as these few thousand rows would rather be scanned): never a whole table.
+     */
+    @Test
+    void aBatchsNewMessagesAreReadByTheirKeys() {
+        String plan = jdbi.inTransaction(h -> {
+            h.execute("SET LOCAL enable_seqscan = off");
+            return String.join("\n", h.createQuery("EXPLAIN " + SearchDocuments.ADD_MESSAGES_OF)
+                    .bindArray("accounts", Long.class, List.of(owner.accountId())).bindArray("afters", Long.class, List.of(0L))
+                    .bindArray("upTos", Long.class, List.of(1_000L)).bind("max", 1).bind("pieceMessages", 1).bind("pieceBytes", 1)
+                    .mapTo(String.class).list());
+        });
+        assertThat(plan).as(plan).contains("events_pkey").contains("messages_pkey").doesNotContain("Seq Scan");
+    }
+
     /** Message rows hold no key to their document (V24): a deleted document still takes its rows, in one statement. */
     @Test
     void aDeletedDocumentTakesItsMessageRowsWithIt() {
