@@ -14,9 +14,10 @@ import java.util.Set;
 import org.jdbi.v3.core.Handle;
 
 /**
- * The event-log consumer that turns committed events into deliveries: one row in {@code webhook_deliveries} and
- * one job per (event, subscribed endpoint), written in the consumer's transaction, so each event becomes each
- * delivery exactly once. Deliveries of one conversation to one endpoint share a queue key: they go out in order.
+ * The event-log consumer that turns committed events into deliveries: one row in {@code webhook_deliveries} per
+ * (event, subscribed endpoint) and one job per endpoint, written in the consumer's transaction, so each event
+ * becomes each delivery exactly once. The row names the event ({@code account_id, event_seq}); its body is not
+ * stored but rendered from the log when it is sent. Deliveries of one conversation to one endpoint share a queue key: they go out in order.
  */
 public final class WebhookConsumer implements EventHandler {
     public static final String NAME = "webhooks";
@@ -58,11 +59,10 @@ public final class WebhookConsumer implements EventHandler {
         List<String> names = new ArrayList<>();
         List<Long> seqs = new ArrayList<>();
         List<Long> conversations = new ArrayList<>();
-        List<String> bodies = new ArrayList<>();
         for (LoggedEvent e : events) {
             List<Endpoint> endpoints = byAccount.get(e.event().accountId());
             if (endpoints == null) continue;
-            Optional<WebhookPayloads.Outgoing> out = WebhookPayloads.of(e);
+            Optional<WebhookPayloads.Classified> out = WebhookPayloads.classify(e);
             if (out.isEmpty()) continue;
             for (Endpoint ep : endpoints) {
                 // A consumer that lags must not hand a new endpoint what happened before it existed.
@@ -72,35 +72,38 @@ public final class WebhookConsumer implements EventHandler {
                 names.add(out.get().event().wire());
                 seqs.add(e.seq());
                 conversations.add(out.get().conversationId());
-                bodies.add(out.get().body());
             }
         }
-        insert(h, endpointIds, accountIds, names, seqs, conversations, bodies);
+        // No bodies: the sender renders each from the event log (account_id, event_seq) when it posts.
+        insert(h, endpointIds, accountIds, names, seqs, conversations, null);
     }
 
     /**
      * Writes deliveries and their jobs in the caller's transaction (one query each, whatever their number); those
      * of an event already delivered to an endpoint ({@code seq} given) are skipped, so a batch handled twice makes
-     * nothing twice. Deliveries of one conversation to one endpoint queue behind each other.
+     * nothing twice. Deliveries of one conversation to one endpoint queue behind each other. {@code bodies} null:
+     * deliveries made from the event log, whose bodies the sender renders from it ({@link WebhookPayloads#render});
+     * else the bodies to store (deliveries that are not in the log: a visitor's arrival or departure).
      */
     static void insert(Handle h, List<Long> endpointIds, List<Long> accountIds, List<String> names, List<Long> seqs,
                        List<Long> conversations, List<String> bodies) {
-        if (bodies.isEmpty()) return;
+        if (endpointIds.isEmpty()) return;
         record Made(long id, long endpointId, Long conversationId) {}
-        String joined = joined(bodies);
+        String joined = bodies == null ? null : joined(bodies);
+        String body = bodies == null ? "" : joined == null ? ", :body" : ", string_to_array(:body, chr(" + (int) SEPARATOR + "))";
         var insert = h.createQuery("""
-                        INSERT INTO webhook_deliveries (endpoint_id, account_id, event, event_seq, conversation_id, body)
-                        SELECT ep, acc, ev, seq, conv, body
-                        FROM unnest(:ep, :acc, :ev, :seq, :conv, %s) WITH ORDINALITY AS t(ep, acc, ev, seq, conv, body, n)
+                        INSERT INTO webhook_deliveries (endpoint_id, account_id, event, event_seq, conversation_id%s)
+                        SELECT ep, acc, ev, seq, conv%s
+                        FROM unnest(:ep, :acc, :ev, :seq, :conv%s) WITH ORDINALITY AS t(ep, acc, ev, seq, conv%s, n)
                         ORDER BY n
                         ON CONFLICT (endpoint_id, event_seq, event) WHERE event_seq IS NOT NULL DO NOTHING
-                        RETURNING id, endpoint_id, conversation_id""".formatted(
-                        joined == null ? ":body" : "string_to_array(:body, chr(" + (int) SEPARATOR + "))"))
+                        RETURNING id, endpoint_id, conversation_id""".formatted(bodies == null ? "" : ", body",
+                        bodies == null ? "" : ", body", body, bodies == null ? "" : ", body"))
                 .bindArray("ep", Long.class, endpointIds).bindArray("acc", Long.class, accountIds)
                 .bindArray("ev", String.class, names).bindArray("seq", Long.class, seqs)
                 .bindArray("conv", Long.class, conversations);
-        if (joined == null) insert.bindArray("body", String.class, bodies);
-        else insert.bind("body", joined);
+        if (bodies != null && joined == null) insert.bindArray("body", String.class, bodies);
+        else if (bodies != null) insert.bind("body", joined);
         List<Made> made = insert.map((rs, ctx) -> new Made(rs.getLong(1), rs.getLong(2), (Long) rs.getObject(3))).list();
         // One job per endpoint for the whole batch, its deliveries in event order (WebhookSender.BATCH).
         Map<Long, List<String>> byEndpoint = new java.util.LinkedHashMap<>();

@@ -52,8 +52,17 @@ public final class WebhookSender implements Jobs.BatchHandler {
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
     private static final int MAX_ERROR = 500;
 
+    /**
+     * A delivery to post. {@code body} is what is sent: the row's own, or rendered from the event log when the row
+     * has none ({@code stored} false); null when neither is there any more (the event was pruned).
+     */
     private record Target(long deliveryId, long endpointId, Long conversationId, int attempts, String url, String secret,
-                          boolean active, String event, String body) {}
+                          boolean active, String event, String body, boolean stored) {
+        /** The body to keep on the row when the delivery leaves the happy path: it may outlive its event. */
+        String toKeep() {
+            return stored ? null : body;
+        }
+    }
 
     private final Jdbi jdbi;
     private final Jobs.Gate gate;
@@ -105,11 +114,14 @@ public final class WebhookSender implements Jobs.BatchHandler {
         return "webhook:" + endpointId;
     }
 
-    /** What a delivery attempt came to, recorded on its row with the others of its batch. */
-    private record Attempt(long deliveryId, String state, Integer status, String error, Instant next) {}
+    /**
+     * What a delivery attempt came to, recorded on its row with the others of its batch; {@code keep}: the body to
+     * store on the row (it had none and did not get through).
+     */
+    private record Attempt(long deliveryId, String state, Integer status, String error, Instant next, String keep) {}
 
     /** A delivery that goes to its conversation's queue: after a failure (due at its retry), or behind one. */
-    private record Moved(long deliveryId, String queueKey, Instant due, int attempts) {}
+    private record Moved(long deliveryId, String queueKey, Instant due, int attempts, String keep) {}
 
     /** A conversation's part of a batch: what was attempted, and what moved to its queue. */
     private record Part(List<Attempt> attempts, List<Moved> moved) {
@@ -128,15 +140,25 @@ public final class WebhookSender implements Jobs.BatchHandler {
         Map<Long, Target> targets = new HashMap<>();
         Set<String> waiting = new HashSet<>();
         gate.call(() -> jdbi.withHandle(h -> {
+            // A row without a body is rendered from its event, read by the log's primary key.
             h.createQuery("""
                             SELECT d.id, d.endpoint_id, d.conversation_id, d.attempts, e.url, e.secret,
                                    e.active AND NOT EXISTS (SELECT 1 FROM accounts acc
                                                             WHERE acc.id = e.account_id AND acc.suspended_at IS NOT NULL),
-                                   d.event, d.body
-                            FROM webhook_deliveries d JOIN webhook_endpoints e ON e.id = d.endpoint_id WHERE d.id = ANY(:ids)""")
+                                   d.event, d.body, d.account_id, ev.type, ev.created_at, ev.agent_payload
+                            FROM webhook_deliveries d JOIN webhook_endpoints e ON e.id = d.endpoint_id
+                            LEFT JOIN events ev ON d.body IS NULL AND ev.account_id = d.account_id AND ev.seq = d.event_seq
+                            WHERE d.id = ANY(:ids)""")
                     .bindArray("ids", Long.class, all)
-                    .map((rs, ctx) -> new Target(rs.getLong(1), rs.getLong(2), (Long) rs.getObject(3), rs.getInt(4),
-                            rs.getString(5), rs.getString(6), rs.getBoolean(7), rs.getString(8), rs.getString(9)))
+                    .map((rs, ctx) -> {
+                        String stored = rs.getString(9);
+                        String event = rs.getString(8);
+                        Long conversation = (Long) rs.getObject(3);
+                        String body = stored != null ? stored : rs.getString(11) == null ? null : WebhookPayloads.render(
+                                event, rs.getString(11), rs.getTimestamp(12).toInstant(), rs.getLong(10), conversation, rs.getString(13));
+                        return new Target(rs.getLong(1), rs.getLong(2), conversation, rs.getInt(4), rs.getString(5),
+                                rs.getString(6), rs.getBoolean(7), event, body, stored != null);
+                    })
                     .forEach(t -> targets.put(t.deliveryId(), t));
             if (jobs.getFirst().kind().equals(BATCH)) {
                 List<String> keys = targets.values().stream().map(t -> queueKey(t.endpointId(), t.conversationId()))
@@ -172,7 +194,7 @@ public final class WebhookSender implements Jobs.BatchHandler {
         // the other, conversations side by side.
         byConversation.forEach((key, ts) -> parts.add(waiting.contains(key)
                 ? CompletableFuture.completedFuture(new Part(List.of(), ts.stream()
-                        .map(t -> new Moved(t.deliveryId(), key, null, t.attempts())).toList()))
+                        .map(t -> new Moved(t.deliveryId(), key, null, t.attempts(), t.toKeep())).toList()))
                 : inOrder(ts, 0, new ArrayList<>())));
         List<Attempt> made = new ArrayList<>();
         List<Moved> moved = new ArrayList<>();
@@ -183,6 +205,8 @@ public final class WebhookSender implements Jobs.BatchHandler {
         }
         return new Jobs.Batch(outcomes.stream().map(CompletableFuture::join).toList(), h -> {
             record(h, made);
+            keep(h, made.stream().filter(a -> a.keep() != null).collect(java.util.stream.Collectors.toMap(Attempt::deliveryId, Attempt::keep)));
+            keep(h, moved.stream().filter(m -> m.keep() != null).collect(java.util.stream.Collectors.toMap(Moved::deliveryId, Moved::keep)));
             for (Moved m : moved) {
                 long id = Jobs.enqueue(h, KIND, m.queueKey(), Long.toString(m.deliveryId()), m.due());
                 // The job counts the attempts already made, so the schedule goes on where the batch left it.
@@ -204,15 +228,20 @@ public final class WebhookSender implements Jobs.BatchHandler {
             if (!"pending".equals(a.state())) return inOrder(ts, from + 1, done);
             List<Moved> moved = new ArrayList<>();
             String key = queueKey(t.endpointId(), t.conversationId());
-            moved.add(new Moved(t.deliveryId(), key, a.next(), t.attempts() + 1));
-            for (Target later : ts.subList(from + 1, ts.size())) moved.add(new Moved(later.deliveryId(), key, null, later.attempts()));
+            moved.add(new Moved(t.deliveryId(), key, a.next(), t.attempts() + 1, null)); // its attempt keeps its body
+            for (Target later : ts.subList(from + 1, ts.size())) moved.add(new Moved(later.deliveryId(), key, null, later.attempts(), later.toKeep()));
             return CompletableFuture.completedFuture(new Part(done, moved));
         });
     }
 
     /** Posts one delivery; its attempt number decides between a retry and the dead letter. */
     private CompletableFuture<Attempt> attempt(Target t, int attemptNo) {
-        if (!t.active()) return CompletableFuture.completedFuture(new Attempt(t.deliveryId(), "dead", null, "The endpoint is disabled.", null));
+        if (!t.active()) return CompletableFuture.completedFuture(new Attempt(t.deliveryId(), "dead", null, "The endpoint is disabled.", null, t.toKeep()));
+        if (t.body() == null) {
+            // Its event was pruned from the log before the delivery went out (a backlog older than the retention).
+            return CompletableFuture.completedFuture(new Attempt(t.deliveryId(), "dead", null,
+                    "The event is no longer in Parley's event log (older than the retention).", null, null));
+        }
         return post(t).handle((status, failure) -> attempt(t, attemptNo, status, failure));
     }
 
@@ -221,7 +250,7 @@ public final class WebhookSender implements Jobs.BatchHandler {
         CompletableFuture<Integer> status = new CompletableFuture<>();
         Request request;
         try {
-            request = http.newRequest(URI.create(t.url()));
+            request = http.newRequest(uri(t.url()));
         } catch (RuntimeException badAddress) {
             return CompletableFuture.failedFuture(badAddress);
         }
@@ -239,17 +268,29 @@ public final class WebhookSender implements Jobs.BatchHandler {
         return status;
     }
 
+    /** Endpoint addresses parsed once, not per post (bounded: cleared when full). */
+    private static final Map<String, URI> URIS = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private static URI uri(String url) {
+        URI known = URIS.get(url);
+        if (known != null) return known;
+        URI parsed = URI.create(url);
+        if (URIS.size() >= 1024) URIS.clear();
+        URIS.put(url, parsed);
+        return parsed;
+    }
+
     /** A 2xx is delivered; anything else is tried again on the schedule, or dead once it is exhausted. */
     private Attempt attempt(Target t, int attempts, Integer status, Throwable failure) {
-        if (failure == null && status / 100 == 2) return new Attempt(t.deliveryId(), "delivered", status, null, null);
+        if (failure == null && status / 100 == 2) return new Attempt(t.deliveryId(), "delivered", status, null, null, null);
         String error = failure == null ? (status / 100 == 3 ? "Answered " + status + " (redirects are not followed)" : "Answered " + status)
                 : describe(failure instanceof CompletionException c && c.getCause() != null ? c.getCause() : failure);
         if (schedule.exhausted(attempts)) {
             // Said once, without the URL's query or the secret: enough for an operator to look at the settings.
             log.warn("Webhook delivery {} ({}) is dead after {} attempts: {}", t.deliveryId(), t.event(), attempts, error);
-            return new Attempt(t.deliveryId(), "dead", status, clip(error), null);
+            return new Attempt(t.deliveryId(), "dead", status, clip(error), null, t.toKeep());
         }
-        return new Attempt(t.deliveryId(), "pending", status, clip(error), Instant.now().plus(schedule.after(attempts)));
+        return new Attempt(t.deliveryId(), "pending", status, clip(error), Instant.now().plus(schedule.after(attempts)), t.toKeep());
     }
 
     private static String describe(Throwable e) {
@@ -272,6 +313,20 @@ public final class WebhookSender implements Jobs.BatchHandler {
                 .bindArray("errors", String.class, made.stream().map(Attempt::error).toList())
                 // Epoch milliseconds: Jdbi binds no arrays of timestamps.
                 .bindArray("nexts", Long.class, made.stream().map(a -> a.next() == null ? null : a.next().toEpochMilli()).toList())
+                .execute();
+    }
+
+    /**
+     * Stores the bodies of deliveries that left the happy path (failed, dead, or waiting behind a failure): they may
+     * be retried or resent after their event has left the log. Rare, so one statement only when there are some.
+     */
+    private static void keep(Handle h, Map<Long, String> bodies) {
+        if (bodies.isEmpty()) return;
+        h.createUpdate("""
+                        UPDATE webhook_deliveries d SET body = t.body FROM unnest(:ids, :bodies) AS t(id, body)
+                        WHERE d.id = t.id AND d.body IS NULL""")
+                .bindArray("ids", Long.class, List.copyOf(bodies.keySet()))
+                .bindArray("bodies", String.class, bodies.keySet().stream().map(bodies::get).toList())
                 .execute();
     }
 
