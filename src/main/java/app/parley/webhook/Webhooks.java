@@ -179,7 +179,8 @@ public final class Webhooks {
             SELECT d.id, d.endpoint_id, d.event, d.conversation_id, d.state, d.attempts, d.last_status, d.last_error,
                    d.next_attempt_at, d.created_at, d.delivered_at, d.body, d.account_id, ev.type, ev.created_at, ev.agent_payload
             FROM webhook_deliveries d
-            LEFT JOIN events ev ON d.body IS NULL AND ev.account_id = d.account_id AND ev.seq = d.event_seq""";
+            LEFT JOIN LATERAL (SELECT type, created_at, agent_payload FROM events
+                               WHERE d.body IS NULL AND account_id = d.account_id AND seq = d.event_seq LIMIT 1) ev ON true""";
 
     private static Endpoint byId(Handle h, long accountId, long id) {
         return h.createQuery(SELECT + " WHERE e.id = :id AND e.account_id = :a").bind("id", id).bind("a", accountId)
