@@ -1,6 +1,12 @@
--- A delivery made from the event log no longer stores its body: the sender writes the envelope around the stored
--- event (events.agent_payload, read by account_id and event_seq) each time it posts, the same bytes every time.
--- The body is stored only where the log cannot give it: a delivery not made from the log (a test event, a
--- visitor's arrival or departure), and a delivery that leaves the happy path (failed, waiting behind a failure, or
--- dead), which may outlive its event. A delivery per chat message then writes a narrow row, twice, not its body.
+-- A delivery made from the event log is written once, by the sender, with its outcome (docs/WEBHOOKS.md, "What a
+-- delivery costs"): the consumer draws its id and names its event in the job, and the sender writes the envelope
+-- around the stored event (events.agent_payload, by account_id and event_seq) each time it posts, the same bytes
+-- every time. So the row stores no body, except where the log cannot give it: a delivery not made from the log (a
+-- test event, a visitor's arrival or departure) and one that leaves the happy path (failed, waiting behind a
+-- failure, dead), which may outlive its event.
 ALTER TABLE webhook_deliveries ALTER COLUMN body DROP NOT NULL;
+-- One delivery per event and endpoint is now the id drawn in the consumer's transaction (a row is written under it
+-- at most once), not this index, which cost every delivery one more index entry.
+DROP INDEX webhook_deliveries_once;
+-- Rows are no longer written and then updated in place (V26): full pages again, from now on.
+ALTER TABLE webhook_deliveries SET (fillfactor = 100);

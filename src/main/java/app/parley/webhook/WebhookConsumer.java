@@ -14,10 +14,10 @@ import java.util.Set;
 import org.jdbi.v3.core.Handle;
 
 /**
- * The event-log consumer that turns committed events into deliveries: one row in {@code webhook_deliveries} per
- * (event, subscribed endpoint) and one job per endpoint, written in the consumer's transaction, so each event
- * becomes each delivery exactly once. The row names the event ({@code account_id, event_seq}); its body is not
- * stored but rendered from the log when it is sent. Deliveries of one conversation to one endpoint share a queue key: they go out in order.
+ * The event-log consumer that turns committed events into deliveries: one job per endpoint and batch, written in
+ * the consumer's transaction, naming each (event, subscribed endpoint) delivery with an id drawn there, so each event
+ * becomes each delivery exactly once. No row is written here: the sender writes a delivery's row once, with its
+ * outcome, and renders its body from the log when it posts ({@link WebhookSender}). Deliveries of one conversation to one endpoint share a queue key: they go out in order.
  */
 public final class WebhookConsumer implements EventHandler {
     public static final String NAME = "webhooks";
@@ -54,11 +54,10 @@ public final class WebhookConsumer implements EventHandler {
                 .forEach(ep -> byAccount.computeIfAbsent(ep.accountId(), a -> new ArrayList<>()).add(ep));
         if (byAccount.isEmpty()) return;
 
-        List<Long> endpointIds = new ArrayList<>();
-        List<Long> accountIds = new ArrayList<>();
-        List<String> names = new ArrayList<>();
-        List<Long> seqs = new ArrayList<>();
-        List<Long> conversations = new ArrayList<>();
+        // Each endpoint's deliveries of the batch, in event order. No row yet: a delivery's row is written once, with
+        // its outcome, by the sender (WebhookSender.BATCH), which renders the body from the event log.
+        Map<Long, List<String>> byEndpoint = new java.util.LinkedHashMap<>();
+        int count = 0;
         for (LoggedEvent e : events) {
             List<Endpoint> endpoints = byAccount.get(e.event().accountId());
             if (endpoints == null) continue;
@@ -67,43 +66,55 @@ public final class WebhookConsumer implements EventHandler {
             for (Endpoint ep : endpoints) {
                 // A consumer that lags must not hand a new endpoint what happened before it existed.
                 if (!ep.events().contains(out.get().event().wire()) || e.at().isBefore(ep.createdAt())) continue;
-                endpointIds.add(ep.id());
-                accountIds.add(ep.accountId());
-                names.add(out.get().event().wire());
-                seqs.add(e.seq());
-                conversations.add(out.get().conversationId());
+                Long conversation = out.get().conversationId();
+                byEndpoint.computeIfAbsent(ep.id(), x -> new ArrayList<>())
+                        .add(e.seq() + ":" + (conversation == null ? "" : conversation) + ":" + out.get().event().wire());
+                count++;
             }
         }
-        // No bodies: the sender renders each from the event log (account_id, event_seq) when it posts.
-        insert(h, endpointIds, accountIds, names, seqs, conversations, null);
+        if (count == 0) return;
+        // The delivery ids are drawn now, in event order, and travel in the job: every attempt of a delivery, after a
+        // crash too, carries the same X-Parley-Delivery, and its row is written under that id at most once.
+        java.util.Iterator<Long> ids = h.createQuery(
+                        "SELECT nextval('webhook_deliveries_id_seq') FROM generate_series(1, :n) ORDER BY 1")
+                .bind("n", count).mapTo(Long.class).list().iterator();
+        List<String> keys = new ArrayList<>();
+        List<String> payloads = new ArrayList<>();
+        byEndpoint.forEach((endpoint, entries) -> {
+            StringBuilder payload = new StringBuilder(entries.size() * 48);
+            for (String entry : entries) {
+                if (!payload.isEmpty()) payload.append(',');
+                payload.append(ids.next()).append(':').append(entry);
+            }
+            keys.add(WebhookSender.batchKey(endpoint));
+            payloads.add(payload.toString());
+        });
+        Jobs.enqueueAll(h, WebhookSender.BATCH, keys, payloads);
     }
 
     /**
-     * Writes deliveries and their jobs in the caller's transaction (one query each, whatever their number); those
-     * of an event already delivered to an endpoint ({@code seq} given) are skipped, so a batch handled twice makes
-     * nothing twice. Deliveries of one conversation to one endpoint queue behind each other. {@code bodies} null:
-     * deliveries made from the event log, whose bodies the sender renders from it ({@link WebhookPayloads#render});
-     * else the bodies to store (deliveries that are not in the log: a visitor's arrival or departure).
+     * Writes deliveries that are not made from the event log (a visitor's arrival or departure), with their bodies,
+     * and their jobs, in the caller's transaction (one query each, whatever their number). Their jobs name the rows
+     * ({@code id,id,…}); the sender updates each row with its outcome. Deliveries of one conversation to one endpoint
+     * queue behind each other.
      */
     static void insert(Handle h, List<Long> endpointIds, List<Long> accountIds, List<String> names, List<Long> seqs,
                        List<Long> conversations, List<String> bodies) {
-        if (endpointIds.isEmpty()) return;
+        if (bodies.isEmpty()) return;
         record Made(long id, long endpointId, Long conversationId) {}
-        String joined = bodies == null ? null : joined(bodies);
-        String body = bodies == null ? "" : joined == null ? ", :body" : ", string_to_array(:body, chr(" + (int) SEPARATOR + "))";
+        String joined = joined(bodies);
         var insert = h.createQuery("""
-                        INSERT INTO webhook_deliveries (endpoint_id, account_id, event, event_seq, conversation_id%s)
-                        SELECT ep, acc, ev, seq, conv%s
-                        FROM unnest(:ep, :acc, :ev, :seq, :conv%s) WITH ORDINALITY AS t(ep, acc, ev, seq, conv%s, n)
+                        INSERT INTO webhook_deliveries (endpoint_id, account_id, event, event_seq, conversation_id, body)
+                        SELECT ep, acc, ev, seq, conv, body
+                        FROM unnest(:ep, :acc, :ev, :seq, :conv, %s) WITH ORDINALITY AS t(ep, acc, ev, seq, conv, body, n)
                         ORDER BY n
-                        ON CONFLICT (endpoint_id, event_seq, event) WHERE event_seq IS NOT NULL DO NOTHING
-                        RETURNING id, endpoint_id, conversation_id""".formatted(bodies == null ? "" : ", body",
-                        bodies == null ? "" : ", body", body, bodies == null ? "" : ", body"))
+                        RETURNING id, endpoint_id, conversation_id""".formatted(
+                        joined == null ? ":body" : "string_to_array(:body, chr(" + (int) SEPARATOR + "))"))
                 .bindArray("ep", Long.class, endpointIds).bindArray("acc", Long.class, accountIds)
                 .bindArray("ev", String.class, names).bindArray("seq", Long.class, seqs)
                 .bindArray("conv", Long.class, conversations);
-        if (bodies != null && joined == null) insert.bindArray("body", String.class, bodies);
-        else if (bodies != null) insert.bind("body", joined);
+        if (joined == null) insert.bindArray("body", String.class, bodies);
+        else insert.bind("body", joined);
         List<Made> made = insert.map((rs, ctx) -> new Made(rs.getLong(1), rs.getLong(2), (Long) rs.getObject(3))).list();
         // One job per endpoint for the whole batch, its deliveries in event order (WebhookSender.BATCH).
         Map<Long, List<String>> byEndpoint = new java.util.LinkedHashMap<>();
