@@ -10,3 +10,6 @@ ALTER TABLE webhook_deliveries ALTER COLUMN body DROP NOT NULL;
 DROP INDEX webhook_deliveries_once;
 -- Rows are no longer written and then updated in place (V26): full pages again, from now on.
 ALTER TABLE webhook_deliveries SET (fillfactor = 100);
+-- The consumer draws delivery ids for a whole batch: one nextval reserves 1,000 (WebhookConsumer.ID_BLOCK), as
+-- messages' ids are drawn (V1). A delivery written one at a time (a test event) takes a block for itself.
+ALTER SEQUENCE webhook_deliveries_id_seq INCREMENT BY 1000;

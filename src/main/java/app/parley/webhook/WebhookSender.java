@@ -280,13 +280,18 @@ public final class WebhookSender implements Jobs.BatchHandler {
     /**
      * Writes the rows of deliveries made from the log, once, with their outcome: delivered ones narrow (the body is
      * the log's), the others with their body, as they may outlive their event. A row already there (this batch ran
-     * twice) is left as it is. Returns the ids of the rows that are not delivered and were written here.
+     * twice) is left as it is. Returns the ids of the rows that are not delivered and were written here. (Not ON
+     * CONFLICT: its speculative insertion cost more per row than the rest of the insert. Two runs of one batch at the
+     * same moment, a lease that ran out while the first still worked, would make the second's outcomes fail on the
+     * primary key; its jobs then run again, and find the rows.)
      */
     private static Set<Long> firstRows(Handle h, List<Attempt> attempts, List<Moved> moved, Map<Long, Target> targets) {
         List<Target> delivered = new ArrayList<>();
         List<Integer> deliveredStatus = new ArrayList<>();
         Map<Long, Attempt> others = new java.util.LinkedHashMap<>();
+        Set<Long> seen = new HashSet<>(); // a delivery named twice in one run (never made so) is still one row
         for (Attempt a : attempts) {
+            if (!seen.add(a.deliveryId())) continue;
             if (a.state().equals("delivered")) {
                 delivered.add(targets.get(a.deliveryId()));
                 deliveredStatus.add(a.status());
@@ -294,6 +299,7 @@ public final class WebhookSender implements Jobs.BatchHandler {
                 others.put(a.deliveryId(), a);
             }
         }
+        moved = moved.stream().filter(m -> !seen.contains(m.deliveryId()) || others.containsKey(m.deliveryId())).toList();
         // Not tried (behind a failure, or behind its conversation's queue): waiting, with no attempt yet.
         for (Moved m : moved) others.putIfAbsent(m.deliveryId(), new Attempt(m.deliveryId(), "pending", null, null, null, m.keep()));
         if (!delivered.isEmpty()) h.createUpdate("""
@@ -301,7 +307,7 @@ public final class WebhookSender implements Jobs.BatchHandler {
                                                         attempts, last_status, delivered_at)
                         SELECT id, ep, acc, ev, seq, conv, 'delivered', 1, st, now()
                         FROM unnest(:ids, :eps, :accs, :evs, :seqs, :convs, :sts) AS t(id, ep, acc, ev, seq, conv, st)
-                        ON CONFLICT (id) DO NOTHING""")
+                        WHERE NOT EXISTS (SELECT 1 FROM webhook_deliveries d WHERE d.id = t.id)""")
                 .bindArray("ids", Long.class, delivered.stream().map(Target::deliveryId).toList())
                 .bindArray("eps", Long.class, delivered.stream().map(Target::endpointId).toList())
                 .bindArray("accs", Long.class, delivered.stream().map(Target::accountId).toList())
@@ -320,7 +326,7 @@ public final class WebhookSender implements Jobs.BatchHandler {
                                status, error, to_timestamp(next / 1000.0)
                         FROM unnest(:ids, :eps, :accs, :evs, :seqs, :convs, :bodies, :states, :statuses, :errors, :nexts)
                              AS t(id, ep, acc, ev, seq, conv, body, state, status, error, next)
-                        ON CONFLICT (id) DO NOTHING
+                        WHERE NOT EXISTS (SELECT 1 FROM webhook_deliveries d WHERE d.id = t.id)
                         RETURNING id""")
                 .bindArray("ids", Long.class, of.stream().map(Target::deliveryId).toList())
                 .bindArray("eps", Long.class, of.stream().map(Target::endpointId).toList())
