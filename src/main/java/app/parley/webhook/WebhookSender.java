@@ -87,6 +87,9 @@ public final class WebhookSender implements Jobs.BatchHandler {
             c.setFollowRedirects(false);
             c.setConnectTimeout(5_000);
             c.setUserAgentField(new HttpField(HttpHeader.USER_AGENT, "Parley-Webhooks/1"));
+            // No redirects, no authentication challenges, no Expect: 100-continue: nothing for a protocol handler to
+            // do, and each response was matched against them all.
+            c.getProtocolHandlers().clear();
             // A batch posts a request per conversation at once: they queue here rather than fail.
             c.setMaxRequestsQueuedPerDestination(1 << 20);
             try {
@@ -306,12 +309,13 @@ public final class WebhookSender implements Jobs.BatchHandler {
                         INSERT INTO webhook_deliveries (id, endpoint_id, account_id, event, event_seq, conversation_id, state,
                                                         attempts, last_status, delivered_at)
                         SELECT id, ep, acc, ev, seq, conv, 'delivered', 1, st, now()
-                        FROM unnest(:ids, :eps, :accs, :evs, :seqs, :convs, :sts) AS t(id, ep, acc, ev, seq, conv, st)
+                        FROM unnest(:ids, :eps, :accs, string_to_array(:evs, ','), :seqs, :convs, :sts) AS t(id, ep, acc, ev, seq, conv, st)
                         WHERE NOT EXISTS (SELECT 1 FROM webhook_deliveries d WHERE d.id = t.id)""")
                 .bindArray("ids", Long.class, delivered.stream().map(Target::deliveryId).toList())
                 .bindArray("eps", Long.class, delivered.stream().map(Target::endpointId).toList())
                 .bindArray("accs", Long.class, delivered.stream().map(Target::accountId).toList())
-                .bindArray("evs", String.class, delivered.stream().map(Target::event).toList())
+                // Event names ([a-z._]) as one text: the driver escapes a text array character by character.
+                .bind("evs", String.join(",", delivered.stream().map(Target::event).toList()))
                 .bindArray("seqs", Long.class, delivered.stream().map(Target::seq).toList())
                 .bindArray("convs", Long.class, delivered.stream().map(Target::conversationId).toList())
                 .bindArray("sts", Integer.class, deliveredStatus)
