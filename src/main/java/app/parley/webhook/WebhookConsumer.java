@@ -14,9 +14,10 @@ import java.util.Set;
 import org.jdbi.v3.core.Handle;
 
 /**
- * The event-log consumer that turns committed events into deliveries: one row in {@code webhook_deliveries} and
- * one job per (event, subscribed endpoint), written in the consumer's transaction, so each event becomes each
- * delivery exactly once. Deliveries of one conversation to one endpoint share a queue key: they go out in order.
+ * The event-log consumer that turns committed events into deliveries: one job per endpoint and batch, written in
+ * the consumer's transaction, naming each (event, subscribed endpoint) delivery with an id drawn there, so each event
+ * becomes each delivery exactly once. No row is written here: the sender writes a delivery's row once, with its
+ * outcome, and renders its body from the log when it posts ({@link WebhookSender}). Deliveries of one conversation to one endpoint share a queue key: they go out in order.
  */
 public final class WebhookConsumer implements EventHandler {
     public static final String NAME = "webhooks";
@@ -53,35 +54,51 @@ public final class WebhookConsumer implements EventHandler {
                 .forEach(ep -> byAccount.computeIfAbsent(ep.accountId(), a -> new ArrayList<>()).add(ep));
         if (byAccount.isEmpty()) return;
 
-        List<Long> endpointIds = new ArrayList<>();
-        List<Long> accountIds = new ArrayList<>();
-        List<String> names = new ArrayList<>();
-        List<Long> seqs = new ArrayList<>();
-        List<Long> conversations = new ArrayList<>();
-        List<String> bodies = new ArrayList<>();
+        // Each endpoint's deliveries of the batch, in event order. No row yet: a delivery's row is written once, with
+        // its outcome, by the sender (WebhookSender.BATCH), which renders the body from the event log.
+        Map<Long, List<String>> byEndpoint = new java.util.LinkedHashMap<>();
+        int count = 0;
         for (LoggedEvent e : events) {
             List<Endpoint> endpoints = byAccount.get(e.event().accountId());
             if (endpoints == null) continue;
-            Optional<WebhookPayloads.Outgoing> out = WebhookPayloads.of(e);
+            Optional<WebhookPayloads.Classified> out = WebhookPayloads.classify(e);
             if (out.isEmpty()) continue;
             for (Endpoint ep : endpoints) {
                 // A consumer that lags must not hand a new endpoint what happened before it existed.
                 if (!ep.events().contains(out.get().event().wire()) || e.at().isBefore(ep.createdAt())) continue;
-                endpointIds.add(ep.id());
-                accountIds.add(ep.accountId());
-                names.add(out.get().event().wire());
-                seqs.add(e.seq());
-                conversations.add(out.get().conversationId());
-                bodies.add(out.get().body());
+                Long conversation = out.get().conversationId();
+                byEndpoint.computeIfAbsent(ep.id(), x -> new ArrayList<>())
+                        .add(e.seq() + ":" + (conversation == null ? "" : conversation) + ":" + out.get().event().wire());
+                count++;
             }
         }
-        insert(h, endpointIds, accountIds, names, seqs, conversations, bodies);
+        if (count == 0) return;
+        // The delivery ids are drawn now, in event order, and travel in the job: every attempt of a delivery, after a
+        // crash too, carries the same X-Parley-Delivery, and its row is written under that id at most once.
+        // Drawn in blocks: the sequence steps by ID_BLOCK (V32), so one nextval reserves that many ids.
+        List<Long> blocks = h.createQuery("SELECT nextval('webhook_deliveries_id_seq') FROM generate_series(1, :n) ORDER BY 1")
+                .bind("n", (count + ID_BLOCK - 1) / ID_BLOCK).mapTo(Long.class).list();
+        java.util.PrimitiveIterator.OfLong ids = blocks.stream()
+                .flatMapToLong(b -> java.util.stream.LongStream.range(b, b + ID_BLOCK)).iterator();
+        List<String> keys = new ArrayList<>();
+        List<String> payloads = new ArrayList<>();
+        byEndpoint.forEach((endpoint, entries) -> {
+            StringBuilder payload = new StringBuilder(entries.size() * 48);
+            for (String entry : entries) {
+                if (!payload.isEmpty()) payload.append(',');
+                payload.append(ids.nextLong()).append(':').append(entry);
+            }
+            keys.add(WebhookSender.batchKey(endpoint));
+            payloads.add(payload.toString());
+        });
+        Jobs.enqueueAll(h, WebhookSender.BATCH, keys, payloads);
     }
 
     /**
-     * Writes deliveries and their jobs in the caller's transaction (one query each, whatever their number); those
-     * of an event already delivered to an endpoint ({@code seq} given) are skipped, so a batch handled twice makes
-     * nothing twice. Deliveries of one conversation to one endpoint queue behind each other.
+     * Writes deliveries that are not made from the event log (a visitor's arrival or departure), with their bodies,
+     * and their jobs, in the caller's transaction (one query each, whatever their number). Their jobs name the rows
+     * ({@code id,id,…}); the sender updates each row with its outcome. Deliveries of one conversation to one endpoint
+     * queue behind each other.
      */
     static void insert(Handle h, List<Long> endpointIds, List<Long> accountIds, List<String> names, List<Long> seqs,
                        List<Long> conversations, List<String> bodies) {
@@ -93,7 +110,6 @@ public final class WebhookConsumer implements EventHandler {
                         SELECT ep, acc, ev, seq, conv, body
                         FROM unnest(:ep, :acc, :ev, :seq, :conv, %s) WITH ORDINALITY AS t(ep, acc, ev, seq, conv, body, n)
                         ORDER BY n
-                        ON CONFLICT (endpoint_id, event_seq, event) WHERE event_seq IS NOT NULL DO NOTHING
                         RETURNING id, endpoint_id, conversation_id""".formatted(
                         joined == null ? ":body" : "string_to_array(:body, chr(" + (int) SEPARATOR + "))"))
                 .bindArray("ep", Long.class, endpointIds).bindArray("acc", Long.class, accountIds)
@@ -110,6 +126,9 @@ public final class WebhookConsumer implements EventHandler {
                 byEndpoint.keySet().stream().map(WebhookSender::batchKey).toList(),
                 byEndpoint.values().stream().map(ids -> String.join(",", ids)).toList());
     }
+
+    /** How many delivery ids one draw of {@code webhook_deliveries_id_seq} reserves (its increment, V32). */
+    static final int ID_BLOCK = 1000;
 
     /** ASCII's record separator: a control character, which JSON text never holds unescaped. */
     private static final char SEPARATOR = 0x1e;

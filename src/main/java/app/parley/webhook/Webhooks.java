@@ -119,7 +119,7 @@ public final class Webhooks {
     public List<Delivery> deliveries(long accountId, long id, Long before, int limit) {
         return jdbi.withHandle(h -> {
             byId(h, accountId, id);
-            return h.createQuery(DELIVERIES + " WHERE endpoint_id = :id AND (CAST(:before AS bigint) IS NULL OR id < :before) ORDER BY id DESC LIMIT :n")
+            return h.createQuery(DELIVERIES + " WHERE d.endpoint_id = :id AND (CAST(:before AS bigint) IS NULL OR d.id < :before) ORDER BY d.id DESC LIMIT :n")
                     .bind("id", id).bind("before", before).bind("n", limit).map((rs, ctx) -> delivery(rs)).list();
         });
     }
@@ -174,10 +174,13 @@ public final class Webhooks {
                    e.created_at, e.updated_at
             FROM webhook_endpoints e""";
 
+    /** A delivery made from the event log has no stored body: it is rendered from its event, as the sender does. */
     private static final String DELIVERIES = """
-            SELECT id, endpoint_id, event, conversation_id, state, attempts, last_status, last_error, next_attempt_at,
-                   created_at, delivered_at, body
-            FROM webhook_deliveries""";
+            SELECT d.id, d.endpoint_id, d.event, d.conversation_id, d.state, d.attempts, d.last_status, d.last_error,
+                   d.next_attempt_at, d.created_at, d.delivered_at, d.body, d.account_id, ev.type, ev.created_at, ev.agent_payload
+            FROM webhook_deliveries d
+            LEFT JOIN LATERAL (SELECT type, created_at, agent_payload FROM events
+                               WHERE d.body IS NULL AND account_id = d.account_id AND seq = d.event_seq LIMIT 1) ev ON true""";
 
     private static Endpoint byId(Handle h, long accountId, long id) {
         return h.createQuery(SELECT + " WHERE e.id = :id AND e.account_id = :a").bind("id", id).bind("a", accountId)
@@ -185,7 +188,7 @@ public final class Webhooks {
     }
 
     private static Delivery deliveryById(Handle h, long id) {
-        return h.createQuery(DELIVERIES + " WHERE id = :id").bind("id", id).map((rs, ctx) -> delivery(rs)).one();
+        return h.createQuery(DELIVERIES + " WHERE d.id = :id").bind("id", id).map((rs, ctx) -> delivery(rs)).one();
     }
 
     private static Endpoint endpoint(java.sql.ResultSet rs) throws java.sql.SQLException {
@@ -196,7 +199,15 @@ public final class Webhooks {
     private static Delivery delivery(java.sql.ResultSet rs) throws java.sql.SQLException {
         return new Delivery(rs.getLong(1), rs.getLong(2), rs.getString(3), (Long) rs.getObject(4), rs.getString(5),
                 rs.getInt(6), (Integer) rs.getObject(7), rs.getString(8), rs.getObject(9, OffsetDateTime.class),
-                rs.getObject(10, OffsetDateTime.class), rs.getObject(11, OffsetDateTime.class), rs.getString(12));
+                rs.getObject(10, OffsetDateTime.class), rs.getObject(11, OffsetDateTime.class), body(rs));
+    }
+
+    /** The stored body, or the one rendered from the delivery's event; null if that has left the log. */
+    private static String body(java.sql.ResultSet rs) throws java.sql.SQLException {
+        String stored = rs.getString(12);
+        if (stored != null || rs.getString(14) == null) return stored;
+        return WebhookPayloads.render(rs.getString(3), rs.getString(14), rs.getTimestamp(15).toInstant(), rs.getLong(13),
+                (Long) rs.getObject(4), rs.getString(16));
     }
 
     /** An absolute http(s) address with a host; null for null or blank. */

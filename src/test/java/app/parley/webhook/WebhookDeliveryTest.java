@@ -157,6 +157,10 @@ class WebhookDeliveryTest {
             assertThat(dead.path("last_status").asInt()).isEqualTo(500);
             assertThat(dead.path("last_error").asText()).contains("500");
             assertThat(receiver.hits().stream().filter(h -> h.conversationId() == c)).hasSize(6);
+            // A dead letter keeps its body: it may be resent after its event has left the log.
+            String kept = app.parley().database().jdbi().withHandle(h -> h.createQuery(
+                    "SELECT body FROM webhook_deliveries WHERE id = :d").bind("d", dead.path("id").asLong()).mapTo(String.class).one());
+            assertThat(kept).isEqualTo(receiver.hits().stream().filter(h -> h.conversationId() == c).findFirst().orElseThrow().body());
             JsonNode listed = find(owner.get("/v2/webhooks"), hook);
             assertThat(listed.path("dead_deliveries").asInt()).isEqualTo(1);
 
@@ -191,12 +195,17 @@ class WebhookDeliveryTest {
             assertThat(contact.path("email").asText()).isEqualTo("jana@example.com");
             assertThat(contact.path("name").asText()).isEqualTo("Jana Nováková");
             assertThat(contact.path("id").asLong()).isPositive();
-            // The consumer makes deliveries in the transaction that moves its cursor: once it has passed everything,
-            // the log holds every delivery there will be.
+            // The consumer queues deliveries in the transaction that moves its cursor, and the sender writes each
+            // one's row with its outcome: once the cursor has passed everything and the endpoint's jobs are done, the
+            // log holds every delivery there will be.
             long account = owner.me().path("account").path("id").asLong();
             long last = app.parley().journal().lastSeq(account);
             Receiver.await("the webhook consumer to pass the last event", WITHIN, () -> app.parley().database().jdbi()
                     .withHandle(h -> EventConsumers.cursors(h, account)).get(WebhookConsumer.NAME) >= last);
+            Receiver.await("the endpoint's deliveries to be sent", WITHIN, () -> app.parley().database().jdbi()
+                    .withHandle(h -> h.createQuery("""
+                            SELECT count(*) = 0 FROM jobs WHERE queue_key = 'webhook:' || :e OR queue_key LIKE 'webhook:' || :e || ':%'""")
+                            .bind("e", hook).mapTo(Boolean.class).one()));
             assertThat(owner.get("/v2/webhooks/" + hook + "/deliveries").path("items")).hasSize(1);
             owner.expect(204, "DELETE", "/v2/webhooks/" + hook, null);
         }

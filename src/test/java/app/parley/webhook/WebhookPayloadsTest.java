@@ -7,6 +7,7 @@ import app.parley.store.Event;
 import app.parley.store.LoggedEvent;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -67,6 +68,25 @@ class WebhookPayloadsTest {
         assertThat(contact.event()).isEqualTo(WebhookEvent.CONTACT_UPDATED);
         assertThat(contact.conversationId()).isNull();
         assertThat(Json.tree(contact.body()).path("data").path("contact").path("name").asText()).isEqualTo("Jana");
+    }
+
+    /** The sender renders the body as text around the stored payload: the same bytes as writing the envelope's tree. */
+    @Test
+    void theRenderedBodyIsTheEnvelopeWrittenAsATree() {
+        String message = "{\"id\":9001,\"conversation_id\":42,\"kind\":\"message\",\"sub_type\":\"contact\",\"text\":\"quote \\\" ünï 🚀\"}";
+        for (LoggedEvent e : List.of(logged("message.created", 42L, message), logged("conversation.created", 42L, "{\"id\":42}"),
+                logged("contact.created", null, "{\"id\":5,\"name\":\"Jana\"}"))) {
+            WebhookPayloads.Outgoing out = WebhookPayloads.of(e).orElseThrow();
+            String member = switch (e.event().type()) {
+                case "message.created" -> "message";
+                case "conversation.created" -> "conversation";
+                default -> "contact";
+            };
+            var data = Json.object();
+            if (out.conversationId() != null) data.put("conversation_id", out.conversationId());
+            data.set(member, Json.tree(e.event().agentPayload()));
+            assertThat(out.body()).isEqualTo(WebhookPayloads.envelope(out.event().wire(), AT, 7, data));
+        }
     }
 
     private static LoggedEvent message(String kind, String subType, String eventType, String data) {
