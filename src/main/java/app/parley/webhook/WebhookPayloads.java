@@ -65,10 +65,12 @@ public final class WebhookPayloads {
      */
     public static String render(String webhookEvent, String eventType, Instant at, long accountId, Long conversationId,
                                 String agentPayload) {
-        String member = switch (known(EventType::fromWire, eventType)) {
-            case MESSAGE_CREATED, MESSAGE_UPDATED -> "message";
-            case CONVERSATION_CREATED -> "conversation";
-            case CONTACT_CREATED, CONTACT_UPDATED -> "contact";
+        EventType type = known(EventType::fromWire, eventType);
+        // The data member that holds the payload (JSON member names, as the tree-built envelope writes them).
+        String member = switch (type) {
+            case MESSAGE_CREATED, MESSAGE_UPDATED -> "\"message\":";
+            case CONVERSATION_CREATED -> "\"conversation\":";
+            case CONTACT_CREATED, CONTACT_UPDATED -> "\"contact\":";
             case null, default -> null;
         };
         if (member == null || agentPayload == null) return null;
@@ -76,8 +78,9 @@ public final class WebhookPayloads {
                 .append("{\"type\":\"event_callback\",\"event\":\"").append(webhookEvent)
                 .append("\",\"timestamp\":\"").append(at).append("\",\"account_id\":").append(accountId)
                 .append(",\"data\":{");
-        if (!member.equals("contact")) s.append("\"conversation_id\":").append(conversationId).append(',');
-        return s.append('"').append(member).append("\":").append(agentPayload).append("}}").toString();
+        boolean ofContact = type == EventType.CONTACT_CREATED || type == EventType.CONTACT_UPDATED;
+        if (!ofContact) s.append("\"conversation_id\":").append(conversationId).append(',');
+        return s.append(member).append(agentPayload).append("}}").toString();
     }
 
     /**
