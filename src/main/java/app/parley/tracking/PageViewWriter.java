@@ -69,7 +69,7 @@ public final class PageViewWriter implements AutoCloseable {
      * {@code gather}: how long the first view of a batch waits for others. Each batch is one transaction, and its
      * fixed cost (statements planned, the commit flushed to disk) was most of a page view's cost when a busy shop's
      * views went a dozen at a time; a visitor's views in one batch also update their activity row once. Half a second
-     * (the default) is not seen on a live card (bench/README.md, --page-rate).
+     * (the default) shows on a live card only as a short delay (bench/README.md, --page-rate).
      */
     public PageViewWriter(Jdbi jdbi, Devices devices, Locations locations, TrackingSettings settings, int capacity, Duration gather) {
         this.jdbi = jdbi;
